@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class GridsConfig(AppConfig):
+    name = "gridmgmt.grids"
+    verbose_name = "Grids (网格)"

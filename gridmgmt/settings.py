@@ -1,0 +1,161 @@
+"""Django settings for gridmgmt, read from the environment.
+
+Development defaults are safe to run locally; production sets
+``DJANGO_DEBUG=0``, ``DJANGO_SECRET_KEY`` and ``DJANGO_ALLOWED_HOSTS`` (and
+``DJANGO_SECURE=1`` behind TLS) and passes ``manage.py check --deploy``.
+"""
+
+import os
+from pathlib import Path
+
+import dj_database_url
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+def env_bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_list(name: str, default: str) -> list[str]:
+    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+DEBUG = env_bool("DJANGO_DEBUG", True)
+SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY") or (
+    "dev-only-insecure-key" if DEBUG else None
+)
+if not SECRET_KEY:
+    raise RuntimeError("DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is off")
+ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
+CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", "")
+
+# Production hardening, switched on together behind TLS.
+SECURE = env_bool("DJANGO_SECURE", not DEBUG)
+SESSION_COOKIE_SECURE = SECURE
+CSRF_COOKIE_SECURE = SECURE
+SECURE_SSL_REDIRECT = SECURE
+SECURE_HSTS_SECONDS = 31536000 if SECURE else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE
+SECURE_HSTS_PRELOAD = SECURE
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.gis",
+    "rest_framework",
+    "rest_framework_gis",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "leaflet",
+    "gridmgmt.areas",
+    "gridmgmt.grids",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "gridmgmt.urls"
+WSGI_APPLICATION = "gridmgmt.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "frontend" / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+# Without DATABASE_URL the project-local PostGIS cluster (scripts/db.sh) is
+# used; it listens only on a Unix socket inside .pgdata, so several clones on
+# one machine never fight over a TCP port.
+LOCAL_PG_SOCKET_DIR = BASE_DIR / ".pgdata" / "run"
+DATABASES = {
+    "default": dj_database_url.parse(
+        os.environ.get("DATABASE_URL")
+        or f"postgis://gridmgmt@/gridmgmt?host={LOCAL_PG_SOCKET_DIR}",
+        conn_max_age=int(os.environ.get("DJANGO_CONN_MAX_AGE", "60")),
+    )
+}
+DATABASES["default"]["ENGINE"] = "django.contrib.gis.db.backends.postgis"
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
+LOCALE_PATHS = [BASE_DIR / "frontend" / "locale"]
+TIME_ZONE = "Asia/Shanghai"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = BASE_DIR / "staticfiles"
+STATICFILES_DIRS = [BASE_DIR / "frontend" / "static"]
+MEDIA_URL = "media/"
+MEDIA_ROOT = Path(os.environ.get("GRIDMGMT_MEDIA_ROOT", BASE_DIR / "media"))
+
+REST_FRAMEWORK = {
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.SessionAuthentication",
+        "rest_framework.authentication.TokenAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+}
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "gridmgmt API",
+    "DESCRIPTION": "Urban grid management (网格化管理): areas, grids, events, cases. "
+    "Coordinates are WGS84 (EPSG:4326); GeoJSON axis order is (lng, lat).",
+    "VERSION": "0.1.0",
+    # The docs page must work on a closed network: assets come from the sidecar.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+}
+
+# Decimal places in GeoJSON output: 6 ≈ 0.1 m at Guangzhou's latitude.
+GEOJSON_PRECISION = int(os.environ.get("GRIDMGMT_GEOJSON_PRECISION", "6"))
+
+# Grid codes: 2-digit sequence (14-digit CJ/T 213 style) or 3 (Beijing DB11/T 2157).
+GRID_CODE_SEQUENCE_DIGITS = int(os.environ.get("GRIDMGMT_GRID_CODE_DIGITS", "2"))
+GRID_TARGET_HOUSEHOLDS = int(os.environ.get("GRIDMGMT_GRID_TARGET_HOUSEHOLDS", "200"))
+
+# Tolerances for boundary topology checks, in metres.
+TOPOLOGY_CONTAINMENT_TOLERANCE_M = 5.0
+TOPOLOGY_OVERLAP_TOLERANCE_M2 = 50.0
+
+LEAFLET_CONFIG = {
+    "DEFAULT_CENTER": (23.13, 113.28),
+    "DEFAULT_ZOOM": 13,
+    "TILES": [],  # no outside tiles by default: the app's own layers draw the map
+}
+
+LOGIN_URL = "/accounts/login/"
+
+# Debian 12 ships GDAL 3.6, which cannot block file/network access from
+# spatial references; the app never opens user-supplied SRS URLs.
+SILENCED_SYSTEM_CHECKS = ["gis.W001"]

@@ -1,0 +1,20 @@
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from gridmgmt.areas import api as areas_api
+
+api_patterns = [
+    path("streets/", areas_api.StreetLayer.as_view(), name="street-layer"),
+    path("communities/", areas_api.CommunityLayer.as_view(), name="community-layer"),
+    path("buildings/", areas_api.BuildingLayer.as_view(), name="building-layer"),
+    path("grids/", areas_api.GridLayer.as_view(), name="grid-layer"),
+    path("locate", areas_api.LocateView.as_view(), name="locate"),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+]
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("api/", include(api_patterns)),
+]

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Installs what is missing on a Debian/Ubuntu machine: OS packages (PostGIS,
+# GDAL, Chromium for browser tests) and the Python packages in .venv.
+# Idempotent and quick when nothing changed.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+
+PACKAGES=(postgresql postgresql-postgis gdal-bin libgdal-dev libpq-dev python3-venv python3-dev gcc chromium fonts-noto-cjk)
+missing=()
+present() {
+  case "$1" in
+    # Any PostGIS matching an installed server will do; the metapackage follows Debian's default.
+    postgresql-postgis) ls /usr/share/postgresql/*/extension/postgis.control >/dev/null 2>&1 ;;
+    *) dpkg -s "$1" >/dev/null 2>&1 ;;
+  esac
+}
+for pkg in "${PACKAGES[@]}"; do
+  present "$pkg" || missing+=("$pkg")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "setup: installing OS packages: ${missing[*]}"
+  $SUDO apt-get update -q
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q "${missing[@]}"
+fi
+
+stamp=.venv/.requirements.sha256
+want=$(sha256sum requirements.txt | cut -d' ' -f1)
+if [ ! -x .venv/bin/python ] || [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
+  echo "setup: installing Python packages into .venv"
+  python3 -m venv .venv
+  .venv/bin/pip install -q --upgrade pip
+  .venv/bin/pip install -q -r requirements.txt
+  echo "$want" > "$stamp"
+fi

@@ -1,0 +1,61 @@
+"""Split a polygon into parts of given area shares (recursive bisection).
+
+Used to build approximate street and community boundaries for a demo district
+whose real subdivisions are not public. Work in a metric CRS (metres); the
+parts tile the input exactly because each cut yields ``intersection`` and
+``difference`` of the same half-plane box.
+"""
+
+from collections.abc import Sequence
+
+from shapely import box
+from shapely.geometry import MultiPolygon, Polygon
+from shapely.geometry.base import BaseGeometry
+
+AREA_TOLERANCE = 1e-6  # relative: binary search stops when shares match this well
+
+
+def _cut(geom: BaseGeometry, axis: int, position: float) -> tuple[BaseGeometry, BaseGeometry]:
+    minx, miny, maxx, maxy = geom.bounds
+    pad = max(maxx - minx, maxy - miny)
+    if axis == 0:
+        low = box(minx - pad, miny - pad, position, maxy + pad)
+    else:
+        low = box(minx - pad, miny - pad, maxx + pad, position)
+    return geom.intersection(low), geom.difference(low)
+
+
+def split_by_area_shares(geom: Polygon | MultiPolygon, shares: Sequence[float]) -> list[BaseGeometry]:
+    """Cut ``geom`` into ``len(shares)`` parts whose areas are proportional to ``shares``.
+
+    Each step splits the share list in two halves and cuts across the longer
+    side of the bounding box at the position (found by bisection) that gives
+    the first half its area. Parts come out in the order of ``shares``; a part
+    may be a MultiPolygon when the input is strongly non-convex.
+
+    Parameters
+    ----------
+    geom : Polygon or MultiPolygon
+        In a metric CRS.
+    shares : sequence of float
+        Positive weights, one per part.
+    """
+    if len(shares) == 1:
+        return [geom]
+    half = len(shares) // 2
+    fraction = sum(shares[:half]) / sum(shares)
+    minx, miny, maxx, maxy = geom.bounds
+    axis = 0 if (maxx - minx) >= (maxy - miny) else 1
+    low, high = (minx, maxx) if axis == 0 else (miny, maxy)
+    target = fraction * geom.area
+    for _ in range(200):
+        middle = (low + high) / 2
+        first, _second = _cut(geom, axis, middle)
+        if abs(first.area - target) <= AREA_TOLERANCE * geom.area:
+            break
+        if first.area < target:
+            low = middle
+        else:
+            high = middle
+    first, second = _cut(geom, axis, middle)
+    return split_by_area_shares(first, shares[:half]) + split_by_area_shares(second, shares[half:])

@@ -1,0 +1,188 @@
+"""Measures of a grid partition: compactness, balance, road alignment, tiling.
+
+All geometries are in one metric CRS (metres, areas in square metres).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+
+import numpy as np
+import shapely
+from shapely.geometry import LineString, MultiPolygon, Polygon
+
+DEFAULT_MIN_WIDTH_M = 10.0
+"""Narrowest a grid may be, in metres: a grid with no disc of this diameter
+inside it is a sliver (a strip along a wall or a road, not a grid)."""
+
+# Shapes that are the same up to floating-point noise of the overlay
+# operations (~1e-12 relative) pass; a missed or doubled block never does.
+_TILING_RELATIVE_TOLERANCE = 1e-9
+
+
+def polsby_popper(polygon: Polygon | MultiPolygon) -> float:
+    """Polsby–Popper compactness 4πA/P²: 1 for a disc, ~0.785 for a square.
+
+    Parameters
+    ----------
+    polygon
+        A polygon in a metric CRS.
+
+    Returns
+    -------
+    float
+        The ratio in [0, 1]; 0 for an empty or degenerate polygon.
+    """
+    perimeter_m = polygon.length
+    if perimeter_m == 0:
+        return 0.0
+    return 4.0 * math.pi * polygon.area / perimeter_m**2
+
+
+def household_stats(values: Iterable[int | float]) -> dict[str, float]:
+    """Summarise households per grid.
+
+    Parameters
+    ----------
+    values
+        Households of each grid.
+
+    Returns
+    -------
+    dict
+        ``min``, ``median``, ``max`` and ``cv`` (population standard deviation
+        over the mean; 0 when the mean is 0).
+
+    Raises
+    ------
+    ValueError
+        If there are no values.
+    """
+    array = np.asarray(list(values), dtype=float)
+    if array.size == 0:
+        raise ValueError("household_stats needs at least one grid")
+    mean = array.mean()
+    return {
+        "min": float(array.min()),
+        "median": float(np.median(array)),
+        "max": float(array.max()),
+        "cv": float(array.std() / mean) if mean > 0 else 0.0,
+    }
+
+
+def internal_boundaries(grids: Sequence[Polygon]) -> shapely.Geometry:
+    """The edges grids share with each other (not the community's outline).
+
+    Parameters
+    ----------
+    grids
+        Polygons that tile a community, metres.
+
+    Returns
+    -------
+    shapely geometry
+        Lines, possibly empty.
+    """
+    geoms = np.asarray(grids, dtype=object)
+    all_edges = shapely.union_all(shapely.boundary(geoms))
+    outline = shapely.boundary(shapely.union_all(geoms))
+    # A hair's width absorbs the last bits of floating-point noise where
+    # grid edges and the outline were computed by different operations.
+    return shapely.difference(all_edges, shapely.buffer(outline, 1e-6))
+
+
+def road_alignment_share(
+    grids: Sequence[Polygon],
+    cut_lines_m: Sequence[LineString],
+    tolerance_m: float = 5.0,
+) -> float:
+    """Share of the internal grid boundary length that runs along a road.
+
+    Parameters
+    ----------
+    grids
+        Polygons that tile a community, metres.
+    cut_lines_m
+        Roads (or other preferred cut lines), metres.
+    tolerance_m
+        A boundary point within this distance of a road counts as on it.
+
+    Returns
+    -------
+    float
+        In [0, 1]; NaN when there is no internal boundary (a single grid),
+        since the share is then undefined.
+    """
+    internal = internal_boundaries(grids)
+    total_m = internal.length
+    if total_m == 0:
+        return math.nan
+    if not cut_lines_m:
+        return 0.0
+    near_roads = shapely.buffer(shapely.union_all(np.asarray(cut_lines_m, dtype=object)), tolerance_m)
+    return shapely.intersection(internal, near_roads).length / total_m
+
+
+def check_tiling(
+    boundary: Polygon | MultiPolygon,
+    polygons: Sequence[Polygon],
+    min_width_m: float = DEFAULT_MIN_WIDTH_M,
+) -> list[str]:
+    """List every way the polygons fail to tile the boundary as grids.
+
+    Parameters
+    ----------
+    boundary
+        The community, metres.
+    polygons
+        The grids, metres.
+    min_width_m
+        A grid with no inscribed disc of this diameter is a sliver, unless it
+        is a whole part of the community (a community part cannot be wider
+        than it is).
+
+    Returns
+    -------
+    list of str
+        Human-readable violations; empty when the tiling is exact: union ==
+        boundary (symmetric difference below 1e-9 of the area), no overlaps,
+        each grid one valid Polygon, no slivers.
+    """
+    violations: list[str] = []
+    if not polygons:
+        return ["no grids"]
+    area_m2 = boundary.area
+    geoms = np.asarray(polygons, dtype=object)
+    for index, geom in enumerate(geoms):
+        if geom.geom_type != "Polygon":
+            violations.append(f"grid {index} is a {geom.geom_type}, not one Polygon")
+        elif not geom.is_valid:
+            violations.append(f"grid {index} is invalid: {shapely.is_valid_reason(geom)}")
+        elif geom.is_empty or geom.area == 0:
+            violations.append(f"grid {index} is empty")
+    if violations:
+        return violations
+
+    mismatch_m2 = shapely.symmetric_difference(shapely.union_all(geoms), boundary).area
+    if mismatch_m2 > _TILING_RELATIVE_TOLERANCE * area_m2:
+        violations.append(
+            f"union differs from the community by {mismatch_m2:.6g} m² "
+            f"({mismatch_m2 / area_m2:.3g} of its area)"
+        )
+    left, right = shapely.STRtree(geoms).query(geoms, predicate="intersects")
+    pairs = left < right
+    overlaps_m2 = shapely.area(shapely.intersection(geoms[left[pairs]], geoms[right[pairs]]))
+    for i, j, overlap_m2 in zip(left[pairs], right[pairs], overlaps_m2):
+        if overlap_m2 > _TILING_RELATIVE_TOLERANCE * area_m2:
+            violations.append(f"grids {i} and {j} overlap by {overlap_m2:.6g} m²")
+
+    parts = shapely.get_parts(np.asarray([boundary], dtype=object))
+    eroded = shapely.buffer(geoms, -min_width_m / 2.0)
+    for index in np.flatnonzero(shapely.is_empty(eroded)):
+        is_whole_part = any(shapely.equals_exact(geoms[index].normalize(), part.normalize(), 1e-6)
+                            or abs(geoms[index].area - part.area) <= 1e-9 * part.area
+                            for part in parts)
+        if not is_whole_part:
+            violations.append(f"grid {index} is a sliver thinner than {min_width_m} m")
+    return violations
