@@ -53,11 +53,13 @@ INSTALLED_APPS = [
     "django.contrib.gis",
     "rest_framework",
     "rest_framework_gis",
+    "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "leaflet",
     "gridmgmt.areas",
     "gridmgmt.grids",
+    "gridmgmt.events",
 ]
 
 MIDDLEWARE = [

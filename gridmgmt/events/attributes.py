@@ -1,0 +1,100 @@
+"""Extra attributes of a small class, in Open311 GeoReport v2's shape.
+
+A definition is a dict::
+
+    {"code": "depth_cm", "datatype": "number", "required": true,
+     "description": "Water depth (积水深度), in centimetres", "order": 1,
+     "values": []}
+
+``datatype`` is one of Open311's: string, number, datetime, text,
+singlevaluelist, multivaluelist; list types carry ``values`` as
+``[{"key": ..., "name": ...}]``. Pure functions, no Django: they raise
+``ValueError`` with a message that names the attribute.
+"""
+
+from datetime import datetime
+from typing import Any
+
+DATATYPES = ("string", "number", "datetime", "text", "singlevaluelist", "multivaluelist")
+LIST_TYPES = ("singlevaluelist", "multivaluelist")
+
+
+def validate_attribute_definitions(definitions: Any) -> None:
+    if not isinstance(definitions, list):
+        raise ValueError("attributes must be a list of definitions")
+    seen = set()
+    for index, definition in enumerate(definitions):
+        if not isinstance(definition, dict):
+            raise ValueError(f"attribute #{index + 1} must be an object")
+        code = definition.get("code")
+        if not isinstance(code, str) or not code:
+            raise ValueError(f"attribute #{index + 1} needs a non-empty 'code'")
+        if code in seen:
+            raise ValueError(f"attribute code {code!r} appears twice")
+        seen.add(code)
+        datatype = definition.get("datatype")
+        if datatype not in DATATYPES:
+            raise ValueError(f"attribute {code!r}: datatype must be one of {', '.join(DATATYPES)}, got {datatype!r}")
+        values = definition.get("values", [])
+        if datatype in LIST_TYPES:
+            if not values or not all(isinstance(v, dict) and "key" in v and "name" in v for v in values):
+                raise ValueError(f"attribute {code!r}: a {datatype} needs 'values' as [{{key, name}}, ...]")
+        if not isinstance(definition.get("required", False), bool):
+            raise ValueError(f"attribute {code!r}: 'required' must be true or false")
+
+
+def clean_attribute_values(definitions: list[dict], values: Any) -> dict[str, Any]:
+    """Check ``values`` (attribute code → raw value) against ``definitions``.
+
+    Returns the values normalised (numbers as float, multivalue lists as
+    lists of keys as strings). Unknown codes, missing required values and
+    values outside a list's keys are refused.
+    """
+    if values in (None, ""):
+        values = {}
+    if not isinstance(values, dict):
+        raise ValueError("attribute values must be an object keyed by attribute code")
+    by_code = {d["code"]: d for d in definitions}
+    unknown = sorted(set(values) - set(by_code))
+    if unknown:
+        raise ValueError(f"unknown attribute {unknown[0]!r}; this class has: {', '.join(by_code) or 'none'}")
+    cleaned: dict[str, Any] = {}
+    for code, definition in by_code.items():
+        raw = values.get(code)
+        if raw in (None, "", []):
+            if definition.get("required"):
+                raise ValueError(f"attribute {code!r} is required")
+            continue
+        cleaned[code] = _clean_value(code, definition, raw)
+    return cleaned
+
+
+def _clean_value(code: str, definition: dict, raw: Any) -> Any:
+    datatype = definition["datatype"]
+    if datatype == "number":
+        try:
+            value = float(raw)
+        except (TypeError, ValueError):
+            raise ValueError(f"attribute {code!r} must be a number, got {raw!r}") from None
+        if value != value or value in (float("inf"), float("-inf")):
+            raise ValueError(f"attribute {code!r} must be a finite number, got {raw!r}")
+        return value
+    if datatype == "datetime":
+        try:
+            datetime.fromisoformat(str(raw))
+        except ValueError:
+            raise ValueError(f"attribute {code!r} must be an ISO 8601 date-time, got {raw!r}") from None
+        return str(raw)
+    if datatype in LIST_TYPES:
+        keys = {str(v["key"]) for v in definition["values"]}
+        chosen = raw if isinstance(raw, list) else [raw]
+        if datatype == "singlevaluelist" and len(chosen) != 1:
+            raise ValueError(f"attribute {code!r} takes one value, got {len(chosen)}")
+        chosen = [str(v) for v in chosen]
+        bad = [v for v in chosen if v not in keys]
+        if bad:
+            raise ValueError(f"attribute {code!r}: {bad[0]!r} is not one of {', '.join(sorted(keys))}")
+        return chosen[0] if datatype == "singlevaluelist" else chosen
+    if not isinstance(raw, (str, int, float)):
+        raise ValueError(f"attribute {code!r} must be text, got {type(raw).__name__}")
+    return str(raw)
