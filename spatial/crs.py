@@ -218,9 +218,10 @@ def _gcj02_offset_deg(lnglat_deg: np.ndarray) -> np.ndarray:
     lat_rad = np.radians(lat)
     magic = 1.0 - _KRASOVSKY_ECCENTRICITY_SQ * np.sin(lat_rad) ** 2
     sqrt_magic = np.sqrt(magic)
-    d_lat = (d_lat * 180.0) / (
-        (_KRASOVSKY_SEMI_MAJOR_M * (1.0 - _KRASOVSKY_ECCENTRICITY_SQ)) / (magic * sqrt_magic) * np.pi
+    meridian_radius_m = (
+        _KRASOVSKY_SEMI_MAJOR_M * (1.0 - _KRASOVSKY_ECCENTRICITY_SQ) / (magic * sqrt_magic)
     )
+    d_lat = (d_lat * 180.0) / (meridian_radius_m * np.pi)
     d_lng = (d_lng * 180.0) / (_KRASOVSKY_SEMI_MAJOR_M / sqrt_magic * np.cos(lat_rad) * np.pi)
 
     in_china = (
