@@ -318,7 +318,8 @@ def osm_extract_area(path: OsmPath) -> Polygon:
     -------
     Polygon
         The ``<bounds>`` (or osmosis ``<bound box=...>``) rectangle, else the
-        convex hull of all nodes, in WGS84.
+        convex hull of all nodes, in WGS84. This is the area the extract was
+        cut to: extracts with complete ways carry features reaching past it.
 
     Raises
     ------
@@ -328,14 +329,21 @@ def osm_extract_area(path: OsmPath) -> Polygon:
     lnglats = []
     with _reading(path):
         for element in _osm_elements(path):
-            if element.tag == "bounds":
-                corners = ("minlon", "minlat", "maxlon", "maxlat")
-                return box(*(float(element.get(corner, "nan")) for corner in corners))
-            if element.tag == "bound":
-                min_lat, min_lng, max_lat, max_lng = map(float, element.get("box", "").split(","))
-                return box(min_lng, min_lat, max_lng, max_lat)
-            if element.tag == "node":
-                lnglats.append((float(element.get("lon")), float(element.get("lat"))))
+            try:
+                if element.tag == "bounds":
+                    corners = ("minlon", "minlat", "maxlon", "maxlat")
+                    return box(*(float(element.attrib[corner]) for corner in corners))
+                if element.tag == "bound":
+                    # osmosis order: minlat,minlon,maxlat,maxlon
+                    box_values = element.attrib["box"].split(",")
+                    min_lat, min_lng, max_lat, max_lng = map(float, box_values)
+                    return box(min_lng, min_lat, max_lng, max_lat)
+                if element.tag == "node":
+                    lnglats.append((float(element.attrib["lon"]), float(element.attrib["lat"])))
+            except (KeyError, ValueError) as error:
+                raise OsmReadError(
+                    f"cannot read OSM file {path}: malformed <{element.tag}> ({error!r})"
+                ) from error
     hull = MultiPoint(lnglats).convex_hull
     if not isinstance(hull, Polygon):
         raise OsmReadError(

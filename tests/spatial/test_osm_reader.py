@@ -305,9 +305,8 @@ def test_admin_boundaries_from_closed_way_and_relation(tmp_path):
         30, [21, 22], type="boundary", boundary="administrative", admin_level="8", name="洪桥街道"
     )
     osm.square(40, lng + 0.1, lat, boundary="administrative", admin_level="6", name="越秀区")
-    osm.way(
-        50, [(lng, lat), (lng + 0.02, lat)], closed=False, boundary="administrative", admin_level="10"
-    )
+    unclosed = [(lng, lat), (lng + 0.02, lat)]
+    osm.way(50, unclosed, closed=False, boundary="administrative", admin_level="10")
     path = osm.write(tmp_path / "admin.osm")
 
     boundaries = _by_id(read_admin_boundaries(path, [8, 10]))
@@ -368,6 +367,13 @@ def test_extract_area_without_bounds_is_the_node_hull(tmp_path):
     for lng, lat in [(0, 0), (1, 0), (1, 1), (0, 1), (0.5, 0.5)]:
         osm.node(lng, lat)
     assert osm_extract_area(osm.write(tmp_path / "hull.osm")).equals(box(0, 0, 1, 1))
+
+
+def test_malformed_bounds_raises_osm_read_error(tmp_path):
+    path = tmp_path / "bad_bounds.osm"
+    path.write_text('<osm version="0.6"><bounds minlat="x"/></osm>', encoding="utf-8")
+    with pytest.raises(OsmReadError, match="bad_bounds.osm.*malformed <bounds>"):
+        osm_extract_area(path)
 
 
 def test_bz2_tiny_file_reads_like_plain(tmp_path):
