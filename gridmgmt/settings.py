@@ -60,6 +60,8 @@ INSTALLED_APPS = [
     "gridmgmt.areas",
     "gridmgmt.grids",
     "gridmgmt.events",
+    "gridmgmt.accounts",
+    "gridmgmt.cases",
 ]
 
 MIDDLEWARE = [
@@ -161,3 +163,24 @@ LOGIN_URL = "/accounts/login/"
 # Debian 12 ships GDAL 3.6, which cannot block file/network access from
 # spatial references; the app never opens user-supplied SRS URLs.
 SILENCED_SYSTEM_CHECKS = ["gis.W001"]
+
+# Case time limits (处置时限) run on working time: these periods of each
+# working day, in TIME_ZONE; working days come from chinesecalendar + overrides.
+CASE_WORKING_PERIODS = [
+    tuple(p.split("-")) for p in env_list("GRIDMGMT_WORKING_PERIODS", "08:30-12:00,14:00-17:30")
+]
+# Warn the department when this many working hours or fewer are left.
+CASE_WARNING_WORKING_HOURS = float(os.environ.get("GRIDMGMT_WARNING_WORKING_HOURS", "1"))
+# On-site verification: GPS this far (metres) outside the grid is still accepted.
+CASE_VERIFY_TOLERANCE_M = float(os.environ.get("GRIDMGMT_VERIFY_TOLERANCE_M", "50"))
+CASE_NOTIFY_BY_EMAIL = env_bool("GRIDMGMT_NOTIFY_BY_EMAIL", True)
+EMAIL_BACKEND = os.environ.get("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "gridmgmt@localhost")
+
+# Celery (Redis broker): the deadline job runs every 5 minutes; it is
+# idempotent, so `manage.py check_deadlines` from cron may run alongside.
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "redis://127.0.0.1:6379/0")
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_BEAT_SCHEDULE = {
+    "cases-check-deadlines": {"task": "gridmgmt.cases.tasks.check_deadlines", "schedule": 300.0},
+}

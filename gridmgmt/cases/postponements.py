@@ -1,0 +1,58 @@
+"""延期: a department asks for more time; a supervisor approves (the deadline moves) or refuses."""
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.utils import timezone
+
+from gridmgmt.accounts.models import Role
+from gridmgmt.accounts.selectors import users_with_role
+from gridmgmt.cases.errors import CaseInvalid
+from gridmgmt.cases.models import Case, NotificationKind, Postponement, PostponementStatus
+from gridmgmt.cases.notifications import notify
+from gridmgmt.cases.steps import begin, commit
+from gridmgmt.cases.working_calendar import working_calendar
+from gridmgmt.events.models import TimeLimitUnit
+
+
+@transaction.atomic
+def case_postpone_request(*, case_id: int, version: int, actor: AbstractBaseUser, value: int, unit: str,
+                          reason: str) -> Postponement:
+    case, role = begin("postpone_request", case_id=case_id, version=version, actor=actor)
+    if case.postponements.filter(status=PostponementStatus.PENDING).exists():
+        raise CaseInvalid(f"case {case_id} already has a postponement request waiting for a decision")
+    if unit not in TimeLimitUnit.values or value < 1 or not reason.strip():
+        raise CaseInvalid(f"case {case_id}: a postponement needs value ≥ 1, unit in {TimeLimitUnit.values} "
+                          f"and a reason (got {value} {unit!r})")
+    now = timezone.now()
+    request = Postponement(case=case, value=value, unit=unit, reason=reason, requested_by=actor, requested_at=now)
+    request.full_clean()
+    request.save()
+    commit(case, action="postpone_request", from_status=case.status, actor=actor, role=role, at=now,
+            note=reason, data={"postponement": request.pk, "value": value, "unit": unit})
+    notify(users=users_with_role(Role.SHIFT_LEADER), kind=NotificationKind.POSTPONEMENT, case=case,
+           message=f"case {case.pk}: {case.department} asks {value} {unit} more: {reason}")
+    return request
+
+
+@transaction.atomic
+def case_postpone_decide(*, case_id: int, version: int, actor: AbstractBaseUser, approve: bool,
+                         note: str = "") -> Case:
+    case, role = begin("postpone_decide", case_id=case_id, version=version, actor=actor)
+    request = case.postponements.filter(status=PostponementStatus.PENDING).first()
+    if request is None:
+        raise CaseInvalid(f"case {case_id} has no postponement request waiting for a decision")
+    now = timezone.now()
+    request.status = PostponementStatus.APPROVED if approve else PostponementStatus.REFUSED
+    request.decided_by, request.decided_at = actor, now
+    request.full_clean()
+    request.save()
+    if approve:
+        case.deadline = working_calendar().add_limit(case.deadline, request.value, request.unit)
+        case.warned_at = case.overdue_at = None  # the new deadline earns its own warnings
+    commit(case, action="postpone_approve" if approve else "postpone_refuse", from_status=case.status,
+            actor=actor, role=role, at=now, note=note,
+            data={"postponement": request.pk, "deadline": case.deadline.isoformat()})
+    notify(users=[request.requested_by], kind=NotificationKind.POSTPONEMENT, case=case,
+           message=f"case {case.pk}: postponement {request.status}; due {case.deadline:%Y-%m-%d %H:%M}")
+    return case
+

@@ -1,0 +1,228 @@
+"""Writes of cases: every step of the closed loop.
+
+Each service locks the case row, checks the caller's version (optimistic
+lock: a stale version is refused, never overwritten), asks the state machine
+(:mod:`gridmgmt.cases.workflow`) whether the actor's role may act, changes
+the case, bumps its version, copies the status onto every source event and
+appends a history entry, all in one transaction.
+"""
+
+from collections.abc import Sequence
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.gis.geos import Point
+from django.core.files import File
+from django.db import transaction
+from django.utils import timezone
+
+from gridmgmt.accounts.models import Role
+from gridmgmt.accounts.selectors import roles_over, users_with_role
+from gridmgmt.areas.models import Department
+from gridmgmt.cases.errors import CaseInvalid
+from gridmgmt.cases.models import Case, CaseEvent, NotificationKind, Status
+from gridmgmt.cases.notifications import notify
+from gridmgmt.cases.selectors import point_within_grid
+from gridmgmt.cases.steps import append_history, begin, commit
+from gridmgmt.cases.workflow import TRANSITIONS
+from gridmgmt.cases.working_calendar import working_calendar
+from gridmgmt.events.models import Event
+
+
+def _department_staff(department_id: int):
+    return [*users_with_role(Role.DEPARTMENT_HEAD, department_id=department_id),
+            *users_with_role(Role.DEPARTMENT_HANDLER, department_id=department_id)]
+
+
+@transaction.atomic
+def case_create_from_event(*, event: Event) -> Case:
+    """The case of a new report, in state ``reported`` (step 1, collect)."""
+    case = Case(small_class=event.small_class, location=event.location, description=event.description,
+                grid=event.grid, grid_code=event.grid_code, community_code=event.community_code,
+                street_code=event.street_code, suggested_department=event.department,
+                received_at=event.received_at)
+    case.full_clean()
+    case.save()
+    CaseEvent.objects.create(case=case, event=event)
+    Event.objects.filter(pk=event.pk).update(status=case.status)
+    append_history(case, action="report", from_status="", actor=event.reporter, role="",
+                    at=event.received_at, data={"event": event.pk, "channel": event.channel})
+    return case
+
+
+def _simple_transition(action: str, *, case_id: int, version: int, actor, note: str) -> Case:
+    case, role = begin(action, case_id=case_id, version=version, actor=actor)
+    from_status, now = case.status, timezone.now()
+    case.status = TRANSITIONS[action].target
+    if action == "open":
+        case.opened_at = now
+    commit(case, action=action, from_status=from_status, actor=actor, role=role, at=now, note=note)
+    return case
+
+
+@transaction.atomic
+def case_open(*, case_id: int, version: int, actor: AbstractBaseUser, note: str = "") -> Case:
+    """立案: the supervision centre confirms the report is valid."""
+    return _simple_transition("open", case_id=case_id, version=version, actor=actor, note=note)
+
+
+@transaction.atomic
+def case_cancel(*, case_id: int, version: int, actor: AbstractBaseUser, note: str) -> Case:
+    """注销: the report is invalid; the reason is required."""
+    if not note.strip():
+        raise CaseInvalid(f"case {case_id}: cancelling needs a reason in 'note'")
+    return _simple_transition("cancel", case_id=case_id, version=version, actor=actor, note=note)
+
+
+@transaction.atomic
+def case_accept(*, case_id: int, version: int, actor: AbstractBaseUser, note: str = "") -> Case:
+    """The department takes the dispatched case."""
+    return _simple_transition("accept", case_id=case_id, version=version, actor=actor, note=note)
+
+
+@transaction.atomic
+def case_dispatch(*, case_id: int, version: int, actor: AbstractBaseUser,
+                  department: Department | None = None, reason: str = "") -> Case:
+    """派遣: sends the case to a department and fixes its deadline (the clock starts now).
+
+    The department defaults to the report's routed one; choosing another
+    needs a reason, which the history keeps.
+    """
+    case, role = begin("dispatch", case_id=case_id, version=version, actor=actor)
+    department = department or case.suggested_department
+    if department is None:
+        raise CaseInvalid(f"case {case_id}: the report was not routed; choose a department")
+    if case.suggested_department_id not in (None, department.pk) and not reason.strip():
+        raise CaseInvalid(f"case {case_id}: dispatching to {department} instead of the routed "
+                          f"{case.suggested_department} needs a reason")
+    from_status, now = case.status, timezone.now()
+    limit = case.small_class
+    case.status, case.department, case.dispatched_at = Status.DISPATCHED, department, now
+    case.deadline = working_calendar().add_limit(now, limit.time_limit_value, limit.time_limit_unit)
+    commit(case, action="dispatch", from_status=from_status, actor=actor, role=role, at=now, note=reason,
+            data={"department": department.pk, "deadline": case.deadline.isoformat()})
+    notify(users=_department_staff(department.pk), kind=NotificationKind.NEW_TASK, case=case,
+           message=f"case {case.pk} ({limit}) dispatched to {department}, due {case.deadline:%Y-%m-%d %H:%M}")
+    return case
+
+
+@transaction.atomic
+def case_dispatch_bulk(*, cases: Sequence[tuple[int, int]], actor: AbstractBaseUser,
+                       department: Department | None = None, reason: str = "") -> list[Case]:
+    """Dispatches several ``(case_id, version)`` at once; one refusal refuses them all."""
+    return [case_dispatch(case_id=case_id, version=version, actor=actor, department=department, reason=reason)
+            for case_id, version in cases]
+
+
+@transaction.atomic
+def case_assign(*, case_id: int, version: int, actor: AbstractBaseUser, handler: AbstractBaseUser,
+                note: str = "") -> Case:
+    """The department head names the handler of the case."""
+    case, role = begin("assign", case_id=case_id, version=version, actor=actor)
+    if Role.DEPARTMENT_HANDLER not in roles_over(handler, case):
+        raise CaseInvalid(f"case {case_id}: {handler} is not a handler of {case.department}")
+    case.handler = handler
+    now = timezone.now()
+    commit(case, action="assign", from_status=case.status, actor=actor, role=role, at=now, note=note,
+            data={"handler": handler.pk})
+    notify(users=[handler], kind=NotificationKind.NEW_TASK, case=case, message=f"case {case.pk} assigned to you")
+    return case
+
+
+@transaction.atomic
+def case_handle(*, case_id: int, version: int, actor: AbstractBaseUser, feedback: str,
+                photos: Sequence[File]) -> Case:
+    """处理反馈: the department reports what it did; a grid worker of the grid gets the check."""
+    case, role = begin("handle", case_id=case_id, version=version, actor=actor)
+    if role == Role.DEPARTMENT_HANDLER and case.handler_id not in (None, actor.pk):
+        raise CaseInvalid(f"case {case_id} is assigned to {case.handler}; only they or the head may feed back")
+    if not feedback.strip() or not photos:
+        raise CaseInvalid(f"case {case_id}: feedback needs a text and at least one photo")
+    workers = list(users_with_role(Role.GRID_WORKER, grid_code=case.grid_code)) if case.grid_code else []
+    from_status, now = case.status, timezone.now()
+    case.status, case.verifier = Status.HANDLED, (workers[0] if workers else None)
+    commit(case, action="handle", from_status=from_status, actor=actor, role=role, at=now, note=feedback,
+            photos=photos)
+    if workers:
+        notify(users=workers, kind=NotificationKind.NEW_TASK, case=case,
+               message=f"case {case.pk}: verify on site in grid {case.grid_code}")
+    else:  # a check that reaches nobody must be seen, not dropped
+        notify(users=users_with_role(Role.SHIFT_LEADER), kind=NotificationKind.NEW_TASK, case=case,
+               message=f"case {case.pk}: no grid worker for grid '{case.grid_code}' to verify it")
+    return case
+
+
+@transaction.atomic
+def case_verify(*, case_id: int, version: int, actor: AbstractBaseUser, passed: bool, location: Point,
+                photos: Sequence[File], note: str = "") -> Case:
+    """核查: on site (GPS in the grid, within tolerance), close the case or return it for rework."""
+    action = "verify_pass" if passed else "verify_fail"
+    case, role = begin(action, case_id=case_id, version=version, actor=actor)
+    tolerance = settings.CASE_VERIFY_TOLERANCE_M
+    if not point_within_grid(case, location, tolerance_m=tolerance):
+        raise CaseInvalid(f"case {case_id}: the GPS position ({location.x:.6f}, {location.y:.6f}) is more than "
+                          f"{tolerance} m outside grid {case.grid_code or 'of the case'}; verify on site")
+    if not photos:
+        raise CaseInvalid(f"case {case_id}: verification needs an on-site photo")
+    from_status, now = case.status, timezone.now()
+    case.status = TRANSITIONS[action].target
+    if passed:
+        case.closed_at = now
+        case.handling_working_hours = working_calendar().working_hours_between(case.dispatched_at, now)
+    else:
+        case.rework_count += 1
+    commit(case, action=action, from_status=from_status, actor=actor, role=role, at=now, note=note,
+            data={"lng": location.x, "lat": location.y}, photos=photos)
+    if not passed:
+        notify(users=[case.handler] if case.handler else _department_staff(case.department_id),
+               kind=NotificationKind.REWORK, case=case, message=f"case {case.pk} returned for rework: {note}")
+    return case
+
+
+@transaction.atomic
+def case_suspend(*, case_id: int, version: int, actor: AbstractBaseUser, note: str) -> Case:
+    """挂账: parks a case that cannot be solved now; its clock stops."""
+    case, role = begin("suspend", case_id=case_id, version=version, actor=actor)
+    if not note.strip():
+        raise CaseInvalid(f"case {case_id}: suspending needs a reason in 'note'")
+    from_status, now = case.status, timezone.now()
+    case.status, case.status_before_suspension, case.suspended_at = Status.SUSPENDED, from_status, now
+    commit(case, action="suspend", from_status=from_status, actor=actor, role=role, at=now, note=note)
+    return case
+
+
+@transaction.atomic
+def case_resume(*, case_id: int, version: int, actor: AbstractBaseUser, note: str = "") -> Case:
+    """Ends a suspension; the deadline moves by the working hours spent suspended."""
+    case, role = begin("resume", case_id=case_id, version=version, actor=actor)
+    now = timezone.now()
+    if case.deadline:
+        calendar = working_calendar()
+        paused = calendar.working_hours_between(case.suspended_at, now)
+        case.deadline = calendar.add_working_hours(case.deadline, paused)
+        case.warned_at = case.overdue_at = None
+    case.status, case.status_before_suspension, case.suspended_at = case.status_before_suspension, "", None
+    commit(case, action="resume", from_status=Status.SUSPENDED, actor=actor, role=role, at=now, note=note,
+            data={"deadline": case.deadline.isoformat() if case.deadline else None})
+    return case
+
+
+@transaction.atomic
+def case_merge(*, case_id: int, version: int, others: Sequence[tuple[int, int]], actor: AbstractBaseUser,
+               note: str = "") -> Case:
+    """Merges other reports' cases into this one: their reports become its sources."""
+    if not others or case_id in {other_id for other_id, _ in others}:
+        raise CaseInvalid(f"case {case_id}: merge needs other cases, not the case itself")
+    target, role = begin("merge", case_id=case_id, version=version, actor=actor)
+    now = timezone.now()
+    for other_id, other_version in others:
+        other, other_role = begin("merge", case_id=other_id, version=other_version, actor=actor)
+        CaseEvent.objects.filter(case=other).update(case=target)
+        from_status, other.status, other.merged_into = other.status, Status.MERGED, target
+        commit(other, action="merge", from_status=from_status, actor=actor, role=other_role, at=now,
+                note=note, data={"into": target.pk})
+    target.received_at = min(target.received_at, *Case.objects.filter(
+        pk__in=[other_id for other_id, _ in others]).values_list("received_at", flat=True))
+    commit(target, action="merge", from_status=target.status, actor=actor, role=role, at=now, note=note,
+            data={"merged": [other_id for other_id, _ in others]})
+    return target

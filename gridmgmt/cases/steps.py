@@ -1,0 +1,56 @@
+"""The common frame of every case step: lock, check the version, authorise, save, record.
+
+``commit`` is the only place a case's version moves, so no write can skip
+the optimistic lock or the history.
+"""
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from django.core.files import File
+
+from gridmgmt.accounts.selectors import roles_over
+from gridmgmt.cases.errors import CaseInvalid, VersionConflict
+from gridmgmt.cases.models import Case, CaseAttachment, CaseHistory
+from gridmgmt.cases.workflow import authorise
+from gridmgmt.events.models import Event
+
+
+def lock(case_id: int, version: int) -> Case:
+    case = Case.objects.select_for_update().select_related("small_class").filter(pk=case_id).first()
+    if case is None:
+        raise CaseInvalid(f"case {case_id} does not exist")
+    if case.version != version:
+        raise VersionConflict(f"case {case_id} was changed by someone else (now version {case.version}, "
+                              f"you sent {version}); reload it and try again")
+    return case
+
+
+def begin(action: str, *, case_id: int, version: int, actor) -> tuple[Case, str]:
+    case = lock(case_id, version)
+    role = authorise(action, status=case.status, roles=roles_over(actor, case), case_id=case_id)
+    return case, role
+
+
+def commit(case: Case, *, action: str, from_status: str, actor, role: str, at: datetime, note: str = "",
+            data: dict | None = None, photos: Sequence[File] = ()) -> CaseHistory:
+    """Saves the changed case, copies its status onto its reports and records the step."""
+    case.version += 1
+    case.full_clean()
+    case.save()
+    Event.objects.filter(case_source__case=case).update(status=case.status, updated_at=at)
+    return append_history(case, action=action, from_status=from_status, actor=actor, role=role, at=at,
+                           note=note, data=data, photos=photos)
+
+
+def append_history(case: Case, *, action: str, from_status: str, actor, role: str, at: datetime,
+                    note: str = "", data: dict | None = None, photos: Sequence[File] = ()) -> CaseHistory:
+    entry = CaseHistory(case=case, action=action, from_status=from_status, to_status=case.status,
+                        actor=actor, role=role, at=at, note=note, data=data or {})
+    entry.full_clean()
+    entry.save()
+    for photo in photos:
+        attachment = CaseAttachment(history=entry, file=photo)
+        attachment.full_clean()
+        attachment.save()
+    return entry

@@ -1,0 +1,58 @@
+"""The state machine of a case: which action moves which state, and who may take it.
+
+The one place transitions are decided; every service asks :func:`authorise`
+before changing anything. ``target`` None means the action keeps the state
+(assigning a handler, asking for more time).
+"""
+
+from dataclasses import dataclass
+
+from gridmgmt.accounts.models import Role
+from gridmgmt.cases.errors import RoleNotAllowed, StateNotAllowed
+from gridmgmt.cases.models import Status
+
+DEPARTMENT = frozenset({Role.DEPARTMENT_HANDLER, Role.DEPARTMENT_HEAD})
+# Who finds and checks (supervision) is not who fixes (departments).
+SUPERVISORS = frozenset({Role.SHIFT_LEADER, Role.STREET_SUPERVISOR, Role.COMMUNITY_SUPERVISOR})
+SUPERVISION_CENTRE = frozenset({Role.CALL_TAKER, Role.SHIFT_LEADER})
+# States in which the department holds the case and its clock runs.
+WITH_DEPARTMENT = frozenset({Status.DISPATCHED, Status.ACCEPTED, Status.REWORK})
+
+
+@dataclass(frozen=True)
+class Transition:
+    sources: frozenset[str]
+    target: str | None
+    roles: frozenset[str]
+
+
+TRANSITIONS = {
+    "open": Transition(frozenset({Status.REPORTED}), Status.OPENED, SUPERVISION_CENTRE),
+    "cancel": Transition(frozenset({Status.REPORTED}), Status.CANCELLED, SUPERVISION_CENTRE),
+    "merge": Transition(frozenset({Status.REPORTED, Status.OPENED}), None, SUPERVISORS),
+    "dispatch": Transition(frozenset({Status.OPENED}), Status.DISPATCHED,
+                           frozenset({Role.DISPATCHER, Role.SHIFT_LEADER})),
+    "accept": Transition(frozenset({Status.DISPATCHED}), Status.ACCEPTED, DEPARTMENT),
+    "assign": Transition(WITH_DEPARTMENT, None, frozenset({Role.DEPARTMENT_HEAD})),
+    "handle": Transition(frozenset({Status.ACCEPTED, Status.REWORK}), Status.HANDLED, DEPARTMENT),
+    "verify_pass": Transition(frozenset({Status.HANDLED}), Status.CLOSED, frozenset({Role.GRID_WORKER})),
+    "verify_fail": Transition(frozenset({Status.HANDLED}), Status.REWORK, frozenset({Role.GRID_WORKER})),
+    "postpone_request": Transition(WITH_DEPARTMENT, None, DEPARTMENT),
+    "postpone_decide": Transition(WITH_DEPARTMENT, None, SUPERVISORS),
+    "suspend": Transition(frozenset({Status.OPENED}) | WITH_DEPARTMENT, Status.SUSPENDED, SUPERVISORS),
+    "resume": Transition(frozenset({Status.SUSPENDED}), None, SUPERVISORS),
+}
+
+
+def authorise(action: str, *, status: str, roles: set[str], case_id) -> str:
+    """The role the user acts in, or an error naming the state or the roles."""
+    transition = TRANSITIONS[action]
+    if status not in transition.sources:
+        raise StateNotAllowed(f"case {case_id}: '{action}' is not allowed in state '{status}' "
+                              f"(only in {', '.join(sorted(transition.sources))})")
+    allowed = roles & transition.roles
+    if not allowed:
+        held = ", ".join(sorted(roles)) or "no role over this case"
+        raise RoleNotAllowed(f"case {case_id}: '{action}' in state '{status}' needs one of "
+                             f"{', '.join(sorted(transition.roles))}; you hold {held}")
+    return sorted(allowed)[0]
