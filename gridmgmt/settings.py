@@ -184,3 +184,8 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "cases-check-deadlines": {"task": "gridmgmt.cases.tasks.check_deadlines", "schedule": 300.0},
 }
+
+# Event intake (gridmgmt.events): photo limits.
+EVENTS_PHOTO_MAX_BYTES = int(os.environ.get("GRIDMGMT_PHOTO_MAX_BYTES", str(10 * 1024 * 1024)))
+EVENTS_PHOTO_MAX_PIXELS = 40_000_000
+EVENTS_MAX_PHOTOS = 9
