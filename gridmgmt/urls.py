@@ -17,4 +17,6 @@ api_patterns = [
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include(api_patterns)),
+    path("api/", include("gridmgmt.events.urls")),
+    path("open311/v2/", include("gridmgmt.open311.urls")),
 ]
