@@ -25,7 +25,8 @@ from gridmgmt.geo import STORAGE_SRID
 # ``{points}`` is a relation (ord, small_class_id, geom) — a VALUES list or a
 # temporary table. Only code-written SQL is formatted in; values are params.
 PLACE_SQL = f"""
-SELECT p.ord, c.id, c.code, s.id, s.code, g.id, g.code,
+SELECT p.ord, c.id AS community_id, c.code AS community_code, s.id AS street_id,
+       s.code AS street_code, g.id AS grid_id, g.code AS grid_code,
        coalesce(r.department_id, sc.default_department_id) AS department_id,
        r.id AS rule_id
 FROM {{points}} p

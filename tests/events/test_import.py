@@ -1,0 +1,76 @@
+"""Bulk CSV import: all rows or nothing, bad rows named by line, idempotent re-import."""
+
+import io
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from gridmgmt.events.importing import ImportRefused, events_import_csv
+from gridmgmt.events.models import Event, RoutingRule
+from gridmgmt.events.signals import events_bulk_created
+
+GOOD = """ticket_id,lat,lng,service_code,description,attribute[depth_cm]
+T1,23.125,113.265,1102,垃圾,
+T2,23.125,113.275,1503,积水,30
+T3,23.121,113.261,1601,其他,
+"""
+
+
+def run(text, channel="hotline"):
+    return events_import_csv(text=io.StringIO(text), channel=channel)
+
+
+def test_rows_are_located_routed_and_keyed_by_ticket(areas, catalogue):
+    RoutingRule.objects.create(small_class=catalogue.rubbish, level="grid", area_code="44010400100101",
+                               department=catalogue.depts["JDB"])
+    received = []
+    events_bulk_created.connect(lambda **kw: received.append(kw["event_ids"]), weak=False, dispatch_uid="t")
+    try:
+        result = run(GOOD)
+    finally:
+        events_bulk_created.disconnect(dispatch_uid="t")
+    assert (result.rows, result.created) == (3, 3)
+    t1, t2, t3 = (Event.objects.get(idempotency_key=k) for k in ("T1", "T2", "T3"))
+    assert (t1.grid_code, t1.department.code, t1.routing_rule.level) == ("44010400100101", "JDB", "grid")
+    assert (t2.community_code, t2.grid_code, t2.department.code, t2.attributes) == (
+        "440104001002", "", "SW", {"depth_cm": 30.0})
+    assert (t3.routing_status, t3.department) == ("manual", None)
+    assert t1.channel == "hotline" and t1.location.x == pytest.approx(113.265)
+    assert sorted(received[0]) == sorted([t1.pk, t2.pk, t3.pk])
+
+
+def test_reimport_skips_existing_tickets(areas, catalogue):
+    run(GOOD)
+    again = run(GOOD)
+    assert (again.created, again.skipped_existing) == (0, 3) and Event.objects.count() == 3
+
+
+@pytest.mark.parametrize("bad_line, problem", [
+    ("T9,north,113.265,1102,x,", "lat must be a number"),
+    ("T9,23.125,113.265,9999,x,", "unknown service_code '9999'"),
+    ("T9,23.125,113.265,1503,x,", "attribute 'depth_cm' is required"),
+    ("T1,23.125,113.265,1102,x,", "ticket id 'T1' repeats line 2"),
+    ("T9,23.5,113.265,1102,x,", "outside the district"),
+])
+def test_one_bad_row_refuses_the_file_naming_line_5(areas, catalogue, bad_line, problem):
+    with pytest.raises(ImportRefused) as exc:
+        run(GOOD + bad_line + "\n")
+    assert exc.value.errors[0].startswith("line 5: ") and problem in exc.value.errors[0]
+    assert Event.objects.count() == 0
+
+
+def test_boston_shape_is_read_and_refused_as_outside(areas, catalogue, shared_data):
+    path = shared_data / "events" / "boston311-100.csv"
+    with pytest.raises(CommandError) as exc:
+        call_command("import_events", str(path), "--channel", "hotline", "--service-code", "1601")
+    message = str(exc.value)
+    assert "line 2: point (lat 42.3594, lng -71.0587) is outside the district" in message
+    assert "and 90 more" in message  # 100 rows, 10 shown
+    assert Event.objects.count() == 0
+
+
+def test_command_reports_counts(areas, catalogue, tmp_path, capsys):
+    path = tmp_path / "tickets.csv"
+    path.write_text(GOOD, encoding="utf-8")
+    call_command("import_events", str(path), "--channel", "hotline")
+    assert "3 rows: 3 reports created" in capsys.readouterr().out
