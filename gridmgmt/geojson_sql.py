@@ -18,7 +18,7 @@ def feature_collection(
     where: list[tuple[str, list]] = (),
     bbox: tuple[float, float, float, float] | None = None,
     precision: int = 6,
-    order_by: str = "id",
+    order_by: str | None = None,
     joins: str = "",
 ) -> str:
     """Return a FeatureCollection as JSON text.
@@ -46,7 +46,7 @@ def feature_collection(
             ) ORDER BY t.ord), '[]'::json)
         )::text
         FROM (
-            SELECT {table}.id AS fid, {geometry} AS geom, {order_by} AS ord,
+            SELECT {table}.id AS fid, {geometry} AS geom, {order_by or table + ".id"} AS ord,
                    json_build_object({props}) AS props
             FROM {table} {joins}
             {"WHERE " + " AND ".join(clauses) if clauses else ""}

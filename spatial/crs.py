@@ -123,7 +123,7 @@ def to_wgs84(geom: GeometryT, crs: int | str | CRS) -> GeometryT:
         If ``crs`` cannot be parsed.
     """
     source = parse_crs(crs)
-    if source == GCJ02:
+    if isinstance(source, str):  # GCJ02; comparing a CRS to a string would parse it (slow)
         return gcj02_to_wgs84(geom)
     return _transform_with(_transformer(source, WGS84), geom)
 
@@ -152,7 +152,7 @@ def from_wgs84(geom: GeometryT, crs: int | str | CRS) -> GeometryT:
         If ``crs`` cannot be parsed.
     """
     target = parse_crs(crs)
-    if target == GCJ02:
+    if isinstance(target, str):  # GCJ02
         return wgs84_to_gcj02(geom)
     return _transform_with(_transformer(WGS84, target), geom)
 

@@ -1,0 +1,122 @@
+"""Reading boundary features from any GDAL vector file (GeoJSON, Shapefile, GeoPackage).
+
+Returns plain records in WGS84; deciding what to write is the service's job.
+"""
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import shapely
+from django.contrib.gis.gdal import DataSource, GDALException
+from shapely.geometry import MultiPolygon, Polygon
+from shapely.geometry.base import BaseGeometry
+
+from spatial.crs import UnknownCRSError, parse_crs, to_wgs84
+
+
+class BoundaryFileError(ValueError):
+    """The file as a whole cannot be read (missing, not a vector file, unknown CRS, missing field)."""
+
+
+@dataclass
+class BoundaryRecord:
+    """One feature of the file, converted to WGS84 (lng, lat)."""
+
+    index: int
+    code: str
+    name: str
+    name_en: str
+    parent_code: str
+    geometry: BaseGeometry | None
+    problems: list[str] = field(default_factory=list)
+    repaired: bool = False
+
+    @property
+    def label(self) -> str:
+        return f"feature #{self.index} (code {self.code or '?'}, {self.name or 'no name'})"
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)  # Shapefile DBF numbers arrive as floats: 440104.0 → "440104"
+    return str(value).strip()
+
+
+def _polygonal(geom: BaseGeometry) -> MultiPolygon | None:
+    """The polygonal part of ``geom`` as a MultiPolygon (make_valid may return a collection)."""
+    parts = [g for g in shapely.get_parts(geom) if isinstance(g, Polygon | MultiPolygon) and not g.is_empty]
+    polygons = [p for g in parts for p in (g.geoms if isinstance(g, MultiPolygon) else [g])]
+    return MultiPolygon(polygons) if polygons else None
+
+
+def read_boundaries(
+    path: str | Path,
+    *,
+    code_field: str,
+    name_field: str,
+    name_en_field: str | None = None,
+    parent_field: str | None = None,
+    crs: str | None = None,
+) -> list[BoundaryRecord]:
+    """Read every feature of the first layer of ``path``.
+
+    Parameters
+    ----------
+    crs : str, optional
+        The CRS of the coordinates (EPSG code, PROJ string or ``gcj02``);
+        overrides what the file declares. Without it the file's CRS is used,
+        and WGS84 when the file declares none (GeoJSON's default).
+
+    Raises
+    ------
+    BoundaryFileError
+        When the file cannot be opened, the CRS is unknown or a field is missing.
+    """
+    path = Path(path)
+    if not path.exists():
+        raise BoundaryFileError(f"{path}: no such file")
+    try:
+        source_crs = parse_crs(crs) if crs else None
+    except UnknownCRSError as exc:
+        raise BoundaryFileError(f"--crs: {exc}") from None
+    try:
+        layer = DataSource(str(path))[0]
+    except (GDALException, IndexError) as exc:
+        raise BoundaryFileError(f"{path}: not a readable vector file ({exc})") from None
+    for option, name in (("code", code_field), ("name", name_field), ("name-en", name_en_field),
+                         ("parent", parent_field)):
+        if name and name not in layer.fields:
+            raise BoundaryFileError(
+                f"{path}: the {option} field '{name}' is not in the file (fields: {', '.join(layer.fields)})")
+    if source_crs is None:
+        source_crs = parse_crs(layer.srs.wkt) if layer.srs is not None else parse_crs(4326)
+
+    records = []
+    for index, feature in enumerate(layer, start=1):
+        record = BoundaryRecord(
+            index=index, code=_text(feature.get(code_field)), name=_text(feature.get(name_field)),
+            name_en=_text(feature.get(name_en_field)) if name_en_field else "",
+            parent_code=_text(feature.get(parent_field)) if parent_field else "", geometry=None)
+        records.append(record)
+        if not record.code:
+            record.problems.append(f"empty code field '{code_field}'")
+        if not record.name:
+            record.problems.append(f"empty name field '{name_field}'")
+        if feature.geom is None:
+            record.problems.append("no geometry")
+            continue
+        geom = shapely.from_wkb(bytes(feature.geom.wkb))
+        if not geom.is_valid:
+            reason = shapely.is_valid_reason(geom)
+            geom = shapely.make_valid(geom)
+            record.repaired = True
+            record.problems.extend([] if _polygonal(geom) else [f"invalid geometry that cannot be repaired ({reason})"])
+        polygonal = _polygonal(geom)
+        if polygonal is None or polygonal.area == 0:
+            if not record.problems:
+                record.problems.append(f"geometry is {geom.geom_type}, not a polygon with area")
+            continue
+        record.geometry = to_wgs84(polygonal, source_crs)
+    return records

@@ -1,0 +1,188 @@
+"""Writes of the administrative hierarchy: boundary imports with versions.
+
+One core serves the ``import_boundaries`` command, ``load_demo`` and the GIS
+editor: read → check every rule → write everything in one transaction, or
+nothing at all.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.gis.geos import GEOSGeometry
+from django.db import transaction
+from shapely import from_wkb
+from shapely.geometry import GeometryCollection
+from shapely.geometry.base import BaseGeometry
+
+from gridmgmt.areas.boundary_reader import BoundaryRecord, read_boundaries
+from gridmgmt.areas.models import BoundaryVersion, Community, District, Street
+from gridmgmt.areas.names import normalise_community_name
+from gridmgmt.geo import STORAGE_SRID
+from spatial.projection import local_metric
+from spatial.topology import area_outside_m2, overlapping_pairs
+
+LEVELS = {"district": (District, None), "street": (Street, District), "community": (Community, Street)}
+PARENT_FIELD = {"street": "district", "community": "street"}
+# Re-importing the same file must change nothing: geometries that differ by
+# less than this (relative symmetric-difference area) count as unchanged.
+UNCHANGED_TOLERANCE = 1e-9
+
+
+class BoundaryImportRefused(Exception):
+    """Raised with the report when any feature is refused; nothing was written."""
+
+    def __init__(self, report: "ImportReport"):
+        self.report = report
+        super().__init__("; ".join(report.refused))
+
+
+@dataclass
+class ImportReport:
+    level: str
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    repaired: list[str] = field(default_factory=list)
+    refused: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        return (f"{self.level}: {len(self.created)} created, {len(self.updated)} updated, "
+                f"{len(self.unchanged)} unchanged, {len(self.repaired)} repaired, {len(self.refused)} refused")
+
+
+def _geos(geom: BaseGeometry) -> GEOSGeometry:
+    return GEOSGeometry(memoryview(geom.wkb), srid=STORAGE_SRID)
+
+
+def _shapely(geom: GEOSGeometry) -> BaseGeometry:
+    return from_wkb(bytes(geom.wkb))
+
+
+def _same_geometry(a: BaseGeometry, b: BaseGeometry) -> bool:
+    return a.symmetric_difference(b).area <= UNCHANGED_TOLERANCE * max(a.area, b.area)
+
+
+def _check_topology(level: str, records: list[BoundaryRecord], parents: dict, report: ImportReport) -> None:
+    """Refuse features outside their parent or overlapping a sibling (in metres)."""
+    usable = [r for r in records if r.geometry is not None and not r.problems]
+    if not usable:
+        return
+    to_metric, _ = local_metric(GeometryCollection([r.geometry for r in usable]))
+    tolerance_m = settings.TOPOLOGY_CONTAINMENT_TOLERANCE_M
+    metric = {r.code: to_metric(r.geometry) for r in usable}
+    for record in usable:
+        parent = parents.get(record.parent_code)
+        if parent is not None:
+            outside = area_outside_m2(metric[record.code], to_metric(_shapely(parent.boundary)), tolerance_m)
+            if outside > settings.TOPOLOGY_OVERLAP_TOLERANCE_M2:
+                record.problems.append(
+                    f"lies {outside:.0f} m² outside its parent {parent.code} (tolerance {tolerance_m} m)")
+    model, _ = LEVELS[level]
+    imported = {r.code for r in usable}
+    envelope = _geos(GeometryCollection([r.geometry for r in usable]).envelope)
+    # Existing siblings that this import does not replace must not be overlapped either.
+    kept = model.objects.exclude(code__in=imported).filter(boundary__intersects=envelope)
+    named = [(r.code, metric[r.code]) for r in usable]
+    named += [(f"existing {a.code}", to_metric(_shapely(a.boundary))) for a in kept]
+    by_code = {r.code: r for r in usable}
+    for first, second, shared in overlapping_pairs(named, settings.TOPOLOGY_OVERLAP_TOLERANCE_M2):
+        for code, other in ((first, second), (second, first)):
+            if code in by_code:
+                by_code[code].problems.append(f"overlaps sibling {other} by {shared:.0f} m²")
+
+
+def boundaries_import(
+    *,
+    path: str | Path,
+    level: str,
+    code_field: str,
+    name_field: str,
+    name_en_field: str | None = None,
+    parent_field: str | None = None,
+    parent_code: str | None = None,
+    crs: str | None = None,
+    valid_from: date | None = None,
+    source: str = "",
+) -> ImportReport:
+    """Import district, street or community boundaries from a vector file.
+
+    New codes create an area with boundary version 1; a changed boundary
+    closes the current version on ``valid_from`` and opens the next one;
+    an identical boundary changes nothing. Any refused feature (broken
+    geometry, missing code or parent, outside its parent, overlapping a
+    sibling) refuses the whole file: :class:`BoundaryImportRefused` carries
+    the report and nothing is written.
+    """
+    if level not in LEVELS:
+        raise ValueError(f"level must be one of {', '.join(LEVELS)}, got {level!r}")
+    valid_from = valid_from or date.today()
+    model, parent_model = LEVELS[level]
+    report = ImportReport(level=level)
+    records = read_boundaries(path, code_field=code_field, name_field=name_field,
+                              name_en_field=name_en_field, parent_field=parent_field, crs=crs)
+    parents = {}
+    if parent_model is not None:
+        for record in records:
+            record.parent_code = record.parent_code or (parent_code or "")
+        parents = parent_model.objects.in_bulk([r.parent_code for r in records], field_name="code")
+        for record in records:
+            if record.parent_code not in parents:
+                record.problems.append(f"parent {PARENT_FIELD[level]} '{record.parent_code or '(none given)'}' "
+                                       "does not exist; import that level first")
+    seen: set[str] = set()
+    for record in records:
+        if record.code in seen:
+            record.problems.append("code appears twice in the file")
+        seen.add(record.code)
+        if level == "community":
+            record.name = normalise_community_name(record.name)
+    _check_topology(level, records, parents, report)
+    current = model.objects.in_bulk([r.code for r in records], field_name="code")
+    for record in records:
+        area = current.get(record.code)
+        if area is not None and area.boundary_valid_from > valid_from:
+            record.problems.append(f"valid-from {valid_from} is before the current version's start "
+                                   f"{area.boundary_valid_from}")
+
+    report.refused = [f"{r.label}: {'; '.join(r.problems)}" for r in records if r.problems]
+    report.repaired = [r.label for r in records if r.repaired and not r.problems]
+    if report.refused:
+        raise BoundaryImportRefused(report)
+
+    with transaction.atomic():
+        existing = model.objects.select_for_update().in_bulk([r.code for r in records], field_name="code")
+        for record in records:
+            extra = {PARENT_FIELD[level]: parents[record.parent_code]} if parent_model else {}
+            area = existing.get(record.code)
+            if area is None:
+                area = model(code=record.code, name=record.name, name_en=record.name_en,
+                             boundary=_geos(record.geometry), boundary_valid_from=valid_from, **extra)
+                area.full_clean()
+                area.save()
+                _new_version(level, area, valid_from, source)
+                report.created.append(record.code)
+                continue
+            if _same_geometry(_shapely(area.boundary), record.geometry):
+                report.unchanged.append(record.code)
+                continue
+            BoundaryVersion.objects.filter(level=level, code=record.code, valid_to__isnull=True).update(
+                valid_to=valid_from)
+            area.boundary = _geos(record.geometry)
+            area.boundary_version += 1
+            area.boundary_valid_from = valid_from
+            area.name = record.name
+            area.name_en = record.name_en or area.name_en
+            for name, value in extra.items():
+                setattr(area, name, value)
+            area.full_clean()
+            area.save()
+            _new_version(level, area, valid_from, source)
+            report.updated.append(record.code)
+    return report
+
+
+def _new_version(level: str, area, valid_from: date, source: str) -> None:
+    BoundaryVersion.objects.create(level=level, code=area.code, version=area.boundary_version, name=area.name,
+                                   geometry=area.boundary, valid_from=valid_from, source=source)

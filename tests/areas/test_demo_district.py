@@ -1,0 +1,56 @@
+"""The demo district against the real NBS 2023 code lists in ../shared/data/yuexiu."""
+
+import csv
+
+import pytest
+from django.core.management import call_command
+
+from gridmgmt.areas.models import Building, BoundaryVersion, Community, Street
+from gridmgmt.areas.names import normalise_community_name
+
+pytestmark = pytest.mark.django_db
+
+
+def read(shared_data, name):
+    with open(shared_data / "yuexiu" / name, encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_streets_and_communities_match_the_nbs_code_lists(yuexiu, shared_data):
+    streets = {r["code"]: r["name"] for r in read(shared_data, "yuexiu_streets_nbs2023.csv")}
+    communities = {r["code"]: (normalise_community_name(r["name"]), r["streetCode"])
+                   for r in read(shared_data, "yuexiu_communities_nbs2023.csv")}
+    assert dict(Street.objects.values_list("code", "name")) == streets
+    assert len(streets) == 18
+    assert {c.code: (c.name, c.street.code) for c in Community.objects.select_related("street")} == communities
+    assert len(communities) == 222
+
+
+def test_community_names_are_normalised():
+    assert normalise_community_name("三眼井社区居委会") == "三眼井社区"
+    assert normalise_community_name("德安社区居民委员会") == "德安社区"
+
+
+def test_households_follow_the_census(yuexiu):
+    # 1,038,643 residents (2020 census) / 2.62 persons per household ≈ 396,429.
+    households = sum(Building.objects.values_list("households", flat=True))
+    assert abs(households - 1_038_643 / 2.62) < 100
+    assert not Building.objects.filter(community__isnull=True).exists()
+
+
+def test_loading_twice_changes_nothing(yuexiu):
+    before = (BoundaryVersion.objects.count(), Building.objects.count(),
+              list(Community.objects.values_list("code", "boundary_version")))
+    call_command("load_demo", "--no-grids", stdout=open("/dev/null", "w"))
+    after = (BoundaryVersion.objects.count(), Building.objects.count(),
+             list(Community.objects.values_list("code", "boundary_version")))
+    assert before == after
+
+
+def test_each_street_covers_its_communities(yuexiu):
+    from django.db import connection
+    with connection.cursor() as cursor:
+        # Area of communities outside their street, in m² (geography): numerically zero.
+        cursor.execute("""SELECT max(ST_Area(ST_Difference(c.boundary, ST_Buffer(s.boundary::geography, 1)::geometry)::geography))
+                          FROM areas_community c JOIN areas_street s ON s.id = c.street_id""")
+        assert cursor.fetchone()[0] < 1.0
