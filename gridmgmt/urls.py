@@ -10,6 +10,7 @@ api_patterns = [
     path("buildings/", areas_api.BuildingLayer.as_view(), name="building-layer"),
     path("grids/", areas_api.GridLayer.as_view(), name="grid-layer"),
     path("locate", areas_api.LocateView.as_view(), name="locate"),
+    path("", include("gridmgmt.cases.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
 ]

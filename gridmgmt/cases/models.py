@@ -101,7 +101,7 @@ class CaseHistory(models.Model):
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="history")
     action = models.CharField(max_length=32)
-    from_status = models.CharField(max_length=16)
+    from_status = models.CharField(max_length=16, blank=True, help_text="Blank for the report that made the case")
     to_status = models.CharField(max_length=16)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                               related_name="+", help_text="Null for the system (deadline job)")
