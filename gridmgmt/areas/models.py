@@ -161,13 +161,15 @@ class Road(models.Model):
 class HealthFacility(models.Model):
     """A hospital, clinic, doctor or pharmacy, from OSM: the medical view's layer."""
 
-    osm_id = models.BigIntegerField(unique=True)
+    osm_type = models.CharField(max_length=8, default="node", help_text="node, way or relation: OSM ids are unique per type")
+    osm_id = models.BigIntegerField()
     name = models.CharField(max_length=128, blank=True)
     kind = models.CharField(max_length=32)
     location = models.PointField(srid=STORAGE_SRID, spatial_index=True)
 
     class Meta:
         verbose_name_plural = "health facilities"
+        constraints = [models.UniqueConstraint(fields=["osm_type", "osm_id"], name="health_facility_osm_unique")]
 
     def __str__(self) -> str:
         return self.name or f"{self.kind} {self.osm_id}"

@@ -106,22 +106,35 @@ def boundaries_import(
     valid_from: date | None = None,
     source: str = "",
 ) -> ImportReport:
-    """Import district, street or community boundaries from a vector file.
+    """Import district, street or community boundaries from a vector file (see :func:`boundaries_save`)."""
+    if level not in LEVELS:
+        raise ValueError(f"level must be one of {', '.join(LEVELS)}, got {level!r}")
+    records = read_boundaries(path, code_field=code_field, name_field=name_field,
+                              name_en_field=name_en_field, parent_field=parent_field, crs=crs)
+    return boundaries_save(records=records, level=level, parent_code=parent_code, valid_from=valid_from,
+                           source=source)
+
+
+def boundaries_save(
+    *,
+    records: list[BoundaryRecord],
+    level: str,
+    parent_code: str | None = None,
+    valid_from: date | None = None,
+    source: str = "",
+) -> ImportReport:
+    """Write boundary records of one level as areas and boundary versions.
 
     New codes create an area with boundary version 1; a changed boundary
     closes the current version on ``valid_from`` and opens the next one;
-    an identical boundary changes nothing. Any refused feature (broken
+    an identical boundary changes nothing. Any refused record (broken
     geometry, missing code or parent, outside its parent, overlapping a
-    sibling) refuses the whole file: :class:`BoundaryImportRefused` carries
-    the report and nothing is written.
+    sibling) refuses them all: :class:`BoundaryImportRefused` carries the
+    report and nothing is written.
     """
-    if level not in LEVELS:
-        raise ValueError(f"level must be one of {', '.join(LEVELS)}, got {level!r}")
     valid_from = valid_from or date.today()
     model, parent_model = LEVELS[level]
     report = ImportReport(level=level)
-    records = read_boundaries(path, code_field=code_field, name_field=name_field,
-                              name_en_field=name_en_field, parent_field=parent_field, crs=crs)
     parents = {}
     if parent_model is not None:
         for record in records:
