@@ -3,12 +3,13 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from gridmgmt.areas import api as areas_api
+from gridmgmt.grids import api as grids_api
 
 api_patterns = [
     path("streets/", areas_api.StreetLayer.as_view(), name="street-layer"),
     path("communities/", areas_api.CommunityLayer.as_view(), name="community-layer"),
     path("buildings/", areas_api.BuildingLayer.as_view(), name="building-layer"),
-    path("grids/", areas_api.GridLayer.as_view(), name="grid-layer"),
+    path("grids/", grids_api.GridLayer.as_view(), name="grid-layer"),
     path("locate", areas_api.LocateView.as_view(), name="locate"),
     path("", include("gridmgmt.cases.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -10,7 +10,6 @@ from rest_framework.views import APIView
 
 from gridmgmt.api_params import bbox_param, int_param, point_param
 from gridmgmt.areas import selectors
-from gridmgmt.grids.selectors import grid_layer
 
 GEOJSON = "application/geo+json"
 
@@ -58,18 +57,6 @@ class BuildingLayer(LayerView):
     def get(self, request):
         return geojson_response(selectors.building_layer(
             community_code=request.query_params.get("community"), **self.layer_args(request)))
-
-
-class GridLayer(LayerView):
-    @extend_schema(parameters=[BBOX, PRECISION, COMMUNITY,
-                               OpenApiParameter("generation", int, description="Generation id (default: active grids)")],
-                   responses={(200, GEOJSON): OpenApiTypes.OBJECT},
-                   summary="Grids (网格) as a GeoJSON FeatureCollection")
-    def get(self, request):
-        generation = int_param(request.query_params, "generation", default=0, low=0, high=2**31)
-        return geojson_response(grid_layer(
-            community_code=request.query_params.get("community"), generation=generation or None,
-            **self.layer_args(request)))
 
 
 def area_ref(area) -> dict:

@@ -1,6 +1,16 @@
-"""Reads of grids: map layers."""
+"""Reads of grids: map layers, invariant checks and the workload report."""
+
+from dataclasses import dataclass, field
+
+import shapely
+from django.db import connection
 
 from gridmgmt.geojson_sql import feature_collection
+from gridmgmt.grids.models import Grid
+from gridmgmt.grids.inputs import CommunityInput, community_inputs
+from spatial.grid_quality import check_partition, household_stats, polsby_popper, road_alignment_share
+from spatial.partition import BuildingInput, GridPiece
+from spatial.projection import local_metric
 
 
 def grid_layer(*, bbox=None, precision: int, community_code: str | None = None,
@@ -16,3 +26,105 @@ def grid_layer(*, bbox=None, precision: int, community_code: str | None = None,
                     "active": "grids_grid.active"},
         joins="JOIN areas_community c ON c.id = grids_grid.community_id",
         where=where, bbox=bbox, precision=precision, order_by="grids_grid.code")
+
+
+@dataclass
+class GridQualityReport:
+    """Invariants and quality figures of the active grids, per community and overall."""
+
+    communities: int = 0
+    grids: int = 0
+    households: list[int] = field(default_factory=list)
+    polsby_popper: list[float] = field(default_factory=list)
+    road_alignment: dict[str, float] = field(default_factory=dict)
+    violations: dict[str, list[str]] = field(default_factory=dict)
+
+    def as_dict(self) -> dict:
+        pp = household_stats(self.polsby_popper) if self.polsby_popper else {}
+        return {
+            "communities": self.communities, "grids": self.grids,
+            "households": household_stats(self.households) if self.households else {},
+            "polsby_popper": {"min": pp.get("min"), "median": pp.get("median")},
+            "road_alignment": self.road_alignment,
+            "violations": self.violations,
+            "ok": not self.violations,
+        }
+
+
+def _check_community(item: CommunityInput, grids: list[Grid], target: int, report: GridQualityReport) -> None:
+    to_metric, _ = local_metric(item.boundary_wgs84)
+    boundary_m = to_metric(item.boundary_wgs84)
+    buildings = [BuildingInput(id=i, geometry=to_metric(g), households=h)
+                 for i, g, h in zip(item.building_ids, item.building_geoms, item.households)]
+    polygons_m = [to_metric(shapely.from_wkb(bytes(g.polygon.wkb))) for g in grids]
+    # Buildings belong to the grid that covers them now; the checker then finds
+    # a building covered by two grids, by none, or a grid above the cap.
+    owners = {}
+    tree = shapely.STRtree(polygons_m)
+    for building in buildings:
+        hits = tree.query(building.geometry, predicate="intersects")
+        if len(hits) > 1 and building.geometry.geom_type != "Point":
+            # A footprint touching a neighbour belongs where most of it lies.
+            hits = [max(hits, key=lambda i: polygons_m[i].intersection(building.geometry).area)]
+        owners.setdefault(int(min(hits)) if len(hits) else -1, []).append(building.id)
+    pieces = [GridPiece(polygon=p, building_ids=tuple(owners.get(index, ())),
+                        households=sum(b.households for b in buildings if b.id in set(owners.get(index, ()))),
+                        sequence=g.sequence) for index, (p, g) in enumerate(zip(polygons_m, grids))]
+    problems = check_partition(boundary_m, buildings, pieces, target)
+    if owners.get(-1):
+        problems.append(f"buildings {owners[-1][:5]} lie in no grid")
+    if problems:
+        report.violations[item.community.code] = problems
+    report.polsby_popper.extend(polsby_popper(p) for p in polygons_m)
+    if item.roads and len(polygons_m) > 1:
+        report.road_alignment[item.community.code] = road_alignment_share(
+            polygons_m, [to_metric(r) for r in item.roads])
+
+
+def grid_quality_report(*, target_households: int) -> GridQualityReport:
+    """Check every invariant of the active grids of every community that has some."""
+    report = GridQualityReport()
+    grids = list(Grid.objects.active().select_related("community").order_by("community__code", "sequence"))
+    by_community: dict[int, list[Grid]] = {}
+    for grid in grids:
+        by_community.setdefault(grid.community_id, []).append(grid)
+    communities = [group[0].community for group in by_community.values()]
+    for item in community_inputs(communities):
+        members = by_community[item.community.id]
+        _check_community(item, members, target_households, report)
+    report.communities = len(communities)
+    report.grids = len(grids)
+    report.households = [g.households for g in grids]
+    return report
+
+
+def grid_workload(*, target_households: int, merge_below: float = 0.5) -> list[dict]:
+    """Active grids to split (households now above the target) or merge (far below it).
+
+    Households are recounted from the buildings as they are now, so the
+    report follows building changes made after the grids were generated. A
+    grid is proposed for merging only with a neighbour of its community
+    sharing an edge, when the two together stay within the target.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute("""
+            WITH current AS (
+                SELECT g.id, g.code, g.community_id, g.polygon,
+                       coalesce(sum(b.households), 0) AS households
+                FROM grids_grid g
+                LEFT JOIN areas_building b ON b.community_id = g.community_id AND ST_Covers(g.polygon, b.location)
+                WHERE g.active GROUP BY g.id)
+            SELECT a.code, a.households,
+                   (SELECT n.code FROM current n
+                    WHERE n.community_id = a.community_id AND n.id <> a.id
+                      AND ST_Length(ST_CollectionExtract(ST_Intersection(a.polygon, n.polygon), 2)) > 0
+                      AND a.households + n.households <= %(target)s
+                    ORDER BY n.households, n.code LIMIT 1) AS merge_with
+            FROM current a
+            WHERE a.households > %(target)s OR a.households < %(target)s * %(below)s
+            ORDER BY a.code""", {"target": target_households, "below": merge_below})
+        rows = cursor.fetchall()
+    return [{"code": code, "households": households,
+             "action": "split" if households > target_households else "merge",
+             "merge_with": merge_with} for code, households, merge_with in rows
+            if households > target_households or merge_with]

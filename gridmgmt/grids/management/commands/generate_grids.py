@@ -1,0 +1,47 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from gridmgmt.areas.models import Community
+from gridmgmt.grids.services import GridGenerationError, grids_generate
+from spatial.grid_quality import household_stats
+
+
+class Command(BaseCommand):
+    help = "Generate a grid generation (网格划分) for communities; --activate switches it on."
+
+    def add_arguments(self, parser):
+        which = parser.add_mutually_exclusive_group(required=True)
+        which.add_argument("--all", action="store_true", help="Every community")
+        which.add_argument("--street", help="9-digit street code")
+        which.add_argument("--community", help="12-digit community code")
+        parser.add_argument("--target-households", type=int, default=settings.GRID_TARGET_HOUSEHOLDS)
+        parser.add_argument("--code-digits", type=int, choices=(2, 3), default=settings.GRID_CODE_SEQUENCE_DIGITS)
+        parser.add_argument("--activate", action="store_true")
+        parser.add_argument("--if-missing", action="store_true", help="Only communities without active grids")
+
+    def handle(self, *args, **opts):
+        communities = Community.objects.order_by("code")
+        if opts["street"]:
+            communities = communities.filter(street__code=opts["street"])
+        elif opts["community"]:
+            communities = communities.filter(code=opts["community"])
+        if opts["if_missing"]:
+            communities = communities.exclude(grids__active=True)
+        if not communities.exists():
+            if opts["if_missing"]:
+                self.stdout.write("grids: every community already has active grids")
+                return
+            raise CommandError("no community matches the selection")
+        try:
+            report = grids_generate(communities=communities, target_households=opts["target_households"],
+                                    code_digits=opts["code_digits"], activate=opts["activate"])
+        except GridGenerationError as exc:
+            raise CommandError(f"{exc}; nothing stored") from None
+        stats = household_stats(report.generation.grids.values_list("households", flat=True))
+        state = "active" if opts["activate"] else "inactive (activate with grid_activate)"
+        self.stdout.write(
+            f"grids: generation {report.generation.pk} {state}: {report.grids} grids in {report.communities} "
+            f"communities; households min {stats['min']:.0f}, median {stats['median']:.0f}, "
+            f"max {stats['max']:.0f}, CV {stats['cv']:.3f}")
+        for line in report.oversize_buildings:
+            self.stdout.write(f"oversize building (own grid): {line}")
