@@ -13,6 +13,8 @@ import numpy as np
 import shapely
 from shapely.geometry import LineString, Polygon
 
+from spatial.precision import GRID_SIZE_M
+
 # Faces smaller than this are floating-point debris of the noding, not blocks.
 _DEBRIS_AREA_M2 = 1e-6
 
@@ -42,11 +44,11 @@ def road_blocks(
     """
     if not cut_lines_m:
         return [part_m]
-    roads = shapely.intersection(np.asarray(cut_lines_m, dtype=object), part_m)
+    roads = shapely.intersection(np.asarray(cut_lines_m, dtype=object), part_m, grid_size=GRID_SIZE_M)
     roads = roads[~shapely.is_empty(roads)]
     if roads.size == 0:
         return [part_m]
-    noded = shapely.union_all(np.concatenate([[part_m.boundary], roads]))
+    noded = shapely.union_all(np.concatenate([[part_m.boundary], roads]), grid_size=GRID_SIZE_M)
     faces = shapely.get_parts(shapely.polygonize(shapely.get_parts(noded)))
     inside = shapely.covers(part_m, shapely.point_on_surface(faces))
     faces = faces[inside & (shapely.area(faces) > _DEBRIS_AREA_M2)]
@@ -74,7 +76,7 @@ def _merge_thin_blocks(blocks: list[Polygon], min_width_m: float) -> list[Polygo
         if shared_m.max() <= 0:
             break
         neighbour = others[int(np.argmax(shared_m))]
-        merged = shapely.union(blocks[index], blocks[neighbour])
+        merged = shapely.union(blocks[index], blocks[neighbour], grid_size=GRID_SIZE_M)
         blocks = [b for i, b in enumerate(blocks) if i not in (index, neighbour)]
         blocks.append(merged)
     return blocks

@@ -20,6 +20,10 @@ inside it is a sliver (a strip along a wall or a road, not a grid)."""
 # operations (~1e-12 relative) pass; a missed or doubled block never does.
 _TILING_RELATIVE_TOLERANCE = 1e-9
 
+# How far, in metres, a vertex may move when grids are snapped to a precision
+# grid (see spatial.precision): far below a map's resolution.
+_COORDINATE_TOLERANCE_M = 1e-6
+
 
 def polsby_popper(polygon: Polygon | MultiPolygon) -> float:
     """Polsby–Popper compactness 4πA/P²: 1 for a disc, ~0.785 for a square.
@@ -38,6 +42,45 @@ def polsby_popper(polygon: Polygon | MultiPolygon) -> float:
     if perimeter_m == 0:
         return 0.0
     return 4.0 * math.pi * polygon.area / perimeter_m**2
+
+
+def is_sliver(polygon: Polygon, min_width_m: float = DEFAULT_MIN_WIDTH_M) -> bool:
+    """Whether a polygon has no inscribed disc of diameter ``min_width_m`` (metres)."""
+    # Fast answer for the usual wide polygon: a disc fits around its inner point.
+    inner = shapely.point_on_surface(polygon)
+    if shapely.distance(inner, polygon.boundary) >= min_width_m / 2.0:
+        return False
+    return bool(shapely.is_empty(shapely.buffer(polygon, -min_width_m / 2.0)))
+
+
+def holds_whole(polygon: Polygon, geoms: np.ndarray) -> np.ndarray:
+    """Whether the polygon covers each geometry, up to the precision grid.
+
+    Parameters
+    ----------
+    polygon
+        A grid, metres.
+    geoms
+        Points or polygons, metres.
+
+    Returns
+    -------
+    numpy.ndarray of bool
+        True where the geometry is covered, or sticks out by no more than a
+        band ``_COORDINATE_TOLERANCE_M`` wide along its outline (vertices
+        snapped to the precision grid may land a hair outside a neighbour's
+        edge).
+    """
+    shapely.prepare(polygon)
+    inside = shapely.covers(polygon, geoms)
+    doubtful = np.flatnonzero(~inside)
+    if doubtful.size:
+        sticking_out = shapely.difference(geoms[doubtful], polygon)
+        tolerance = _COORDINATE_TOLERANCE_M * np.maximum(shapely.length(geoms[doubtful]), 1.0)
+        inside[doubtful] = (shapely.area(sticking_out) <= tolerance) & (
+            shapely.distance(geoms[doubtful], polygon) <= _COORDINATE_TOLERANCE_M
+        )
+    return inside
 
 
 def household_stats(values: Iterable[int | float]) -> dict[str, float]:
@@ -177,12 +220,76 @@ def check_tiling(
         if overlap_m2 > _TILING_RELATIVE_TOLERANCE * area_m2:
             violations.append(f"grids {i} and {j} overlap by {overlap_m2:.6g} m²")
 
-    parts = shapely.get_parts(np.asarray([boundary], dtype=object))
-    eroded = shapely.buffer(geoms, -min_width_m / 2.0)
-    for index in np.flatnonzero(shapely.is_empty(eroded)):
-        is_whole_part = any(shapely.equals_exact(geoms[index].normalize(), part.normalize(), 1e-6)
-                            or abs(geoms[index].area - part.area) <= 1e-9 * part.area
-                            for part in parts)
-        if not is_whole_part:
+    part_areas_m2 = shapely.area(shapely.get_parts(boundary))
+    for index, geom in enumerate(geoms):
+        # A grid that is a whole community part is as wide as it can be.
+        is_whole_part = np.any(np.abs(part_areas_m2 - geom.area) <= _TILING_RELATIVE_TOLERANCE * part_areas_m2)
+        if is_sliver(geom, min_width_m) and not is_whole_part:
             violations.append(f"grid {index} is a sliver thinner than {min_width_m} m")
+    return violations
+
+
+def check_partition(
+    boundary: Polygon | MultiPolygon,
+    buildings: Sequence,
+    grids: Sequence,
+    target_households: int,
+    min_width_m: float = DEFAULT_MIN_WIDTH_M,
+) -> list[str]:
+    """List every broken invariant of a partition, for checking before activation.
+
+    Parameters
+    ----------
+    boundary
+        The community, metres.
+    buildings
+        Objects with ``id``, ``geometry`` (Point or Polygon, metres) and
+        ``households`` (e.g. ``spatial.partition.BuildingInput``).
+    grids
+        Objects with ``polygon``, ``building_ids``, ``households`` and
+        ``sequence`` (e.g. ``spatial.partition.GridPiece``).
+    target_households
+        The cap on households per grid.
+    min_width_m
+        As in :func:`check_tiling`.
+
+    Returns
+    -------
+    list of str
+        Empty when the grids tile the community, every building is in
+        exactly one grid that holds all of it within the community (a point:
+        covered by that grid and no other), households add up and stay within
+        the cap (except a grid made of one oversize building), and sequences
+        run 1..n.
+    """
+    violations = check_tiling(boundary, [g.polygon for g in grids], min_width_m)
+    by_id = {b.id: b for b in buildings}
+    owner: dict = {}
+    for grid in grids:
+        for building_id in grid.building_ids:
+            if building_id in owner:
+                violations.append(f"building {building_id} is in grids {owner[building_id]} and {grid.sequence}")
+            owner[building_id] = grid.sequence
+    violations.extend(f"building {i} is in no grid" for i in by_id if i not in owner)
+
+    polygons = {g.sequence: g.polygon for g in grids}
+    for building_id, sequence in owner.items():
+        geometry = by_id[building_id].geometry
+        grid = polygons[sequence]
+        if not holds_whole(grid, np.asarray([shapely.intersection(geometry, boundary)]))[0]:
+            violations.append(f"building {building_id} is not wholly inside grid {sequence}")
+        if geometry.geom_type == "Point":
+            others = [s for s, p in polygons.items() if s != sequence and p.covers(geometry)]
+            if others:
+                violations.append(f"point building {building_id} is also covered by grids {others}")
+
+    for grid in grids:
+        households = [by_id[i].households for i in grid.building_ids]
+        if sum(households) != grid.households:
+            violations.append(f"grid {grid.sequence} says {grid.households} households, its buildings hold {sum(households)}")
+        oversize_alone = sum(h > 0 for h in households) == 1 and max(households) > target_households
+        if grid.households > target_households and not oversize_alone:
+            violations.append(f"grid {grid.sequence} has {grid.households} households, above {target_households}")
+    if sorted(g.sequence for g in grids) != list(range(1, len(grids) + 1)):
+        violations.append("sequences do not run 1..n")
     return violations

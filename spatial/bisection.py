@@ -1,0 +1,513 @@
+"""Recursive weighted bisection of one community part into grids.
+
+A region that needs ``n`` grids is split into two sides needing
+``ceil(n/2)`` and ``floor(n/2)`` grids, then each side is split again, until
+every region needs one grid. Households per grid are then about ``H / n``
+and never above the target ``T``, provided every split is *feasible*: the
+side planned for ``n_a`` grids holds at most ``n_a * T`` households, the
+other at most ``(n - n_a) * T``.
+
+Each split is chosen among proposals, cheapest to judge first:
+
+1. Road splits: the region's road blocks are ordered along each of its two
+   axes and every prefix/rest grouping is a proposal. One that is feasible
+   and within ``road_slack`` of the ideal household share wins over any
+   straight cut, so grid edges follow roads where the households allow it.
+2. Straight cuts perpendicular to each axis of the region's minimum rotated
+   rectangle (the long axis first), placed between two buildings at the
+   weighted quantile of households along that axis. Where the footprints
+   leave a gap there, the cut goes through the middle of the gap, so no
+   footprint is crossed.
+3. If none of those gives a valid split, cuts at 45° steps and every
+   position, then infeasible ones (an extra grid beats a broken shape).
+
+A cut through a non-convex region can leave more than two pieces; pieces are
+regrouped into two connected sides by growing each side from its heaviest
+piece across shared edges. Buildings are then made whole: a building keeps
+the side its reference point falls on (ties on the cut go to the first side,
+deterministically), and its *claim* (footprint clipped to the community, or a
+0.2 m square around a point, so the point lies inside exactly one grid) is
+moved to that side: ``side_a = (piece_a ∪ claims_a) − claims_b``,
+``side_b = region − side_a``. A proposal is valid only if both sides are
+single polygons holding every claim of their buildings, at least one
+building each, and are not slivers. Among valid proposals the lowest score
+wins: household imbalance plus a compactness penalty (Polsby–Popper).
+
+Everything is in metres; the order of every choice is fixed by sorting on
+coordinates and indices, so the result is deterministic.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, replace
+from itertools import islice
+
+import numpy as np
+import shapely
+from shapely.geometry import Polygon
+
+from spatial.grid_quality import holds_whole, is_sliver, polsby_popper
+from spatial.precision import GRID_SIZE_M
+
+# Half the side of the square a point building claims: small enough to be
+# invisible on a map, large enough to be far above floating-point noise.
+POINT_CLAIM_HALF_M = 0.1
+
+# Pieces below this area are floating-point debris of an overlay, not land.
+_DEBRIS_AREA_M2 = 1e-6
+
+# How far (as a fraction of the mean households per grid) the households per
+# grid of a road split's sides may be from the mean and still win over a
+# balanced straight cut.
+_ROAD_SLACK = 0.15
+
+# Weight of compactness against household imbalance in a proposal's score;
+# 0.5 trades 10% more households per grid for 0.2 of Polsby–Popper.
+_SHAPE_WEIGHT = 0.5
+
+# Proposals evaluated per pass; judged cheapest first, so few are needed.
+_ROAD_TRIES = 3
+_STRAIGHT_TRIES_PER_AXIS = 1
+_FALLBACK_TRIES = 48
+
+
+@dataclass(frozen=True)
+class BuildingArrays:
+    """The buildings of one community as arrays, metres.
+
+    Attributes
+    ----------
+    ref_xy
+        (N, 2) reference point of each building: the point itself, or a point
+        on the surface of the footprint within the community.
+    weight
+        Households each building counts for when splitting: ``min(h, T)``,
+        so a building above the target fills exactly one grid.
+    claims
+        The area each building must keep whole in its grid: footprint within
+        the community, or a small square around a point.
+    """
+
+    ref_xy: np.ndarray
+    weight: np.ndarray
+    claims: np.ndarray
+
+
+@dataclass(frozen=True)
+class Leaf:
+    """One finished grid: its polygon and the indices of its buildings."""
+
+    polygon: Polygon
+    members: np.ndarray
+
+
+@dataclass(frozen=True)
+class _Region:
+    polygon: Polygon
+    members: np.ndarray
+    blocks: tuple[Polygon, ...]
+    grid_count: int
+
+
+@dataclass(frozen=True)
+class _Proposal:
+    """A split to try: either a group of whole blocks or a straight cut.
+
+    ``in_a`` (which members go to side a) is built only when the proposal is
+    evaluated, since most proposals never are.
+    """
+
+    sort_key: tuple[bool, float]
+    grid_plans: tuple[int, ...]  # how many grids side a may be planned for
+    blocks_a: np.ndarray | None  # road split: the blocks of side a
+    cut: tuple[np.ndarray, np.ndarray, float] | None  # straight cut: origin, axis, offset
+    members_a: tuple[np.ndarray, int]  # positions in a member ordering, and how many go to a
+
+    def in_a(self, member_count: int) -> np.ndarray:
+        order, count = self.members_a
+        mask = np.zeros(member_count, dtype=bool)
+        mask[order[:count]] = True
+        return mask
+
+
+@dataclass(frozen=True)
+class _Split:
+    score: float
+    side_a: _Region
+    side_b: _Region
+
+
+def bisect_part(
+    part: Polygon,
+    members: np.ndarray,
+    blocks: list[Polygon],
+    buildings: BuildingArrays,
+    target_households: int,
+    min_width_m: float,
+) -> list[Leaf]:
+    """Split one connected community part into grids.
+
+    Parameters
+    ----------
+    part
+        The community part, metres.
+    members
+        Indices into ``buildings`` of the buildings in this part.
+    blocks
+        Road blocks tiling ``part`` (``[part]`` when there are no roads).
+    buildings
+        All buildings of the community.
+    target_households
+        The cap ``T`` on households per grid.
+    min_width_m
+        No grid narrower than this unless the part itself is.
+
+    Returns
+    -------
+    list of Leaf
+        The grids, tiling ``part``.
+    """
+    splitter = _Splitter(buildings, target_households, min_width_m)
+    grid_count = max(1, math.ceil(buildings.weight[members].sum() / target_households))
+    pending = [_Region(part, np.sort(members), tuple(blocks), grid_count)]
+    leaves: list[Leaf] = []
+    while pending:
+        region = pending.pop()
+        split = None
+        if region.grid_count > 1 and region.members.size > 1:
+            split = splitter.split(region)
+        if split is None:
+            leaves.append(Leaf(region.polygon, region.members))
+        else:
+            pending.extend([split.side_b, split.side_a])
+    return leaves
+
+
+class _Splitter:
+    def __init__(self, buildings: BuildingArrays, target_households: int, min_width_m: float):
+        self.buildings = buildings
+        self.target = target_households
+        self.min_width_m = min_width_m
+
+    def split(self, region: _Region) -> _Split | None:
+        """The best split of a region, planning one more grid if none is feasible."""
+        check_slivers = not is_sliver(region.polygon, self.min_width_m)
+        while region.grid_count <= region.members.size:
+            split = self._best_split(region, feasible_only=True, check_slivers=check_slivers)
+            if split is not None:
+                return split
+            # Households rarely pack exactly (2,000 in 10 grids of 200 needs
+            # every grid at exactly 200); one grid more gives the slack.
+            region = replace(region, grid_count=region.grid_count + 1)
+        # Last resort: a thin grid beats one above the cap.
+        return self._best_split(region, feasible_only=False, check_slivers=False)
+
+    def _best_split(self, region: _Region, feasible_only: bool, check_slivers: bool) -> _Split | None:
+        axes = _principal_axes(region.polygon)
+        fallback_axes = axes + [_unit(math.radians(a)) for a in (0, 45, 90, 135)]
+        passes = [
+            (lambda: self._road_proposals(region, axes), _ROAD_TRIES),
+            (lambda: self._straight_proposals(region, axes, _STRAIGHT_TRIES_PER_AXIS), None),
+            (lambda: self._straight_proposals(region, fallback_axes, None), _FALLBACK_TRIES),
+        ]
+        for make_proposals, limit in passes:
+            proposals = [p for p in make_proposals() if not (feasible_only and p.sort_key[0])]
+            best: _Split | None = None
+            for proposal in islice(proposals, limit):
+                split = self._evaluate(region, proposal, feasible_only, check_slivers)
+                if split is not None and (best is None or split.score < best.score):
+                    best = split
+            if best is not None:
+                return best
+        return None
+
+    # -- proposals ---------------------------------------------------------
+
+    def _road_proposals(self, region: _Region, axes: list[np.ndarray]) -> list[_Proposal]:
+        if len(region.blocks) < 2:
+            return []
+        blocks = np.asarray(region.blocks, dtype=object)
+        block_of = _block_of(self.buildings.ref_xy[region.members], blocks)
+        weights = self.buildings.weight[region.members]
+        block_weight = np.bincount(block_of, weights=weights, minlength=len(blocks))
+        centres = shapely.get_coordinates(shapely.point_on_surface(blocks))
+        proposals = []
+        seen: set[bytes] = set()
+        # A road split may give side a any share of the grids: the sides are
+        # split again, so only the households per grid must stay level.
+        plans = tuple(range(1, region.grid_count))
+        for axis in axes:
+            order = np.lexsort((np.arange(len(blocks)), centres @ axis))
+            infeasible, imbalance = self._balance(region, np.cumsum(block_weight[order])[:-1], plans)
+            for k in np.flatnonzero(~infeasible & (imbalance <= _ROAD_SLACK)) + 1:
+                chosen = np.zeros(len(blocks), dtype=bool)
+                chosen[order[:k]] = True
+                if chosen.tobytes() in seen or (~chosen).tobytes() in seen:
+                    continue
+                seen.add(chosen.tobytes())
+                members_a = np.flatnonzero(chosen[block_of])
+                key = (False, float(imbalance[k - 1]))
+                proposals.append(_Proposal(key, plans, blocks[chosen], None, (members_a, members_a.size)))
+        proposals.sort(key=lambda p: p.sort_key)
+        return proposals
+
+    def _straight_proposals(
+        self, region: _Region, axes: list[np.ndarray], per_axis: int | None
+    ) -> list[_Proposal]:
+        members = region.members
+        ref_xy = self.buildings.ref_xy[members]
+        origin = np.asarray(region.polygon.centroid.coords[0])
+        proposals = []
+        # A straight cut halves the grids, so both sides stay compact.
+        n = region.grid_count
+        plans = tuple(sorted({n - n // 2, n // 2}))
+        for axis in axes:
+            along = (ref_xy - origin) @ axis
+            order = np.lexsort((members, along))
+            infeasible, imbalance = self._balance(region, np.cumsum(self.buildings.weight[members][order])[:-1], plans)
+            low, high = _claim_extents(self.buildings.claims[members], origin, axis)
+            # A cut between the k-th and (k+1)-th building crosses no
+            # footprint when the first k all end before the rest begin.
+            left_high = np.maximum.accumulate(high[order])[:-1]
+            right_low = np.minimum.accumulate(low[order][::-1])[::-1][1:]
+            gap_middle = (left_high + right_low) / 2.0
+            point_middle = (along[order][:-1] + along[order][1:]) / 2.0
+            offsets = np.where(left_high < right_low, gap_middle, point_middle)
+            sorted_xy = ref_xy[order]
+            # Two buildings on the very same point cannot be told apart by a cut.
+            splittable = np.flatnonzero(np.any(sorted_xy[1:] != sorted_xy[:-1], axis=1))
+            ranked = splittable[np.lexsort((splittable, imbalance[splittable], infeasible[splittable]))]
+            for position in ranked[:per_axis]:
+                key = (bool(infeasible[position]), float(imbalance[position]))
+                cut = (origin, axis, float(offsets[position]))
+                proposals.append(_Proposal(key, plans, None, cut, (order, int(position) + 1)))
+        proposals.sort(key=lambda p: p.sort_key)
+        return proposals
+
+    def _balance(
+        self, region: _Region, weight_a: np.ndarray, plans: tuple[int, ...]
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Whether giving side a ``weight_a`` households is infeasible, and its imbalance.
+
+        Each plan (grids for side a) is tried; the best counts. Imbalance is
+        how far the households per grid of the worse side are from the
+        region's mean, as a fraction of that mean.
+        """
+        keys = [self._plan(region, weight_a, n_a) for n_a in plans]
+        infeasible = np.logical_and.reduce([k[0] for k in keys])
+        imbalance = np.min([np.where(k[0] & ~infeasible, np.inf, k[1]) for k in keys], axis=0)
+        return infeasible, imbalance
+
+    def _plan(self, region: _Region, weight_a, n_a: int):
+        n = region.grid_count
+        total = float(self.buildings.weight[region.members].sum())
+        n_b = n - n_a
+        infeasible = (weight_a > n_a * self.target) | (total - weight_a > n_b * self.target)
+        mean = max(total / n, 1e-9)
+        imbalance = np.maximum(np.abs(weight_a / n_a - mean), np.abs((total - weight_a) / n_b - mean)) / mean
+        return infeasible, imbalance
+
+    # -- evaluation --------------------------------------------------------
+
+    def _evaluate(
+        self, region: _Region, proposal: _Proposal, feasible_only: bool, check_slivers: bool
+    ) -> _Split | None:
+        polygon = region.polygon
+        in_a = proposal.in_a(region.members.size)
+        if proposal.blocks_a is not None:
+            piece_a = shapely.union_all(proposal.blocks_a, grid_size=GRID_SIZE_M)
+        else:
+            origin, axis, offset = proposal.cut
+            piece_a = shapely.intersection(polygon, _half_plane(polygon, origin, axis, offset), grid_size=GRID_SIZE_M)
+        piece_b = shapely.difference(polygon, piece_a, grid_size=GRID_SIZE_M)
+        if _single_polygon(piece_a) is None or _single_polygon(piece_b) is None:
+            regrouped = self._regroup(region, piece_a, piece_b)
+            if regrouped is None:
+                return None
+            piece_a, in_a = regrouped
+        if not in_a.any() or in_a.all():
+            return None
+        settled_a = self._settle(piece_a, region.members, in_a)
+        side_a = _single_polygon(settled_a)
+        if side_a is None:
+            return None
+        side_b = _single_polygon(shapely.difference(polygon, side_a, grid_size=GRID_SIZE_M))
+        if side_b is None:
+            return None
+        # Untouched pieces hold their buildings by construction; moved claims
+        # can still fail where footprints overlap or points coincide.
+        if settled_a is not piece_a and not self._holds_buildings(side_a, side_b, region.members, in_a):
+            return None
+        if check_slivers and (is_sliver(side_a, self.min_width_m) or is_sliver(side_b, self.min_width_m)):
+            return None
+        weight_a = float(self.buildings.weight[region.members[in_a]].sum())
+        plans = [(*map(float, self._plan(region, weight_a, n_a)), n_a) for n_a in proposal.grid_plans]
+        infeasible, imbalance, n_a = min(plans)
+        if feasible_only and infeasible:
+            return None
+        shape_penalty = 1.0 - (polsby_popper(side_a) + polsby_popper(side_b)) / 2.0
+        return _Split(
+            score=imbalance + _SHAPE_WEIGHT * shape_penalty,
+            side_a=self._child(region, side_a, region.members[in_a], n_a),
+            side_b=self._child(region, side_b, region.members[~in_a], region.grid_count - n_a),
+        )
+
+    def _child(self, region: _Region, polygon: Polygon, members: np.ndarray, planned: int) -> _Region:
+        needed = math.ceil(self.buildings.weight[members].sum() / self.target)
+        blocks = ()
+        if len(region.blocks) > 1:
+            clipped = shapely.intersection(np.asarray(region.blocks, dtype=object), polygon, grid_size=GRID_SIZE_M)
+            parts = shapely.get_parts(clipped)
+            parts = parts[(shapely.get_type_id(parts) == 3) & (shapely.area(parts) > _DEBRIS_AREA_M2)]
+            blocks = tuple(parts)
+        return _Region(polygon, members, blocks if len(blocks) > 1 else (polygon,), max(1, planned, needed))
+
+    def _regroup(self, region: _Region, piece_a, piece_b) -> tuple[Polygon, np.ndarray] | None:
+        """Merge the pieces of a cut into two connected sides."""
+        parts_a = _polygon_parts(piece_a)
+        parts_b = _polygon_parts(piece_b)
+        parts = np.asarray(parts_a + parts_b, dtype=object)
+        side = np.array([0] * len(parts_a) + [1] * len(parts_b))
+        if len(parts_a) == 0 or len(parts_b) == 0:
+            return None
+        part_of = _block_of(self.buildings.ref_xy[region.members], parts)
+        weights = self.buildings.weight[region.members]
+        part_weight = np.bincount(part_of, weights=weights, minlength=len(parts))
+        part_count = np.bincount(part_of, minlength=len(parts))
+        areas = shapely.area(parts)
+        group = np.full(len(parts), -1)
+        for s in (0, 1):
+            candidates = np.flatnonzero(side == s)
+            seed = candidates[np.lexsort((candidates, -areas[candidates], -part_weight[candidates], -part_count[candidates]))[0]]
+            group[seed] = s
+        touching = _shared_edges(parts)
+        # Grow from the seeds: each round, the heaviest unassigned piece that
+        # touches a group joins it (its own side's group when it touches both).
+        while (group < 0).any():
+            grew = False
+            for index in np.lexsort((np.arange(len(parts)), -areas, -part_weight)):
+                if group[index] >= 0:
+                    continue
+                neighbours = {int(group[j]) for j in touching[index] if group[j] >= 0}
+                if neighbours:
+                    group[index] = side[index] if side[index] in neighbours else neighbours.pop()
+                    grew = True
+            if not grew:
+                return None
+        polygon_a = shapely.union_all(parts[group == 0], grid_size=GRID_SIZE_M)
+        return polygon_a, group[part_of] == 0
+
+    def _settle(self, piece_a, members: np.ndarray, in_a: np.ndarray):
+        """Side a with every building's claim moved to the building's side.
+
+        Claims lie inside the region (each split keeps them whole), so the
+        result stays inside it.
+        """
+        claims = self.buildings.claims[members]
+        shapely.prepare(piece_a)
+        # Only claims reaching across the cut need an overlay.
+        crossing_a = in_a & ~shapely.covered_by(claims, piece_a)
+        if crossing_a.any():
+            piece_a = shapely.union(piece_a, shapely.union_all(claims[crossing_a], grid_size=GRID_SIZE_M), grid_size=GRID_SIZE_M)
+        crossing_b = ~in_a & shapely.intersects(claims, piece_a)
+        if crossing_b.any():
+            touching_b = claims[crossing_b]
+            overlaps = shapely.area(shapely.intersection(touching_b, piece_a)) > 0
+            if overlaps.any():
+                piece_a = shapely.difference(
+                    piece_a, shapely.union_all(touching_b[overlaps], grid_size=GRID_SIZE_M), grid_size=GRID_SIZE_M
+                )
+        return piece_a
+
+    def _holds_buildings(self, side_a: Polygon, side_b: Polygon, members: np.ndarray, in_a: np.ndarray) -> bool:
+        claims = self.buildings.claims[members]
+        refs = shapely.points(self.buildings.ref_xy[members])
+        return bool(
+            holds_whole(side_a, claims[in_a]).all()
+            and holds_whole(side_b, claims[~in_a]).all()
+            and not shapely.intersects(side_b, refs[in_a]).any()
+            and not shapely.intersects(side_a, refs[~in_a]).any()
+        )
+
+
+def _principal_axes(polygon: Polygon) -> list[np.ndarray]:
+    """Unit vectors along the long and the short side of the minimum rotated rectangle."""
+    rectangle = shapely.oriented_envelope(polygon)
+    corners = shapely.get_coordinates(rectangle)
+    if len(corners) < 4:
+        return [_unit(0.0), _unit(math.pi / 2)]
+    edges = [corners[1] - corners[0], corners[2] - corners[1]]
+    edges.sort(key=lambda e: -float(np.hypot(*e)))
+    axes = []
+    for edge in edges:
+        length = float(np.hypot(*edge))
+        axes.append(edge / length if length > 0 else _unit(math.pi / 2 * len(axes)))
+    return axes
+
+
+def _unit(angle_rad: float) -> np.ndarray:
+    return np.array([math.cos(angle_rad), math.sin(angle_rad)])
+
+
+def _half_plane(polygon: Polygon, origin: np.ndarray, axis: np.ndarray, offset: float) -> Polygon:
+    """The side ``(p - origin) · axis <= offset``, as a rectangle covering the polygon."""
+    min_x, min_y, max_x, max_y = polygon.bounds
+    reach = 2.0 * math.hypot(max_x - min_x, max_y - min_y) + 1.0
+    normal = np.array([-axis[1], axis[0]])
+    on_cut = origin + axis * offset
+    far = on_cut - axis * reach
+    return Polygon([on_cut + normal * reach, far + normal * reach, far - normal * reach, on_cut - normal * reach])
+
+
+def _claim_extents(claims: np.ndarray, origin: np.ndarray, axis: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    coords, owner = shapely.get_coordinates(claims, return_index=True)
+    along = (coords - origin) @ axis
+    low = np.full(claims.size, np.inf)
+    high = np.full(claims.size, -np.inf)
+    np.minimum.at(low, owner, along)
+    np.maximum.at(high, owner, along)
+    return low, high
+
+
+def _block_of(ref_xy: np.ndarray, blocks: np.ndarray) -> np.ndarray:
+    """Index of the first block holding each point (ties on an edge: lowest index)."""
+    points = shapely.points(ref_xy)
+    tree = shapely.STRtree(blocks)
+    point_index, block_index = tree.query(points, predicate="intersects")
+    result = np.full(len(points), len(blocks), dtype=np.int64)
+    np.minimum.at(result, point_index, block_index)
+    missing = np.flatnonzero(result == len(blocks))
+    if missing.size:
+        # Floating-point noise can leave a point a hair outside every block.
+        result[missing] = tree.query_nearest(points[missing], all_matches=False)[1]
+    return result
+
+
+def _shared_edges(parts: np.ndarray) -> list[list[int]]:
+    """For each part, the parts it shares a boundary line with (not just a point)."""
+    tree = shapely.STRtree(parts)
+    left, right = tree.query(parts, predicate="intersects")
+    keep = left != right
+    left, right = left[keep], right[keep]
+    shared = shapely.length(shapely.intersection(shapely.boundary(parts[left]), shapely.boundary(parts[right])))
+    touching: list[list[int]] = [[] for _ in parts]
+    for i, j in zip(left[shared > 0], right[shared > 0]):
+        touching[int(i)].append(int(j))
+    return touching
+
+
+def _polygon_parts(geom) -> list[Polygon]:
+    if geom.geom_type == "Polygon":
+        return [geom] if geom.area > _DEBRIS_AREA_M2 else []
+    parts = shapely.get_parts(geom)
+    keep = (shapely.get_type_id(parts) == 3) & (shapely.area(parts) > _DEBRIS_AREA_M2)
+    return list(parts[keep])
+
+
+def _single_polygon(geom) -> Polygon | None:
+    """The geometry as one Polygon, ignoring overlay debris; None if it has several real parts."""
+    parts = _polygon_parts(geom)
+    return parts[0] if len(parts) == 1 else None
+
+
