@@ -22,6 +22,11 @@ from gridmgmt.cases.errors import CaseError
 from gridmgmt.cases.notifications import notification_mark_read
 
 
+class Page(LimitOffsetPagination):
+    default_limit = 50
+    max_limit = 500
+
+
 class CaseErrorsMixin:
     """Maps workflow errors to their HTTP status with the service's message."""
 
@@ -40,7 +45,7 @@ class CaseList(generics.ListAPIView):
 
     permission_classes = [IsAuthenticated]
     serializer_class = s.CaseSerializer
-    pagination_class = LimitOffsetPagination
+    pagination_class = Page
 
     def get_queryset(self):
         params = self.request.query_params
@@ -202,7 +207,7 @@ class NotificationList(generics.ListAPIView):
 
     permission_classes = [IsAuthenticated]
     serializer_class = s.NotificationSerializer
-    pagination_class = LimitOffsetPagination
+    pagination_class = Page
 
     def get_queryset(self):
         return selectors.notifications_of(
