@@ -139,6 +139,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Both case and postponement have a "status" choice set; name them apart.
+    "ENUM_NAME_OVERRIDES": {
+        "CaseStatusEnum": "gridmgmt.cases.models.Status",
+        "PostponementStatusEnum": "gridmgmt.cases.models.PostponementStatus",
+    },
 }
 
 # Decimal places in GeoJSON output: 6 ≈ 0.1 m at Guangzhou's latitude.
@@ -164,6 +169,11 @@ LOGIN_URL = "/accounts/login/"
 # spatial references; the app never opens user-supplied SRS URLs.
 SILENCED_SYSTEM_CHECKS = ["gis.W001"]
 
+# Event intake (gridmgmt.events): photo limits.
+EVENTS_PHOTO_MAX_BYTES = int(os.environ.get("GRIDMGMT_PHOTO_MAX_BYTES", str(10 * 1024 * 1024)))
+EVENTS_PHOTO_MAX_PIXELS = 40_000_000
+EVENTS_MAX_PHOTOS = 9
+
 # Case time limits (处置时限) run on working time: these periods of each
 # working day, in TIME_ZONE; working days come from chinesecalendar + overrides.
 CASE_WORKING_PERIODS = [
@@ -184,8 +194,3 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "cases-check-deadlines": {"task": "gridmgmt.cases.tasks.check_deadlines", "schedule": 300.0},
 }
-
-# Event intake (gridmgmt.events): photo limits.
-EVENTS_PHOTO_MAX_BYTES = int(os.environ.get("GRIDMGMT_PHOTO_MAX_BYTES", str(10 * 1024 * 1024)))
-EVENTS_PHOTO_MAX_PIXELS = 40_000_000
-EVENTS_MAX_PHOTOS = 9
