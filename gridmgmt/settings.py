@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "gridmgmt.events",
     "gridmgmt.accounts",
     "gridmgmt.cases",
+    "gridmgmt.maps",
 ]
 
 MIDDLEWARE = [
