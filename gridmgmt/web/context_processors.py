@@ -1,0 +1,22 @@
+"""Template context every page needs: the user's roles and navigation, and the map configuration."""
+
+from django.conf import settings
+
+from gridmgmt.web.roles import ROLE_LABELS, navigation_for, roles_of
+
+
+def map_config() -> dict:
+    """What map.js needs to build a map; the Tianditu key is public by design (it is sent with every tile)."""
+    return {"basemap": settings.GRIDMGMT_BASEMAP, "tiandituKey": settings.GRIDMGMT_TIANDITU_KEY,
+            "center": settings.LEAFLET_CONFIG["DEFAULT_CENTER"], "zoom": settings.LEAFLET_CONFIG["DEFAULT_ZOOM"]}
+
+
+def web(request) -> dict:
+    user = getattr(request, "user", None)
+    signed_in = bool(user and user.is_authenticated)
+    return {
+        "web_nav": [(path, label, request.path.startswith(path))
+                    for path, label in navigation_for(user)] if signed_in else [],
+        "web_role_labels": sorted(str(ROLE_LABELS[r]) for r in roles_of(user)) if signed_in else [],
+        "web_map_config": map_config(),
+    }
