@@ -134,8 +134,9 @@ class _Proposal:
 @dataclass(frozen=True)
 class _Split:
     score: float
-    side_a: _Region
-    side_b: _Region
+    side_a: Polygon
+    side_b: Polygon
+    in_a: np.ndarray
 
 
 def bisect_part(
@@ -180,7 +181,7 @@ def bisect_part(
         if split is None:
             leaves.append(Leaf(region.polygon, region.members))
         else:
-            pending.extend([split.side_b, split.side_a])
+            pending.extend(splitter.children(region, split)[::-1])
     return leaves
 
 
@@ -265,15 +266,22 @@ class _Splitter:
         for axis in axes:
             along = (ref_xy - origin) @ axis
             order = np.lexsort((members, along))
-            infeasible, imbalance = self._balance(region, np.cumsum(self.buildings.weight[members][order])[:-1], plans)
+            weights = self.buildings.weight[members]
+            prefix = np.cumsum(weights[order])[:-1]
+            infeasible, imbalance = self._balance(region, prefix, plans)
             low, high = _claim_extents(self.buildings.claims[members], origin, axis)
             # A cut between the k-th and (k+1)-th building crosses no
             # footprint when the first k all end before the rest begin.
             left_high = np.maximum.accumulate(high[order])[:-1]
             right_low = np.minimum.accumulate(low[order][::-1])[::-1][1:]
-            gap_middle = (left_high + right_low) / 2.0
-            point_middle = (along[order][:-1] + along[order][1:]) / 2.0
-            offsets = np.where(left_high < right_low, gap_middle, point_middle)
+            clean = left_high < right_low
+            gap_low = np.where(clean, left_high, along[order][:-1])
+            gap_high = np.where(clean, right_low, along[order][1:])
+            # Within the gap, cut where the region's extent is shared as the
+            # households are: in sparse areas both sides then get room.
+            extent = (shapely.get_coordinates(region.polygon.exterior) - origin) @ axis
+            share = prefix / max(prefix[-1] + weights[order][-1], 1e-9) if prefix.size else prefix
+            offsets = np.clip(extent.min() + share * (extent.max() - extent.min()), gap_low, gap_high)
             sorted_xy = ref_xy[order]
             # Two buildings on the very same point cannot be told apart by a cut.
             splittable = np.flatnonzero(np.any(sorted_xy[1:] != sorted_xy[:-1], axis=1))
@@ -320,6 +328,11 @@ class _Splitter:
         else:
             origin, axis, offset = proposal.cut
             piece_a = shapely.intersection(polygon, _half_plane(polygon, origin, axis, offset), grid_size=GRID_SIZE_M)
+            # A cut along an edge of the region leaves a line, not a side.
+            if piece_a.geom_type != "Polygon":
+                piece_a = shapely.union_all(_polygon_parts(piece_a), grid_size=GRID_SIZE_M)
+            if piece_a.is_empty:
+                return None
         piece_b = shapely.difference(polygon, piece_a, grid_size=GRID_SIZE_M)
         if _single_polygon(piece_a) is None or _single_polygon(piece_b) is None:
             regrouped = self._regroup(region, piece_a, piece_b)
@@ -342,26 +355,33 @@ class _Splitter:
         if check_slivers and (is_sliver(side_a, self.min_width_m) or is_sliver(side_b, self.min_width_m)):
             return None
         weight_a = float(self.buildings.weight[region.members[in_a]].sum())
-        plans = [(*map(float, self._plan(region, weight_a, n_a)), n_a) for n_a in proposal.grid_plans]
-        infeasible, imbalance, n_a = min(plans)
+        infeasible, imbalance = min(tuple(map(float, self._plan(region, weight_a, n_a))) for n_a in proposal.grid_plans)
         if feasible_only and infeasible:
             return None
         shape_penalty = 1.0 - (polsby_popper(side_a) + polsby_popper(side_b)) / 2.0
-        return _Split(
-            score=imbalance + _SHAPE_WEIGHT * shape_penalty,
-            side_a=self._child(region, side_a, region.members[in_a], n_a),
-            side_b=self._child(region, side_b, region.members[~in_a], region.grid_count - n_a),
+        return _Split(imbalance + _SHAPE_WEIGHT * shape_penalty, side_a, side_b, in_a)
+
+    def children(self, region: _Region, split: _Split) -> tuple[_Region, _Region]:
+        """The two regions of a split, each planned for the grids its households need.
+
+        The plan that chose the split only steered it: a side needs
+        ``ceil(H_side / T)`` grids, never more than planned when the split
+        was feasible, and fewer when a lopsided split left it light.
+        """
+        return (
+            self._child(region, split.side_a, region.members[split.in_a]),
+            self._child(region, split.side_b, region.members[~split.in_a]),
         )
 
-    def _child(self, region: _Region, polygon: Polygon, members: np.ndarray, planned: int) -> _Region:
-        needed = math.ceil(self.buildings.weight[members].sum() / self.target)
+    def _child(self, region: _Region, polygon: Polygon, members: np.ndarray) -> _Region:
+        grid_count = max(1, math.ceil(self.buildings.weight[members].sum() / self.target))
         blocks = ()
         if len(region.blocks) > 1:
             clipped = shapely.intersection(np.asarray(region.blocks, dtype=object), polygon, grid_size=GRID_SIZE_M)
             parts = shapely.get_parts(clipped)
             parts = parts[(shapely.get_type_id(parts) == 3) & (shapely.area(parts) > _DEBRIS_AREA_M2)]
             blocks = tuple(parts)
-        return _Region(polygon, members, blocks if len(blocks) > 1 else (polygon,), max(1, planned, needed))
+        return _Region(polygon, members, blocks if len(blocks) > 1 else (polygon,), grid_count)
 
     def _regroup(self, region: _Region, piece_a, piece_b) -> tuple[Polygon, np.ndarray] | None:
         """Merge the pieces of a cut into two connected sides."""

@@ -20,6 +20,7 @@ from spatial.grid_quality import check_partition
 from spatial.partition import BuildingInput, partition_community
 
 EXTENT_M = 1000.0
+MIN_SPACING_M = 10.0
 coordinate = st.floats(0.0, EXTENT_M, allow_nan=False, allow_infinity=False)
 
 
@@ -69,7 +70,10 @@ def buildings_in(draw, community):
     buildings, taken = [], []
     for index, ((u, v), h) in enumerate(zip(spots, households)):
         point = Point(min_x + u * (max_x - min_x), min_y + v * (max_y - min_y))
-        if not community.covers(point):
+        # Two buildings closer than the minimum grid width that must go to
+        # different grids would force a sliver (the cap wins over the width),
+        # so random buildings keep real-world spacing.
+        if not community.covers(point) or any(point.distance(b.geometry) < MIN_SPACING_M for b in buildings):
             continue
         geometry = point
         if as_footprints:
