@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO="sudo"
 
-PACKAGES=(postgresql postgresql-postgis gdal-bin libgdal-dev libpq-dev python3-venv python3-dev gcc chromium fonts-noto-cjk)
+PACKAGES=(postgresql postgresql-postgis gdal-bin libgdal-dev libpq-dev python3-venv python3-dev gcc chromium fonts-noto-cjk gettext)
 missing=()
 present() {
   case "$1" in

@@ -50,17 +50,23 @@ async function staleWhileRevalidate(event) {
   return fresh;
 }
 
-// The page sends the URLs it loaded before this worker controlled it (its first visit).
+const servedFromCache = (path) => path.startsWith("/static/") || NETWORK_FIRST.some((prefix) => path.startsWith(prefix));
+
+// The page sends its own URL and the resources it loaded before this worker
+// controlled it (its first visit), so it opens offline from then on.
 self.addEventListener("message", (event) => {
   if (!event.data || event.data.type !== "cache-urls") return;
+  const urls = [event.data.page, ...event.data.urls.filter((address) => {
+    const url = new URL(address, self.location.origin);
+    return url.origin === self.location.origin && servedFromCache(url.pathname);
+  })];
   event.waitUntil((async () => {
-    for (const url of event.data.urls) {
-      if (new URL(url, self.location.origin).origin !== self.location.origin) continue;
+    for (const url of urls) {
       try {
         await store(new Request(url, { credentials: "same-origin" }), await fetch(url, { credentials: "same-origin" }));
-      } catch (error) { /* offline: the next visit caches it */ }
+      } catch (error) { /* offline now: the next visit caches it */ }
     }
-    if (event.source) event.source.postMessage({ type: "cached", count: event.data.urls.length });
+    if (event.source) event.source.postMessage({ type: "cached", count: urls.length });
   })());
 });
 
@@ -76,7 +82,7 @@ self.addEventListener("fetch", (event) => {
   if (request.method !== "GET") return;
   if (url.pathname.startsWith("/static/")) {
     event.respondWith(staleWhileRevalidate(event));
-  } else if (request.mode === "navigate" || NETWORK_FIRST.some((prefix) => url.pathname.startsWith(prefix))) {
+  } else if (request.mode === "navigate" || servedFromCache(url.pathname)) {
     event.respondWith(networkFirst(request));
   }
 });

@@ -1,0 +1,125 @@
+// The device's queue of reports (IndexedDB): every report goes in here first
+// and is sent from here, online or not, so closing the page or losing the
+// network never loses one. Each record carries its client-generated
+// idempotency key: a report sent twice (two tabs, a retry after a lost
+// answer) is stored once by the server (unique channel + key).
+//
+// Record: { key, user, createdAt, label, fields: {service_code, lat, lng, description, attributes, device_time},
+//           photos: [{ blob, name }], status: "queued" | "sent" | "failed", eventId, error, sentAt }
+import { api } from "./api.js";
+
+const DB_NAME = "gridmgmt";
+const STORE = "reports";
+export const changes = new EventTarget(); // "change" after any record changes
+
+function openDb() {
+  return new Promise((resolve, reject) => {
+    const request = indexedDB.open(DB_NAME, 1);
+    request.onupgradeneeded = () => {
+      const store = request.result.createObjectStore(STORE, { keyPath: "key" });
+      store.createIndex("user", "user");
+    };
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => reject(request.error);
+  });
+}
+
+async function run(mode, action) {
+  const db = await openDb();
+  try {
+    return await new Promise((resolve, reject) => {
+      const tx = db.transaction(STORE, mode);
+      const result = action(tx.objectStore(STORE));
+      tx.oncomplete = () => resolve(result && "result" in result ? result.result : undefined);
+      tx.onerror = () => reject(tx.error);
+      tx.onabort = () => reject(tx.error || new Error("IndexedDB transaction aborted"));
+    });
+  } finally {
+    db.close();
+  }
+}
+
+const put = (record) => run("readwrite", (store) => store.put(record)).then(() => changes.dispatchEvent(new Event("change")));
+
+export function newKey() {
+  if (crypto.randomUUID) return crypto.randomUUID();
+  // Plain-HTTP LAN deployments have no randomUUID (secure contexts only).
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+export async function enqueue({ user, label, fields, photos = [] }) {
+  const record = {
+    key: newKey(), user, label, fields, createdAt: new Date().toISOString(), status: "queued",
+    // Files become plain Blobs: what IndexedDB keeps reliably across browsers.
+    photos: photos.map((file) => ({ blob: new Blob([file], { type: file.type }), name: file.name || "photo.jpg" })),
+  };
+  await put(record);
+  return record;
+}
+
+export async function listReports(user) {
+  const all = await run("readonly", (store) => store.index("user").getAll(user));
+  return all.sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+}
+
+export async function discard(key) {
+  await run("readwrite", (store) => store.delete(key));
+  changes.dispatchEvent(new Event("change"));
+}
+
+function formOf(record) {
+  const form = new FormData();
+  const { attributes, ...fields } = record.fields;
+  for (const [name, value] of Object.entries(fields)) {
+    if (value !== null && value !== undefined && value !== "") form.append(name, value);
+  }
+  form.append("attributes", JSON.stringify(attributes || {}));
+  form.append("idempotency_key", record.key);
+  form.append("channel", "worker_app");
+  for (const photo of record.photos) form.append("photos", photo.blob, photo.name);
+  return form;
+}
+
+async function sendOne(record) {
+  try {
+    const event = await api("/api/events/", { method: "POST", form: formOf(record) });
+    await put({ ...record, status: "sent", eventId: event.id, sentAt: new Date().toISOString(), error: "" });
+  } catch (error) {
+    // 400/404/413: the report itself is refused; retrying cannot help, so it waits for the user.
+    // No network, a server error, or an expired session (401/403): keep it queued and retry later.
+    const refused = error.status >= 400 && error.status < 500 && ![401, 403, 408, 429].includes(error.status);
+    await put({ ...record, status: refused ? "failed" : "queued", error: error.message });
+    if (!refused) throw error;
+  }
+}
+
+let running = null;
+
+// Sends the user's queued reports, oldest first; stops at the first network failure.
+export function flush(user) {
+  if (running) return running;
+  const work = async () => {
+    const queued = (await listReports(user)).filter((r) => r.status === "queued").reverse();
+    for (const record of queued) {
+      changes.dispatchEvent(new CustomEvent("sending", { detail: record.key }));
+      try {
+        await sendOne(record);
+      } catch (error) {
+        return;
+      }
+    }
+  };
+  // Web Locks keep two tabs from sending the same record at once (the key would still dedupe).
+  running = (navigator.locks ? navigator.locks.request("gridmgmt-report-queue", work) : work())
+    .finally(() => { running = null; });
+  return running;
+}
+
+// Send now, whenever the network comes back, and every minute while the page is open.
+export function startAutoFlush(user, intervalMs = 60000) {
+  const go = () => flush(user).catch(() => null);
+  window.addEventListener("online", go);
+  setInterval(go, intervalMs);
+  return go();
+}

@@ -1,0 +1,79 @@
+// gettext() is the global of /jsi18n/ (JavaScriptCatalog), loaded by base.html before any module runs.
+// What every grid worker page does: register the service worker (offline
+// pages), send the device's queued reports, and show their receipts.
+import { changes, discard, listReports, startAutoFlush } from "./offline_queue.js";
+
+export const USER = document.body.dataset.user;
+
+// Registers /sw.js and hands it the URLs this page loaded before the worker
+// controlled it, so the page opens offline from the very first visit.
+export async function registerServiceWorker() {
+  if (!("serviceWorker" in navigator)) return;
+  const registration = await navigator.serviceWorker.register("/sw.js", { scope: "/" });
+  await navigator.serviceWorker.ready;
+  const worker = navigator.serviceWorker.controller || registration.active;
+  const urls = performance.getEntriesByType("resource").map((entry) => entry.name);
+  navigator.serviceWorker.addEventListener("message", (event) => {
+    if (event.data && event.data.type === "cached") document.documentElement.dataset.offlineReady = "true";
+  });
+  worker.postMessage({ type: "cache-urls", page: location.pathname + location.search, urls });
+}
+
+const STATUS_TEXT = {
+  queued: () => gettext("Queued on this device"),
+  sending: () => gettext("Sending…"),
+  sent: (r) => interpolate(gettext("Sent: report %s"), [r.eventId]),
+  failed: (r) => `${gettext("Refused")}: ${r.error}`,
+};
+
+function receiptItem(record, sendingKey) {
+  const status = record.key === sendingKey && record.status === "queued" ? "sending" : record.status;
+  const li = document.createElement("li");
+  li.dataset.testid = "receipt";
+  li.dataset.key = record.key;
+  li.dataset.status = status;
+  if (record.eventId) li.dataset.eventId = record.eventId;
+  const when = new Date(record.createdAt).toLocaleString();
+  const title = document.createElement("strong");
+  title.textContent = record.label;
+  const badge = document.createElement("span");
+  badge.className = `badge ${status}`;
+  badge.textContent = STATUS_TEXT[status](record);
+  const meta = document.createElement("div");
+  meta.className = "hint";
+  meta.textContent = `${when}${record.status === "queued" && record.error ? ` · ${record.error}` : ""}`;
+  li.append(title, " ", badge, meta);
+  if (record.status === "failed") {
+    const remove = document.createElement("button");
+    remove.type = "button";
+    remove.className = "danger";
+    remove.textContent = gettext("Remove from this device");
+    remove.addEventListener("click", () => discard(record.key));
+    li.append(remove);
+  }
+  return li;
+}
+
+// Keeps a <ul> of receipts (queued → sent with the server's report id) up to date.
+export function showReceipts(list, { limit = 20 } = {}) {
+  let sendingKey = null;
+  const render = async () => {
+    const records = (await listReports(USER)).slice(0, limit);
+    list.replaceChildren(...records.map((record) => receiptItem(record, sendingKey)));
+    if (!records.length) {
+      const empty = document.createElement("li");
+      empty.className = "hint";
+      empty.textContent = gettext("No reports on this device yet.");
+      list.append(empty);
+    }
+  };
+  changes.addEventListener("change", () => { sendingKey = null; render(); });
+  changes.addEventListener("sending", (event) => { sendingKey = event.detail; render(); });
+  return render();
+}
+
+export function startWorkerPage({ receipts } = {}) {
+  registerServiceWorker().catch(() => null); // without a service worker the pages still work online
+  if (receipts) showReceipts(receipts);
+  return startAutoFlush(USER);
+}

@@ -1,0 +1,199 @@
+"""Shared fixtures of the web tests: a small district, users per role, a real headless Chromium.
+
+The district (real PostGIS, hand-checkable)::
+
+    lat 23.13 +-----------+-----------+
+              | grid ..01 | grid ..02 |   one street 440104001, one community
+              | (worker)  | (other)   |   440104001001, district 440104
+    lat 23.12 +-----------+-----------+
+         lng 113.26    113.27      113.28
+
+``WORKER_GPS`` lies inside grid 01. Browser tests use Debian's Chromium
+(never ``playwright install``), a 375×812 phone context with that position
+granted, and a guard that aborts and records any request to a non-local
+address (``context.blocked``): the app must work on a closed network.
+"""
+
+import io
+import os
+from pathlib import Path
+from types import SimpleNamespace
+from urllib.parse import urlsplit
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.gis.geos import MultiPolygon, Polygon
+from django.test import Client
+from PIL import Image
+
+from gridmgmt.accounts.models import Role, RoleAssignment
+from gridmgmt.areas.models import Community, Department, District, Street
+from gridmgmt.events.models import BigClass, SmallClass
+from gridmgmt.grids.models import Grid, GridGeneration
+
+# Playwright's sync API runs an event loop in this thread; Django's ORM
+# refuses to run in a thread with a loop unless told it is safe here.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = "/usr/lib/chromium/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run", "--disable-sync"]
+PHONE = {"width": 375, "height": 812}
+DESKTOP = {"width": 1440, "height": 900}
+WORKER_GPS = {"latitude": 23.125, "longitude": 113.265}  # inside grid 44010400100101
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
+LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
+
+
+def box(min_lng, min_lat, max_lng, max_lat) -> Polygon:
+    return Polygon.from_bbox((min_lng, min_lat, max_lng, max_lat))
+
+
+def png_bytes(color="red") -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (32, 24), color).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def make_user(username: str, role: str | None = None, **scope):
+    user = get_user_model().objects.create_user(username, f"{username}@example.org", "pw")
+    if role:
+        assignment = RoleAssignment(user=user, role=role, **scope)
+        assignment.full_clean()
+        assignment.save()
+    return user
+
+
+def build_small_district() -> SimpleNamespace:
+    whole = box(113.26, 23.12, 113.28, 23.13)
+    district = District.objects.create(code="440104", name="越秀区", name_en="Yuexiu", boundary=MultiPolygon(whole))
+    street = Street.objects.create(code="440104001", name="洪桥街道", district=district, boundary=MultiPolygon(whole))
+    community = Community.objects.create(code="440104001001", name="三眼井社区", street=street,
+                                         boundary=MultiPolygon(whole))
+    generation = GridGeneration.objects.create(target_households=200, code_digits=2)
+    grids = [Grid.objects.create(generation=generation, community=community, code=f"{community.code}0{n}", sequence=n,
+                                 polygon=box(113.26 + 0.01 * (n - 1), 23.12, 113.27 + 0.01 * (n - 1), 23.13),
+                                 households=180, residents=450, area_m2=1.1e6, active=True) for n in (1, 2)]
+    department = Department.objects.create(code="HW", name="环卫所", name_en="Sanitation")
+    big = BigClass.objects.create(code="11", kind="event", name="市容环境", name_en="City appearance")
+    emergency = BigClass.objects.create(code="15", kind="event", name="突发事件", name_en="Emergencies")
+    rubbish = SmallClass.objects.create(big_class=big, code="1102", name="暴露垃圾", name_en="Exposed rubbish",
+                                        keywords="垃圾 rubbish", default_department=department,
+                                        time_limit_value=4, time_limit_unit="working_hours")
+    waterlogging = SmallClass.objects.create(
+        big_class=emergency, code="1503", name="道路积水", name_en="Waterlogging", default_department=department,
+        time_limit_value=4, time_limit_unit="working_hours",
+        attributes=[{"code": "depth_cm", "datatype": "number", "required": True, "order": 1,
+                     "description": "积水深度 (cm)"}])
+    users = {
+        "worker": make_user("worker", Role.GRID_WORKER, grid_code=grids[0].code),
+        "worker2": make_user("worker2", Role.GRID_WORKER, grid_code=grids[1].code),
+        "call_taker": make_user("call_taker", Role.CALL_TAKER),
+        "dispatcher": make_user("dispatcher", Role.DISPATCHER),
+        "handler": make_user("handler", Role.DEPARTMENT_HANDLER, department=department),
+        "nobody": make_user("nobody"),
+    }
+    return SimpleNamespace(district=district, street=street, community=community, grids=grids,
+                           department=department, rubbish=rubbish, waterlogging=waterlogging, users=users)
+
+
+@pytest.fixture
+def media_tmp(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+@pytest.fixture
+def small_district(db, media_tmp) -> SimpleNamespace:
+    return build_small_district()
+
+
+@pytest.fixture
+def live_district(transactional_db, media_tmp) -> SimpleNamespace:
+    """The small district for browser tests: committed rows the live server's thread can see."""
+    return build_small_district()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+def guard_requests(context) -> list[str]:
+    """Aborts every request to a non-local address and returns the list it records them in."""
+    blocked: list[str] = []
+
+    def route(route):
+        url = route.request.url
+        host = urlsplit(url).hostname or ""
+        if url.startswith(("data:", "blob:")) or host in LOCAL_HOSTS:
+            route.continue_()
+        else:
+            blocked.append(url)
+            route.abort()
+
+    context.route("**/*", route)
+    return blocked
+
+
+@pytest.fixture
+def new_context(browser, live_server):
+    """Factory of browser contexts on the live server: phone size, GPS granted, outside requests blocked.
+
+    ``service_workers="block"`` is the default because Playwright's routes do
+    not see requests a service worker makes; the offline tests allow them.
+    """
+    made = []
+
+    def make(*, viewport=PHONE, service_workers="block", geolocation=WORKER_GPS, locale="zh-CN"):
+        context = browser.new_context(
+            base_url=live_server.url, viewport=viewport, geolocation=geolocation, permissions=["geolocation"],
+            locale=locale, service_workers=service_workers)
+        context.blocked = guard_requests(context)
+        context.set_default_timeout(15000)
+        made.append(context)
+        return context
+
+    yield make
+    for context in made:
+        context.close()
+
+
+def sign_in(context, user, live_server) -> None:
+    """Puts a session cookie for ``user`` into the browser context (the sign-in form has its own test)."""
+    client = Client()
+    client.force_login(user)
+    context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}])
+
+
+@pytest.fixture
+def page_as(new_context, live_server):
+    """A page signed in as ``user`` (a fresh context per call)."""
+
+    def make(user, **context_options):
+        context = new_context(**context_options)
+        sign_in(context, user, live_server)
+        return context.new_page()
+
+    return make
+
+
+@pytest.fixture
+def screenshot():
+    """Saves the page at phone and desktop size: artifacts/screenshots/<name>-phone.png and -desktop.png."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+
+    def shoot(page, name: str) -> None:
+        size = page.viewport_size
+        for label, viewport in (("phone", PHONE), ("desktop", DESKTOP)):
+            page.set_viewport_size(viewport)
+            page.wait_for_timeout(300)  # let Leaflet redraw for the new size
+            page.screenshot(path=str(SCREENSHOTS / f"{name}-{label}.png"), full_page=True)
+        page.set_viewport_size(size)
+
+    return shoot
