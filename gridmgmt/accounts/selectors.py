@@ -66,3 +66,12 @@ def users_with_role(role: str, **scope):
     filters = {f"role_assignments__{k}": v for k, v in scope.items()}
     return get_user_model().objects.filter(
         is_active=True, role_assignments__role=role, **filters).distinct().order_by("id")
+
+
+def in_jurisdiction(records, user):
+    """``records`` (cases or events) limited to the user's jurisdiction.
+
+    A request authenticated by an integration's API key has no user; the key's
+    own permission decides, so its records pass unfiltered.
+    """
+    return records.filter(jurisdiction_q(user)) if user.is_authenticated else records

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.contrib.gis.geos import Point
 from django.core.files import File
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from gridmgmt.accounts.models import Role
@@ -48,6 +48,38 @@ def case_create_from_event(*, event: Event) -> Case:
     append_history(case, action="report", from_status="", actor=event.reporter, role="",
                     at=event.received_at, data={"event": event.pk, "channel": event.channel})
     return case
+
+
+# One statement for a bulk import: case ids are drawn first so that the case,
+# its source link and its history row can be written from the same rows.
+BULK_CASES_SQL = """
+WITH src AS MATERIALIZED (
+  SELECT e.*, nextval(pg_get_serial_sequence('cases_case', 'id')) AS case_id
+  FROM events_event e
+  WHERE e.id = ANY(%(ids)s) AND NOT EXISTS (SELECT 1 FROM cases_caseevent ce WHERE ce.event_id = e.id)
+), cases AS (
+  INSERT INTO cases_case (id, small_class_id, status, version, location, description, grid_id, grid_code,
+    community_code, street_code, suggested_department_id, status_before_suspension, received_at, rework_count)
+  SELECT case_id, small_class_id, %(status)s, 1, location, description, grid_id, grid_code, community_code,
+    street_code, department_id, '', received_at, 0 FROM src
+  RETURNING id
+), links AS (
+  INSERT INTO cases_caseevent (case_id, event_id) SELECT case_id, id FROM src WHERE case_id IN (SELECT id FROM cases)
+)
+INSERT INTO cases_casehistory (case_id, action, from_status, to_status, actor_id, role, at, note, data)
+SELECT case_id, 'report', '', %(status)s, reporter_id, '', received_at, '',
+       jsonb_build_object('event', id, 'channel', channel)
+FROM src WHERE case_id IN (SELECT id FROM cases)
+"""
+
+
+@transaction.atomic
+def cases_create_from_bulk_events(*, event_ids: Sequence[int]) -> int:
+    """The cases of bulk-imported reports (no post_save fires for them); skips reports that have one."""
+    with connection.cursor() as cursor:
+        cursor.execute(BULK_CASES_SQL, {"ids": list(event_ids), "status": Status.REPORTED})
+        Event.objects.filter(pk__in=event_ids).update(status=Status.REPORTED)
+        return cursor.rowcount
 
 
 def _simple_transition(action: str, *, case_id: int, version: int, actor, note: str) -> Case:

@@ -36,3 +36,4 @@ def test_the_user_admin_edits_roles_inline(admin_client, user):
     page = admin_client.get(f"/admin/auth/user/{user.pk}/change/")
     assert page.status_code == 200 and b"role_assignments" in page.content
     assert admin_client.get("/admin/cases/calendaroverride/add/").status_code == 200
+

@@ -119,3 +119,23 @@ def test_bulk_dispatch_is_all_or_nothing(make_event, case_of, client_as):
     refs[1]["version"] = 2
     done = client_as("shift_leader").post("/api/cases/dispatch-bulk/", {"cases": refs}, format="json")
     assert done.status_code == 200 and {c["status"] for c in done.json()} == {"dispatched"}
+
+
+def test_bulk_imported_reports_each_become_one_case(world, users, make_event, case_of):
+    from gridmgmt.events.models import Event
+    from gridmgmt.events.signals import events_bulk_created
+
+    template = make_event("A")
+    fields = {f.attname: getattr(template, f.attname) for f in Event._meta.concrete_fields
+              if f.attname not in ("id", "token", "idempotency_key")}
+    imported = Event.objects.bulk_create([Event(**fields), Event(**fields)])  # no post_save
+    ids = [e.pk for e in imported] + [template.pk]  # the already-cased report is skipped
+    events_bulk_created.send(sender=Event, event_ids=ids, channel="hotline")
+    events_bulk_created.send(sender=Event, event_ids=ids, channel="hotline")  # a re-send adds nothing
+    cases = {case_of(Event.objects.get(pk=pk)).pk for pk in ids}
+    assert len(cases) == 3
+    for pk in ids[:2]:
+        case = case_of(Event.objects.get(pk=pk))
+        assert (case.status, case.grid_code, case.suggested_department_id) == (
+            "reported", template.grid_code, world["d1"].pk)
+        assert list(case.history.values_list("action", flat=True)) == ["report"]
