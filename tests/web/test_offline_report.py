@@ -70,3 +70,30 @@ def test_required_attribute_and_duplicates_shown_before_sending(live_district, p
     page.get_by_test_id("send-report").click()
     page.locator("#receipts [data-testid=receipt][data-status=sent]").wait_for()
     assert Event.objects.exclude(pk=earlier.pk).get().attributes == {"depth_cm": 35.0}
+
+
+def test_refused_report_stays_on_the_device_with_the_servers_message(live_district, page_as):
+    page = page_as(live_district.users["worker"])
+    page.goto("/worker/report/")
+    page.get_by_test_id("class-1102").click()
+    page.get_by_test_id("location-text").filter(has_text="23.125").wait_for()
+    live_district.rubbish.active = False  # withdrawn from the catalogue while the page was open
+    live_district.rubbish.save()
+    page.get_by_test_id("send-report").click()
+    failed = page.locator("#receipts [data-testid=receipt][data-status=failed]")
+    assert "1102" in failed.inner_text()  # the server's message names the refused code
+    assert page.locator(".notice.error").filter(has_text="1102").is_visible()
+    failed.get_by_role("button").click()  # removing it is the user's decision
+    page.locator("#receipts [data-testid=receipt]").wait_for(state="detached")
+    assert Event.objects.count() == 0
+
+
+def test_signing_out_clears_the_cached_pages(live_district, page_as):
+    page = page_as(live_district.users["worker"], service_workers="allow")
+    page.goto("/worker/")
+    page.locator("html[data-offline-ready=true]").wait_for()
+    cached_home = "async () => Boolean(await caches.match('/worker/', { ignoreVary: true }))"
+    assert page.evaluate(cached_home)
+    page.get_by_test_id("sign-out").click()
+    page.wait_for_url("**/accounts/login/")
+    assert not page.evaluate(cached_home)
