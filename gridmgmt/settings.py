@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "gridmgmt.accounts",
     "gridmgmt.cases",
     "gridmgmt.maps",
+    "gridmgmt.web",
 ]
 
 MIDDLEWARE = [
@@ -89,6 +90,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "gridmgmt.web.context_processors.web",
             ],
         },
     },
@@ -106,6 +108,9 @@ DATABASES = {
     )
 }
 DATABASES["default"]["ENGINE"] = "django.contrib.gis.db.backends.postgis"
+# dj-database-url leaves a socket directory given as ?host= in OPTIONS; HOST is where tools look.
+if not DATABASES["default"]["HOST"] and "host" in DATABASES["default"]["OPTIONS"]:
+    DATABASES["default"]["HOST"] = DATABASES["default"]["OPTIONS"].pop("host")
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -149,6 +154,8 @@ SPECTACULAR_SETTINGS = {
 
 # Decimal places in GeoJSON output: 6 ≈ 0.1 m at Guangzhou's latitude.
 GEOJSON_PRECISION = int(os.environ.get("GRIDMGMT_GEOJSON_PRECISION", "6"))
+# The dashboard map reloads its case and report layers this often (seconds).
+GRIDMGMT_DASHBOARD_REFRESH_SECONDS = int(os.environ.get("GRIDMGMT_DASHBOARD_REFRESH_SECONDS", "30"))
 
 # Grid codes: 2-digit sequence (14-digit CJ/T 213 style) or 3 (Beijing DB11/T 2157).
 GRID_CODE_SEQUENCE_DIGITS = int(os.environ.get("GRIDMGMT_GRID_CODE_DIGITS", "2"))
@@ -165,6 +172,13 @@ LEAFLET_CONFIG = {
 }
 
 LOGIN_URL = "/accounts/login/"
+LOGIN_REDIRECT_URL = "/"  # the landing page sends each role to its home
+LOGOUT_REDIRECT_URL = "/accounts/login/"
+
+# Web map basemap: "none" (default: the app's own layers only, for closed
+# networks), "osm" or "tianditu" (天地图, needs GRIDMGMT_TIANDITU_KEY).
+GRIDMGMT_BASEMAP = os.environ.get("GRIDMGMT_BASEMAP", "none")
+GRIDMGMT_TIANDITU_KEY = os.environ.get("GRIDMGMT_TIANDITU_KEY", "")
 
 # Debian 12 ships GDAL 3.6, which cannot block file/network access from
 # spatial references; the app never opens user-supplied SRS URLs.
