@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 from rest_framework.authentication import SessionAuthentication, TokenAuthentication
 
+from gridmgmt.accounts.selectors import in_jurisdiction
 from gridmgmt.api_params import bbox_param, int_param, point_param
 from gridmgmt.events.authentication import ApiKeyAuthentication, IsUserOrApiKey
 from gridmgmt.events.models import ApiKey, Channel, RoutingStatus
@@ -77,7 +78,8 @@ class EventListCreate(generics.GenericAPIView):
             grid_code=params.get("grid_code"), bbox=bbox_param(params),
             received_from=datetime_param(params, "received_from"),
             received_to=datetime_param(params, "received_to"), routing_status=routing_status,
-        )[: int_param(params, "limit", default=500, low=1, high=5000)]
+        )
+        events = in_jurisdiction(events, request.user)[: int_param(params, "limit", default=500, low=1, high=5000)]
         return Response(EventSerializer(events, many=True, context={"request": request}).data)
 
     @extend_schema(request={"application/json": EventCreateSerializer, "multipart/form-data": EventCreateSerializer},
@@ -111,7 +113,7 @@ class EventDetail(generics.RetrieveAPIView):
     permission_classes = [IsUserOrApiKey]
 
     def get_queryset(self):
-        return event_list()
+        return in_jurisdiction(event_list(), self.request.user)
 
 
 class DuplicateSuggestions(APIView):

@@ -10,14 +10,24 @@ from PIL import Image
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from gridmgmt.accounts.models import Role, RoleAssignment
 from gridmgmt.events.api_keys import api_key_create
 from gridmgmt.events.models import Event, EventPhoto
 from tests.events.conftest import INSIDE_C1, INSIDE_C2, OUTSIDE, make_image
 
 
+def token_client(user) -> APIClient:
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+    api.user = user
+    return api
+
+
 @pytest.fixture
 def client(db):
-    user = get_user_model().objects.create_user("worker", password="x")
+    # A call-taker of the supervision centre sees reports district-wide.
+    user = get_user_model().objects.create_user("taker", password="x")
+    RoleAssignment.objects.create(user=user, role=Role.CALL_TAKER)
     api = APIClient()
     api.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
     api.user = user
@@ -216,3 +226,14 @@ def test_schema_lists_event_endpoints(client, db):
     response = client.get("/api/schema/?format=json")
     paths = json.loads(response.content)["paths"]
     assert {"/api/events/", "/api/events/{id}/", "/api/events/duplicates"} <= set(paths)
+
+
+def test_grid_worker_reads_only_reports_of_their_grid(client, areas, catalogue):
+    client.post("/api/events/", body(INSIDE_C1, idempotency_key="a"), format="json")
+    other = client.post("/api/events/", body(INSIDE_C2, idempotency_key="b"), format="json").json()
+    worker = get_user_model().objects.create_user("worker", password="x")
+    RoleAssignment.objects.create(user=worker, role=Role.GRID_WORKER, grid_code="44010400100101")
+    api = token_client(worker)
+    listed = api.get("/api/events/").json()["features"]
+    assert [f["properties"]["grid_code"] for f in listed] == ["44010400100101"]
+    assert api.get(f"/api/events/{other['id']}/").status_code == 404
