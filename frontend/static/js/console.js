@@ -1,0 +1,36 @@
+// The console's map of listed cases (list page) or of one case (case page), and "select all" for bulk dispatch.
+// Points come embedded in the page (#case-points, GeoJSON, lng/lat) so the map shows exactly the listed cases.
+import { createMap } from "./map.js";
+
+const DEADLINE_COLOURS = { overdue: "#a4161a", near: "#8a5200", "": "#0b4f8a" };
+
+function drawCases(element) {
+  const points = JSON.parse(document.getElementById("case-points").textContent);
+  const framed = points.features.length > 0;
+  const { map } = createMap(element, { layers: ["district", "streets"], fit: !framed });
+  const layer = L.geoJSON(points, {
+    pointToLayer: (feature, latlng) => L.circleMarker(latlng, {
+      radius: 9, color: "#ffffff", weight: 2, fillOpacity: 0.95,
+      fillColor: DEADLINE_COLOURS[feature.properties.deadline_state] || DEADLINE_COLOURS[""],
+      className: `case-point case-point-${feature.properties.id}`,
+    }),
+    onEachFeature: (feature, marker) => {
+      const p = feature.properties;
+      marker.bindTooltip(`#${p.id} ${p.class_name} · ${p.status}`);
+      marker.on("click", () => { window.location.href = `/console/cases/${p.id}/`; });
+    },
+  }).addTo(map);
+  if (framed) map.fitBounds(layer.getBounds(), { padding: [24, 24], maxZoom: 16 });
+}
+
+function wireSelectAll() {
+  const all = document.getElementById("select-all");
+  if (!all) return;
+  all.addEventListener("change", () => {
+    document.querySelectorAll(".bulk-pick").forEach((box) => { box.checked = all.checked; });
+  });
+}
+
+const element = document.getElementById("console-map");
+if (element) drawCases(element);
+wireSelectAll();

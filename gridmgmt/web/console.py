@@ -1,0 +1,126 @@
+"""The supervision and dispatch console (监督中心 / 指挥中心): case list with map, case page, steps.
+
+Reads go through :mod:`gridmgmt.web.console_filters` (on top of the cases
+selector, so jurisdiction applies); writes call the cases services.
+"""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponseBadRequest
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_POST
+
+from gridmgmt.accounts.models import Role
+from gridmgmt.areas.models import Department
+from gridmgmt.cases import postponements, services
+from gridmgmt.cases.selectors import case_get, cases_visible_to
+from gridmgmt.web.console_actions import available_actions, post_step, run_step, safe_next
+from gridmgmt.web.console_case import case_page_context
+from gridmgmt.web.console_filters import ConsoleFilterForm, filter_cases, case_rows
+from gridmgmt.cases.workflow import TRANSITIONS
+from gridmgmt.web.roles import role_required, roles_of
+
+CONSOLE_ROLES = (Role.CALL_TAKER, Role.SHIFT_LEADER, Role.DISPATCHER, Role.COMMUNITY_SUPERVISOR,
+                 Role.STREET_SUPERVISOR, Role.DISTRICT_LEADER)
+console_only = role_required(*CONSOLE_ROLES)
+PAGE_SIZE = 50
+CONSOLE_ACTIONS = ("open", "cancel", "dispatch", "suspend", "resume", "postpone_decide")
+
+
+def _case_points(rows) -> dict:
+    """The listed cases as GeoJSON points (lng, lat) for the map beside the list."""
+    features = []
+    for row in rows:
+        case = row["case"]
+        features.append({
+            "type": "Feature", "id": case.pk,
+            "geometry": {"type": "Point", "coordinates": [case.location.x, case.location.y]},
+            "properties": {"id": case.pk, "status": str(row["status_label"]), "class_name": case.small_class.name,
+                           "deadline_state": row["deadline_state"]}})
+    return {"type": "FeatureCollection", "features": features}
+
+
+@require_GET
+@console_only
+def case_list(request):
+    form = ConsoleFilterForm(request.GET)
+    cases = filter_cases(user=request.user, data=form.cleaned_data) if form.is_valid() else cases_visible_to(
+        request.user).none()
+    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = case_rows(page.object_list)
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "console/list.html", {
+        "form": form, "page": page, "rows": rows, "points": _case_points(rows),
+        "filter_query": query.urlencode(), "departments": Department.objects.order_by("code"),
+        "can_dispatch": bool(roles_of(request.user) & TRANSITIONS["dispatch"].roles),
+    })
+
+
+@require_GET
+@console_only
+def case_detail(request, case_id: int):
+    case = case_get(user=request.user, case_id=case_id)
+    if case is None:
+        raise Http404(f"case {case_id} not found")
+    return render(request, "console/case.html", {
+        **case_page_context(case),
+        "actions": available_actions(request.user, case, CONSOLE_ACTIONS),
+        "departments": Department.objects.order_by("code"), "points": _case_points(case_rows([case])),
+    })
+
+
+def _department(code: str) -> Department | None:
+    return Department.objects.filter(code=code).first() if code else None
+
+
+# step in the URL → (service call, message on success)
+STEPS = {
+    "open": (lambda r, ref: services.case_open(**ref, note=r.POST.get("note", "")),
+             gettext_lazy("Case %(id)s opened.")),
+    "cancel": (lambda r, ref: services.case_cancel(**ref, note=r.POST.get("note", "")),
+               gettext_lazy("Case %(id)s cancelled.")),
+    "dispatch": (lambda r, ref: services.case_dispatch(**ref, department=_department(r.POST.get("department", "")),
+                                                       reason=r.POST.get("reason", "")),
+                 gettext_lazy("Case %(id)s dispatched.")),
+    "suspend": (lambda r, ref: services.case_suspend(**ref, note=r.POST.get("note", "")),
+                gettext_lazy("Case %(id)s suspended.")),
+    "resume": (lambda r, ref: services.case_resume(**ref, note=r.POST.get("note", "")),
+               gettext_lazy("Case %(id)s resumed.")),
+    "postpone-decision": (lambda r, ref: postponements.case_postpone_decide(
+        **ref, approve=r.POST.get("approve") == "1", note=r.POST.get("note", "")),
+        gettext_lazy("Postponement of case %(id)s decided.")),
+}
+
+
+@require_POST
+@console_only
+def case_step(request, case_id: int, step: str):
+    return post_step(request, case_id=case_id, step=step, steps=STEPS, page="web:console-case")
+
+
+@require_POST
+@console_only
+def dispatch_bulk(request):
+    """Dispatches the ticked cases (``case`` = "id:version", repeated); one refusal refuses all."""
+    back = safe_next(request, reverse("web:console"))
+    refs = []
+    for value in request.POST.getlist("case"):
+        case_id, _sep, version = value.partition(":")
+        if not (case_id.isdigit() and version.isdigit()):
+            return HttpResponseBadRequest(f"'case' must be id:version, got {value!r}")
+        refs.append((int(case_id), int(version)))
+    if not refs:
+        messages.error(request, _("Tick at least one case to dispatch."))
+        return redirect(back)
+    visible = set(cases_visible_to(request.user).filter(pk__in=[i for i, _v in refs]).values_list("pk", flat=True))
+    if any(case_id not in visible for case_id, _v in refs):
+        raise Http404("some cases were not found")
+    run_step(request, lambda: services.case_dispatch_bulk(
+        cases=refs, actor=request.user, department=_department(request.POST.get("department", "")),
+        reason=request.POST.get("reason", "")),
+        done=_("%(count)d cases dispatched.") % {"count": len(refs)})
+    return redirect(back)

@@ -1,0 +1,67 @@
+"""Workflow steps taken from the pages (console and department queue): which apply, and running one.
+
+The pages post ordinary forms; each step calls the same service the API
+calls. A refused step (wrong state or role, stale version, missing reason)
+comes back as the service's message; nothing is changed.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponseBadRequest
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+
+from gridmgmt.accounts.selectors import roles_over
+from gridmgmt.cases.errors import CaseError
+from gridmgmt.cases.selectors import case_get
+from gridmgmt.cases.workflow import TRANSITIONS
+
+
+def available_actions(user, case, names) -> set[str]:
+    """The workflow actions among ``names`` that the user may take on the case now."""
+    roles = roles_over(user, case)
+    return {name for name in names
+            if case.status in TRANSITIONS[name].sources and roles & TRANSITIONS[name].roles}
+
+
+def run_step(request, step, *, done: str) -> bool:
+    """Runs ``step()``; tells the user ``done`` or the refusal (service or upload check). True on success."""
+    try:
+        step()
+    except CaseError as exc:
+        messages.error(request, _("Refused: %(reason)s") % {"reason": exc})
+        return False
+    except ValidationError as exc:
+        messages.error(request, _("Refused: %(reason)s") % {"reason": " ".join(exc.messages)})
+        return False
+    messages.success(request, done)
+    return True
+
+
+def post_step(request, *, case_id: int, step: str, steps: dict, page: str):
+    """A step posted from a case page: ``steps[step]`` = (call(request, ref), success message); back to ``page``.
+
+    A case outside the user's jurisdiction is a 404, as in the API.
+    """
+    if step not in steps:
+        raise Http404(f"no step {step!r}")
+    if case_get(user=request.user, case_id=case_id) is None:
+        raise Http404(f"case {case_id} not found")
+    raw = request.POST.get("version", "")
+    if not raw.isdigit():
+        return HttpResponseBadRequest("'version' is required")
+    action, done = steps[step]
+    ref = {"case_id": case_id, "version": int(raw), "actor": request.user}
+    run_step(request, lambda: action(request, ref), done=done % {"id": case_id})
+    return redirect(reverse(page, args=[case_id]))
+
+
+def safe_next(request, default: str) -> str:
+    """The ``next`` field if it points into this site (a filtered list), else ``default``."""
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
+                                                  require_https=request.is_secure()):
+        return target
+    return default

@@ -1,0 +1,95 @@
+"""The department queue (责任单位): cases dispatched to my department, and their steps.
+
+Handler and head accept, add progress notes, feed back with photos and ask
+for more time; the head also assigns a handler. Reads use the cases
+selectors (a department sees only its own cases: another's is a 404).
+"""
+
+from django import forms
+from django.http import Http404
+from django.shortcuts import render
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_POST
+
+from gridmgmt.accounts.models import Role
+from gridmgmt.accounts.selectors import users_with_role
+from gridmgmt.cases import postponements, services
+from gridmgmt.cases.errors import CaseInvalid
+from gridmgmt.cases.models import Status
+from gridmgmt.cases.selectors import case_get, case_list
+from gridmgmt.cases.workflow import WITH_DEPARTMENT
+from gridmgmt.events.models import TimeLimitUnit
+from gridmgmt.web.console_actions import available_actions, post_step
+from gridmgmt.web.console_case import case_page_context
+from gridmgmt.web.console_filters import case_rows
+from gridmgmt.web.department_services import case_note_add
+from gridmgmt.web.roles import role_required
+
+department_only = role_required(Role.DEPARTMENT_HANDLER, Role.DEPARTMENT_HEAD)
+# The queue: cases the department holds, and those it handled that wait for the on-site check.
+QUEUE_STATUSES = (*sorted(WITH_DEPARTMENT), Status.HANDLED)
+DEPARTMENT_ACTIONS = ("accept", "assign", "handle", "postpone_request")
+UNIT_LABELS = {TimeLimitUnit.WORKING_HOURS: gettext_lazy("working hours"),
+               TimeLimitUnit.WORKING_DAYS: gettext_lazy("working days")}
+
+
+@require_GET
+@department_only
+def queue(request):
+    mine = request.GET.get("mine") == "1"
+    cases = case_list(user=request.user, mine=mine).filter(status__in=QUEUE_STATUSES).order_by(
+        "deadline", "-received_at")
+    return render(request, "department/queue.html", {"rows": case_rows(cases[:200]), "mine": mine})
+
+
+@require_GET
+@department_only
+def case_detail(request, case_id: int):
+    case = case_get(user=request.user, case_id=case_id)
+    if case is None:
+        raise Http404(f"case {case_id} not found")
+    actions = available_actions(request.user, case, DEPARTMENT_ACTIONS)
+    if case.status in WITH_DEPARTMENT:
+        actions.add("note")
+    return render(request, "department/case.html", {
+        **case_page_context(case), "actions": actions, "units": UNIT_LABELS.items(),
+        "handlers": users_with_role(Role.DEPARTMENT_HANDLER, department_id=case.department_id)
+        if "assign" in actions else [],
+    })
+
+
+def _photos(request) -> list:
+    """Uploaded feedback photos, each checked to be an image Pillow can read."""
+    field = forms.ImageField()
+    return [field.clean(upload) for upload in request.FILES.getlist("photos")]
+
+
+def _assign(request, ref):
+    handler = users_with_role(Role.DEPARTMENT_HANDLER).filter(pk=request.POST.get("handler") or 0).first()
+    if handler is None:
+        raise CaseInvalid(f"case {ref['case_id']}: choose a handler")
+    services.case_assign(**ref, handler=handler, note=request.POST.get("note", ""))
+
+
+def _postpone(request, ref):
+    value = request.POST.get("value", "")
+    postponements.case_postpone_request(**ref, value=int(value) if value.isdigit() else 0,
+                                        unit=request.POST.get("unit", ""), reason=request.POST.get("reason", ""))
+
+
+STEPS = {
+    "accept": (lambda r, ref: services.case_accept(**ref, note=r.POST.get("note", "")),
+               gettext_lazy("Case %(id)s accepted.")),
+    "assign": (_assign, gettext_lazy("Handler of case %(id)s assigned.")),
+    "note": (lambda r, ref: case_note_add(**ref, note=r.POST.get("note", "")),
+             gettext_lazy("Progress note added to case %(id)s.")),
+    "handle": (lambda r, ref: services.case_handle(**ref, feedback=r.POST.get("feedback", ""), photos=_photos(r)),
+               gettext_lazy("Feedback on case %(id)s sent; a grid worker will verify it on site.")),
+    "postpone": (_postpone, gettext_lazy("Postponement of case %(id)s requested.")),
+}
+
+
+@require_POST
+@department_only
+def case_step(request, case_id: int, step: str):
+    return post_step(request, case_id=case_id, step=step, steps=STEPS, page="web:department-case")

@@ -1,0 +1,32 @@
+"""进展: a progress note by the department on a case it holds.
+
+The cases app has no service for a note that changes no state; this one
+uses the same frame as every step (lock, version check, history entry,
+version bump), so a note cannot be lost to a concurrent write either.
+"""
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.utils import timezone
+
+from gridmgmt.accounts.selectors import roles_over
+from gridmgmt.cases.errors import CaseInvalid, RoleNotAllowed, StateNotAllowed
+from gridmgmt.cases.models import Case
+from gridmgmt.cases.steps import commit, lock
+from gridmgmt.cases.workflow import DEPARTMENT, WITH_DEPARTMENT
+
+
+@transaction.atomic
+def case_note_add(*, case_id: int, version: int, actor: AbstractBaseUser, note: str) -> Case:
+    if not note.strip():
+        raise CaseInvalid(f"case {case_id}: a progress note needs a text")
+    case = lock(case_id, version)
+    if case.status not in WITH_DEPARTMENT:
+        raise StateNotAllowed(f"case {case_id}: a progress note is not allowed in state '{case.status}' "
+                              f"(only in {', '.join(sorted(WITH_DEPARTMENT))})")
+    roles = roles_over(actor, case) & DEPARTMENT
+    if not roles:
+        raise RoleNotAllowed(f"case {case_id}: only the department holding it may add a progress note")
+    commit(case, action="note", from_status=case.status, actor=actor, role=sorted(roles)[0], at=timezone.now(),
+            note=note)
+    return case

@@ -1,0 +1,19 @@
+"""Pages of the supervision/dispatch console, the department queue, the KPI page and the map views."""
+
+from django.urls import path
+
+from gridmgmt.web import console, dashboard, department, kpi
+
+urlpatterns = [
+    path("console/", console.case_list, name="console"),
+    path("console/dispatch-bulk/", console.dispatch_bulk, name="console-dispatch-bulk"),
+    path("console/cases/<int:case_id>/", console.case_detail, name="console-case"),
+    path("console/cases/<int:case_id>/<str:step>/", console.case_step, name="console-step"),
+    path("console/kpis/", kpi.kpi_page, name="console-kpis"),
+    path("department/", department.queue, name="department"),
+    path("department/cases/<int:case_id>/", department.case_detail, name="department-case"),
+    path("department/cases/<int:case_id>/<str:step>/", department.case_step, name="department-step"),
+    path("dashboard/", dashboard.dashboard, name="dashboard"),
+    path("dashboard/medical/", dashboard.medical, name="dashboard-medical"),
+    path("dashboard/traffic/", dashboard.traffic, name="dashboard-traffic"),
+]
