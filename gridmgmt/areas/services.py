@@ -20,7 +20,7 @@ from gridmgmt.areas.boundary_reader import BoundaryRecord, read_boundaries
 from gridmgmt.areas.models import BoundaryVersion, Community, District, Street
 from gridmgmt.areas.names import normalise_community_name
 from gridmgmt.geo import STORAGE_SRID
-from spatial.projection import local_metric
+from spatial.equirectangular import equirectangular
 from spatial.topology import area_outside_m2, overlapping_pairs
 
 LEVELS = {"district": (District, None), "street": (Street, District), "community": (Community, Street)}
@@ -69,7 +69,8 @@ def _check_topology(level: str, records: list[BoundaryRecord], parents: dict, re
     usable = [r for r in records if r.geometry is not None and not r.problems]
     if not usable:
         return
-    to_metric, _ = local_metric(GeometryCollection([r.geometry for r in usable]))
+    # Affine plane: shared edges with T-junctions stay shared (a projection would bend them into slivers).
+    to_metric, _ = equirectangular(GeometryCollection([r.geometry for r in usable]))
     tolerance_m = settings.TOPOLOGY_CONTAINMENT_TOLERANCE_M
     metric = {r.code: to_metric(r.geometry) for r in usable}
     for record in usable:
