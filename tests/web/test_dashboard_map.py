@@ -1,0 +1,61 @@
+"""The dashboard in Chromium: choropleth and hexagon layers drawn, a grid's panel on click; medical and traffic views."""
+
+import pytest
+from django.contrib.gis.geos import LineString, Point
+
+from gridmgmt.areas.models import HealthFacility, Road
+from gridmgmt.events.services import event_create
+from tests.web.conftest import DESKTOP
+
+pytestmark = pytest.mark.browser
+
+
+def test_dashboard_draws_open_cases_per_grid_and_report_hexagons(live_district, page_as, screenshot, settings):
+    for i in range(3):
+        event_create(small_class_code="1102", point=Point(113.263 + 0.001 * i, 23.125, srid=4326), channel="hotline")
+    page = page_as(live_district.users["call_taker"], viewport=DESKTOP)
+    page.goto("/dashboard/")
+    page.locator("path.layer-choropleth").first.wait_for()
+    page.locator("path.layer-hexbins").first.wait_for()
+    assert page.locator("path.layer-choropleth").count() == 2  # both grids
+    map_box = page.get_by_test_id("dashboard-map")
+    assert map_box.get_attribute("data-loaded-choropleth") == "2"
+    assert int(map_box.get_attribute("data-loaded-hexbins")) >= 1
+    # The grid with the 3 open cases is darker than the empty one.
+    fills = sorted(p.get_attribute("fill") for p in page.locator("path.layer-choropleth").all())
+    assert fills == sorted(["#f7f7f7", "#fb6a4a"])  # 0 and the "2–3" class of the legend
+
+    page.locator("#grid-code-input").fill(live_district.grids[0].code)
+    page.locator(".grid-lookup button").click()
+    summary = page.get_by_test_id("grid-summary")
+    summary.filter(has_text="worker").wait_for()
+    assert "180" in summary.inner_text()  # households
+    screenshot(page, "dashboard")
+    assert page.context.blocked == []
+
+
+def test_dashboard_polls_and_shows_new_reports_without_a_reload(live_district, page_as, settings):
+    settings.GRIDMGMT_DASHBOARD_REFRESH_SECONDS = 5
+    page = page_as(live_district.users["call_taker"], viewport=DESKTOP)
+    page.goto("/dashboard/")
+    page.locator("path.layer-choropleth").first.wait_for()
+    assert page.locator("path.layer-hexbins").count() == 0
+    event_create(small_class_code="1102", point=Point(113.275, 23.125, srid=4326), channel="hotline")
+    page.locator("path.layer-hexbins").first.wait_for(timeout=12000)
+
+
+def test_medical_and_traffic_views_draw_their_layers(live_district, page_as, screenshot):
+    HealthFacility.objects.create(osm_id=1, name="中山医院", kind="hospital", location=Point(113.266, 23.126))
+    Road.objects.create(osm_id=2, name="中山路", highway="primary",
+                        geometry=LineString((113.26, 23.125), (113.28, 23.125)))
+    page = page_as(live_district.users["call_taker"])
+    page.goto("/dashboard/medical/")
+    page.locator("path.layer-health").wait_for()
+    page.locator("path.layer-grids").first.wait_for()
+    screenshot(page, "dashboard-medical")
+    page.goto("/dashboard/traffic/")
+    page.locator("path.layer-roads").wait_for(state="attached")  # a flat line has no visible box
+    page.locator("#toggle-roads").uncheck()  # layers can be switched off from the keyboard-reachable list
+    assert page.locator("path.layer-roads").count() == 0
+    screenshot(page, "dashboard-traffic")
+    assert page.context.blocked == []
