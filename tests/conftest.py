@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import pytest
+from django.core.management import call_command
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED_DATA = REPO.parent / "shared" / "data"
@@ -11,3 +12,13 @@ SHARED_DATA = REPO.parent / "shared" / "data"
 @pytest.fixture(scope="session")
 def shared_data() -> Path:
     return SHARED_DATA
+
+
+@pytest.fixture(scope="module")
+def yuexiu(django_db_setup, django_db_blocker):
+    """The Yuexiu demo (areas, buildings, catalogue; no grids), loaded once per test module."""
+    with django_db_blocker.unblock():
+        call_command("load_demo", "--no-grids", stdout=open("/dev/null", "w"))
+        yield
+        # Other modules build their own small worlds (departments, classes, areas): leave nothing behind.
+        call_command("flush", "--no-input", verbosity=0)

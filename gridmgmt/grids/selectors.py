@@ -10,7 +10,7 @@ from gridmgmt.grids.models import Grid
 from gridmgmt.grids.inputs import CommunityInput, community_inputs
 from spatial.grid_quality import check_partition, household_stats, polsby_popper, road_alignment_share
 from spatial.partition import BuildingInput, GridPiece
-from spatial.projection import local_metric
+from spatial.equirectangular import equirectangular
 
 
 def grid_layer(*, bbox=None, precision: int, community_code: str | None = None,
@@ -52,7 +52,7 @@ class GridQualityReport:
 
 
 def _check_community(item: CommunityInput, grids: list[Grid], target: int, report: GridQualityReport) -> None:
-    to_metric, _ = local_metric(item.boundary_wgs84)
+    to_metric, _ = equirectangular(item.boundary_wgs84)  # the plane the grids were cut in
     boundary_m = to_metric(item.boundary_wgs84)
     buildings = [BuildingInput(id=i, geometry=to_metric(g), households=h)
                  for i, g, h in zip(item.building_ids, item.building_geoms, item.households)]

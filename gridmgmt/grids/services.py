@@ -8,7 +8,7 @@ one transaction.
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from gridmgmt.areas.models import Community
@@ -16,7 +16,7 @@ from gridmgmt.grids.inputs import CommunityInput, community_inputs
 from gridmgmt.grids.models import Grid, GridGeneration
 from spatial.grid_codes import grid_code
 from spatial.partition import BuildingInput, partition_community
-from spatial.projection import local_metric
+from spatial.equirectangular import equirectangular
 
 
 class GridGenerationError(ValueError):
@@ -33,7 +33,10 @@ class GenerationReport:
 
 def _community_grids(item: CommunityInput, generation: GridGeneration, report: GenerationReport) -> list[Grid]:
     community = item.community
-    to_metric, to_wgs84 = local_metric(item.boundary_wgs84)
+    # An affine plane, not a projection: a cut vertex placed on the community's
+    # edge must stay on that edge in WGS84, or grids would overlap the
+    # neighbouring community by centimetre slivers (see spatial.equirectangular).
+    to_metric, to_wgs84 = equirectangular(item.boundary_wgs84)
     boundary_m = to_metric(item.boundary_wgs84)
     metric_geoms = [to_metric(g) for g in item.building_geoms]
     buildings = [BuildingInput(id=i, geometry=g, households=h)
@@ -51,7 +54,7 @@ def _community_grids(item: CommunityInput, generation: GridGeneration, report: G
         grids.append(Grid(generation=generation, community=community, code=code, sequence=piece.sequence,
                           polygon=polygon_wgs84.wkt, households=piece.households,
                           residents=sum(population[i] for i in piece.building_ids),
-                          area_m2=piece.polygon.area))
+                          area_m2=0.0))
     report.oversize_buildings.extend(f"{community.code}: building {i}" for i in result.oversize_building_ids)
     return grids
 
@@ -83,6 +86,10 @@ def grids_generate(
     for item in community_inputs(communities):
         grids.extend(_community_grids(item, generation, report))
     Grid.objects.bulk_create(grids, batch_size=1000)
+    # Areas on the spheroid: the affine plane used for cutting is ~1e-4 off in scale.
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE grids_grid SET area_m2 = ST_Area(polygon::geography) WHERE generation_id = %s",
+                       [generation.pk])
     report.grids = len(grids)
     if activate:
         grid_generation_activate(generation=generation)
