@@ -1,38 +1,49 @@
 """Recursive weighted bisection of one community part into grids.
 
-A region that needs ``n`` grids is split into two sides needing
-``ceil(n/2)`` and ``floor(n/2)`` grids, then each side is split again, until
-every region needs one grid. Households per grid are then about ``H / n``
-and never above the target ``T``, provided every split is *feasible*: the
-side planned for ``n_a`` grids holds at most ``n_a * T`` households, the
-other at most ``(n - n_a) * T``.
+A region with ``E`` households needs ``n = ceil(E / T)`` grids. It is split
+into two sides planned for ``n_a`` and ``n - n_a`` grids; each side is then
+planned afresh for ``ceil(E_side / T)`` grids and split again, until every
+region needs one grid. A split is *feasible* when each side's households per
+planned grid stay within ``T`` (a side that will be split again must keep at
+least half its share of the slack ``T - E/n``, or its own splits run out of
+room). If no feasible split exists (households rarely pack exactly: 2,000
+households in 10 grids needs every grid at exactly 200), the region is
+planned for one grid more and tried again. Finally neighbouring grids whose
+households together fit under ``T`` are merged.
 
 Each split is chosen among proposals, cheapest to judge first:
 
-1. Road splits: the region's road blocks are ordered along each of its two
-   axes and every prefix/rest grouping is a proposal. One that is feasible
-   and within ``road_slack`` of the ideal household share wins over any
-   straight cut, so grid edges follow roads where the households allow it.
-2. Straight cuts perpendicular to each axis of the region's minimum rotated
-   rectangle (the long axis first), placed between two buildings at the
-   weighted quantile of households along that axis. Where the footprints
-   leave a gap there, the cut goes through the middle of the gap, so no
-   footprint is crossed.
-3. If none of those gives a valid split, cuts at 45° steps and every
-   position, then infeasible ones (an extra grid beats a broken shape).
+1. Road-block splits: the region's road blocks ordered along each of its two
+   axes; every prefix/rest grouping is a proposal.
+2. Road-line cuts: a straight cut on the line of a road segment crossing the
+   region (roads that bound no block, such as dead ends, still count).
+   A feasible road proposal whose households per grid are within
+   ``_ROAD_SLACK`` of the mean wins over any other cut, so grid edges follow
+   roads where the households allow it.
+3. Straight cuts across the long axis of the region's minimum rotated
+   rectangle (and the short axis too unless the region is elongated), at
+   the household quantile between two buildings. Within the gap between
+   those buildings' footprints the cut goes where the region's extent is
+   shared as the households are, so no footprint is crossed and sparse
+   areas are shared fairly.
+4. If none of those gives a valid split, cuts at 45° steps and other
+   positions.
 
 A cut through a non-convex region can leave more than two pieces; pieces are
 regrouped into two connected sides by growing each side from its heaviest
 piece across shared edges. Buildings are then made whole: a building keeps
 the side its reference point falls on (ties on the cut go to the first side,
 deterministically), and its *claim* (footprint clipped to the community, or a
-0.2 m square around a point, so the point lies inside exactly one grid) is
-moved to that side: ``side_a = (piece_a ∪ claims_a) − claims_b``,
+square of up to 0.2 m around a point, so the point lies inside exactly one
+grid) is moved to that side: ``side_a = (piece_a ∪ claims_a) − claims_b``,
 ``side_b = region − side_a``. A proposal is valid only if both sides are
 single polygons holding every claim of their buildings, at least one
-building each, and are not slivers. Among valid proposals the lowest score
-wins: household imbalance plus a compactness penalty (Polsby–Popper).
+building each, and are not slivers (unless the region itself is thin).
+Among valid proposals the lowest score wins: households-per-grid imbalance
+plus a compactness penalty (Polsby–Popper). If no valid proposal keeps the
+cap, a thin grid is accepted rather than one above the cap.
 
+Every overlay snaps to the precision grid of :mod:`spatial.precision`.
 Everything is in metres; the order of every choice is fixed by sorting on
 coordinates and indices, so the result is deterministic.
 """
@@ -66,10 +77,14 @@ _ROAD_SLACK = 0.15
 # 0.5 trades 10% more households per grid for 0.2 of Polsby–Popper.
 _SHAPE_WEIGHT = 0.5
 
+# Aspect ratio (long / short side) above which only cuts across the long
+# side are tried first.
+_ELONGATED_ASPECT = 1.5
+
 # Proposals evaluated per pass; judged cheapest first, so few are needed.
 _ROAD_TRIES = 3
 _STRAIGHT_TRIES_PER_AXIS = 1
-_FALLBACK_TRIES = 48
+_FALLBACK_TRIES = 12
 
 
 @dataclass(frozen=True)
@@ -146,6 +161,7 @@ def bisect_part(
     buildings: BuildingArrays,
     target_households: int,
     min_width_m: float,
+    road_segments: np.ndarray | None = None,
 ) -> list[Leaf]:
     """Split one connected community part into grids.
 
@@ -169,7 +185,7 @@ def bisect_part(
     list of Leaf
         The grids, tiling ``part``.
     """
-    splitter = _Splitter(buildings, target_households, min_width_m)
+    splitter = _Splitter(buildings, target_households, min_width_m, road_segments)
     grid_count = max(1, math.ceil(buildings.weight[members].sum() / target_households))
     pending = [_Region(part, np.sort(members), tuple(blocks), grid_count)]
     leaves: list[Leaf] = []
@@ -182,11 +198,43 @@ def bisect_part(
             leaves.append(Leaf(region.polygon, region.members))
         else:
             pending.extend(splitter.children(region, split)[::-1])
+    return merge_light_neighbours(leaves, buildings.weight, target_households)
+
+
+def merge_light_neighbours(leaves: list[Leaf], weight: np.ndarray, target_households: int) -> list[Leaf]:
+    """Merge neighbouring grids whose households together stay within the target.
+
+    Bisection plans one more grid wherever households cannot be packed into
+    the planned count, and such a plan can end up over-split (two light
+    grids side by side). The lightest mergeable pair sharing an edge is
+    merged first, until no pair fits under ``target_households``.
+    """
+    leaves = list(leaves)
+    while len(leaves) > 1:
+        households = np.array([weight[leaf.members].sum() for leaf in leaves])
+        polygons = np.asarray([leaf.polygon for leaf in leaves], dtype=object)
+        pairs = [
+            (households[i] + households[j], i, j)
+            for i, neighbours in enumerate(_shared_edges(polygons))
+            for j in neighbours
+            if i < j and households[i] + households[j] <= target_households
+        ]
+        for _, i, j in sorted(pairs):
+            merged = _single_polygon(shapely.union(polygons[i], polygons[j], grid_size=GRID_SIZE_M))
+            if merged is not None:
+                members = np.sort(np.concatenate([leaves[i].members, leaves[j].members]))
+                leaves = [leaf for k, leaf in enumerate(leaves) if k not in (i, j)] + [Leaf(merged, members)]
+                break
+        else:
+            return leaves
     return leaves
 
 
 class _Splitter:
-    def __init__(self, buildings: BuildingArrays, target_households: int, min_width_m: float):
+    def __init__(
+        self, buildings: BuildingArrays, target_households: int, min_width_m: float, road_segments: np.ndarray | None
+    ):
+        self.road_segments = np.zeros((0, 2, 2)) if road_segments is None else road_segments
         self.buildings = buildings
         self.target = target_households
         self.min_width_m = min_width_m
@@ -205,11 +253,15 @@ class _Splitter:
         return self._best_split(region, feasible_only=False, check_slivers=False)
 
     def _best_split(self, region: _Region, feasible_only: bool, check_slivers: bool) -> _Split | None:
-        axes = _principal_axes(region.polygon)
+        axes, aspect = _principal_axes(region.polygon)
         fallback_axes = axes + [_unit(math.radians(a)) for a in (0, 45, 90, 135)]
+        # A cut across a clearly elongated region is the compact one; the
+        # other axis is left to the fallback.
+        straight_axes = axes[:1] if aspect >= _ELONGATED_ASPECT else axes
         passes = [
             (lambda: self._road_proposals(region, axes), _ROAD_TRIES),
-            (lambda: self._straight_proposals(region, axes, _STRAIGHT_TRIES_PER_AXIS), None),
+            (lambda: self._road_line_proposals(region), _ROAD_TRIES),
+            (lambda: self._straight_proposals(region, straight_axes, _STRAIGHT_TRIES_PER_AXIS), None),
             (lambda: self._straight_proposals(region, fallback_axes, None), _FALLBACK_TRIES),
         ]
         for make_proposals, limit in passes:
@@ -253,6 +305,40 @@ class _Splitter:
         proposals.sort(key=lambda p: p.sort_key)
         return proposals
 
+    def _road_line_proposals(self, region: _Region) -> list[_Proposal]:
+        """Straight cuts along road segments that cross the region.
+
+        Roads that bound no block (dead ends, roads leaving the community)
+        still make good grid edges: a cut on the line of one of their
+        segments runs along the road where it matters.
+        """
+        segments = self.road_segments
+        if segments.size == 0:
+            return []
+        starts, ends = segments[:, 0], segments[:, 1]
+        lines = shapely.linestrings(segments)
+        shapely.prepare(region.polygon)
+        inside = shapely.intersects(region.polygon, lines) & (
+            np.hypot(*(ends - starts).T) >= 2.0 * self.min_width_m
+        )
+        members = region.members
+        ref_xy = self.buildings.ref_xy[members]
+        weights = self.buildings.weight[members]
+        plans = tuple(range(1, region.grid_count))
+        proposals = []
+        for start, end in zip(starts[inside], ends[inside]):
+            direction = (end - start) / np.hypot(*(end - start))
+            normal = np.array([-direction[1], direction[0]])
+            along = (ref_xy - start) @ normal
+            in_a = along <= 0.0
+            infeasible, imbalance = self._balance(region, np.array([weights[in_a].sum()]), plans)
+            if infeasible[0] or imbalance[0] > _ROAD_SLACK or in_a.all() or not in_a.any():
+                continue
+            members_a = np.flatnonzero(in_a)
+            proposals.append(_Proposal((False, float(imbalance[0])), plans, None, (start, normal, 0.0), (members_a, members_a.size)))
+        proposals.sort(key=lambda p: p.sort_key)
+        return proposals
+
     def _straight_proposals(
         self, region: _Region, axes: list[np.ndarray], per_axis: int | None
     ) -> list[_Proposal]:
@@ -260,9 +346,10 @@ class _Splitter:
         ref_xy = self.buildings.ref_xy[members]
         origin = np.asarray(region.polygon.centroid.coords[0])
         proposals = []
-        # A straight cut halves the grids, so both sides stay compact.
-        n = region.grid_count
-        plans = tuple(sorted({n - n // 2, n // 2}))
+        # Any share of the grids may go to either side: halves are not always
+        # feasible when buildings are large, and the cut lands where the
+        # households say, so the sides stay in proportion.
+        plans = tuple(range(1, region.grid_count))
         for axis in axes:
             along = (ref_xy - origin) @ axis
             order = np.lexsort((members, along))
@@ -310,10 +397,17 @@ class _Splitter:
     def _plan(self, region: _Region, weight_a, n_a: int):
         n = region.grid_count
         total = float(self.buildings.weight[region.members].sum())
-        n_b = n - n_a
-        infeasible = (weight_a > n_a * self.target) | (total - weight_a > n_b * self.target)
         mean = max(total / n, 1e-9)
-        imbalance = np.maximum(np.abs(weight_a / n_a - mean), np.abs((total - weight_a) / n_b - mean)) / mean
+        # A side that will be split again keeps at least half its share of
+        # the slack (T - mean per grid): a side packed to the cap leaves its
+        # own splits no room and costs an extra grid further down.
+        infeasible = np.zeros(np.shape(weight_a), dtype=bool)
+        imbalance = np.zeros(np.shape(weight_a))
+        for side_weight, side_grids in ((weight_a, n_a), (total - weight_a, n - n_a)):
+            per_grid = side_weight / side_grids
+            cap = self.target if side_grids == 1 else max((mean + self.target) / 2.0, mean)
+            infeasible |= per_grid > cap
+            imbalance = np.maximum(imbalance, np.abs(per_grid - mean) / mean)
         return infeasible, imbalance
 
     # -- evaluation --------------------------------------------------------
@@ -339,13 +433,16 @@ class _Splitter:
             if regrouped is None:
                 return None
             piece_a, in_a = regrouped
+            piece_b = None
         if not in_a.any() or in_a.all():
             return None
         settled_a = self._settle(piece_a, region.members, in_a)
         side_a = _single_polygon(settled_a)
         if side_a is None:
             return None
-        side_b = _single_polygon(shapely.difference(polygon, side_a, grid_size=GRID_SIZE_M))
+        if settled_a is not piece_a or piece_b is None:
+            piece_b = shapely.difference(polygon, side_a, grid_size=GRID_SIZE_M)
+        side_b = _single_polygon(piece_b)
         if side_b is None:
             return None
         # Untouched pieces hold their buildings by construction; moved claims
@@ -377,10 +474,14 @@ class _Splitter:
         grid_count = max(1, math.ceil(self.buildings.weight[members].sum() / self.target))
         blocks = ()
         if len(region.blocks) > 1:
-            clipped = shapely.intersection(np.asarray(region.blocks, dtype=object), polygon, grid_size=GRID_SIZE_M)
-            parts = shapely.get_parts(clipped)
-            parts = parts[(shapely.get_type_id(parts) == 3) & (shapely.area(parts) > _DEBRIS_AREA_M2)]
-            blocks = tuple(parts)
+            all_blocks = np.asarray(region.blocks, dtype=object)
+            shapely.prepare(polygon)
+            # Only blocks the side's edge crosses need clipping.
+            inside = shapely.covered_by(all_blocks, polygon)
+            crossing = ~inside & shapely.intersects(polygon, all_blocks)
+            clipped = shapely.get_parts(shapely.intersection(all_blocks[crossing], polygon, grid_size=GRID_SIZE_M))
+            clipped = clipped[(shapely.get_type_id(clipped) == 3) & (shapely.area(clipped) > _DEBRIS_AREA_M2)]
+            blocks = tuple(all_blocks[inside]) + tuple(clipped)
         return _Region(polygon, members, blocks if len(blocks) > 1 else (polygon,), grid_count)
 
     def _regroup(self, region: _Region, piece_a, piece_b) -> tuple[Polygon, np.ndarray] | None:
@@ -451,19 +552,16 @@ class _Splitter:
         )
 
 
-def _principal_axes(polygon: Polygon) -> list[np.ndarray]:
-    """Unit vectors along the long and the short side of the minimum rotated rectangle."""
-    rectangle = shapely.oriented_envelope(polygon)
-    corners = shapely.get_coordinates(rectangle)
+def _principal_axes(polygon: Polygon) -> tuple[list[np.ndarray], float]:
+    """Unit vectors along the long and the short side of the minimum rotated rectangle, and its aspect ratio."""
+    corners = shapely.get_coordinates(shapely.oriented_envelope(polygon))
     if len(corners) < 4:
-        return [_unit(0.0), _unit(math.pi / 2)]
-    edges = [corners[1] - corners[0], corners[2] - corners[1]]
-    edges.sort(key=lambda e: -float(np.hypot(*e)))
-    axes = []
-    for edge in edges:
-        length = float(np.hypot(*edge))
-        axes.append(edge / length if length > 0 else _unit(math.pi / 2 * len(axes)))
-    return axes
+        return [_unit(0.0), _unit(math.pi / 2)], 1.0
+    edges = sorted([corners[1] - corners[0], corners[2] - corners[1]], key=lambda e: -float(np.hypot(*e)))
+    long_m, short_m = (float(np.hypot(*edge)) for edge in edges)
+    if short_m == 0:
+        return [edges[0] / long_m, np.array([-edges[0][1], edges[0][0]]) / long_m], math.inf
+    return [edges[0] / long_m, edges[1] / short_m], long_m / short_m
 
 
 def _unit(angle_rad: float) -> np.ndarray:

@@ -1,0 +1,48 @@
+"""Quality measures and the tiling check of grid partitions."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+from shapely.geometry import LineString, MultiPolygon, box
+
+from spatial.grid_quality import check_tiling, household_stats, polsby_popper, road_alignment_share
+
+
+def test_polsby_popper_of_a_square_is_pi_over_four():
+    assert polsby_popper(box(0, 0, 10, 10)) == pytest.approx(math.pi / 4)
+
+
+def test_household_stats_by_hand():
+    stats = household_stats([100, 200, 150])
+    assert stats["min"] == 100 and stats["median"] == 150 and stats["max"] == 200
+    # population sd of (100, 150, 200) = sqrt(5000/3) = 40.82; mean 150
+    assert stats["cv"] == pytest.approx(math.sqrt(5000 / 3) / 150)
+
+
+def test_road_alignment_counts_internal_edges_near_roads_only():
+    west, east = box(0, 0, 100, 100), box(100, 0, 200, 100)
+    assert road_alignment_share([west, east], [LineString([(102, -50), (102, 150)])], tolerance_m=5) == pytest.approx(1.0)
+    assert road_alignment_share([west, east], [LineString([(150, -50), (150, 150)])], tolerance_m=5) == 0.0
+    assert math.isnan(road_alignment_share([box(0, 0, 10, 10)], []))
+
+
+def test_exact_tiling_has_no_violations():
+    community = box(0, 0, 200, 100)
+    assert check_tiling(community, [box(0, 0, 100, 100), box(100, 0, 200, 100)]) == []
+
+
+def test_tiling_check_names_gaps_overlaps_multiparts_and_slivers():
+    community = box(0, 0, 200, 100)
+    assert any("union differs" in v for v in check_tiling(community, [box(0, 0, 100, 100)]))
+    assert any("overlap" in v for v in check_tiling(community, [box(0, 0, 120, 100), box(100, 0, 200, 100)]))
+    two_parts = MultiPolygon([box(0, 0, 50, 100), box(150, 0, 200, 100)])
+    assert any("MultiPolygon" in v for v in check_tiling(community, [two_parts, box(50, 0, 150, 100)]))
+    sliver = [box(0, 0, 195, 100), box(195, 0, 200, 100)]
+    assert check_tiling(community, sliver, min_width_m=10) == ["grid 1 is a sliver thinner than 10 m"]
+
+
+def test_a_thin_community_part_is_not_a_sliver():
+    community = MultiPolygon([box(0, 0, 100, 100), box(200, 0, 300, 4)])
+    assert check_tiling(community, [box(0, 0, 100, 100), box(200, 0, 300, 4)], min_width_m=10) == []
