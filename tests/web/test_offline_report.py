@@ -97,3 +97,22 @@ def test_signing_out_clears_the_cached_pages(live_district, page_as):
     page.get_by_test_id("sign-out").click()
     page.wait_for_url("**/accounts/login/")
     assert not page.evaluate(cached_home)
+
+
+def test_a_report_queued_while_a_pass_runs_is_sent_too(live_district, page_as):
+    page = page_as(live_district.users["worker"])
+    page.goto("/worker/report/")
+    page.locator("#receipts").wait_for()
+    statuses = page.evaluate("""async () => {
+        const queue = await import('/static/js/offline_queue.js');
+        const report = (text) => ({ user: 'worker', label: text, fields: {
+            service_code: '1102', lat: '23.125', lng: '113.265', description: text, attributes: {} } });
+        await queue.enqueue(report('first'));
+        const running = queue.flush('worker');
+        await queue.enqueue(report('second'));
+        await queue.flush('worker');
+        await running;
+        return (await queue.listReports('worker')).map((r) => r.status);
+    }""")
+    assert statuses == ["sent", "sent"]
+    assert sorted(Event.objects.values_list("description", flat=True)) == ["first", "second"]

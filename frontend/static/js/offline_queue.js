@@ -94,12 +94,13 @@ async function sendOne(record) {
   }
 }
 
-let running = null;
+// Passes run one after another: a report queued while a pass is running is
+// picked up by the next pass, never skipped by joining the running one.
+let passes = Promise.resolve();
 
-// Sends the user's queued reports, oldest first; stops at the first network failure.
+// Sends the user's queued reports, oldest first; a pass stops at the first network failure.
 export function flush(user) {
-  if (running) return running;
-  const work = async () => {
+  const pass = async () => {
     const queued = (await listReports(user)).filter((r) => r.status === "queued").reverse();
     for (const record of queued) {
       changes.dispatchEvent(new CustomEvent("sending", { detail: record.key }));
@@ -111,9 +112,9 @@ export function flush(user) {
     }
   };
   // Web Locks keep two tabs from sending the same record at once (the key would still dedupe).
-  running = (navigator.locks ? navigator.locks.request("gridmgmt-report-queue", work) : work())
-    .finally(() => { running = null; });
-  return running;
+  const next = passes.then(() => (navigator.locks ? navigator.locks.request("gridmgmt-report-queue", pass) : pass()));
+  passes = next.catch(() => null);
+  return next;
 }
 
 // Send now, whenever the network comes back, and every minute while the page is open.
