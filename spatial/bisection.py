@@ -259,8 +259,8 @@ class _Splitter:
         # other axis is left to the fallback.
         straight_axes = axes[:1] if aspect >= _ELONGATED_ASPECT else axes
         passes = [
-            (lambda: self._road_proposals(region, axes), _ROAD_TRIES),
-            (lambda: self._road_line_proposals(region), _ROAD_TRIES),
+            (lambda: sorted(self._road_proposals(region, axes) + self._road_line_proposals(region),
+                            key=lambda p: p.sort_key), _ROAD_TRIES),
             (lambda: self._straight_proposals(region, straight_axes, _STRAIGHT_TRIES_PER_AXIS), None),
             (lambda: self._straight_proposals(region, fallback_axes, None), _FALLBACK_TRIES),
         ]
@@ -387,28 +387,27 @@ class _Splitter:
 
         Each plan (grids for side a) is tried; the best counts. Imbalance is
         how far the households per grid of the worse side are from the
-        region's mean, as a fraction of that mean.
+        region's mean, as a fraction of that mean. A side that will be split
+        again must keep at least half its share of the slack (T - mean per
+        grid): a side packed to the cap leaves its own splits no room and
+        costs an extra grid further down.
         """
-        keys = [self._plan(region, weight_a, n_a) for n_a in plans]
-        infeasible = np.logical_and.reduce([k[0] for k in keys])
-        imbalance = np.min([np.where(k[0] & ~infeasible, np.inf, k[1]) for k in keys], axis=0)
-        return infeasible, imbalance
-
-    def _plan(self, region: _Region, weight_a, n_a: int):
         n = region.grid_count
         total = float(self.buildings.weight[region.members].sum())
         mean = max(total / n, 1e-9)
-        # A side that will be split again keeps at least half its share of
-        # the slack (T - mean per grid): a side packed to the cap leaves its
-        # own splits no room and costs an extra grid further down.
-        infeasible = np.zeros(np.shape(weight_a), dtype=bool)
-        imbalance = np.zeros(np.shape(weight_a))
-        for side_weight, side_grids in ((weight_a, n_a), (total - weight_a, n - n_a)):
+        weight_a = np.asarray(weight_a, dtype=float)[np.newaxis, :]
+        grids_a = np.asarray(plans, dtype=float)[:, np.newaxis]
+        infeasible = np.zeros((len(plans), weight_a.shape[1]), dtype=bool)
+        imbalance = np.zeros(infeasible.shape)
+        for side_weight, side_grids in ((weight_a, grids_a), (total - weight_a, n - grids_a)):
             per_grid = side_weight / side_grids
-            cap = self.target if side_grids == 1 else max((mean + self.target) / 2.0, mean)
+            cap = np.where(side_grids == 1, self.target, max((mean + self.target) / 2.0, mean))
             infeasible |= per_grid > cap
             imbalance = np.maximum(imbalance, np.abs(per_grid - mean) / mean)
-        return infeasible, imbalance
+        all_infeasible = infeasible.all(axis=0)
+        # Among plans, feasible ones first, then the least imbalance.
+        best = np.where(infeasible & ~all_infeasible, np.inf, imbalance).min(axis=0)
+        return all_infeasible, best
 
     # -- evaluation --------------------------------------------------------
 
@@ -452,7 +451,8 @@ class _Splitter:
         if check_slivers and (is_sliver(side_a, self.min_width_m) or is_sliver(side_b, self.min_width_m)):
             return None
         weight_a = float(self.buildings.weight[region.members[in_a]].sum())
-        infeasible, imbalance = min(tuple(map(float, self._plan(region, weight_a, n_a))) for n_a in proposal.grid_plans)
+        infeasible_array, imbalance_array = self._balance(region, np.array([weight_a]), proposal.grid_plans)
+        infeasible, imbalance = bool(infeasible_array[0]), float(imbalance_array[0])
         if feasible_only and infeasible:
             return None
         shape_penalty = 1.0 - (polsby_popper(side_a) + polsby_popper(side_b)) / 2.0
