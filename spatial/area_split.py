@@ -8,7 +8,7 @@ parts tile the input exactly because each cut yields ``intersection`` and
 
 from collections.abc import Sequence
 
-from shapely import box
+from shapely import box, get_parts, union_all
 from shapely.geometry import MultiPolygon, Polygon
 from shapely.geometry.base import BaseGeometry
 
@@ -62,5 +62,31 @@ def split_by_area_shares(geom: Polygon | MultiPolygon, shares: Sequence[float]) 
             low = middle
         else:
             high = middle
-    first, second = _cut(geom, axis, middle)
+    first, second = _reattach_fragments(*_cut(geom, axis, middle))
     return split_by_area_shares(first, shares[:half]) + split_by_area_shares(second, shares[half:])
+
+
+def _reattach_fragments(first: BaseGeometry, second: BaseGeometry) -> tuple[BaseGeometry, BaseGeometry]:
+    """Give each side's detached fragments to the other side when they share an edge with it.
+
+    A straight cut across a concave outline can leave a side in several
+    pieces; an area made of pieces is a poor street or community. Shares
+    drift by the fragments' area, which a demo layout tolerates.
+    """
+    for _ in range(2):
+        first, second = _move_fragments(first, second)
+        second, first = _move_fragments(second, first)
+    return first, second
+
+
+def _move_fragments(source: BaseGeometry, target: BaseGeometry) -> tuple[BaseGeometry, BaseGeometry]:
+    parts = sorted(get_parts(source), key=lambda part: part.area, reverse=True)
+    if len(parts) < 2:
+        return source, target
+    kept, moved = [parts[0]], []
+    for fragment in parts[1:]:
+        shares_edge = fragment.intersection(target, grid_size=GRID_SIZE_M).length > 0
+        (moved if shares_edge else kept).append(fragment)
+    if not moved:
+        return source, target
+    return union_all(kept, grid_size=GRID_SIZE_M), union_all([target, *moved], grid_size=GRID_SIZE_M)

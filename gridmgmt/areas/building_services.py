@@ -29,12 +29,14 @@ class BuildingRecord:
     footprint_wkt: str = ""
 
 
-def buildings_upsert(*, records: list[BuildingRecord], source: str) -> int:
+def buildings_upsert(*, records: list[BuildingRecord], source: str, replace_source: bool = False) -> int:
     """Insert or update buildings by (source, source_id), each placed in its community.
 
     The community is the given code, else the one covering the point; a
     building outside every community is kept with no community (it is not
-    part of any grid). Returns the number of rows written.
+    part of any grid). With ``replace_source`` the records are the whole
+    source: its buildings missing from them are deleted. Returns the number
+    of rows written.
     """
     communities = Community.objects.in_bulk(field_name="code")
     rows = []
@@ -46,6 +48,8 @@ def buildings_upsert(*, records: list[BuildingRecord], source: str) -> int:
                              population=record.population, address=record.address, source=source,
                              source_id=record.source_id))
     with transaction.atomic():
+        if replace_source:
+            Building.objects.filter(source=source).exclude(source_id__in=[r.source_id for r in records]).delete()
         Building.objects.bulk_create(
             rows, batch_size=2000, update_conflicts=True, unique_fields=["source", "source_id"],
             update_fields=["community", "location", "footprint", "households", "population", "address"])
@@ -70,7 +74,7 @@ def _parse_row(line: int, row: dict) -> BuildingRecord:
                           community_code=row.get("community") or "")
 
 
-def buildings_import_csv(*, path: str | Path, source: str) -> int:
+def buildings_import_csv(*, path: str | Path, source: str, replace_source: bool = False) -> int:
     """Import a CSV with columns source_id, lng, lat, households [, population, address, community]."""
     with open(path, encoding="utf-8", newline="") as handle:
         reader = csv.DictReader(handle)
@@ -78,4 +82,4 @@ def buildings_import_csv(*, path: str | Path, source: str) -> int:
         if missing:
             raise BuildingImportError(f"{path}: missing column(s) {', '.join(missing)}")
         records = [_parse_row(line, row) for line, row in enumerate(reader, start=2)]
-    return buildings_upsert(records=records, source=source)
+    return buildings_upsert(records=records, source=source, replace_source=replace_source)

@@ -31,7 +31,7 @@ class Command(BaseCommand):
         for layer in layers:
             report = boundaries_import(valid_from=DEMO_VALID_FROM, source=f"demo:{layer['path'].name}", **layer)
             self.stdout.write(report.summary())
-        count = buildings_import_csv(path=DEMO / "buildings.csv", source="demo")
+        count = buildings_import_csv(path=DEMO / "buildings.csv", source="demo", replace_source=True)
         self.stdout.write(f"buildings: {count} loaded")
         # Later steps belong to other apps; each is idempotent.
         available = get_commands()
