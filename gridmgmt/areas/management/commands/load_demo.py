@@ -39,3 +39,5 @@ class Command(BaseCommand):
             call_command("load_catalogue", stdout=self.stdout)
         if not opts["no_grids"] and "generate_grids" in available:
             call_command("generate_grids", "--all", "--activate", "--if-missing", stdout=self.stdout)
+        if settings.DEBUG and "create_demo_users" in available:
+            call_command("create_demo_users", stdout=self.stdout)
