@@ -23,10 +23,9 @@ from gridmgmt.cases.errors import CaseInvalid
 from gridmgmt.cases.models import Case, CaseEvent, NotificationKind, Status
 from gridmgmt.cases.notifications import notify
 from gridmgmt.cases.selectors import point_within_grid
-from gridmgmt.cases.steps import append_history, begin, commit
+from gridmgmt.cases.steps import begin, commit
 from gridmgmt.cases.workflow import TRANSITIONS
 from gridmgmt.cases.working_calendar import working_calendar
-from gridmgmt.events.models import Event
 
 
 def _department_staff(department_id: int):
@@ -34,51 +33,42 @@ def _department_staff(department_id: int):
             *users_with_role(Role.DEPARTMENT_HANDLER, department_id=department_id)]
 
 
-@transaction.atomic
-def case_create_from_event(*, event: Event) -> Case:
-    """The case of a new report, in state ``reported`` (step 1, collect)."""
-    case = Case(small_class=event.small_class, location=event.location, description=event.description,
-                grid=event.grid, grid_code=event.grid_code, community_code=event.community_code,
-                street_code=event.street_code, suggested_department=event.department,
-                received_at=event.received_at)
-    case.full_clean()
-    case.save()
-    CaseEvent.objects.create(case=case, event=event)
-    Event.objects.filter(pk=event.pk).update(status=case.status)
-    append_history(case, action="report", from_status="", actor=event.reporter, role="",
-                    at=event.received_at, data={"event": event.pk, "channel": event.channel})
-    return case
-
-
-# One statement for a bulk import: case ids are drawn first so that the case,
-# its source link and its history row can be written from the same rows.
-BULK_CASES_SQL = """
+# One statement for one report or a whole import (step 1, collect: state
+# ``reported``): case ids are drawn first so that the case, its source link and
+# its history row are written from the same rows, in one round trip instead
+# of three ORM inserts per report. The ids arrive as one array joined through
+# unnest (an index probe per id); ``id = ANY(array)`` compared every stored
+# report with every id.
+CASES_FROM_EVENTS_SQL = """
 WITH src AS MATERIALIZED (
   SELECT e.*, nextval(pg_get_serial_sequence('cases_case', 'id')) AS case_id
-  FROM events_event e
-  WHERE e.id = ANY(%(ids)s) AND NOT EXISTS (SELECT 1 FROM cases_caseevent ce WHERE ce.event_id = e.id)
+  FROM unnest(%(ids)s::bigint[]) AS i(id)
+  JOIN events_event e ON e.id = i.id
+  WHERE NOT EXISTS (SELECT 1 FROM cases_caseevent ce WHERE ce.event_id = e.id)
 ), cases AS (
   INSERT INTO cases_case (id, small_class_id, status, version, location, description, grid_id, grid_code,
     community_code, street_code, suggested_department_id, status_before_suspension, received_at, rework_count)
   SELECT case_id, small_class_id, %(status)s, 1, location, description, grid_id, grid_code, community_code,
     street_code, department_id, '', received_at, 0 FROM src
-  RETURNING id
 ), links AS (
-  INSERT INTO cases_caseevent (case_id, event_id) SELECT case_id, id FROM src WHERE case_id IN (SELECT id FROM cases)
+  INSERT INTO cases_caseevent (case_id, event_id) SELECT case_id, id FROM src
+), statuses AS (
+  UPDATE events_event e SET status = %(status)s FROM src WHERE e.id = src.id AND e.status <> %(status)s
 )
 INSERT INTO cases_casehistory (case_id, action, from_status, to_status, actor_id, role, at, note, data)
 SELECT case_id, 'report', '', %(status)s, reporter_id, '', received_at, '',
        jsonb_build_object('event', id, 'channel', channel)
-FROM src WHERE case_id IN (SELECT id FROM cases)
+FROM src
 """
 
 
-@transaction.atomic
-def cases_create_from_bulk_events(*, event_ids: Sequence[int]) -> int:
-    """The cases of bulk-imported reports (no post_save fires for them); skips reports that have one."""
+# No savepoint of its own: a report whose case cannot be made must not be
+# stored either, so a failure here rolls back the caller's whole transaction.
+@transaction.atomic(savepoint=False)
+def cases_create_from_events(*, event_ids: Sequence[int]) -> int:
+    """The cases of new reports, one each; skips reports that already have one. Returns how many were made."""
     with connection.cursor() as cursor:
-        cursor.execute(BULK_CASES_SQL, {"ids": list(event_ids), "status": Status.REPORTED})
-        Event.objects.filter(pk__in=event_ids).update(status=Status.REPORTED)
+        cursor.execute(CASES_FROM_EVENTS_SQL, {"ids": list(event_ids), "status": Status.REPORTED})
         return cursor.rowcount
 
 

@@ -9,7 +9,7 @@ in SQL (no post_save) and announce the set with ``events_bulk_created``.
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
-from gridmgmt.cases.services import case_create_from_event, cases_create_from_bulk_events
+from gridmgmt.cases.services import cases_create_from_events
 from gridmgmt.events.models import Event
 from gridmgmt.events.signals import events_bulk_created
 
@@ -17,9 +17,9 @@ from gridmgmt.events.signals import events_bulk_created
 @receiver(post_save, sender=Event, dispatch_uid="cases.event_to_case")
 def event_to_case(sender, instance: Event, created: bool, raw: bool = False, **kwargs):
     if created and not raw:
-        case_create_from_event(event=instance)
+        cases_create_from_events(event_ids=[instance.pk])
 
 
 @receiver(events_bulk_created, dispatch_uid="cases.bulk_events_to_cases")
 def bulk_events_to_cases(sender, event_ids: list[int], **kwargs):
-    cases_create_from_bulk_events(event_ids=event_ids)
+    cases_create_from_events(event_ids=event_ids)

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 from django.db import connection
 
+from gridmgmt.areas.models import Department
 from gridmgmt.geo import STORAGE_SRID
 
 # ``{points}`` is a relation (ord, small_class_id, geom) — a VALUES list or a
@@ -28,7 +29,7 @@ PLACE_SQL = f"""
 SELECT p.ord, c.id AS community_id, c.code AS community_code, s.id AS street_id,
        s.code AS street_code, g.id AS grid_id, g.code AS grid_code,
        coalesce(r.department_id, sc.default_department_id) AS department_id,
-       r.id AS rule_id
+       r.id AS rule_id, d.code AS department_code, d.name AS department_name, d.name_en AS department_name_en
 FROM {{points}} p
 JOIN events_smallclass sc ON sc.id = p.small_class_id
 LEFT JOIN LATERAL (
@@ -52,6 +53,7 @@ LEFT JOIN LATERAL (
                            WHEN 'street' THEN 2 ELSE 1 END DESC
     LIMIT 1
 ) r ON true
+LEFT JOIN areas_department d ON d.id = coalesce(r.department_id, sc.default_department_id)
 """
 
 
@@ -65,12 +67,12 @@ class Placement:
     street_code: str
     grid_id: int | None
     grid_code: str
-    department_id: int | None
+    department: Department | None  # read by the same statement, so callers need no query for it
     rule_id: int | None
 
     @property
     def routing_status(self) -> str:
-        return "routed" if self.department_id else "manual"
+        return "routed" if self.department else "manual"
 
 
 def place_one(*, small_class_id: int, lng: float, lat: float) -> Placement | None:
@@ -81,4 +83,6 @@ def place_one(*, small_class_id: int, lng: float, lat: float) -> Placement | Non
         row = cursor.fetchone()
     if row is None or row[1] is None:
         return None
-    return Placement(row[1], row[2], row[3], row[4], row[5], row[6] or "", row[7], row[8])
+    department = (Department.from_db(connection.alias, ["id", "code", "name", "name_en"], [row[7], *row[9:12]])
+                  if row[7] else None)
+    return Placement(row[1], row[2], row[3], row[4], row[5], row[6] or "", department, row[8])

@@ -87,18 +87,18 @@ def event_create(
     if placement is None:
         raise ValidationError({"location": f"point (lat {point.y:.6f}, lng {point.x:.6f}) is outside the "
                                            "district: no community covers it"})
-    department_id, rule_id = placement.department_id, placement.rule_id
+    department, rule_id = placement.department, placement.rule_id
     if component is not None and (component.maintainer_department_id or component.manager_department_id):
         # The component's own maintainer is more specific than any area rule.
-        department_id = component.maintainer_department_id or component.manager_department_id
+        department = component.maintainer_department or component.manager_department
         rule_id = None
     event = Event(
         small_class=small_class, component=component, description=description, address=address,
         attributes=cleaned_attributes, location=point,
         grid_id=placement.grid_id, community_id=placement.community_id, street_id=placement.street_id,
         grid_code=placement.grid_code, community_code=placement.community_code,
-        street_code=placement.street_code, department_id=department_id, routing_rule_id=rule_id,
-        routing_status="routed" if department_id else "manual",
+        street_code=placement.street_code, department=department, routing_rule_id=rule_id,
+        routing_status="routed" if department else "manual",
         reporter=reporter, channel=channel, api_key=api_key, idempotency_key=idempotency_key or None,
         device_time=device_time, received_at=timezone.now(),
     )

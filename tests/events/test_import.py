@@ -5,6 +5,7 @@ import io
 import pytest
 from django.core.management import CommandError, call_command
 
+from gridmgmt.cases.models import Case, CaseHistory
 from gridmgmt.events.importing import ImportRefused, events_import_csv
 from gridmgmt.events.models import Event, RoutingRule
 from gridmgmt.events.signals import events_bulk_created
@@ -39,10 +40,34 @@ def test_rows_are_located_routed_and_keyed_by_ticket(areas, catalogue):
     assert sorted(received[0]) == sorted([t1.pk, t2.pk, t3.pk])
 
 
+def test_every_row_becomes_a_case_with_its_history(areas, catalogue):
+    run(GOOD)
+    cases = Case.objects.filter(sources__event__channel="hotline").distinct()
+    assert cases.count() == 3 and set(Event.objects.values_list("status", flat=True)) == {"reported"}
+    assert CaseHistory.objects.filter(case__in=cases, action="report").count() == 3
+    t2 = Event.objects.get(idempotency_key="T2")
+    assert (t2.case_source.case.community_code, t2.case_source.case.suggested_department.code) == (
+        "440104001002", "SW")
+
+
+def test_a_failure_after_the_insert_stores_no_report_and_no_case(areas, catalogue):
+    def fail(**kwargs):
+        raise RuntimeError("receiver failed")
+
+    events_bulk_created.connect(fail, weak=False, dispatch_uid="fail")
+    try:
+        with pytest.raises(RuntimeError):
+            run(GOOD)
+    finally:
+        events_bulk_created.disconnect(dispatch_uid="fail")
+    assert (Event.objects.count(), Case.objects.count(), CaseHistory.objects.count()) == (0, 0, 0)
+
+
 def test_reimport_skips_existing_tickets(areas, catalogue):
     run(GOOD)
     again = run(GOOD)
     assert (again.created, again.skipped_existing) == (0, 3) and Event.objects.count() == 3
+    assert Case.objects.count() == 3
 
 
 @pytest.mark.parametrize("bad_line, problem", [

@@ -8,6 +8,8 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import DatabaseError, connection
 
+from gridmgmt.cases import signals
+from gridmgmt.cases.models import Case
 from gridmgmt.events.models import Event, EventPhoto, RoutingRule
 from gridmgmt.events.services import event_create
 from tests.events.conftest import INSIDE_C1, INSIDE_C2, OUTSIDE, make_image
@@ -203,3 +205,16 @@ def test_component_of_another_class_is_refused(areas, catalogue):
     with pytest.raises(ValidationError) as exc:
         create(catalogue, component_code="4401040101000002")
     assert "component_code" in exc.value.message_dict
+
+
+def test_report_and_its_case_are_one_transaction(areas, catalogue, monkeypatch):
+    ok = create(catalogue).event
+    assert ok.case_source.case.history.get().action == "report"
+
+    def fail(**kwargs):
+        raise DatabaseError("case insert failed")
+
+    monkeypatch.setattr(signals, "cases_create_from_events", fail)
+    with pytest.raises(DatabaseError):
+        create(catalogue, idempotency_key="k-fail")
+    assert (Event.objects.count(), Case.objects.count()) == (1, 1)
