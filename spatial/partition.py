@@ -20,8 +20,9 @@ The method, in order:
    into a neighbour.
 4. Each part needing ``n = ceil(H / T)`` grids is split by recursive weighted
    bisection (:mod:`spatial.bisection`): road-block groupings and cuts along
-   road segments first, straight cuts between buildings at the household
-   quantile otherwise; light neighbours are merged at the end.
+   road segments first, then cuts that a packing search
+   (:mod:`spatial.packing`) proves leave every side packable into its
+   grids, other straight cuts last; light neighbours are merged at the end.
 5. Grids are numbered west→east, north→south (:mod:`spatial.grid_codes`).
 
 Households: a building above ``T`` counts as exactly ``T`` while splitting,
@@ -29,7 +30,7 @@ so it fills a grid of its own; it is reported in ``oversize_building_ids``.
 
 Known limits: grids are contiguous groups of whole buildings, so with large
 buildings (tens of households each) the count can exceed ``ceil(H / T)``
-(about 15% on synthetic Yuexiu-like communities of ~40 buildings); two
+(by 1% on the Yuexiu demo, 6–100 households per building); two
 buildings closer than ``min_width_m`` that must go to different grids force
 a grid thinner than ``min_width_m`` (the cap wins); buildings at the very
 same point cannot be separated; overlapping footprints are not supported.

@@ -189,3 +189,31 @@ def test_grid_edges_follow_roads_when_roads_are_given():
     share_without = road_alignment_share(without.polygons, roads)
     share_with = road_alignment_share(with_roads.polygons, roads)
     assert share_with > share_without + 0.3
+
+
+def _realistic_households(rng, count: int, total: int) -> list[int]:
+    """``count`` building sizes of 6–100 households adding up to ``total``."""
+    households = rng.integers(6, 101, count)
+    while households.sum() != total:
+        index = rng.integers(count)
+        step = 1 if households.sum() < total else -1
+        households[index] = np.clip(households[index] + step, 6, 100)
+    return [int(h) for h in households]
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_grid_count_stays_close_to_the_minimum_on_a_realistic_community(seed):
+    # 1,800 households in 50 buildings of 6–100 households: nine grids of
+    # exactly 200 would need a perfect packing; one more must be enough.
+    community = Polygon([(0, 0), (700, -40), (760, 420), (300, 620), (-60, 380)])
+    rng = np.random.default_rng(seed)
+    points = []
+    while len(points) < 50:
+        point = Point(rng.uniform(-60, 760, 2))
+        if community.buffer(-5).contains(point) and all(point.distance(p) >= 10 for p in points):
+            points.append(point)
+    households = _realistic_households(rng, 50, 1800)
+    buildings = [BuildingInput(i, p, h) for i, (p, h) in enumerate(zip(points, households))]
+    result = partition_community(community, buildings)
+    _assert_valid(community, buildings, result)
+    assert len(result.grids) <= math.ceil(1800 / T) + 1

@@ -1,0 +1,42 @@
+"""The packing search behind the bisection's feasibility (spatial.packing)."""
+
+import numpy as np
+
+from spatial.packing import Packer
+
+
+def test_a_row_of_buildings_packs_into_full_grids():
+    xy = np.column_stack([np.arange(10) * 20.0, np.zeros(10)])
+    packer = Packer(xy, np.full(10, 100.0), 200)
+    assert packer.packs(np.arange(10), 5)
+    order, k, n_a, _ = packer.first_cut(np.arange(10), 5)
+    # Side a holds a multiple of 200 households within its planned grids.
+    assert np.full(10, 100.0)[order[:k]].sum() <= 200 * n_a
+
+
+def test_buildings_that_cannot_share_a_grid_need_one_each():
+    xy = np.array([[0.0, 0.0], [50.0, 0.0], [0.0, 50.0]])
+    packer = Packer(xy, np.full(3, 150.0), 200)
+    assert not packer.packs(np.arange(3), 2)
+    assert packer.packs(np.arange(3), 3)
+    assert packer.first_cut(np.arange(3), 2) is None
+
+
+def test_buildings_at_the_same_point_are_never_separated():
+    xy = np.zeros((2, 2))
+    packer = Packer(xy, np.full(2, 150.0), 200)
+    assert not packer.packs(np.arange(2), 2)
+
+
+def test_the_packing_cuts_are_feasible_and_distinct():
+    rng = np.random.default_rng(1)
+    xy = rng.uniform(0, 500, (40, 2))
+    weight = rng.integers(6, 101, 40).astype(float)
+    packer = Packer(xy, weight, 200)
+    members = np.arange(40)
+    n = int(np.ceil(weight.sum() / 200)) + 1
+    cuts = packer.packing_cuts(members, n, 3)
+    assert 1 <= len(cuts) <= 3
+    assert len({(direction, k) for _, k, _, direction in cuts}) == len(cuts)
+    for order, k, n_a, _ in cuts:
+        assert packer.packs(np.sort(order[:k]), n_a) and packer.packs(np.sort(order[k:]), n - n_a)
