@@ -54,6 +54,7 @@ class Packer:
         # Rank of every building along every direction (ties by index), so a
         # group is ordered by an integer argsort.
         self.rank = np.argsort(np.lexsort((np.broadcast_to(np.arange(self.along.shape[1]), self.along.shape), self.along), axis=-1), axis=1)
+        self._rows = np.arange(len(_ANGLES_RAD))[:, np.newaxis]
         self._memo: dict[tuple[bytes, int], tuple | None] = {}
         self._budget = 0
 
@@ -134,7 +135,7 @@ class Packer:
         total = float(weights.sum())
         orders = np.argsort(self.rank[:, members], axis=1)
         prefix = np.cumsum(weights[orders], axis=1)[:, :-1]
-        sorted_along = np.take_along_axis(self.along[:, members], orders, axis=1)
+        sorted_along = self.along[:, members][self._rows, orders]
         # Buildings at the very same position cannot be told apart by a cut.
         splittable = sorted_along[:, 1:] > sorted_along[:, :-1]
         # Across the widest spread of the buildings first: compact sides.

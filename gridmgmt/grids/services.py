@@ -8,6 +8,8 @@ one transaction.
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+import numpy as np
+import shapely
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -38,21 +40,22 @@ def _community_grids(item: CommunityInput, generation: GridGeneration, report: G
     # neighbouring community by centimetre slivers (see spatial.equirectangular).
     to_metric, to_wgs84 = equirectangular(item.boundary_wgs84)
     boundary_m = to_metric(item.boundary_wgs84)
-    metric_geoms = [to_metric(g) for g in item.building_geoms]
+    # One vectorised transform per community, not one per geometry.
+    metric_geoms = to_metric(np.asarray(item.building_geoms, dtype=object))
     buildings = [BuildingInput(id=i, geometry=g, households=h)
                  for i, g, h in zip(item.building_ids, metric_geoms, item.households)]
     result = partition_community(boundary_m, buildings, target_households=generation.target_households,
-                                 cut_lines_m=[to_metric(r) for r in item.roads])
+                                 cut_lines_m=list(to_metric(np.asarray(item.roads, dtype=object))))
     population = dict(zip(item.building_ids, item.population))
     grids = []
-    for piece in result.grids:
+    polygons_wkt = shapely.to_wkt(to_wgs84(np.asarray(result.polygons, dtype=object)), rounding_precision=-1)
+    for piece, polygon_wkt in zip(result.grids, polygons_wkt):
         try:
             code = grid_code(community.code, piece.sequence, generation.code_digits)
         except ValueError as exc:
             raise GridGenerationError(f"community {community.code} {community.name}: {exc}") from None
-        polygon_wgs84 = to_wgs84(piece.polygon)
         grids.append(Grid(generation=generation, community=community, code=code, sequence=piece.sequence,
-                          polygon=polygon_wgs84.wkt, households=piece.households,
+                          polygon=polygon_wkt, households=piece.households,
                           residents=sum(population[i] for i in piece.building_ids),
                           area_m2=0.0))
     report.oversize_buildings.extend(f"{community.code}: building {i}" for i in result.oversize_building_ids)
