@@ -1,10 +1,23 @@
 """What a case page shows, for the console and the department queue alike: history, photos, deadline."""
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from gridmgmt.events.models import EventPhoto
 from gridmgmt.web.console_filters import deadline_state
+from gridmgmt.web.roles import ROLE_LABELS
 from gridmgmt.web.status import STATUS_LABELS
+
+# History actions (CaseHistory.action) in the user's language.
+ACTION_LABELS = {
+    "report": _("Reported"), "open": _("Opened (立案)"), "cancel": _("Cancelled (注销)"),
+    "merge": _("Merged"), "dispatch": _("Dispatched (派遣)"), "accept": _("Accepted"),
+    "assign": _("Handler assigned"), "note": _("Progress note"), "handle": _("Feedback (处理反馈)"),
+    "verify_pass": _("Verified on site: closed"), "verify_fail": _("Verified on site: returned for rework"),
+    "postpone_request": _("Postponement requested"), "postpone_approve": _("Postponement approved"),
+    "postpone_refuse": _("Postponement refused"), "suspend": _("Suspended (挂账)"), "resume": _("Resumed"),
+    "escalate": _("Overdue: escalated (督办)"),
+}
 
 
 def case_page_context(case) -> dict:
@@ -14,7 +27,9 @@ def case_page_context(case) -> dict:
         "case": case,
         "status_label": STATUS_LABELS.get(case.status, case.status),
         "deadline_state": deadline_state(case, timezone.now()),
-        "history": [(entry, STATUS_LABELS.get(entry.to_status, entry.to_status)) for entry in history],
+        "history": [{"entry": entry, "action": ACTION_LABELS.get(entry.action, entry.action),
+                     "role": ROLE_LABELS.get(entry.role, entry.role),
+                     "status": STATUS_LABELS.get(entry.to_status, entry.to_status)} for entry in history],
         "report_photos": EventPhoto.objects.filter(event__case_source__case=case).order_by("id"),
         "reports": [source.event for source in case.sources.select_related("event__reporter")],
         "pending_postponement": next((p for p in case.postponements.all() if p.status == "pending"), None),

@@ -42,7 +42,7 @@ def test_a_report_goes_round_the_closed_loop_through_the_pages(live_district, pa
     call_taker = page_as(users["call_taker"])
     call_taker.goto("/console/?status=reported")
     call_taker.locator(f'tr[data-case="{case.pk}"] a').click()
-    call_taker.get_by_test_id("case-history").filter(has_text="report").wait_for()
+    call_taker.locator("[data-testid=case-history] li[data-action=report]").wait_for()
     assert call_taker.locator(".photos img").count() == 1  # the report's photo
     call_taker.get_by_test_id("open-case").click()
     step_done(call_taker)
