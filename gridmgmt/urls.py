@@ -22,4 +22,5 @@ urlpatterns = [
     path("api/", include(api_patterns)),
     path("api/", include("gridmgmt.events.urls")),
     path("open311/v2/", include("gridmgmt.open311.urls")),
+    path("", include("gridmgmt.web.urls")),
 ]
