@@ -1,11 +1,9 @@
 """Which page is home for which role, and the guard of role-only pages.
 
 One table serves the landing redirect and the navigation in base.html, so
-the two never disagree. Paths (not URL names) because the console,
-department, KPI and dashboard pages live in ``urls_console.py``, which may
-not be included yet; a role without its page still gets a working link
-target once that module lands. Order = priority when a user holds several
-roles: the first one found decides the landing page.
+the two never disagree. Order = priority when a user holds several roles:
+the first one found decides the landing page. Further links (the dashboard
+and KPIs for the centres and supervisors) follow the home links.
 """
 
 from functools import wraps
@@ -32,6 +30,12 @@ ROLE_HOMES = [
     (Role.ADMIN, "/admin/", _("Administration")),
 ]
 
+_CENTRE_AND_SUPERVISORS = (Role.CALL_TAKER, Role.SHIFT_LEADER, Role.DISPATCHER, Role.COMMUNITY_SUPERVISOR,
+                           Role.STREET_SUPERVISOR, Role.DISTRICT_LEADER)
+# (role, path, navigation label) of pages besides the home page.
+ROLE_EXTRAS = [(role, "/console/kpis/", _("KPIs")) for role in _CENTRE_AND_SUPERVISORS] + [
+    (role, "/dashboard/", _("Dashboard")) for role in _CENTRE_AND_SUPERVISORS]
+
 
 # Short role names for the header; the model's labels are bilingual on purpose (admin), these follow the language.
 ROLE_LABELS = {
@@ -56,7 +60,7 @@ def roles_of(user) -> set[str]:
 def navigation_for(user) -> list[tuple[str, str]]:
     """(path, label) links for the roles the user holds, each path once, in ROLE_HOMES order."""
     held, links, seen = roles_of(user), [], set()
-    for role, path, label in ROLE_HOMES:
+    for role, path, label in ROLE_HOMES + ROLE_EXTRAS:
         if role in held and path not in seen:
             seen.add(path)
             links.append((path, label))

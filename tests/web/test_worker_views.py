@@ -116,3 +116,14 @@ def test_basemap_setting_reaches_the_map_config(client, small_district, settings
     settings.GRIDMGMT_TIANDITU_KEY = "k123"
     body = client_for(client, small_district.users["worker"]).get("/worker/").content.decode()
     assert '"basemap": "tianditu"' in body and '"tiandituKey": "k123"' in body
+
+
+def test_navigation_gives_the_centre_its_console_kpis_and_dashboard(client, small_district):
+    html = client_for(client, small_district.users["dispatcher"]).get("/console/").content.decode()
+    for path in ('href="/console/"', 'href="/console/kpis/"', 'href="/dashboard/"'):
+        assert path in html
+
+
+def test_navigation_of_a_worker_has_only_their_grid(client, small_district):
+    html = client_for(client, small_district.users["worker"]).get("/worker/").content.decode()
+    assert 'href="/worker/"' in html and 'href="/dashboard/"' not in html
