@@ -84,6 +84,20 @@ def ensure_database() -> None:
         connection.close()
 
 
+def add_grid_workers(grid_codes: list[str]) -> None:
+    """One grid worker per grid, so the per-worker table has its real size."""
+    from django.contrib.auth import get_user_model
+
+    from gridmgmt.accounts.models import Role, RoleAssignment
+
+    users = get_user_model().objects
+    users.bulk_create([users.model(username=f"bench-worker-{code}") for code in grid_codes], ignore_conflicts=True)
+    by_name = dict(users.filter(username__startswith="bench-worker-").values_list("username", "id"))
+    RoleAssignment.objects.bulk_create(
+        [RoleAssignment(user_id=by_name[f"bench-worker-{code}"], role=Role.GRID_WORKER, grid_code=code)
+         for code in grid_codes], ignore_conflicts=True)
+
+
 def fill(n: int) -> float:
     from django.db import connection, transaction
 
@@ -100,6 +114,8 @@ def fill(n: int) -> float:
         small, _ = SmallClass.objects.get_or_create(code="1101", defaults={
             "big_class": big, "name": "暴露垃圾", "time_limit_value": 4, "time_limit_unit": "working_hours"})
         cursor.execute(FILL_SQL, {"n": n, "small_class": small.pk, "dept0": departments[0].pk})
+        cursor.execute("SELECT DISTINCT grid_code FROM cases_case ORDER BY 1")
+        add_grid_workers([code for (code,) in cursor.fetchall()])
         cursor.execute("ANALYZE cases_case")
     return time.perf_counter() - started
 
