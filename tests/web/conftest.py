@@ -9,7 +9,7 @@ The district (real PostGIS, hand-checkable)::
          lng 113.26    113.27      113.28
 
 ``WORKER_GPS`` lies inside grid 01. Browser tests use Debian's Chromium
-(no browser download: Debian's package), a 375×812 phone context with that position
+(nothing downloads a browser), a 375×812 phone context with that position
 granted, and a guard that aborts and records any request to a non-local
 address (``context.blocked``): the app must work on a closed network.
 """
