@@ -101,6 +101,8 @@ let passes = Promise.resolve();
 // Sends the user's queued reports, oldest first; a pass stops at the first network failure.
 export function flush(user) {
   const pass = async () => {
+    // Known offline: no attempt (it would only fail); the "online" event starts the next pass.
+    if (!navigator.onLine) return;
     const queued = (await listReports(user)).filter((r) => r.status === "queued").reverse();
     for (const record of queued) {
       changes.dispatchEvent(new CustomEvent("sending", { detail: record.key }));
