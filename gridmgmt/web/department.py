@@ -16,13 +16,13 @@ from gridmgmt.accounts.selectors import users_with_role
 from gridmgmt.cases import postponements, services
 from gridmgmt.cases.errors import CaseInvalid
 from gridmgmt.cases.models import Status
+from gridmgmt.cases.progress_notes import case_note_add
 from gridmgmt.cases.selectors import case_get, case_list
 from gridmgmt.cases.workflow import WITH_DEPARTMENT
 from gridmgmt.events.models import TimeLimitUnit
 from gridmgmt.web.console_actions import available_actions, post_step
 from gridmgmt.web.console_case import case_page_context
 from gridmgmt.web.console_filters import case_rows
-from gridmgmt.web.department_services import case_note_add
 from gridmgmt.web.roles import role_required
 
 department_only = role_required(Role.DEPARTMENT_HANDLER, Role.DEPARTMENT_HEAD)
