@@ -1,7 +1,7 @@
 """进展: a progress note by the department on a case it holds.
 
-The cases app has no service for a note that changes no state; this one
-uses the same frame as every step (lock, version check, history entry,
+A note changes no state, so it is not a workflow step; it still uses the
+same frame as every step (lock, version check, history entry,
 version bump), so a note cannot be lost to a concurrent write either.
 """
 
