@@ -38,6 +38,8 @@ def point_param(params, *, lat: str = "lat", lng: str = "lng") -> Point:
     """A WGS84 point from ``lat``/``lng`` (and optional ``crs``, e.g. gcj02)."""
     lat_value = float_param(params, lat, low=-90, high=90)
     lng_value = float_param(params, lng, low=-180, high=180)
+    if (params.get("crs") or "wgs84").lower() in ("wgs84", "epsg:4326", "4326"):
+        return Point(lng_value, lat_value, srid=STORAGE_SRID)  # most requests: no CRS to build
     crs = crs_param(params)
     wgs = to_wgs84(ShapelyPoint(lng_value, lat_value), crs)  # shapely order: (lng, lat)
     return Point(wgs.x, wgs.y, srid=STORAGE_SRID)

@@ -15,6 +15,7 @@ from gridmgmt.accounts.selectors import in_jurisdiction
 from gridmgmt.api_params import bbox_param, int_param, point_param
 from gridmgmt.events.authentication import ApiKeyAuthentication, IsUserOrApiKey
 from gridmgmt.events.models import ApiKey, Channel, RoutingStatus
+from gridmgmt.events.representation import event_feature
 from gridmgmt.events.selectors import duplicate_candidates, event_list
 from gridmgmt.events.serializers import DuplicateSerializer, EventCreateSerializer, EventSerializer
 from gridmgmt.events.services import event_create, small_class_for_report
@@ -103,8 +104,8 @@ class EventListCreate(generics.GenericAPIView):
             )
         except DjangoValidationError as exc:
             raise ValidationError(exc.message_dict) from None
-        body = EventSerializer(result.event, context={"request": request}).data
-        return Response(body, status=status.HTTP_201_CREATED if result.created else status.HTTP_200_OK)
+        return Response(event_feature(result.event, result.photos, request),
+                        status=status.HTTP_201_CREATED if result.created else status.HTTP_200_OK)
 
 
 class EventDetail(generics.RetrieveAPIView):

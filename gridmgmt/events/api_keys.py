@@ -8,9 +8,13 @@ lookup.
 import hashlib
 import secrets
 
+from django.db import connection
 from django.utils import timezone
 
 from gridmgmt.events.models import ApiKey
+from gridmgmt.prepared import execute_prepared, instance_from_row, select_columns
+
+_KEY_SQL = f"SELECT {select_columns(ApiKey)} FROM events_apikey WHERE key_hash = $1::text AND revoked_at IS NULL"
 
 
 def _digest(raw_key: str) -> str:
@@ -37,4 +41,7 @@ def api_key_check(raw_key: str | None) -> ApiKey | None:
     """The active key matching ``raw_key``, or None (unknown, empty or revoked)."""
     if not raw_key:
         return None
-    return ApiKey.objects.filter(key_hash=_digest(raw_key), revoked_at__isnull=True).first()
+    with connection.cursor() as cursor:  # every integration request asks: prepared, no ORM
+        execute_prepared(cursor, "gridmgmt_api_key", _KEY_SQL, [_digest(raw_key)])
+        row = cursor.fetchone()
+    return instance_from_row(ApiKey, row) if row else None

@@ -23,7 +23,7 @@ from django.db import connection, transaction
 from gridmgmt.events.attributes import clean_attribute_values
 from gridmgmt.events.models import Channel, SmallClass
 from gridmgmt.events.placing import PLACE_SQL
-from gridmgmt.events.signals import events_bulk_created
+from gridmgmt.events.signals import events_created
 from gridmgmt.geo import STORAGE_SRID
 
 ALIASES = {"ticket_id": ("ticket_id", "case_enquiry_id"), "lat": ("lat", "latitude"),
@@ -89,7 +89,7 @@ def events_import_csv(*, text: io.TextIOBase, channel: str, default_service_code
     buffer.seek(0)
     with transaction.atomic():
         created_ids = _insert(buffer, channel)
-        events_bulk_created.send(sender=None, event_ids=created_ids, channel=channel)
+        events_created.send(sender=None, event_ids=created_ids, channel=channel)
     return ImportResult(count, len(created_ids), count - len(created_ids))
 
 

@@ -22,6 +22,7 @@ from django.db import connection
 
 from gridmgmt.areas.models import Department
 from gridmgmt.geo import STORAGE_SRID
+from gridmgmt.prepared import execute_prepared
 
 # ``{points}`` is a relation (ord, small_class_id, geom) — a VALUES list or a
 # temporary table. Only code-written SQL is formatted in; values are params.
@@ -75,11 +76,16 @@ class Placement:
         return "routed" if self.department else "manual"
 
 
+# One report's point as the ``{points}`` relation, parameters $1 small class id, $2 lng, $3 lat.
+_ONE_POINT = (f"(SELECT 0 AS ord, $1::bigint AS small_class_id, "
+              f"ST_SetSRID(ST_MakePoint($2::float8, $3::float8), {STORAGE_SRID}) AS geom)")
+PLACE_ONE_SQL = PLACE_SQL.format(points=_ONE_POINT)
+
+
 def place_one(*, small_class_id: int, lng: float, lat: float) -> Placement | None:
     """Locate and route one WGS84 point (degrees); None when no community covers it."""
-    points = f"(SELECT 0 AS ord, %s::bigint AS small_class_id, ST_SetSRID(ST_MakePoint(%s, %s), {STORAGE_SRID}) AS geom)"
     with connection.cursor() as cursor:
-        cursor.execute(PLACE_SQL.format(points=points), [small_class_id, lng, lat])
+        execute_prepared(cursor, "gridmgmt_place_one", PLACE_ONE_SQL, [small_class_id, lng, lat])
         row = cursor.fetchone()
     if row is None or row[1] is None:
         return None

@@ -5,31 +5,43 @@ The REST API, Open311 POST and the bulk import (which shares
 located and routed the same way whichever channel it came through.
 """
 
+import json
 from dataclasses import dataclass
 from datetime import datetime
 
 from django.conf import settings
 from django.contrib.gis.geos import Point
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from gridmgmt.events.attributes import clean_attribute_values
 from gridmgmt.events.models import ApiKey, Channel, Component, Event, EventPhoto, SmallClass
 from gridmgmt.events.photos import CleanPhoto, photo_clean
 from gridmgmt.events.placing import place_one
+from gridmgmt.events.signals import events_created
 from gridmgmt.geo import STORAGE_SRID
+from gridmgmt.prepared import execute_prepared, instance_from_row, select_columns
 
 
 @dataclass(frozen=True)
 class EventCreateResult:
     event: Event
     created: bool  # False: an earlier report with the same idempotency key was returned
+    photos: list[EventPhoto]
+
+
+_SMALL_CLASS_SQL = f"SELECT {select_columns(SmallClass)} FROM events_smallclass WHERE code = $1::text AND active"
 
 
 def small_class_for_report(code: str, *, field: str = "service_code") -> SmallClass:
     """The active small class with ``code``, or a ValidationError naming the code."""
-    small_class = SmallClass.objects.filter(code=str(code), active=True).first() if code else None
+    small_class = None
+    if code:
+        with connection.cursor() as cursor:
+            execute_prepared(cursor, "gridmgmt_small_class", _SMALL_CLASS_SQL, [str(code)])
+            row = cursor.fetchone()
+        small_class = instance_from_row(SmallClass, row) if row else None
     if small_class is None:
         raise ValidationError({field: f"unknown service_code {code!r}" if code else "service_code is required"})
     return small_class
@@ -92,6 +104,7 @@ def event_create(
         # The component's own maintainer is more specific than any area rule.
         department = component.maintainer_department or component.manager_department
         rule_id = None
+    received_at = timezone.now()
     event = Event(
         small_class=small_class, component=component, description=description, address=address,
         attributes=cleaned_attributes, location=point,
@@ -100,36 +113,67 @@ def event_create(
         street_code=placement.street_code, department=department, routing_rule_id=rule_id,
         routing_status="routed" if department else "manual",
         reporter=reporter, channel=channel, api_key=api_key, idempotency_key=idempotency_key or None,
-        device_time=device_time, received_at=timezone.now(),
+        device_time=device_time, received_at=received_at, updated_at=received_at,
     )
     # Foreign keys were just looked up; re-checking them row by row would
     # double the queries of the hot path.
     event.full_clean(exclude=["small_class", "component", "grid", "community", "street", "department",
                               "routing_rule", "reporter", "api_key"], validate_unique=False,
                      validate_constraints=False)
-    stored_files = []
+    stored_files, records = [], []
     try:
         with transaction.atomic():
-            try:
-                with transaction.atomic():  # savepoint: the race's loser rolls back only this
-                    event.save(force_insert=True)
-            except IntegrityError:
-                if not idempotency_key:
-                    raise
-                winner = Event.objects.filter(channel=channel, idempotency_key=idempotency_key).first()
-                if winner is None:
-                    raise
-                return EventCreateResult(winner, created=False)
+            if not _insert(event):
+                # Lost to an earlier report with this key (maybe a concurrent
+                # retry: the unique constraint decided, and it has committed).
+                winner = (Event.objects.select_related("small_class", "department")
+                          .get(channel=channel, idempotency_key=idempotency_key))
+                return EventCreateResult(winner, created=False, photos=list(winner.photos.all()))
+            events_created.send(sender=Event, event_ids=[event.pk], channel=channel)
             for photo in clean_photos:
                 record = EventPhoto(event=event, content_type=photo.content_type, size_bytes=photo.content.size)
                 record.image.save(photo.content.name, photo.content, save=False)
                 stored_files.append(record.image)
                 record.save()
+                records.append(record)
     except Exception:
         for stored in stored_files:  # files are not transactional: remove what the rollback orphaned
             stored.storage.delete(stored.name)
         raise
-    return EventCreateResult(event, created=True)
+    return EventCreateResult(event, created=True, photos=records)
+
+
+# The hot path's INSERT, prepared once per connection (gridmgmt.prepared).
+# ON CONFLICT instead of catching the unique violation: no savepoint round
+# trips, and a concurrent retry waits for the first to commit, then stores nothing.
+_INSERT_SQL = f"""
+INSERT INTO events_event (token, small_class_id, component_id, description, address, attributes, location,
+    grid_id, community_id, street_id, grid_code, community_code, street_code, department_id, routing_status,
+    routing_rule_id, status, reporter_id, channel, api_key_id, idempotency_key, device_time, received_at,
+    updated_at)
+VALUES ($1, $2, $3, $4, $5, $6::jsonb, ST_SetSRID(ST_MakePoint($7::float8, $8::float8), {STORAGE_SRID}),
+    $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $24)
+ON CONFLICT (channel, idempotency_key) DO NOTHING
+RETURNING id
+"""
+
+
+def _insert(event: Event) -> bool:
+    """Insert ``event`` and set its id; False when its idempotency key is already stored."""
+    params = [event.token, event.small_class_id, event.component_id, event.description, event.address,
+              json.dumps(event.attributes, ensure_ascii=False), event.location.x, event.location.y,
+              event.grid_id, event.community_id, event.street_id, event.grid_code, event.community_code,
+              event.street_code, event.department_id, event.routing_status, event.routing_rule_id, event.status,
+              event.reporter_id, event.channel, event.api_key_id, event.idempotency_key, event.device_time,
+              event.received_at]
+    with connection.cursor() as cursor:
+        execute_prepared(cursor, "gridmgmt_event_insert", _INSERT_SQL, params)
+        row = cursor.fetchone()
+    if row is None:
+        return False
+    event.pk = row[0]
+    event._state.adding, event._state.db = False, connection.alias
+    return True
 
 
 def _component_for(code: str | None, small_class: SmallClass) -> Component | None:

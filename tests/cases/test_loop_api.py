@@ -123,15 +123,15 @@ def test_bulk_dispatch_is_all_or_nothing(make_event, case_of, client_as):
 
 def test_bulk_imported_reports_each_become_one_case(world, users, make_event, case_of):
     from gridmgmt.events.models import Event
-    from gridmgmt.events.signals import events_bulk_created
+    from gridmgmt.events.signals import events_created
 
     template = make_event("A")
     fields = {f.attname: getattr(template, f.attname) for f in Event._meta.concrete_fields
               if f.attname not in ("id", "token", "idempotency_key")}
     imported = Event.objects.bulk_create([Event(**fields), Event(**fields)])  # no post_save
     ids = [e.pk for e in imported] + [template.pk]  # the already-cased report is skipped
-    events_bulk_created.send(sender=Event, event_ids=ids, channel="hotline")
-    events_bulk_created.send(sender=Event, event_ids=ids, channel="hotline")  # a re-send adds nothing
+    events_created.send(sender=Event, event_ids=ids, channel="hotline")
+    events_created.send(sender=Event, event_ids=ids, channel="hotline")  # a re-send adds nothing
     cases = {case_of(Event.objects.get(pk=pk)).pk for pk in ids}
     assert len(cases) == 3
     for pk in ids[:2]:

@@ -8,7 +8,7 @@ from django.core.management import CommandError, call_command
 from gridmgmt.cases.models import Case, CaseHistory
 from gridmgmt.events.importing import ImportRefused, events_import_csv
 from gridmgmt.events.models import Event, RoutingRule
-from gridmgmt.events.signals import events_bulk_created
+from gridmgmt.events.signals import events_created
 
 GOOD = """ticket_id,lat,lng,service_code,description,attribute[depth_cm]
 T1,23.125,113.265,1102,垃圾,
@@ -25,11 +25,11 @@ def test_rows_are_located_routed_and_keyed_by_ticket(areas, catalogue):
     RoutingRule.objects.create(small_class=catalogue.rubbish, level="grid", area_code="44010400100101",
                                department=catalogue.depts["JDB"])
     received = []
-    events_bulk_created.connect(lambda **kw: received.append(kw["event_ids"]), weak=False, dispatch_uid="t")
+    events_created.connect(lambda **kw: received.append(kw["event_ids"]), weak=False, dispatch_uid="t")
     try:
         result = run(GOOD)
     finally:
-        events_bulk_created.disconnect(dispatch_uid="t")
+        events_created.disconnect(dispatch_uid="t")
     assert (result.rows, result.created) == (3, 3)
     t1, t2, t3 = (Event.objects.get(idempotency_key=k) for k in ("T1", "T2", "T3"))
     assert (t1.grid_code, t1.department.code, t1.routing_rule.level) == ("44010400100101", "JDB", "grid")
@@ -54,12 +54,12 @@ def test_a_failure_after_the_insert_stores_no_report_and_no_case(areas, catalogu
     def fail(**kwargs):
         raise RuntimeError("receiver failed")
 
-    events_bulk_created.connect(fail, weak=False, dispatch_uid="fail")
+    events_created.connect(fail, weak=False, dispatch_uid="fail")
     try:
         with pytest.raises(RuntimeError):
             run(GOOD)
     finally:
-        events_bulk_created.disconnect(dispatch_uid="fail")
+        events_created.disconnect(dispatch_uid="fail")
     assert (Event.objects.count(), Case.objects.count(), CaseHistory.objects.count()) == (0, 0, 0)
 
 
