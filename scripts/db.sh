@@ -28,10 +28,17 @@ if [ ! -f "$DATA/cluster/PG_VERSION" ]; then
   as_owner "$PGBIN/initdb" -D "$DATA/cluster" -U gridmgmt --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
 fi
 
+# max_prepared_transactions: big imports commit over two connections at once
+# (gridmgmt/events/import_parallel.py). shared_buffers: the default 128 MB
+# is for small machines. fsync is off: this cluster is for
+# development and tests, never for data that must survive a power cut.
+OPTIONS="-c listen_addresses='' -k $RUN -c fsync=off -c full_page_writes=off -c max_prepared_transactions=16 -c shared_buffers=1GB -c max_wal_size=4GB"
 if ! as_owner "$PGBIN/pg_ctl" -D "$DATA/cluster" status >/dev/null 2>&1; then
   rm -f "$RUN"/.s.PGSQL.* "$RUN"/.s.PGSQL.*.lock
-  as_owner "$PGBIN/pg_ctl" -D "$DATA/cluster" -l "$DATA/server.log" -w \
-    -o "-c listen_addresses='' -k $RUN -c fsync=off -c full_page_writes=off" start >/dev/null
+  as_owner "$PGBIN/pg_ctl" -D "$DATA/cluster" -l "$DATA/server.log" -w -o "$OPTIONS" start >/dev/null
+elif [ "$("$PGBIN/psql" -h "$RUN" -U gridmgmt -d postgres -tAc 'show max_prepared_transactions')" = "0" ]; then
+  # started by an older version of this script
+  as_owner "$PGBIN/pg_ctl" -D "$DATA/cluster" -l "$DATA/server.log" -w -m fast -o "$OPTIONS" restart >/dev/null
 fi
 
 if ! "$PGBIN/psql" -h "$RUN" -U gridmgmt -d postgres -tAc "select 1 from pg_database where datname='gridmgmt'" | grep -q 1; then

@@ -38,26 +38,33 @@ class Status(models.TextChoices):
 
 
 class Case(models.Model):
-    small_class = models.ForeignKey(SmallClass, on_delete=models.PROTECT, related_name="cases")
+    # As on Event: every index is written for every new case, so columns
+    # that are NULL until dispatch get partial indexes, and the copies of the
+    # report's class, grid and department carry no constraint (see Event).
+    small_class = models.ForeignKey(SmallClass, on_delete=models.PROTECT, related_name="cases", db_index=False,
+                                    db_constraint=False)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.REPORTED)
     version = models.PositiveIntegerField(default=1, help_text="Optimistic lock: bumped by every write")
     location = models.PointField(srid=STORAGE_SRID, help_text="WGS84, from the first report")
     description = models.TextField(blank=True)
-    grid = models.ForeignKey(Grid, on_delete=models.PROTECT, null=True, blank=True, related_name="cases")
+    grid = models.ForeignKey(Grid, on_delete=models.PROTECT, null=True, blank=True, related_name="cases",
+                             db_index=False, db_constraint=False)
     grid_code = models.CharField(max_length=15, blank=True)
     community_code = models.CharField(max_length=12)
     street_code = models.CharField(max_length=9)
     suggested_department = models.ForeignKey(
         Department, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
-        help_text="Routed department of the report; pre-fills dispatch")
+        help_text="Routed department of the report; pre-fills dispatch", db_index=False, db_constraint=False)
     department = models.ForeignKey(Department, on_delete=models.PROTECT, null=True, blank=True,
-                                   related_name="cases", help_text="Department dispatched to")
+                                   related_name="cases", help_text="Department dispatched to",
+                                   db_index=False)  # the partial (department, status) index serves it
     handler = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                                related_name="handled_cases")
+                                related_name="handled_cases", db_index=False)
     verifier = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                                 related_name="verification_cases", help_text="Grid worker checking on site")
+                                 related_name="verification_cases", help_text="Grid worker checking on site",
+                                 db_index=False)
     merged_into = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True,
-                                    related_name="merged_cases")
+                                    related_name="merged_cases", db_index=False)
     status_before_suspension = models.CharField(max_length=16, blank=True)
     received_at = models.DateTimeField(help_text="Earliest report of the case")
     opened_at = models.DateTimeField(null=True, blank=True)
@@ -79,10 +86,11 @@ class Case(models.Model):
             models.Index(fields=["grid_code"]),
             models.Index(fields=["community_code"]),
             models.Index(fields=["street_code"]),
-            models.Index(fields=["department", "status"]),
             models.Index(fields=["received_at"]),
-            models.Index(fields=["deadline"]),
-            models.Index(fields=["closed_at"]),
+            *[models.Index(fields=fields, name=f"case_{'_'.join(fields)}",
+                           condition=models.Q(**{f"{fields[0]}__isnull": False}))
+              for fields in (["department", "status"], ["deadline"], ["closed_at"], ["handler"], ["verifier"],
+                             ["merged_into"])],
         ]
 
     def __str__(self) -> str:
@@ -104,7 +112,8 @@ class CaseHistory(models.Model):
     from_status = models.CharField(max_length=16, blank=True, help_text="Blank for the report that made the case")
     to_status = models.CharField(max_length=16)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                              related_name="+", help_text="Null for the system (deadline job)")
+                              related_name="+", help_text="Null for the system (deadline job)",
+                              db_index=False)
     role = models.CharField(max_length=32, blank=True, help_text="The role the actor acted in")
     at = models.DateTimeField()
     note = models.TextField(blank=True)
@@ -113,6 +122,8 @@ class CaseHistory(models.Model):
     class Meta:
         ordering = ["case_id", "at", "id"]
         verbose_name_plural = "case history"
+        # Partial: imported hotline tickets have no actor, so their history rows write no entry.
+        indexes = [models.Index(fields=["actor"], name="case_history_actor", condition=models.Q(actor__isnull=False))]
 
     def save(self, *args, **kwargs):
         if self.pk is not None:

@@ -39,13 +39,15 @@ def _department_staff(department_id: int):
 # its history row are written from the same rows, in one round trip instead
 # of three ORM inserts per report; prepared once per connection, since
 # planning it costs more than running it for one report. The ids arrive as
-# one array joined through unnest (an index probe per id); ``id = ANY(array)``
-# compared every stored report with every id.
+# one array, each looked up by an index probe (LATERAL: a hash join would
+# scan every stored report); ``id = ANY(array)`` compared every stored
+# report with every id. New reports are stored ``reported`` already, so the
+# status update touches none of them.
 CASES_FROM_EVENTS_SQL = """
 WITH src AS MATERIALIZED (
-  SELECT e.*, nextval(pg_get_serial_sequence('cases_case', 'id')) AS case_id
+  SELECT e.*, nextval('cases_case_id_seq'::regclass) AS case_id
   FROM unnest($1::bigint[]) AS i(id)
-  JOIN events_event e ON e.id = i.id
+  CROSS JOIN LATERAL (SELECT * FROM events_event WHERE id = i.id) e
   WHERE NOT EXISTS (SELECT 1 FROM cases_caseevent ce WHERE ce.event_id = e.id)
 ), cases AS (
   INSERT INTO cases_case (id, small_class_id, status, version, location, description, grid_id, grid_code,
@@ -55,7 +57,7 @@ WITH src AS MATERIALIZED (
 ), links AS (
   INSERT INTO cases_caseevent (case_id, event_id) SELECT case_id, id FROM src
 ), statuses AS (
-  UPDATE events_event e SET status = $2::text FROM src WHERE e.id = src.id AND e.status <> $2::text
+  UPDATE events_event e SET status = $2::text FROM src WHERE src.status <> $2::text AND e.id = src.id
 )
 INSERT INTO cases_casehistory (case_id, action, from_status, to_status, actor_id, role, at, note, data)
 SELECT case_id, 'report', '', $2::text, reporter_id, '', received_at, '',

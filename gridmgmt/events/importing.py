@@ -1,10 +1,10 @@
 """Bulk import of reports (e.g. 12345 hotline tickets) from CSV: all rows or nothing.
 
 Rows are checked in Python (numbers, codes, attributes: cheap per row), then
-copied into a temporary table and located, routed and inserted by set
-operations in SQL, sharing :data:`gridmgmt.events.placing.PLACE_SQL` with the
-single-report service. A bad row aborts the whole file with its line number.
-Re-importing a file is harmless: a ticket id already stored for the channel
+located, routed and inserted by set operations in SQL
+(:mod:`gridmgmt.events.import_store`); a big file over several connections
+made atomic by two-phase commit (:mod:`gridmgmt.events.import_parallel`). A
+bad row aborts the whole file with its line number. Re-importing a file is harmless: a ticket id already stored for the channel
 (the idempotency key) is skipped by the unique constraint.
 
 Columns (a header is required; aliases in brackets accept the Boston 311
@@ -18,13 +18,12 @@ import io
 import json
 from dataclasses import dataclass
 
-from django.db import connection, transaction
+from django.db import transaction
 
 from gridmgmt.events.attributes import clean_attribute_values
+from gridmgmt.events.import_parallel import parallel_possible, rows_store_parallel
+from gridmgmt.events.import_store import OutsideDistrict, rows_store
 from gridmgmt.events.models import Channel, SmallClass
-from gridmgmt.events.placing import PLACE_SQL
-from gridmgmt.events.signals import events_created
-from gridmgmt.geo import STORAGE_SRID
 
 ALIASES = {"ticket_id": ("ticket_id", "case_enquiry_id"), "lat": ("lat", "latitude"),
            "lng": ("lng", "long", "longitude"), "service_code": ("service_code",),
@@ -57,105 +56,87 @@ def events_import_csv(*, text: io.TextIOBase, channel: str, default_service_code
     """Import every row of a CSV or none; raises :class:`ImportRefused` naming bad lines."""
     if channel not in Channel.values:
         raise ImportRefused([f"unknown channel {channel!r}"])
-    reader = csv.DictReader(text)
-    header = reader.fieldnames or []
+    reader = csv.reader(text)
+    header = [name.strip() for name in next(reader, [])]
     columns = {name: _column(header, name) for name in ALIASES}
     missing = [n for n in ("ticket_id", "lat", "lng") if columns[n] is None]
     if columns["service_code"] is None and not default_service_code:
         missing.append("service_code")
     if missing:
         raise ImportRefused([f"line 1: missing column(s) {', '.join(missing)}"])
-    attribute_columns = {h[len("attribute["):-1]: h for h in header if h.startswith("attribute[") and h.endswith("]")}
-    classes = {c.code: c for c in SmallClass.objects.filter(active=True)}
+    attribute_columns = {h[len("attribute["):-1]: i for i, h in enumerate(header)
+                         if h.startswith("attribute[") and h.endswith("]")}
+    check = _RowCheck(header, columns, attribute_columns, default_service_code,
+                      {c.code: c for c in SmallClass.objects.filter(active=True)})
 
-    errors, seen, buffer = [], {}, io.StringIO()
-    writer = csv.writer(buffer)
-    count = 0
+    errors, seen, rows = [], {}, []
     for row in reader:
         line = reader.line_num
-        count += 1
-        problem, out = _check_row(row, columns, attribute_columns, classes, default_service_code)
+        problem, out = check(row)
         if problem is None and out[5] in seen:
             problem = f"ticket id {out[5]!r} repeats line {seen[out[5]]}"
         if problem:
             errors.append(f"line {line}: {problem}")
             continue
         seen[out[5]] = line
-        writer.writerow((line, *out))
+        rows.append((line, *out))
     if errors:
         raise ImportRefused(errors)
-    if count == 0:
+    if not rows:
         return ImportResult(0, 0, 0)
-    buffer.seek(0)
-    with transaction.atomic():
-        created_ids = _insert(buffer, channel)
-        events_created.send(sender=None, event_ids=created_ids, channel=channel)
-    return ImportResult(count, len(created_ids), count - len(created_ids))
-
-
-def _check_row(row, columns, attribute_columns, classes, default_service_code):
-    """(problem, None) or (None, (small_class_id, lng, lat, description, address, ticket, attributes_json))."""
-    def value(name):
-        column = columns[name]
-        return (row.get(column) or "").strip() if column else ""
-
-    ticket = value("ticket_id")
-    if not ticket:
-        return "ticket id is empty", None
-    if len(ticket) > 64:
-        return f"ticket id {ticket[:20]!r}... is longer than 64 characters", None
-    coords = {}
-    for name, low, high in (("lat", -90, 90), ("lng", -180, 180)):
-        raw = value(name)
-        try:
-            coords[name] = float(raw)
-        except ValueError:
-            return f"{columns[name]} must be a number, got {raw!r}", None
-        if not low <= coords[name] <= high:  # also refuses nan
-            return f"{columns[name]} must be between {low} and {high}, got {raw}", None
-    code = value("service_code") or default_service_code
-    small_class = classes.get(code)
-    if small_class is None:
-        return f"unknown service_code {code!r}", None
-    raw_attributes = {c: row[h] for c, h in attribute_columns.items() if (row.get(h) or "").strip()}
     try:
-        attributes = clean_attribute_values(small_class.attributes, raw_attributes)
-    except ValueError as exc:
-        return str(exc), None
-    return None, (small_class.pk, coords["lng"], coords["lat"], value("description"), value("address")[:255],
-                  ticket, json.dumps(attributes, ensure_ascii=False))
+        if parallel_possible(len(rows)):
+            created_ids = rows_store_parallel(rows, channel)
+        else:
+            with transaction.atomic():
+                created_ids = rows_store(rows, channel)
+    except OutsideDistrict as exc:
+        raise ImportRefused([f"line {line}: point (lat {lat}, lng {lng}) is outside the district: "
+                             "no community covers it" for line, lat, lng in exc.rows]) from None
+    return ImportResult(len(rows), len(created_ids), len(rows) - len(created_ids))
 
 
-def _insert(buffer: io.StringIO, channel: str) -> list[int]:
-    with connection.cursor() as cursor:
-        # ON COMMIT DROP cleans up normally; an enclosing transaction (a test,
-        # a caller's atomic block) may still hold the previous import's tables.
-        cursor.execute("DROP TABLE IF EXISTS import_rows, import_placed")
-        cursor.execute("""
-            CREATE TEMP TABLE import_rows (line int, small_class_id bigint, lng float8, lat float8,
-                description text, address text, ticket text, attributes jsonb) ON COMMIT DROP""")
-        cursor.copy_expert("COPY import_rows FROM STDIN WITH (FORMAT csv)", buffer)
-        points = (f"(SELECT line AS ord, small_class_id, ST_SetSRID(ST_MakePoint(lng, lat), {STORAGE_SRID}) AS geom "
-                  "FROM import_rows)")
-        cursor.execute(f"CREATE TEMP TABLE import_placed ON COMMIT DROP AS {PLACE_SQL.format(points=points)}")
-        cursor.execute("""
-            SELECT p.ord, r.lat, r.lng FROM import_placed p JOIN import_rows r ON r.line = p.ord
-            WHERE p.community_id IS NULL ORDER BY p.ord""")
-        outside = cursor.fetchall()
-        if outside:
-            raise ImportRefused([f"line {line}: point (lat {lat}, lng {lng}) is outside the district: "
-                                 "no community covers it" for line, lat, lng in outside])
-        cursor.execute("""
-            INSERT INTO events_event (token, small_class_id, description, address, attributes, location,
-                grid_id, community_id, street_id, grid_code, community_code, street_code, department_id,
-                routing_status, routing_rule_id, status, channel, idempotency_key, received_at, updated_at)
-            SELECT gen_random_uuid(), r.small_class_id, coalesce(r.description, ''), coalesce(r.address, ''), r.attributes,
-                ST_SetSRID(ST_MakePoint(r.lng, r.lat), %s), p.grid_id, p.community_id, p.street_id,
-                coalesce(p.grid_code, ''), p.community_code, p.street_code, p.department_id,
-                CASE WHEN p.department_id IS NULL THEN 'manual' ELSE 'routed' END, p.rule_id,
-                'reported', %s, r.ticket, now(), now()
-            FROM import_rows r JOIN import_placed p ON p.ord = r.line
-            ORDER BY r.line
-            ON CONFLICT (channel, idempotency_key) DO NOTHING
-            RETURNING id""", [STORAGE_SRID, channel])
-        return [row[0] for row in cursor.fetchall()]
+class _RowCheck:
+    """Checks one CSV row (a list); column positions are looked up once per file, not per row."""
+
+    def __init__(self, header, columns, attribute_columns, default_service_code, classes):
+        self.names = columns
+        self.at = {name: header.index(column) if column else None for name, column in columns.items()}
+        self.attribute_columns = attribute_columns
+        self.default_service_code = default_service_code
+        self.classes = classes
+
+    def value(self, row, name) -> str:
+        index = self.at[name]
+        return row[index].strip() if index is not None and index < len(row) else ""
+
+    def __call__(self, row):
+        """(problem, None) or (None, (small_class_id, lng, lat, description, address, ticket, attributes_json))."""
+        ticket = self.value(row, "ticket_id")
+        if not ticket:
+            return "ticket id is empty", None
+        if len(ticket) > 64:
+            return f"ticket id {ticket[:20]!r}... is longer than 64 characters", None
+        coords = {}
+        for name, low, high in (("lat", -90, 90), ("lng", -180, 180)):
+            raw = self.value(row, name)
+            try:
+                coords[name] = float(raw)
+            except ValueError:
+                return f"{self.names[name]} must be a number, got {raw!r}", None
+            if not low <= coords[name] <= high:  # also refuses nan
+                return f"{self.names[name]} must be between {low} and {high}, got {raw}", None
+        code = self.value(row, "service_code") or self.default_service_code
+        small_class = self.classes.get(code)
+        if small_class is None:
+            return f"unknown service_code {code!r}", None
+        attributes = "{}"
+        if self.attribute_columns or small_class.attributes:  # most classes have none: skip the work
+            raw_attributes = {c: row[i] for c, i in self.attribute_columns.items() if i < len(row) and row[i].strip()}
+            try:
+                attributes = json.dumps(clean_attribute_values(small_class.attributes, raw_attributes),
+                                        ensure_ascii=False)
+            except ValueError as exc:
+                return str(exc), None
+        return None, (small_class.pk, coords["lng"], coords["lat"], self.value(row, "description"),
+                      self.value(row, "address")[:255], ticket, attributes)

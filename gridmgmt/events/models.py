@@ -181,30 +181,48 @@ class Event(models.Model):
 
     token = models.UUIDField(default=uuid.uuid4, unique=True, editable=False,
                              help_text="Open311 token")
-    small_class = models.ForeignKey(SmallClass, on_delete=models.PROTECT, related_name="events")
+    # Indexes and constraints are chosen for intake speed: every index is
+    # written for every report, and every foreign-key constraint costs a
+    # trigger per row (about 5 µs, and parallel imports contend for the
+    # shared lock it takes on the same catalogue row). Ids that only ever
+    # hold NULL at receipt get partial indexes (nothing to write), and the
+    # references to reference data carry no constraint: the intake writes
+    # them from a join on the referenced row in the same statement, and the
+    # class, areas, grids and departments are versioned or deactivated,
+    # never deleted; the ORM still refuses such deletes (PROTECT) or clears
+    # the reference (a deleted routing rule: SET_NULL).
+    small_class = models.ForeignKey(SmallClass, on_delete=models.PROTECT, related_name="events",
+                                    db_index=False,  # the (small_class, received_at) index serves it
+                                    db_constraint=False)
     component = models.ForeignKey(Component, on_delete=models.PROTECT, null=True, blank=True,
-                                  related_name="events")
+                                  related_name="events", db_index=False)
     description = models.TextField(blank=True)
     address = models.CharField(max_length=255, blank=True)
     attributes = models.JSONField(default=dict, blank=True,
                                   help_text="Values of the class' attributes, keyed by attribute code")
     location = models.PointField(srid=STORAGE_SRID, spatial_index=True, help_text="WGS84")
-    grid = models.ForeignKey(Grid, on_delete=models.PROTECT, null=True, blank=True, related_name="events")
-    community = models.ForeignKey(Community, on_delete=models.PROTECT, related_name="events")
-    street = models.ForeignKey(Street, on_delete=models.PROTECT, related_name="events")
+    grid = models.ForeignKey(Grid, on_delete=models.PROTECT, null=True, blank=True, related_name="events",
+                             db_index=False, db_constraint=False)
+    community = models.ForeignKey(Community, on_delete=models.PROTECT, related_name="events",
+                                  db_index=False, db_constraint=False)
+    street = models.ForeignKey(Street, on_delete=models.PROTECT, related_name="events",
+                               db_index=False, db_constraint=False)
     grid_code = models.CharField(max_length=15, blank=True)
     community_code = models.CharField(max_length=12)
     street_code = models.CharField(max_length=9)
     department = models.ForeignKey(Department, on_delete=models.PROTECT, null=True, blank=True,
-                                   related_name="events", help_text="Routed department (责任单位)")
+                                   related_name="events", help_text="Routed department (责任单位)",
+                                   db_constraint=False)
     routing_status = models.CharField(max_length=16, choices=RoutingStatus.choices)
     routing_rule = models.ForeignKey("RoutingRule", on_delete=models.SET_NULL, null=True, blank=True,
-                                     related_name="+", help_text="The rule that routed it; null = class default or manual")
+                                     related_name="+", help_text="The rule that routed it; null = class default or manual",
+                                     db_index=False, db_constraint=False)
     status = models.CharField(max_length=32, default="reported")
     reporter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                                 related_name="reported_events")
+                                 related_name="reported_events", db_index=False)
     channel = models.CharField(max_length=16, choices=Channel.choices)
-    api_key = models.ForeignKey("ApiKey", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    api_key = models.ForeignKey("ApiKey", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+                                db_index=False)
     idempotency_key = models.CharField(
         max_length=64, null=True, blank=True,
         help_text="Client-generated; a retried report with the same key (per channel) is stored once")
@@ -223,8 +241,11 @@ class Event(models.Model):
         ]
         indexes = [
             models.Index(fields=["small_class", "received_at"]),
-            models.Index(fields=["routing_status"]),
             models.Index(fields=["status"]),
+            models.Index(fields=["routing_status"], name="event_manual_routing",
+                         condition=models.Q(routing_status=RoutingStatus.MANUAL)),
+            *[models.Index(fields=[name], name=f"event_{name}", condition=models.Q(**{f"{name}__isnull": False}))
+              for name in ("component", "reporter", "api_key", "routing_rule")],
         ]
 
     def __str__(self) -> str:

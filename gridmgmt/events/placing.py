@@ -24,13 +24,17 @@ from gridmgmt.areas.models import Department
 from gridmgmt.geo import STORAGE_SRID
 from gridmgmt.prepared import execute_prepared
 
-# ``{points}`` is a relation (ord, small_class_id, geom) — a VALUES list or a
-# temporary table. Only code-written SQL is formatted in; values are params.
+# ``{points}`` is a relation with at least (small_class_id, geom); its columns
+# come through after the placement's (``p.*``), so a caller needs no join
+# back to its rows (the bulk import once joined, and a staging table
+# analysed while empty turned that join quadratic). Only code-written SQL is
+# formatted in; values are params.
 PLACE_SQL = f"""
-SELECT p.ord, c.id AS community_id, c.code AS community_code, s.id AS street_id,
+SELECT c.id AS community_id, c.code AS community_code, s.id AS street_id,
        s.code AS street_code, g.id AS grid_id, g.code AS grid_code,
        coalesce(r.department_id, sc.default_department_id) AS department_id,
-       r.id AS rule_id, d.code AS department_code, d.name AS department_name, d.name_en AS department_name_en
+       r.id AS rule_id, d.code AS department_code, d.name AS department_name, d.name_en AS department_name_en,
+       p.*
 FROM {{points}} p
 JOIN events_smallclass sc ON sc.id = p.small_class_id
 LEFT JOIN LATERAL (
@@ -77,7 +81,7 @@ class Placement:
 
 
 # One report's point as the ``{points}`` relation, parameters $1 small class id, $2 lng, $3 lat.
-_ONE_POINT = (f"(SELECT 0 AS ord, $1::bigint AS small_class_id, "
+_ONE_POINT = (f"(SELECT $1::bigint AS small_class_id, "
               f"ST_SetSRID(ST_MakePoint($2::float8, $3::float8), {STORAGE_SRID}) AS geom)")
 PLACE_ONE_SQL = PLACE_SQL.format(points=_ONE_POINT)
 
@@ -87,8 +91,8 @@ def place_one(*, small_class_id: int, lng: float, lat: float) -> Placement | Non
     with connection.cursor() as cursor:
         execute_prepared(cursor, "gridmgmt_place_one", PLACE_ONE_SQL, [small_class_id, lng, lat])
         row = cursor.fetchone()
-    if row is None or row[1] is None:
+    if row is None or row[0] is None:
         return None
-    department = (Department.from_db(connection.alias, ["id", "code", "name", "name_en"], [row[7], *row[9:12]])
-                  if row[7] else None)
-    return Placement(row[1], row[2], row[3], row[4], row[5], row[6] or "", department, row[8])
+    department = (Department.from_db(connection.alias, ["id", "code", "name", "name_en"], [row[6], *row[8:11]])
+                  if row[6] else None)
+    return Placement(row[0], row[1], row[2], row[3], row[4], row[5] or "", department, row[7])

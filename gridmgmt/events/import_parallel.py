@@ -1,0 +1,112 @@
+"""A big import stored over several database connections at once, still all or nothing.
+
+One PostgreSQL backend uses one core, and a bulk import is bound by it:
+every row is an insert into four tables (report, case, source link, history)
+with their indexes and foreign-key checks. So the rows are split into parts,
+each stored (:func:`gridmgmt.events.import_store.rows_store`) by its own
+thread and connection, and the parts are made atomic together by two-phase
+commit:
+
+1. each part ends with ``PREPARE TRANSACTION 'gridmgmt-import-<batch>-<n>'``:
+   its work is on disk, holds its locks and is invisible to others;
+2. if every part prepared, the decision is written to
+   ``events_import_decision`` (autocommit), then each part is committed with
+   ``COMMIT PREPARED``, then the decision row is deleted; if any part failed,
+   every prepared part is rolled back.
+
+A process that dies in between leaves prepared transactions behind;
+:func:`imports_resolve` (run before every parallel import) finishes them:
+committed if the decision row says so, otherwise rolled back
+(presumed abort). Needs ``max_prepared_transactions`` > 0 on the server
+(the project's cluster sets it); without it imports run on one connection.
+"""
+
+import threading
+import uuid
+
+from django.conf import settings
+from django.db import connection, transaction
+
+from gridmgmt.events.import_store import OutsideDistrict, Row, rows_store
+
+GID_PREFIX = "gridmgmt-import-"
+# A prepared part older than this with no live importer is an orphan; an
+# importer decides within seconds of preparing.
+ORPHAN_AFTER = "5 minutes"
+
+
+def parallel_possible(rows: int) -> bool:
+    """Whether an import of ``rows`` rows should and can run in parallel here."""
+    if rows < settings.EVENTS_IMPORT_PARALLEL_MIN_ROWS or settings.EVENTS_IMPORT_WORKERS < 2:
+        return False
+    if connection.in_atomic_block:  # the caller's transaction must hold everything: parts could not see it
+        return False
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW max_prepared_transactions")
+        return int(cursor.fetchone()[0]) >= settings.EVENTS_IMPORT_WORKERS
+
+
+def rows_store_parallel(rows: list[Row], channel: str) -> list[int]:
+    """Like :func:`rows_store` in a transaction of its own, over ``EVENTS_IMPORT_WORKERS`` connections."""
+    imports_resolve()
+    batch = uuid.uuid4().hex
+    workers = settings.EVENTS_IMPORT_WORKERS
+    parts = [rows[i::workers] for i in range(workers)]  # interleaved: the same mix of areas in each
+    outcomes: list = [None] * workers
+
+    def work(n: int):
+        try:
+            with transaction.atomic():
+                ids = rows_store(parts[n], channel)
+                with connection.cursor() as cursor:
+                    cursor.execute("PREPARE TRANSACTION %s", [f"{GID_PREFIX}{batch}-{n}"])
+                # Django then sends COMMIT; with the transaction already
+                # prepared PostgreSQL only warns that none is in progress.
+            outcomes[n] = ids
+        except BaseException as exc:  # handed to the caller below, after the other parts are undone
+            outcomes[n] = exc
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=work, args=(n,), name=f"import-{n}") for n in range(workers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    prepared = [f"{GID_PREFIX}{batch}-{n}" for n, outcome in enumerate(outcomes) if isinstance(outcome, list)]
+    failures = [outcome for outcome in outcomes if isinstance(outcome, BaseException)]
+    with connection.cursor() as cursor:
+        if failures:
+            for gid in prepared:
+                cursor.execute("ROLLBACK PREPARED %s", [gid])
+            raise failures[0] if len(failures) == 1 else _merged(failures)
+        cursor.execute("INSERT INTO events_import_decision (batch) VALUES (%s)", [batch])
+        for gid in prepared:
+            cursor.execute("COMMIT PREPARED %s", [gid])
+        cursor.execute("DELETE FROM events_import_decision WHERE batch = %s", [batch])
+    return sorted(id_ for ids in outcomes for id_ in ids)
+
+
+def _merged(failures: list[BaseException]) -> BaseException:
+    """Several parts found points outside the district: one error naming all of them."""
+    if all(isinstance(failure, OutsideDistrict) for failure in failures):
+        return OutsideDistrict(sorted(row for failure in failures for row in failure.rows))
+    return failures[0]
+
+
+def imports_resolve(older_than: str = ORPHAN_AFTER) -> list[tuple[str, str]]:
+    """Finish prepared import parts left by a dead process; returns (gid, "committed"|"rolled back")."""
+    done = []
+    with connection.cursor() as cursor:
+        cursor.execute("""
+            SELECT x.gid, d.batch IS NOT NULL FROM pg_prepared_xacts x
+            LEFT JOIN events_import_decision d ON x.gid LIKE %s || d.batch || '-%%'
+            WHERE x.database = current_database() AND x.gid LIKE %s || '%%'
+              AND x.prepared < now() - %s::interval""", [GID_PREFIX, GID_PREFIX, older_than])
+        for gid, decided in cursor.fetchall():
+            cursor.execute(f"{'COMMIT' if decided else 'ROLLBACK'} PREPARED %s", [gid])
+            done.append((gid, "committed" if decided else "rolled back"))
+        cursor.execute("""
+            DELETE FROM events_import_decision d WHERE NOT EXISTS (
+                SELECT 1 FROM pg_prepared_xacts x WHERE x.gid LIKE %s || d.batch || '-%%')""", [GID_PREFIX])
+    return done

@@ -1,0 +1,88 @@
+"""Storing checked import rows in the current transaction: locate, route, insert, announce.
+
+The rows go by COPY into ``events_import_row``, an UNLOGGED staging table
+shared by all imports and told apart by a batch id; a temporary table would
+be simpler but PostgreSQL refuses to ``PREPARE TRANSACTION`` after touching
+one, and :mod:`gridmgmt.events.import_parallel` needs that. The staged rows
+are deleted in the same transaction, so no other session ever sees them.
+
+Locating, routing and inserting are one statement over the batch, sharing
+:data:`gridmgmt.events.placing.PLACE_SQL` with the single-report service.
+"""
+
+import csv
+import io
+import uuid
+
+from django.db import connection
+
+from gridmgmt.events.placing import PLACE_SQL
+from gridmgmt.events.signals import events_created
+from gridmgmt.geo import STORAGE_SRID
+
+# (line, small_class_id, lng, lat, description, address, ticket, attributes_json) per row
+Row = tuple[int, int, float, float, str, str, str, str]
+
+_STAGED = (f"(SELECT *, ST_SetSRID(ST_MakePoint(lng, lat), {STORAGE_SRID}) AS geom FROM events_import_row "
+           "WHERE batch = %(batch)s)")
+
+# Points outside every community are reported, not inserted (their
+# community_id is NULL); the caller refuses the file when there are any,
+# which rolls the rest back. No join but the placement's own index lookups:
+# the staging table's statistics (often taken while it was empty) cannot
+# lead the planner astray.
+_STORE_SQL = f"""
+WITH placed AS MATERIALIZED ({PLACE_SQL.format(points=_STAGED)}),
+inserted AS (
+    INSERT INTO events_event (token, small_class_id, description, address, attributes, location,
+        grid_id, community_id, street_id, grid_code, community_code, street_code, department_id,
+        routing_status, routing_rule_id, status, channel, idempotency_key, received_at, updated_at)
+    SELECT gen_random_uuid(), small_class_id, coalesce(description, ''), coalesce(address, ''), attributes, geom,
+        grid_id, community_id, street_id, coalesce(grid_code, ''), community_code, street_code, department_id,
+        CASE WHEN department_id IS NULL THEN 'manual' ELSE 'routed' END, rule_id,
+        'reported', %(channel)s, ticket, now(), now()
+    FROM placed WHERE community_id IS NOT NULL
+    ORDER BY line
+    ON CONFLICT (channel, idempotency_key) DO NOTHING
+    RETURNING id
+)
+SELECT array(SELECT id FROM inserted),
+       array(SELECT ARRAY[line::float8, lat, lng] FROM placed WHERE community_id IS NULL ORDER BY line)
+"""
+
+
+class OutsideDistrict(ValueError):
+    """Rows whose point no community covers; ``rows`` are (line, lat, lng)."""
+
+    def __init__(self, rows: list[tuple[int, float, float]]):
+        self.rows = rows
+        super().__init__(f"{len(rows)} point(s) outside the district")
+
+
+def rows_store(rows: list[Row], channel: str) -> list[int]:
+    """Insert ``rows`` as reports of ``channel`` in the current transaction; returns the new ids.
+
+    Rows whose ticket id the channel already has are skipped. Sends
+    ``events_created`` (their cases are made in the same transaction).
+    Raises :class:`OutsideDistrict` when a point lies outside every
+    community; the caller's rollback then undoes everything.
+    """
+    batch = str(uuid.uuid4())
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows((batch, *row) for row in rows)
+    buffer.seek(0)
+    with connection.cursor() as cursor:
+        # One statement over many rows: JIT compilation, meant for long
+        # analytic queries, costs more here than it saves, and the joins of a
+        # big file should stay in memory.
+        cursor.execute("SET LOCAL jit = off")
+        cursor.execute("SET LOCAL work_mem = '64MB'")
+        cursor.copy_expert("COPY events_import_row (batch, line, small_class_id, lng, lat, description, address, "
+                           "ticket, attributes) FROM STDIN WITH (FORMAT csv)", buffer)
+        cursor.execute(_STORE_SQL, {"batch": batch, "channel": channel})
+        created_ids, outside = cursor.fetchone()
+        if outside:
+            raise OutsideDistrict([(int(line), lat, lng) for line, lat, lng in outside])
+        cursor.execute("DELETE FROM events_import_row WHERE batch = %s", [batch])
+    events_created.send(sender=None, event_ids=created_ids, channel=channel)
+    return created_ids
