@@ -1,0 +1,121 @@
+"""A big import over several connections: still all or nothing, and orphans are finished.
+
+These tests commit (transaction=True): the parts run on their own
+connections, which cannot see a test's uncommitted transaction. The
+threshold is lowered so that a few rows take the parallel path.
+"""
+
+import io
+import threading
+import uuid
+
+import psycopg2
+import pytest
+from django.db import connection
+
+from gridmgmt.cases.models import Case, CaseHistory
+from gridmgmt.events import import_parallel
+from gridmgmt.events.importing import ImportRefused, events_import_csv
+from gridmgmt.events.models import Event
+from gridmgmt.events.signals import events_created
+from tests.events.conftest import OUTSIDE
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+ROWS = "ticket_id,lat,lng,service_code,description\n" + "".join(
+    f"P{i},23.125,{113.261 + i * 0.001:.3f},1102,row {i}\n" for i in range(12))  # lng 113.261 to 113.272: both communities
+
+
+@pytest.fixture(autouse=True)
+def parallel(settings):
+    settings.EVENTS_IMPORT_PARALLEL_MIN_ROWS = 2
+    settings.EVENTS_IMPORT_WORKERS = 2
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW max_prepared_transactions")
+        assert int(cursor.fetchone()[0]) >= 2, "the server needs max_prepared_transactions >= 2 (scripts/db.sh sets it)"
+
+
+def prepared_gids() -> list[str]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT gid FROM pg_prepared_xacts WHERE gid LIKE %s", [import_parallel.GID_PREFIX + "%"])
+        return [row[0] for row in cursor.fetchall()]
+
+
+def run(text):
+    return events_import_csv(text=io.StringIO(text), channel="hotline")
+
+
+def test_parts_are_stored_by_their_own_connections_and_committed_together(areas, catalogue):
+    threads = set()
+    events_created.connect(lambda **kw: threads.add(threading.current_thread().name), weak=False, dispatch_uid="t")
+    try:
+        result = run(ROWS)
+    finally:
+        events_created.disconnect(dispatch_uid="t")
+    assert threads == {"import-0", "import-1"}
+    assert (result.rows, result.created) == (12, 12)
+    assert Event.objects.count() == Case.objects.count() == CaseHistory.objects.count() == 12
+    assert set(Event.objects.values_list("community_code", flat=True)) == {"440104001001", "440104001002"}
+    assert prepared_gids() == []
+    assert run(ROWS).skipped_existing == 12  # re-import: nothing new
+
+
+def test_a_point_outside_in_one_part_stores_nothing_from_any_part(areas, catalogue):
+    bad = ROWS + f"P99,{OUTSIDE[0]},{OUTSIDE[1]},1102,far away\n"
+    with pytest.raises(ImportRefused) as exc:
+        run(bad)
+    assert exc.value.errors == [f"line 14: point (lat {OUTSIDE[0]}, lng {OUTSIDE[1]}) is outside the district: "
+                                "no community covers it"]
+    assert (Event.objects.count(), Case.objects.count(), prepared_gids()) == (0, 0, [])
+
+
+def test_a_part_failing_after_the_other_prepared_rolls_both_back(areas, catalogue):
+    def fail_in_second_part(**kwargs):
+        if threading.current_thread().name == "import-1":
+            raise RuntimeError("case statement failed")
+
+    events_created.connect(fail_in_second_part, weak=False, dispatch_uid="fail")
+    try:
+        with pytest.raises(RuntimeError, match="case statement failed"):
+            run(ROWS)
+    finally:
+        events_created.disconnect(dispatch_uid="fail")
+    assert (Event.objects.count(), Case.objects.count(), prepared_gids()) == (0, 0, [])
+
+
+def orphan(batch: str, ticket: str) -> str:
+    """A part left prepared by a process that died before deciding: one stored report."""
+    gid = f"{import_parallel.GID_PREFIX}{batch}-0"
+    settings_dict = connection.settings_dict
+    raw = psycopg2.connect(dbname=settings_dict["NAME"], user=settings_dict["USER"],
+                           host=settings_dict["HOST"], port=settings_dict["PORT"] or None)
+    with raw.cursor() as cursor:
+        cursor.execute("""
+            INSERT INTO events_event (token, small_class_id, description, address, attributes, location,
+                community_id, street_id, grid_code, community_code, street_code, routing_status, status,
+                channel, idempotency_key, received_at, updated_at)
+            SELECT gen_random_uuid(), id, '', '', '{}', ST_SetSRID(ST_MakePoint(113.265, 23.125), 4326),
+                %s, %s, '', '440104001001', '440104001', 'manual', 'reported', 'hotline', %s, now(), now()
+            FROM events_smallclass WHERE code = '1102'""",
+                       [Event._meta.get_field("community").related_model.objects.get(code="440104001001").pk,
+                        Event._meta.get_field("street").related_model.objects.get(code="440104001").pk, ticket])
+        cursor.execute("PREPARE TRANSACTION %s", [gid])
+    raw.close()
+    return gid
+
+
+def test_orphaned_parts_are_committed_if_decided_and_rolled_back_if_not(areas, catalogue):
+    decided, undecided = uuid.uuid4().hex, uuid.uuid4().hex
+    orphan(decided, "decided")
+    orphan(undecided, "undecided")
+    with connection.cursor() as cursor:
+        cursor.execute("INSERT INTO events_import_decision (batch) VALUES (%s)", [decided])
+    assert import_parallel.imports_resolve(older_than="1 hour") == []  # too young: maybe still being decided
+    done = dict(import_parallel.imports_resolve(older_than="0 seconds"))
+    assert done == {f"{import_parallel.GID_PREFIX}{decided}-0": "committed",
+                    f"{import_parallel.GID_PREFIX}{undecided}-0": "rolled back"}
+    assert list(Event.objects.values_list("idempotency_key", flat=True)) == ["decided"]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM events_import_decision")
+        assert cursor.fetchone()[0] == 0
+    assert prepared_gids() == []
