@@ -188,11 +188,12 @@ SILENCED_SYSTEM_CHECKS = ["gis.W001"]
 EVENTS_PHOTO_MAX_BYTES = int(os.environ.get("GRIDMGMT_PHOTO_MAX_BYTES", str(10 * 1024 * 1024)))
 EVENTS_PHOTO_MAX_PIXELS = 40_000_000
 EVENTS_MAX_PHOTOS = 9
-# Bulk imports of at least this many rows are stored over EVENTS_IMPORT_WORKERS
-# connections with two-phase commit (gridmgmt.events.import_parallel); the
-# server needs max_prepared_transactions >= the workers, else one connection.
+# Bulk imports are stored in chunks of EVENTS_IMPORT_CHUNK_ROWS rows; a file
+# of more than one chunk over EVENTS_IMPORT_WORKERS connections with two-phase
+# commit (gridmgmt.events.import_parallel): the server needs
+# max_prepared_transactions >= the workers, else one connection does it all.
 EVENTS_IMPORT_WORKERS = int(os.environ.get("GRIDMGMT_IMPORT_WORKERS", "2"))
-EVENTS_IMPORT_PARALLEL_MIN_ROWS = int(os.environ.get("GRIDMGMT_IMPORT_PARALLEL_MIN_ROWS", "20000"))
+EVENTS_IMPORT_CHUNK_ROWS = int(os.environ.get("GRIDMGMT_IMPORT_CHUNK_ROWS", "10000"))
 
 # Case time limits (处置时限) run on working time: these periods of each
 # working day, in TIME_ZONE; working days come from chinesecalendar + overrides.

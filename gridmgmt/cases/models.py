@@ -17,6 +17,7 @@ filters and KPI aggregates run on one table with plain indexes.
 
 from django.conf import settings
 from django.contrib.gis.db import models
+from django.contrib.postgres.indexes import SpGistIndex
 
 from gridmgmt.areas.models import Department
 from gridmgmt.events.models import Event, SmallClass
@@ -45,7 +46,8 @@ class Case(models.Model):
                                     db_constraint=False)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.REPORTED)
     version = models.PositiveIntegerField(default=1, help_text="Optimistic lock: bumped by every write")
-    location = models.PointField(srid=STORAGE_SRID, help_text="WGS84, from the first report")
+    location = models.PointField(srid=STORAGE_SRID, help_text="WGS84, from the first report",
+                                 spatial_index=False)  # SP-GiST below, as on Event
     description = models.TextField(blank=True)
     grid = models.ForeignKey(Grid, on_delete=models.PROTECT, null=True, blank=True, related_name="cases",
                              db_index=False, db_constraint=False)
@@ -87,6 +89,7 @@ class Case(models.Model):
             models.Index(fields=["community_code"]),
             models.Index(fields=["street_code"]),
             models.Index(fields=["received_at"]),
+            SpGistIndex(fields=["location"], name="case_location"),
             *[models.Index(fields=fields, name=f"case_{'_'.join(fields)}",
                            condition=models.Q(**{f"{fields[0]}__isnull": False}))
               for fields in (["department", "status"], ["deadline"], ["closed_at"], ["handler"], ["verifier"],

@@ -4,8 +4,8 @@ One PostgreSQL backend uses one core, and a bulk import is bound by it:
 every row is an insert into four tables (report, case, source link, history)
 with their indexes and foreign-key checks. So the rows are split into parts,
 each stored (:func:`gridmgmt.events.import_store.rows_store`) by its own
-thread and connection, and the parts are made atomic together by two-phase
-commit:
+thread and connection (chunks of the file go to whichever part is free),
+and the parts are made atomic together by two-phase commit:
 
 1. each part ends with ``PREPARE TRANSACTION 'gridmgmt-import-<batch>-<n>'``:
    its work is on disk, holds its locks and is invisible to others;
@@ -21,8 +21,10 @@ committed if the decision row says so, otherwise rolled back
 (the project's cluster sets it); without it imports run on one connection.
 """
 
+import queue
 import threading
 import uuid
+from collections.abc import Iterable
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -35,9 +37,9 @@ GID_PREFIX = "gridmgmt-import-"
 ORPHAN_AFTER = "5 minutes"
 
 
-def parallel_possible(rows: int) -> bool:
-    """Whether an import of ``rows`` rows should and can run in parallel here."""
-    if rows < settings.EVENTS_IMPORT_PARALLEL_MIN_ROWS or settings.EVENTS_IMPORT_WORKERS < 2:
+def parallel_possible() -> bool:
+    """Whether an import can run over several connections here and now."""
+    if settings.EVENTS_IMPORT_WORKERS < 2:
         return False
     if connection.in_atomic_block:  # the caller's transaction must hold everything: parts could not see it
         return False
@@ -46,18 +48,34 @@ def parallel_possible(rows: int) -> bool:
         return int(cursor.fetchone()[0]) >= settings.EVENTS_IMPORT_WORKERS
 
 
-def rows_store_parallel(rows: list[Row], channel: str) -> list[int]:
-    """Like :func:`rows_store` in a transaction of its own, over ``EVENTS_IMPORT_WORKERS`` connections."""
+_END, _ABORT = object(), object()
+
+
+class _Aborted(Exception):
+    """The file turned out bad while this part was storing its chunks."""
+
+
+def rows_store_parallel(chunks: Iterable[list[Row]], channel: str) -> list[int]:
+    """Like :func:`rows_store` for each chunk, in a transaction of its own, over ``EVENTS_IMPORT_WORKERS`` connections.
+
+    Chunks are handed to whichever part is free, while the caller's iterator
+    is still reading the file; an exception from the iterator (a bad row)
+    rolls every part back and is raised here.
+    """
     imports_resolve()
     batch = uuid.uuid4().hex
     workers = settings.EVENTS_IMPORT_WORKERS
-    parts = [rows[i::workers] for i in range(workers)]  # interleaved: the same mix of areas in each
+    pending: queue.SimpleQueue = queue.SimpleQueue()
     outcomes: list = [None] * workers
 
     def work(n: int):
         try:
+            ids = []
             with transaction.atomic():
-                ids = rows_store(parts[n], channel)
+                while (chunk := pending.get()) is not _END:
+                    if chunk is _ABORT:
+                        raise _Aborted()
+                    ids += rows_store(chunk, channel)
                 with connection.cursor() as cursor:
                     cursor.execute("PREPARE TRANSACTION %s", [f"{GID_PREFIX}{batch}-{n}"])
                 # Django then sends COMMIT; with the transaction already
@@ -71,15 +89,24 @@ def rows_store_parallel(rows: list[Row], channel: str) -> list[int]:
     threads = [threading.Thread(target=work, args=(n,), name=f"import-{n}") for n in range(workers)]
     for thread in threads:
         thread.start()
+    reading_failed = None
+    try:
+        for chunk in chunks:
+            pending.put(chunk)
+    except BaseException as exc:
+        reading_failed = exc
+    for _ in threads:  # a part that already failed leaves its marker unread: harmless
+        pending.put(_ABORT if reading_failed else _END)
     for thread in threads:
         thread.join()
     prepared = [f"{GID_PREFIX}{batch}-{n}" for n, outcome in enumerate(outcomes) if isinstance(outcome, list)]
-    failures = [outcome for outcome in outcomes if isinstance(outcome, BaseException)]
+    failures = [outcome for outcome in outcomes if isinstance(outcome, BaseException)
+                and not isinstance(outcome, _Aborted)]
     with connection.cursor() as cursor:
-        if failures:
+        if reading_failed or failures:
             for gid in prepared:
                 cursor.execute("ROLLBACK PREPARED %s", [gid])
-            raise failures[0] if len(failures) == 1 else _merged(failures)
+            raise reading_failed or (failures[0] if len(failures) == 1 else _merged(failures))
         cursor.execute("INSERT INTO events_import_decision (batch) VALUES (%s)", [batch])
         for gid in prepared:
             cursor.execute("COMMIT PREPARED %s", [gid])

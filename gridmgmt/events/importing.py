@@ -1,10 +1,11 @@
 """Bulk import of reports (e.g. 12345 hotline tickets) from CSV: all rows or nothing.
 
 Rows are checked in Python (numbers, codes, attributes: cheap per row), then
-located, routed and inserted by set operations in SQL
-(:mod:`gridmgmt.events.import_store`); a big file over several connections
-made atomic by two-phase commit (:mod:`gridmgmt.events.import_parallel`). A
-bad row aborts the whole file with its line number. Re-importing a file is harmless: a ticket id already stored for the channel
+located, routed and inserted by set operations in SQL, chunk by chunk while
+the file is still being read (:mod:`gridmgmt.events.import_store`); a file of
+more than one chunk over several connections made atomic by two-phase commit
+(:mod:`gridmgmt.events.import_parallel`). A bad row aborts the whole file
+with its line number. Re-importing a file is harmless: a ticket id already stored for the channel
 (the idempotency key) is skipped by the unique constraint.
 
 Columns (a header is required; aliases in brackets accept the Boston 311
@@ -15,9 +16,11 @@ export shape): ``ticket_id`` [case_enquiry_id], ``lat`` [latitude], ``lng``
 
 import csv
 import io
+import itertools
 import json
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import transaction
 
 from gridmgmt.events.attributes import clean_attribute_values
@@ -69,31 +72,56 @@ def events_import_csv(*, text: io.TextIOBase, channel: str, default_service_code
     check = _RowCheck(header, columns, attribute_columns, default_service_code,
                       {c.code: c for c in SmallClass.objects.filter(active=True)})
 
-    errors, seen, rows = [], {}, []
-    for row in reader:
-        line = reader.line_num
-        problem, out = check(row)
-        if problem is None and out[5] in seen:
-            problem = f"ticket id {out[5]!r} repeats line {seen[out[5]]}"
-        if problem:
-            errors.append(f"line {line}: {problem}")
-            continue
-        seen[out[5]] = line
-        rows.append((line, *out))
-    if errors:
-        raise ImportRefused(errors)
-    if not rows:
-        return ImportResult(0, 0, 0)
+    rows = _CheckedRows(reader, check, settings.EVENTS_IMPORT_CHUNK_ROWS)
+    chunks = iter(rows)
+    first = list(itertools.islice(chunks, 2))  # a bad row among them refuses the file here, before any work
+    chunks = itertools.chain(first, chunks)
     try:
-        if parallel_possible(len(rows)):
-            created_ids = rows_store_parallel(rows, channel)
+        if len(first) > 1 and parallel_possible():
+            created_ids = rows_store_parallel(chunks, channel)
         else:
             with transaction.atomic():
-                created_ids = rows_store(rows, channel)
+                created_ids = [id_ for chunk in chunks for id_ in rows_store(chunk, channel)]
     except OutsideDistrict as exc:
         raise ImportRefused([f"line {line}: point (lat {lat}, lng {lng}) is outside the district: "
                              "no community covers it" for line, lat, lng in exc.rows]) from None
-    return ImportResult(len(rows), len(created_ids), len(rows) - len(created_ids))
+    return ImportResult(rows.count, len(created_ids), rows.count - len(created_ids))
+
+
+class _CheckedRows:
+    """The file's rows, checked, in chunks of ``size``; counts them in ``count``.
+
+    Chunks are handed out while the rest is still being read, so storing
+    starts at once. After the first bad row no more chunks are given, the
+    rest is still read to name every bad line, and iterating ends with
+    :class:`ImportRefused`: whoever stores the chunks rolls back.
+    """
+
+    def __init__(self, reader, check, size: int):
+        self.reader, self.check, self.size = reader, check, size
+        self.count = 0
+
+    def __iter__(self):
+        errors, seen, chunk = [], {}, []
+        for row in self.reader:
+            line = self.reader.line_num
+            self.count += 1
+            problem, out = self.check(row)
+            if problem is None and out[5] in seen:
+                problem = f"ticket id {out[5]!r} repeats line {seen[out[5]]}"
+            if problem:
+                errors.append(f"line {line}: {problem}")
+                continue
+            seen[out[5]] = line
+            if not errors:
+                chunk.append((line, *out))
+                if len(chunk) == self.size:
+                    yield chunk
+                    chunk = []
+        if errors:
+            raise ImportRefused(errors)
+        if chunk:
+            yield chunk
 
 
 class _RowCheck:

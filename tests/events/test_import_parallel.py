@@ -1,8 +1,8 @@
 """A big import over several connections: still all or nothing, and orphans are finished.
 
 These tests commit (transaction=True): the parts run on their own
-connections, which cannot see a test's uncommitted transaction. The
-threshold is lowered so that a few rows take the parallel path.
+connections, which cannot see a test's uncommitted transaction. Chunks are
+made small so that a few rows take the parallel path.
 """
 
 import io
@@ -28,7 +28,7 @@ ROWS = "ticket_id,lat,lng,service_code,description\n" + "".join(
 
 @pytest.fixture(autouse=True)
 def parallel(settings):
-    settings.EVENTS_IMPORT_PARALLEL_MIN_ROWS = 2
+    settings.EVENTS_IMPORT_CHUNK_ROWS = 2
     settings.EVENTS_IMPORT_WORKERS = 2
     with connection.cursor() as cursor:
         cursor.execute("SHOW max_prepared_transactions")
@@ -66,6 +66,13 @@ def test_a_point_outside_in_one_part_stores_nothing_from_any_part(areas, catalog
         run(bad)
     assert exc.value.errors == [f"line 14: point (lat {OUTSIDE[0]}, lng {OUTSIDE[1]}) is outside the district: "
                                 "no community covers it"]
+    assert (Event.objects.count(), Case.objects.count(), prepared_gids()) == (0, 0, [])
+
+
+def test_a_bad_row_read_after_storing_began_undoes_the_stored_chunks(areas, catalogue):
+    with pytest.raises(ImportRefused) as exc:
+        run(ROWS + "P98,north,113.265,1102,x\nP99,23.125,113.265,7777,x\n")
+    assert exc.value.errors == ["line 14: lat must be a number, got 'north'", "line 15: unknown service_code '7777'"]
     assert (Event.objects.count(), Case.objects.count(), prepared_gids()) == (0, 0, [])
 
 
