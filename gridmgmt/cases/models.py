@@ -103,8 +103,10 @@ class Case(models.Model):
 class CaseEvent(models.Model):
     """A report (event) that is a source of a case; a report belongs to one case."""
 
+    # The report is the key (a report belongs to one case): no surrogate id
+    # and its index to write for every report.
+    event = models.OneToOneField(Event, on_delete=models.PROTECT, related_name="case_source", primary_key=True)
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="sources")
-    event = models.OneToOneField(Event, on_delete=models.PROTECT, related_name="case_source")
 
 
 class CaseHistory(models.Model):

@@ -15,9 +15,9 @@ and the parts are made atomic together by two-phase commit:
    every prepared part is rolled back.
 
 A process that dies in between leaves prepared transactions behind;
-:func:`imports_resolve` (run before every parallel import) finishes them:
-committed if the decision row says so, otherwise rolled back
-(presumed abort). Needs ``max_prepared_transactions`` > 0 on the server
+:func:`imports_resolve` (run before every parallel import, and by
+``manage.py import_events --resolve``) finishes them: committed if the
+decision row says so, otherwise rolled back (presumed abort). Needs ``max_prepared_transactions`` > 0 on the server
 (the project's cluster sets it); without it imports run on one connection.
 """
 
@@ -32,9 +32,7 @@ from django.db import connection, transaction
 from gridmgmt.events.import_store import OutsideDistrict, Row, rows_store
 
 GID_PREFIX = "gridmgmt-import-"
-# A prepared part older than this with no live importer is an orphan; an
-# importer decides within seconds of preparing.
-ORPHAN_AFTER = "5 minutes"
+_GID_BATCH = "^gridmgmt-import-([0-9a-f]+)-[0-9]+$"  # the batch of a part's gid
 
 
 def parallel_possible() -> bool:
@@ -64,6 +62,16 @@ def rows_store_parallel(chunks: Iterable[list[Row]], channel: str) -> list[int]:
     """
     imports_resolve()
     batch = uuid.uuid4().hex
+    with connection.cursor() as cursor:  # held until decided: see imports_resolve
+        cursor.execute("SELECT pg_advisory_lock(hashtextextended(%s, 0))", [batch])
+    try:
+        return _store(batch, chunks, channel)
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_unlock(hashtextextended(%s, 0))", [batch])
+
+
+def _store(batch: str, chunks: Iterable[list[Row]], channel: str) -> list[int]:
     workers = settings.EVENTS_IMPORT_WORKERS
     pending: queue.SimpleQueue = queue.SimpleQueue()
     outcomes: list = [None] * workers
@@ -121,19 +129,28 @@ def _merged(failures: list[BaseException]) -> BaseException:
     return failures[0]
 
 
-def imports_resolve(older_than: str = ORPHAN_AFTER) -> list[tuple[str, str]]:
-    """Finish prepared import parts left by a dead process; returns (gid, "committed"|"rolled back")."""
+def imports_resolve() -> list[tuple[str, str]]:
+    """Finish prepared import parts whose importer is gone; returns (gid, "committed"|"rolled back").
+
+    A live importer holds the advisory lock of its batch (its session's: the
+    lock goes when the process or its connection dies), so a part whose lock
+    can be taken has been left behind.
+    """
     done = []
     with connection.cursor() as cursor:
         cursor.execute("""
-            SELECT x.gid, d.batch IS NOT NULL FROM pg_prepared_xacts x
-            LEFT JOIN events_import_decision d ON x.gid LIKE %s || d.batch || '-%%'
-            WHERE x.database = current_database() AND x.gid LIKE %s || '%%'
-              AND x.prepared < now() - %s::interval""", [GID_PREFIX, GID_PREFIX, older_than])
-        for gid, decided in cursor.fetchall():
+            SELECT x.gid, substring(x.gid FROM %s), d.batch IS NOT NULL FROM pg_prepared_xacts x
+            LEFT JOIN events_import_decision d ON d.batch = substring(x.gid FROM %s)
+            WHERE x.database = current_database() AND x.gid LIKE %s || '%%'""",
+                       [_GID_BATCH, _GID_BATCH, GID_PREFIX])
+        for gid, batch, decided in cursor.fetchall():
+            cursor.execute("SELECT pg_try_advisory_lock(hashtextextended(%s, 0))", [batch])
+            if not cursor.fetchone()[0]:
+                continue  # its importer is still deciding
             cursor.execute(f"{'COMMIT' if decided else 'ROLLBACK'} PREPARED %s", [gid])
+            cursor.execute("SELECT pg_advisory_unlock(hashtextextended(%s, 0))", [batch])
             done.append((gid, "committed" if decided else "rolled back"))
         cursor.execute("""
             DELETE FROM events_import_decision d WHERE NOT EXISTS (
-                SELECT 1 FROM pg_prepared_xacts x WHERE x.gid LIKE %s || d.batch || '-%%')""", [GID_PREFIX])
+                SELECT 1 FROM pg_prepared_xacts x WHERE substring(x.gid FROM %s) = d.batch)""", [_GID_BATCH])
     return done

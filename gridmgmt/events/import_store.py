@@ -16,6 +16,7 @@ import uuid
 
 from django.db import connection
 
+from gridmgmt.events.models import Event
 from gridmgmt.events.placing import PLACE_SQL
 from gridmgmt.events.signals import events_created
 from gridmgmt.geo import STORAGE_SRID
@@ -84,5 +85,5 @@ def rows_store(rows: list[Row], channel: str) -> list[int]:
         if outside:
             raise OutsideDistrict([(int(line), lat, lng) for line, lat, lng in outside])
         cursor.execute("DELETE FROM events_import_row WHERE batch = %s", [batch])
-    events_created.send(sender=None, event_ids=created_ids, channel=channel)
+    events_created.send(sender=Event, event_ids=created_ids, channel=channel)
     return created_ids

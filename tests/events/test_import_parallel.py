@@ -11,6 +11,7 @@ import uuid
 
 import psycopg2
 import pytest
+from django.core.management import CommandError, call_command
 from django.db import connection
 
 from gridmgmt.cases.models import Case, CaseHistory
@@ -90,39 +91,52 @@ def test_a_part_failing_after_the_other_prepared_rolls_both_back(areas, catalogu
     assert (Event.objects.count(), Case.objects.count(), prepared_gids()) == (0, 0, [])
 
 
-def orphan(batch: str, ticket: str) -> str:
-    """A part left prepared by a process that died before deciding: one stored report."""
-    gid = f"{import_parallel.GID_PREFIX}{batch}-0"
+def raw_connection():
     settings_dict = connection.settings_dict
-    raw = psycopg2.connect(dbname=settings_dict["NAME"], user=settings_dict["USER"],
-                           host=settings_dict["HOST"], port=settings_dict["PORT"] or None)
+    return psycopg2.connect(dbname=settings_dict["NAME"], user=settings_dict["USER"],
+                            host=settings_dict["HOST"], port=settings_dict["PORT"] or None)
+
+
+def orphan(batch: str, ticket: str) -> str:
+    """A part left prepared by an importer: one stored report."""
+    gid = f"{import_parallel.GID_PREFIX}{batch}-0"
+    raw = raw_connection()
     with raw.cursor() as cursor:
         cursor.execute("""
             INSERT INTO events_event (token, small_class_id, description, address, attributes, location,
                 community_id, street_id, grid_code, community_code, street_code, routing_status, status,
                 channel, idempotency_key, received_at, updated_at)
-            SELECT gen_random_uuid(), id, '', '', '{}', ST_SetSRID(ST_MakePoint(113.265, 23.125), 4326),
-                %s, %s, '', '440104001001', '440104001', 'manual', 'reported', 'hotline', %s, now(), now()
-            FROM events_smallclass WHERE code = '1102'""",
-                       [Event._meta.get_field("community").related_model.objects.get(code="440104001001").pk,
-                        Event._meta.get_field("street").related_model.objects.get(code="440104001").pk, ticket])
+            SELECT gen_random_uuid(), sc.id, '', '', '{}', ST_SetSRID(ST_MakePoint(113.265, 23.125), 4326),
+                c.id, c.street_id, '', c.code, '440104001', 'manual', 'reported', 'hotline', %s, now(), now()
+            FROM events_smallclass sc, areas_community c WHERE sc.code = '1102' AND c.code = '440104001001'""",
+                       [ticket])
         cursor.execute("PREPARE TRANSACTION %s", [gid])
     raw.close()
     return gid
 
 
-def test_orphaned_parts_are_committed_if_decided_and_rolled_back_if_not(areas, catalogue):
+def test_parts_left_behind_are_committed_if_decided_and_rolled_back_if_not(areas, catalogue):
     decided, undecided = uuid.uuid4().hex, uuid.uuid4().hex
-    orphan(decided, "decided")
-    orphan(undecided, "undecided")
+    decided_gid, undecided_gid = orphan(decided, "decided"), orphan(undecided, "undecided")
     with connection.cursor() as cursor:
         cursor.execute("INSERT INTO events_import_decision (batch) VALUES (%s)", [decided])
-    assert import_parallel.imports_resolve(older_than="1 hour") == []  # too young: maybe still being decided
-    done = dict(import_parallel.imports_resolve(older_than="0 seconds"))
-    assert done == {f"{import_parallel.GID_PREFIX}{decided}-0": "committed",
-                    f"{import_parallel.GID_PREFIX}{undecided}-0": "rolled back"}
+    importer = raw_connection()  # the decided batch's importer is still alive: its parts are its own
+    importer.autocommit = True
+    importer.cursor().execute("SELECT pg_advisory_lock(hashtextextended(%s, 0))", [decided])
+    assert import_parallel.imports_resolve() == [(undecided_gid, "rolled back")]
+    importer.close()  # ... and now it died
+    assert import_parallel.imports_resolve() == [(decided_gid, "committed")]
     assert list(Event.objects.values_list("idempotency_key", flat=True)) == ["decided"]
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM events_import_decision")
         assert cursor.fetchone()[0] == 0
     assert prepared_gids() == []
+
+
+def test_command_resolves_parts_left_behind(areas, catalogue, capsys):
+    gid = orphan(uuid.uuid4().hex, "left")
+    call_command("import_events", "--resolve")
+    assert capsys.readouterr().out.strip() == f"{gid}: rolled back"
+    assert (Event.objects.count(), prepared_gids()) == (0, [])
+    with pytest.raises(CommandError, match="give a CSV path and --channel"):
+        call_command("import_events", "--channel", "hotline")

@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from gridmgmt.events.import_parallel import imports_resolve
 from gridmgmt.events.importing import ImportRefused, events_import_csv
 from gridmgmt.events.models import Channel
 
@@ -9,12 +10,20 @@ class Command(BaseCommand):
             "none; a bad row is named by its line number.")
 
     def add_arguments(self, parser):
-        parser.add_argument("path")
-        parser.add_argument("--channel", required=True, choices=Channel.values)
+        parser.add_argument("path", nargs="?")
+        parser.add_argument("--channel", choices=Channel.values)
+        parser.add_argument("--resolve", action="store_true",
+                            help="only finish the parts of parallel imports whose process died")
         parser.add_argument("--service-code", default=None,
                             help="small-class code for files without a service_code column (e.g. Boston 311)")
 
-    def handle(self, *args, path, channel, service_code, **options):
+    def handle(self, *args, path, channel, service_code, resolve, **options):
+        if resolve:
+            for gid, outcome in imports_resolve():
+                self.stdout.write(f"{gid}: {outcome}")
+            return
+        if not path or not channel:
+            raise CommandError("give a CSV path and --channel (or --resolve)")
         with open(path, encoding="utf-8-sig", newline="") as handle:
             try:
                 result = events_import_csv(text=handle, channel=channel, default_service_code=service_code)
