@@ -3,7 +3,7 @@
 One PostgreSQL backend uses one core, and a bulk import is bound by it:
 every row is an insert into four tables (report, case, source link, history)
 with their indexes and foreign-key checks. So the rows are split into parts,
-each stored (:func:`gridmgmt.events.import_store.rows_store`) by its own
+each stored (:func:`gridmgmt.events.import_store.chunks_store`) by its own
 thread and connection (chunks of the file go to whichever part is free),
 and the parts are made atomic together by two-phase commit:
 
@@ -29,7 +29,7 @@ from collections.abc import Iterable
 from django.conf import settings
 from django.db import connection, transaction
 
-from gridmgmt.events.import_store import OutsideDistrict, Row, rows_store
+from gridmgmt.events.import_store import OutsideDistrict, Row, chunks_store
 
 GID_PREFIX = "gridmgmt-import-"
 _GID_BATCH = "^gridmgmt-import-([0-9a-f]+)-[0-9]+$"  # the batch of a part's gid
@@ -53,8 +53,8 @@ class _Aborted(Exception):
     """The file turned out bad while this part was storing its chunks."""
 
 
-def rows_store_parallel(chunks: Iterable[list[Row]], channel: str) -> list[int]:
-    """Like :func:`rows_store` for each chunk, in a transaction of its own, over ``EVENTS_IMPORT_WORKERS`` connections.
+def chunks_store_parallel(chunks: Iterable[list[Row]], channel: str) -> list[int]:
+    """:func:`chunks_store` in a transaction of its own, over ``EVENTS_IMPORT_WORKERS`` connections.
 
     Chunks are handed to whichever part is free, while the caller's iterator
     is still reading the file; an exception from the iterator (a bad row)
@@ -76,14 +76,16 @@ def _store(batch: str, chunks: Iterable[list[Row]], channel: str) -> list[int]:
     pending: queue.SimpleQueue = queue.SimpleQueue()
     outcomes: list = [None] * workers
 
+    def taken():
+        while (chunk := pending.get()) is not _END:
+            if chunk is _ABORT:
+                raise _Aborted()
+            yield chunk
+
     def work(n: int):
         try:
-            ids = []
             with transaction.atomic():
-                while (chunk := pending.get()) is not _END:
-                    if chunk is _ABORT:
-                        raise _Aborted()
-                    ids += rows_store(chunk, channel)
+                ids = chunks_store(taken(), channel)
                 with connection.cursor() as cursor:
                     cursor.execute("PREPARE TRANSACTION %s", [f"{GID_PREFIX}{batch}-{n}"])
                 # Django then sends COMMIT; with the transaction already

@@ -13,6 +13,7 @@ Locating, routing and inserting are one statement over the batch, sharing
 import csv
 import io
 import uuid
+from collections.abc import Iterable
 
 from django.db import connection
 
@@ -87,3 +88,20 @@ def rows_store(rows: list[Row], channel: str) -> list[int]:
         cursor.execute("DELETE FROM events_import_row WHERE batch = %s", [batch])
     events_created.send(sender=Event, event_ids=created_ids, channel=channel)
     return created_ids
+
+
+def chunks_store(chunks: Iterable[list[Row]], channel: str) -> list[int]:
+    """:func:`rows_store` for each chunk; points outside the district are named together at the end.
+
+    A chunk with such points leaves its other rows inserted; the caller's
+    rollback removes them with everything else.
+    """
+    ids, outside = [], []
+    for chunk in chunks:
+        try:
+            ids += rows_store(chunk, channel)
+        except OutsideDistrict as exc:
+            outside += exc.rows
+    if outside:
+        raise OutsideDistrict(sorted(outside))
+    return ids

@@ -24,8 +24,8 @@ from django.conf import settings
 from django.db import transaction
 
 from gridmgmt.events.attributes import clean_attribute_values
-from gridmgmt.events.import_parallel import parallel_possible, rows_store_parallel
-from gridmgmt.events.import_store import OutsideDistrict, rows_store
+from gridmgmt.events.import_parallel import parallel_possible, chunks_store_parallel
+from gridmgmt.events.import_store import OutsideDistrict, chunks_store
 from gridmgmt.events.models import Channel, SmallClass
 
 ALIASES = {"ticket_id": ("ticket_id", "case_enquiry_id"), "lat": ("lat", "latitude"),
@@ -78,10 +78,10 @@ def events_import_csv(*, text: io.TextIOBase, channel: str, default_service_code
     chunks = itertools.chain(first, chunks)
     try:
         if len(first) > 1 and parallel_possible():
-            created_ids = rows_store_parallel(chunks, channel)
+            created_ids = chunks_store_parallel(chunks, channel)
         else:
             with transaction.atomic():
-                created_ids = [id_ for chunk in chunks for id_ in rows_store(chunk, channel)]
+                created_ids = chunks_store(chunks, channel)
     except OutsideDistrict as exc:
         raise ImportRefused([f"line {line}: point (lat {lat}, lng {lng}) is outside the district: "
                              "no community covers it" for line, lat, lng in exc.rows]) from None

@@ -99,3 +99,13 @@ def test_command_reports_counts(areas, catalogue, tmp_path, capsys):
     path.write_text(GOOD, encoding="utf-8")
     call_command("import_events", str(path), "--channel", "hotline")
     assert "3 rows: 3 reports created" in capsys.readouterr().out
+
+
+def test_chunk_by_chunk_in_the_callers_transaction_names_every_point_outside(areas, catalogue, settings):
+    settings.EVENTS_IMPORT_CHUNK_ROWS = 1  # one statement per row; inside the test's transaction: one connection
+    far = "42.3594,-71.0587,1102,far\n"
+    with pytest.raises(ImportRefused) as exc:
+        run(GOOD + "T8," + far + "T9," + far)
+    assert [error[:8] for error in exc.value.errors] == ["line 5: ", "line 6: "]
+    assert Event.objects.count() == 0
+    assert run(GOOD).created == 3 and Case.objects.count() == 3

@@ -61,12 +61,14 @@ def test_parts_are_stored_by_their_own_connections_and_committed_together(areas,
     assert run(ROWS).skipped_existing == 12  # re-import: nothing new
 
 
-def test_a_point_outside_in_one_part_stores_nothing_from_any_part(areas, catalogue):
-    bad = ROWS + f"P99,{OUTSIDE[0]},{OUTSIDE[1]},1102,far away\n"
+def test_points_outside_in_several_chunks_are_all_named_and_nothing_is_stored(areas, catalogue):
+    far = f"{OUTSIDE[0]},{OUTSIDE[1]},1102,far away\n"
+    lines = ROWS.splitlines(keepends=True)
+    bad = "".join([*lines[:2], "P98," + far, *lines[2:], "P99," + far])  # lines 3 and 15, chunks 2 rows each
     with pytest.raises(ImportRefused) as exc:
         run(bad)
-    assert exc.value.errors == [f"line 14: point (lat {OUTSIDE[0]}, lng {OUTSIDE[1]}) is outside the district: "
-                                "no community covers it"]
+    assert exc.value.errors == [f"line {n}: point (lat {OUTSIDE[0]}, lng {OUTSIDE[1]}) is outside the district: "
+                                "no community covers it" for n in (3, 15)]
     assert (Event.objects.count(), Case.objects.count(), prepared_gids()) == (0, 0, [])
 
 
