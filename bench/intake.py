@@ -9,13 +9,15 @@ How it measures:
   ``BENCH_DATABASE_URL``): 16 square communities, one grid each, routing
   rules and an API key; stored reports and cases are truncated first.
 * Starts gunicorn on 127.0.0.1 (a free port) with production settings
-  (``DJANGO_DEBUG=0``, persistent connections): ``--workers`` processes of
-  the ``gthread`` class with ``--threads`` each (``--threads 1``: sync
-  workers). Threads let a worker parse the next request while another waits
-  on PostgreSQL, and keep client connections alive.
+  (``DJANGO_DEBUG=0``, persistent connections): ``--workers`` processes,
+  sync by default (``--threads`` > 1: the ``gthread`` class, which keeps
+  client connections alive). Four sync processes on two cores (gunicorn
+  advises 2-4 per core) beat two processes of four threads here: the
+  threads of one process share a GIL. Sync workers belong behind a
+  buffering proxy (nginx) in production, as gunicorn's docs say.
 * HTTP: ``--concurrency`` client *processes* (threads of one process would
   share a GIL and throttle the load on a 2-core box), each with one
-  keep-alive connection sending ``--requests / --concurrency`` JSON POSTs to
+  connection (kept alive when the server allows) sending ``--requests / --concurrency`` JSON POSTs to
   ``/api/events/`` (API key, a unique idempotency key each, a random point in
   the communities). Bounded by count and ``--time-limit``. After a warm-up
   of 100 requests, reports/s = 201 answers / wall time of the run; p50 and
@@ -24,9 +26,9 @@ How it measures:
 * Bulk: ``events_import_csv`` of ``--bulk-rows`` generated hotline rows in
   one call (CSV checks, staging COPY, locate/route, insert, cases, over
   ``EVENTS_IMPORT_WORKERS`` connections with two-phase commit), rows / wall
-  time; ``--bulk-runs`` imports, each after a ``CHECKPOINT`` so that one
-  run's page writes do not land in the next; the median meets the target
-  or not.
+  time; ``--bulk-runs`` imports into the growing tables, each after a
+  ``VACUUM (ANALYZE)`` and a ``CHECKPOINT`` so that the upkeep one run
+  causes does not land in the next; the median meets the target or not.
 * CPU per report: user+system CPU (``/proc/<pid>/stat``) of the gunicorn
   workers and of the bench database's PostgreSQL backends over the run, and
   the clients' own, divided by the requests sent. Unlike reports/s it hardly
@@ -59,7 +61,7 @@ BENCH_DB = os.environ.get("BENCH_DATABASE_URL",
 os.environ["DATABASE_URL"] = BENCH_DB
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gridmgmt.settings")
 # gunicorn defaults of the run; see the docstring for why.
-WORKERS, THREADS = 2, 4
+WORKERS, THREADS = 4, 1
 # 16 communities of 0.005° squares (≈ 510 m × 555 m) from this corner, in Yuexiu.
 ORIGIN_LNG, ORIGIN_LAT, STEP = 113.26, 23.12, 0.005
 
@@ -223,7 +225,11 @@ def bench_bulk(rows: int, runs: int) -> list[float]:
             lat, lng = random_point(rng)
             buffer.write(f"H{stamp}-{i},{lat:.6f},{lng:.6f},1102,hotline ticket {i}\n")
         buffer.seek(0)
-        with connection.cursor() as cursor:  # the previous run's dirty pages are written now, not during this one
+        with connection.cursor() as cursor:
+            # The previous run's upkeep is done now, not during this run:
+            # autovacuum would start on the rows it inserted, the checkpointer
+            # on the pages it dirtied.
+            cursor.execute("VACUUM (ANALYZE) events_event, cases_case, cases_caseevent, cases_casehistory")
             cursor.execute("CHECKPOINT")
         start = time.perf_counter()
         result = events_import_csv(text=buffer, channel="hotline")
