@@ -22,8 +22,7 @@ _prepared: WeakKeyDictionary = WeakKeyDictionary()
 
 def execute_prepared(cursor, name: str, sql: str, params: list | tuple):
     """Run ``sql`` under ``name`` with ``params`` on ``cursor``, preparing it first on a new connection."""
-    raw = connection.connection
-    names = _prepared.setdefault(raw, set())
+    names = _prepared.setdefault(cursor.db.connection, set())
     if name not in names:
         cursor.execute(f"PREPARE {name} AS {sql}")  # no params: psycopg2 leaves the $n alone
         names.add(name)
