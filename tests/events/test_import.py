@@ -109,3 +109,11 @@ def test_chunk_by_chunk_in_the_callers_transaction_names_every_point_outside(are
     assert [error[:8] for error in exc.value.errors] == ["line 5: ", "line 6: "]
     assert Event.objects.count() == 0
     assert run(GOOD).created == 3 and Case.objects.count() == 3
+
+
+def test_text_with_quotes_backslashes_braces_and_newlines_is_stored_as_written(areas, catalogue):
+    tricky = 'He said "垃圾", C:\\bin\\{x}, NULL,\nsecond line'
+    run('ticket_id,lat,lng,service_code,description\nT1,23.125,113.265,1102,"' + tricky.replace('"', '""') + '"\n'
+        'T2,23.125,113.265,1102,\n')
+    stored = dict(Event.objects.values_list("idempotency_key", "description"))
+    assert stored == {"T1": tricky, "T2": ""}

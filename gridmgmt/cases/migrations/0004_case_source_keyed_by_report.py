@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('cases', '0003_intake_indexes'),
-        ('events', '0003_import_staging'),
+        ('events', '0003_import_decision'),
     ]
 
     operations = [
