@@ -39,15 +39,18 @@ def _department_staff(department_id: int):
 # its history row are written from the same rows, in one round trip instead
 # of three ORM inserts per report; prepared once per connection, since
 # planning it costs more than running it for one report. The ids arrive as
-# one array, each looked up by an index probe (LATERAL: a hash join would
-# scan every stored report); ``id = ANY(array)`` compared every stored
-# report with every id. New reports are stored ``reported`` already, so the
+# one array, each looked up by an index probe: LIMIT 1 keeps the lateral
+# subquery from being flattened into a join, which the planner, trusting
+# statistics of a table that has just grown or been emptied, made a hash
+# join over every stored report, again for every chunk of an import
+# (imports slowed as the table grew). ``id = ANY(array)`` compared every
+# stored report with every id. New reports are stored ``reported`` already, so the
 # status update touches none of them.
 CASES_FROM_EVENTS_SQL = """
 WITH src AS MATERIALIZED (
   SELECT e.*, nextval('cases_case_id_seq'::regclass) AS case_id
   FROM unnest($1::bigint[]) AS i(id)
-  CROSS JOIN LATERAL (SELECT * FROM events_event WHERE id = i.id) e
+  CROSS JOIN LATERAL (SELECT * FROM events_event WHERE id = i.id LIMIT 1) e
   WHERE NOT EXISTS (SELECT 1 FROM cases_caseevent ce WHERE ce.event_id = e.id)
 ), cases AS (
   INSERT INTO cases_case (id, small_class_id, status, version, location, description, grid_id, grid_code,
