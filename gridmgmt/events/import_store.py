@@ -31,12 +31,20 @@ _ROWS = f"""(
                 %(description)s::text[], %(address)s::text[], %(ticket)s::text[], %(attributes)s::jsonb[])
          AS rows(line, small_class_id, lng, lat, description, address, ticket, attributes)
 )"""
-_COLUMNS = ("line", "small_class_id", "lng", "lat", "description", "address", "ticket", "attributes")
 
 
-def _array_literal(values) -> str:
-    """A PostgreSQL array literal of ``values``: parsed in C, unlike psycopg2's ARRAY[...] of one literal each."""
-    return "{" + ",".join('"' + str(v).replace("\\", "\\\\").replace('"', '\\"') + '"' for v in values) + "}"
+def _numbers(values) -> str:
+    return "{" + ",".join(map(str, values)) + "}"  # repr of a float reads back exactly
+
+
+def _texts(values) -> str:
+    """A text[] literal, escaped in three passes over the joined column rather than once per value.
+
+    NUL cannot be in PostgreSQL text (the import refuses it), so it can
+    stand between the values until they are escaped.
+    """
+    joined = "\x00".join(values).replace("\\", "\\\\").replace('"', '\\"')
+    return '{"' + joined.replace("\x00", '","') + '"}'
 
 
 # Points outside every community are reported, not inserted (their
@@ -85,10 +93,12 @@ def rows_store(rows: list[Row], channel: str) -> list[int]:
         # big chunk should stay in memory.
         cursor.execute("SET LOCAL jit = off")
         cursor.execute("SET LOCAL work_mem = '64MB'")
-        columns = dict(zip(_COLUMNS, zip(*rows)))
-        columns["attributes"] = [json.dumps(value, ensure_ascii=False) for value in columns["attributes"]]
-        cursor.execute(_STORE_SQL, {**{name: _array_literal(values) for name, values in columns.items()},
-                                    "channel": channel})
+        line, small_class_id, lng, lat, description, address, ticket, attributes = zip(*rows)
+        attributes = [json.dumps(value, ensure_ascii=False) if value else "{}" for value in attributes]
+        cursor.execute(_STORE_SQL, {
+            "line": _numbers(line), "small_class_id": _numbers(small_class_id), "lng": _numbers(lng),
+            "lat": _numbers(lat), "description": _texts(description), "address": _texts(address),
+            "ticket": _texts(ticket), "attributes": _texts(attributes), "channel": channel})
         created_ids, outside = cursor.fetchone()
     if outside:
         raise OutsideDistrict([(int(line), lat, lng) for line, lat, lng in outside])

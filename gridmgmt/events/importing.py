@@ -128,41 +128,45 @@ class _RowCheck:
 
     def __init__(self, header, columns, attribute_columns, default_service_code, classes):
         self.names = columns
-        self.at = {name: header.index(column) if column else None for name, column in columns.items()}
+        self.width = len(header) + 1  # rows are padded to this; the last position is always ""
+        at = {name: header.index(column) if column else len(header) for name, column in columns.items()}
+        self.ticket, self.lat, self.lng = at["ticket_id"], at["lat"], at["lng"]
+        self.service_code, self.description, self.address = at["service_code"], at["description"], at["address"]
         self.attribute_columns = attribute_columns
         self.default_service_code = default_service_code
         self.classes = classes
 
-    def value(self, row, name) -> str:
-        index = self.at[name]
-        return row[index].strip() if index is not None and index < len(row) else ""
-
     def __call__(self, row):
         """(problem, None) or (None, (small_class_id, lng, lat, description, address, ticket, attributes))."""
-        ticket = self.value(row, "ticket_id")
+        if len(row) < self.width:
+            row = row + [""] * (self.width - len(row))
+        ticket = row[self.ticket].strip()
         if not ticket:
             return "ticket id is empty", None
         if len(ticket) > 64:
             return f"ticket id {ticket[:20]!r}... is longer than 64 characters", None
-        coords = {}
-        for name, low, high in (("lat", -90, 90), ("lng", -180, 180)):
-            raw = self.value(row, name)
+        coords = []
+        for name, index, low, high in (("lat", self.lat, -90, 90), ("lng", self.lng, -180, 180)):
+            raw = row[index].strip()
             try:
-                coords[name] = float(raw)
+                value = float(raw)
             except ValueError:
                 return f"{self.names[name]} must be a number, got {raw!r}", None
-            if not low <= coords[name] <= high:  # also refuses nan
+            if not low <= value <= high:  # also refuses nan
                 return f"{self.names[name]} must be between {low} and {high}, got {raw}", None
-        code = self.value(row, "service_code") or self.default_service_code
+            coords.append(value)
+        code = row[self.service_code].strip() or self.default_service_code
         small_class = self.classes.get(code)
         if small_class is None:
             return f"unknown service_code {code!r}", None
+        description, address = row[self.description].strip(), row[self.address].strip()[:255]
+        if "\x00" in description or "\x00" in address or "\x00" in ticket:
+            return "contains a NUL character, which text cannot hold", None
         attributes = {}
         if self.attribute_columns or small_class.attributes:  # most classes have none: skip the work
-            raw_attributes = {c: row[i] for c, i in self.attribute_columns.items() if i < len(row) and row[i].strip()}
+            raw_attributes = {c: row[i] for c, i in self.attribute_columns.items() if row[i].strip()}
             try:
                 attributes = clean_attribute_values(small_class.attributes, raw_attributes)
             except ValueError as exc:
                 return str(exc), None
-        return None, (small_class.pk, coords["lng"], coords["lat"], self.value(row, "description"),
-                      self.value(row, "address")[:255], ticket, attributes)
+        return None, (small_class.id, coords[1], coords[0], description, address, ticket, attributes)

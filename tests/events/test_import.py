@@ -75,6 +75,7 @@ def test_reimport_skips_existing_tickets(areas, catalogue):
     ("T9,23.125,113.265,9999,x,", "unknown service_code '9999'"),
     ("T9,23.125,113.265,1503,x,", "attribute 'depth_cm' is required"),
     ("T1,23.125,113.265,1102,x,", "ticket id 'T1' repeats line 2"),
+    ("T9,23.125,113.265,1102,a\x00b,", "contains a NUL character"),
     ("T9,23.5,113.265,1102,x,", "outside the district"),
 ])
 def test_one_bad_row_refuses_the_file_naming_line_5(areas, catalogue, bad_line, problem):
