@@ -26,8 +26,8 @@ from gridmgmt.prepared import execute_prepared
 
 # ``{points}`` is a relation with at least (small_class_id, geom); its columns
 # come through after the placement's (``p.*``), so a caller needs no join
-# back to its rows (the bulk import once joined, and a staging table
-# analysed while empty turned that join quadratic). Only code-written SQL is
+# back to its rows: such a join's plan rests on the planner's guess of their
+# number, and a bad guess made one quadratic. Only code-written SQL is
 # formatted in; values are params.
 PLACE_SQL = f"""
 SELECT c.id AS community_id, c.code AS community_code, s.id AS street_id,
