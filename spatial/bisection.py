@@ -565,11 +565,16 @@ class _Splitter:
         result stays inside it.
         """
         claims = self.buildings.claims[members]
+        # Overlays must get areas only: snap-rounding can collapse a sliver
+        # of a side into a line, and GEOS refuses a mixed-dimension
+        # collection as overlay input.
+        piece_a = _areal(piece_a)
         shapely.prepare(piece_a)
         # Only claims reaching across the cut need an overlay.
         crossing_a = in_a & ~shapely.covered_by(claims, piece_a)
         if crossing_a.any():
-            piece_a = shapely.union(piece_a, shapely.union_all(claims[crossing_a], grid_size=GRID_SIZE_M), grid_size=GRID_SIZE_M)
+            piece_a = _areal(shapely.union(piece_a, shapely.union_all(claims[crossing_a], grid_size=GRID_SIZE_M),
+                                           grid_size=GRID_SIZE_M))
         crossing_b = ~in_a & shapely.intersects(claims, piece_a)
         if crossing_b.any():
             touching_b = claims[crossing_b]
@@ -652,6 +657,14 @@ def _shared_edges(parts: np.ndarray) -> list[list[int]]:
     for i, j in zip(left[shared > 0], right[shared > 0]):
         touching[int(i)].append(int(j))
     return touching
+
+
+def _areal(geom):
+    """``geom`` without the lines and points an overlay may leave beside its polygons."""
+    if geom.geom_type in ("Polygon", "MultiPolygon"):
+        return geom
+    parts = shapely.get_parts(geom)
+    return shapely.union_all(parts[shapely.get_type_id(parts) == 3], grid_size=GRID_SIZE_M)
 
 
 def _polygon_parts(geom) -> list[Polygon]:

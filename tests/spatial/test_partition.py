@@ -217,3 +217,17 @@ def test_grid_count_stays_close_to_the_minimum_on_a_realistic_community(seed):
     result = partition_community(community, buildings)
     _assert_valid(community, buildings, result)
     assert len(result.grids) <= math.ceil(1800 / T) + 1
+
+
+def test_overlay_leftovers_of_lower_dimension_are_dropped():
+    # Snap-rounding once collapsed a sliver of a side into a line beside its
+    # polygon; GEOS then refused the collection as overlay input.
+    from shapely.geometry import GeometryCollection, LineString, Polygon
+
+    from spatial.bisection import _areal
+
+    square = Polygon([(0, 0), (10, 0), (10, 10), (0, 10)])
+    mixed = GeometryCollection([square, LineString([(10, 0), (20, 0)])])
+    assert _areal(mixed).equals(square)
+    assert _areal(square) is square
+    assert shapely.difference(_areal(mixed), Polygon([(5, 0), (10, 0), (10, 10), (5, 10)])).area == 50
