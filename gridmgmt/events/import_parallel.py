@@ -17,8 +17,11 @@ and the parts are made atomic together by two-phase commit:
 A process that dies in between leaves prepared transactions behind;
 :func:`imports_resolve` (run before every parallel import, and by
 ``manage.py import_events --resolve``) finishes them: committed if the
-decision row says so, otherwise rolled back (presumed abort). Needs ``max_prepared_transactions`` > 0 on the server
-(the project's cluster sets it); without it imports run on one connection.
+decision row says so, otherwise rolled back (presumed abort).
+
+The server needs ``max_prepared_transactions`` of at least
+``EVENTS_IMPORT_WORKERS`` (the project's cluster sets 16); without it
+imports run on one connection.
 """
 
 import queue

@@ -246,7 +246,7 @@ class Event(models.Model):
             SpGistIndex(fields=["location"], name="event_location"),
             models.Index(fields=["small_class", "received_at"]),
             # No index on status: lists ask for "not closed" (NOT IN), which an
-            # index on a handful of values does not serve; time and area do.
+            # index on a handful of values does not serve; received_at does.
             models.Index(fields=["routing_status"], name="event_manual_routing",
                          condition=models.Q(routing_status=RoutingStatus.MANUAL)),
             *[models.Index(fields=[name], name=f"event_{name}", condition=models.Q(**{f"{name}__isnull": False}))

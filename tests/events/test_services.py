@@ -218,3 +218,14 @@ def test_report_and_its_case_are_one_transaction(areas, catalogue, monkeypatch):
     with pytest.raises(DatabaseError):
         create(catalogue, idempotency_key="k-fail")
     assert (Event.objects.count(), Case.objects.count()) == (1, 1)
+
+
+def test_reference_rows_of_a_report_cannot_be_deleted_through_the_orm(areas, catalogue):
+    # These references carry no database constraint (intake speed); the ORM's PROTECT still holds.
+    from django.db.models import ProtectedError
+
+    create(catalogue)
+    for referenced in (areas.c1, areas.grid, catalogue.rubbish, catalogue.depts["HW"]):
+        with pytest.raises(ProtectedError):
+            referenced.delete()
+    assert Event.objects.get().community == areas.c1
