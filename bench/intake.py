@@ -17,15 +17,17 @@ How it measures:
   buffering proxy (nginx) in production, as gunicorn's docs say.
 * HTTP: ``--concurrency`` client *processes* (threads of one process would
   share a GIL and throttle the load on a 2-core box), each with one
-  connection (kept alive when the server allows) sending ``--requests / --concurrency`` JSON POSTs to
+  connection (kept alive when the server allows) sending
+  ``--requests / --concurrency`` JSON POSTs to
   ``/api/events/`` (API key, a unique idempotency key each, a random point in
   the communities). Bounded by count and ``--time-limit``. After a warm-up
   of 100 requests, reports/s = 201 answers / wall time of the run; p50 and
   p99 are of the 201 answers' client-side latencies; anything else (status or
   connection error) is a failure.
 * Bulk: ``events_import_csv`` of ``--bulk-rows`` generated hotline rows in
-  one call (CSV checks, staging COPY, locate/route, insert, cases, over
-  ``EVENTS_IMPORT_WORKERS`` connections with two-phase commit), rows / wall
+  one call (CSV checks, chunks of column arrays located, routed and inserted
+  with their cases over ``EVENTS_IMPORT_WORKERS`` connections with
+  two-phase commit), rows / wall
   time; ``--bulk-runs`` imports into the growing tables, each after a
   ``VACUUM (ANALYZE)`` and a ``CHECKPOINT`` so that the upkeep one run
   causes does not land in the next; the median meets the target or not.
