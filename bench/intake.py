@@ -27,15 +27,16 @@ How it measures:
 * Bulk: ``events_import_csv`` of ``--bulk-rows`` generated hotline rows in
   one call (CSV checks, chunks of column arrays located, routed and inserted
   with their cases over ``EVENTS_IMPORT_WORKERS`` connections with
-  two-phase commit), rows / wall
-  time; ``--bulk-runs`` imports into the growing tables, each after a
+  two-phase commit), rows / wall time; ``--bulk-runs`` imports into the
+  growing tables, each after a
   ``VACUUM (ANALYZE)`` and a ``CHECKPOINT`` so that the upkeep one run
   causes does not land in the next; the median meets the target or not.
 * CPU per report: user+system CPU (``/proc/<pid>/stat``) of the gunicorn
   workers and of the bench database's PostgreSQL backends over the run, and
-  the clients' own, divided by the requests sent. Unlike reports/s it hardly
-  depends on what else the machine runs, so it also gives the ceiling the
-  server could reach on idle cores.
+  the clients' own, divided by the requests sent. It depends less than
+  reports/s on what else the machine runs (though on a shared host it still
+  drifts: 2.6 to 3.6 ms of gunicorn CPU for the same code), so it also gives
+  the ceiling the server could reach on idle cores.
 * Prints each figure next to its target, and the machine's load average:
   clients, server and PostgreSQL share the same cores, and anything else
   running there shows in the figures. Not a test.
