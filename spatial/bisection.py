@@ -63,7 +63,7 @@ from shapely.geometry import Polygon
 
 from spatial.grid_quality import holds_whole, is_sliver, polsby_popper
 from spatial.packing import Packer
-from spatial.precision import GRID_SIZE_M
+from spatial.precision import GRID_SIZE_M, polygonal
 
 # Half the side of the square a point building claims: small enough to be
 # invisible on a map, large enough to be far above floating-point noise.
@@ -486,16 +486,9 @@ class _Splitter:
     def _sides_pack(self, region: _Region, in_a: np.ndarray, plans: tuple[int, ...]) -> bool:
         """Whether, for one of the plans, both sides pack into their grids (side a ``n_a``, side b the rest)."""
         members_a, members_b = region.members[in_a], region.members[~in_a]
-        weight_a = self.buildings.weight[members_a].sum()
-        weight_b = self.buildings.weight[members_b].sum()
         n = region.grid_count
-        return any(
-            weight_a <= n_a * self.target
-            and weight_b <= (n - n_a) * self.target
-            and self.packer.packs(members_a, n_a)
-            and self.packer.packs(members_b, n - n_a)
-            for n_a in plans
-        )
+        # packs() refuses a side over its grids' total cap before any search.
+        return any(self.packer.packs(members_a, n_a) and self.packer.packs(members_b, n - n_a) for n_a in plans)
 
     def children(self, region: _Region, split: _Split) -> tuple[_Region, _Region]:
         """The two regions of a split, each planned for the grids its households need.
@@ -565,16 +558,13 @@ class _Splitter:
         result stays inside it.
         """
         claims = self.buildings.claims[members]
-        # Overlays must get areas only: snap-rounding can collapse a sliver
-        # of a side into a line, and GEOS refuses a mixed-dimension
-        # collection as overlay input.
-        piece_a = _areal(piece_a)
+        piece_a = polygonal(piece_a)  # the next overlays need areas only
         shapely.prepare(piece_a)
         # Only claims reaching across the cut need an overlay.
         crossing_a = in_a & ~shapely.covered_by(claims, piece_a)
         if crossing_a.any():
-            piece_a = _areal(shapely.union(piece_a, shapely.union_all(claims[crossing_a], grid_size=GRID_SIZE_M),
-                                           grid_size=GRID_SIZE_M))
+            piece_a = polygonal(shapely.union(piece_a, shapely.union_all(claims[crossing_a], grid_size=GRID_SIZE_M),
+                                              grid_size=GRID_SIZE_M))
         crossing_b = ~in_a & shapely.intersects(claims, piece_a)
         if crossing_b.any():
             touching_b = claims[crossing_b]
@@ -657,14 +647,6 @@ def _shared_edges(parts: np.ndarray) -> list[list[int]]:
     for i, j in zip(left[shared > 0], right[shared > 0]):
         touching[int(i)].append(int(j))
     return touching
-
-
-def _areal(geom):
-    """``geom`` without the lines and points an overlay may leave beside its polygons."""
-    if geom.geom_type in ("Polygon", "MultiPolygon"):
-        return geom
-    parts = shapely.get_parts(geom)
-    return shapely.union_all(parts[shapely.get_type_id(parts) == 3], grid_size=GRID_SIZE_M)
 
 
 def _polygon_parts(geom) -> list[Polygon]:

@@ -49,7 +49,7 @@ from spatial.bisection import POINT_CLAIM_HALF_M, BuildingArrays, bisect_part
 from spatial.cutlines import road_blocks
 from spatial.grid_codes import sequence_numbers
 from spatial.grid_quality import DEFAULT_MIN_WIDTH_M
-from spatial.precision import GRID_SIZE_M
+from spatial.precision import GRID_SIZE_M, polygonal
 
 
 @dataclass(frozen=True)
@@ -270,8 +270,7 @@ def _polygonal(geoms: np.ndarray) -> np.ndarray:
     """Drop the lines and points a clip leaves where a footprint touches the outline."""
     result = geoms.copy()
     for index in np.flatnonzero(shapely.get_type_id(geoms) == 7):  # GeometryCollection
-        parts = shapely.get_parts(geoms[index])
-        result[index] = shapely.union_all(parts[shapely.get_type_id(parts) == 3])
+        result[index] = polygonal(geoms[index])
     return result
 
 

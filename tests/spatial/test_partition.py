@@ -224,10 +224,10 @@ def test_overlay_leftovers_of_lower_dimension_are_dropped():
     # polygon; GEOS then refused the collection as overlay input.
     from shapely.geometry import GeometryCollection, LineString, Polygon
 
-    from spatial.bisection import _areal
+    from spatial.precision import polygonal
 
     square = Polygon([(0, 0), (10, 0), (10, 10), (0, 10)])
     mixed = GeometryCollection([square, LineString([(10, 0), (20, 0)])])
-    assert _areal(mixed).equals(square)
-    assert _areal(square) is square
-    assert shapely.difference(_areal(mixed), Polygon([(5, 0), (10, 0), (10, 10), (5, 10)])).area == 50
+    assert polygonal(mixed).equals(square)
+    assert polygonal(square) is square
+    assert shapely.difference(polygonal(mixed), Polygon([(5, 0), (10, 0), (10, 10), (5, 10)])).area == 50
