@@ -111,6 +111,9 @@ DATABASES["default"]["ENGINE"] = "django.contrib.gis.db.backends.postgis"
 # dj-database-url leaves a socket directory given as ?host= in OPTIONS; HOST is where tools look.
 if not DATABASES["default"]["HOST"] and "host" in DATABASES["default"]["OPTIONS"]:
     DATABASES["default"]["HOST"] = DATABASES["default"]["OPTIONS"].pop("host")
+# Several test runs on one cluster (developers side by side) each name their own test database.
+if os.environ.get("GRIDMGMT_TEST_DB"):
+    DATABASES["default"]["TEST"] = {"NAME": os.environ["GRIDMGMT_TEST_DB"]}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
