@@ -45,6 +45,11 @@ class Grid(models.Model):
     residents = models.PositiveIntegerField()
     area_m2 = models.FloatField()
     active = models.BooleanField(default=False)
+    # The code's life (DB11/T 2157 start and end dates): valid_from is when the
+    # code first became active, carried over while the grid survives
+    # regenerations; valid_to is when this row stopped being active.
+    valid_from = models.DateTimeField(null=True, blank=True)
+    valid_to = models.DateTimeField(null=True, blank=True)
 
     objects = GridQuerySet.as_manager()
 

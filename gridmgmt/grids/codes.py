@@ -1,0 +1,51 @@
+"""Grid code allocation: a code once given to a place is never given to another.
+
+A grid code is the community code plus a sequence (see ``spatial.grid_codes``).
+A grid that survives a regeneration keeps its code; every other grid gets a
+sequence above every sequence the community has ever used, in any
+generation, active or not, so a retired code never comes back for another
+place (DB11/T 2157 keeps a code's start and end dates; it never recycles).
+Generation and the GIS editor's split/merge both allocate here.
+"""
+
+from django.db.models import Max
+
+from gridmgmt.areas.models import Community
+from gridmgmt.grids.models import Grid
+from spatial.grid_codes import grid_code
+
+
+class GridCodeExhausted(ValueError):
+    """The community has used every sequence its code form allows."""
+
+
+def grid_codes_next(*, community: Community, count: int, code_digits: int,
+                    reserved: int = 0) -> list[tuple[int, str]]:
+    """The next ``count`` unused (sequence, code) pairs of ``community``.
+
+    Sequences follow the highest ever stored for the community (every
+    generation, active or not) and ``reserved``, the highest the caller has
+    already handed out in the same transaction but not yet stored. The
+    community row is locked until the caller's transaction ends, so two
+    allocations for one community (a generation and an editor's split)
+    never hand out the same code.
+
+    Must be called inside ``transaction.atomic`` (Django refuses the row
+    lock otherwise with ``TransactionManagementError``).
+
+    Raises ``GridCodeExhausted`` naming the community when the sequences
+    would not fit in ``code_digits`` digits (99 for 14-digit codes).
+    """
+    if count < 0:
+        raise ValueError(f"count must be at least 0, got {count}")
+    Community.objects.select_for_update().filter(pk=community.pk).values_list("pk", flat=True).first()
+    used = Grid.objects.filter(community=community).aggregate(top=Max("sequence"))["top"] or 0
+    start = max(used, reserved) + 1
+    largest = 10**code_digits - 1
+    if start + count - 1 > largest:
+        raise GridCodeExhausted(
+            f"community {community.code} {community.name}: needs grid sequences up to {start + count - 1}, "
+            f"but codes are never reused and a {code_digits}-digit sequence allows at most {largest}; "
+            f"use --code-digits {code_digits + 1}")
+    return [(sequence, grid_code(community.code, sequence, code_digits))
+            for sequence in range(start, start + count)]
