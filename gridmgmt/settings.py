@@ -126,7 +126,16 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
-STATICFILES_DIRS = [BASE_DIR / "frontend" / "static"]
+# Front-end libraries come from npm (frontend/package.json + package-lock.json,
+# installed by scripts/setup.sh with `npm ci`) and are served under vendor/.
+# django-leaflet keeps its own bundled Leaflet for the admin's map widgets.
+NODE_MODULES = BASE_DIR / "frontend" / "node_modules"
+STATICFILES_DIRS = [
+    BASE_DIR / "frontend" / "static",
+    ("vendor/leaflet", NODE_MODULES / "leaflet" / "dist"),
+    ("vendor/leaflet-geoman", NODE_MODULES / "@geoman-io" / "leaflet-geoman-free" / "dist"),
+    ("vendor/leaflet-vectorgrid", NODE_MODULES / "leaflet.vectorgrid" / "dist"),
+]
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("GRIDMGMT_MEDIA_ROOT", BASE_DIR / "media"))
 

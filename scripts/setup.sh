@@ -35,3 +35,18 @@ if [ ! -x .venv/bin/python ] || [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; th
   .venv/bin/pip install -q -r requirements.txt
   echo "$want" > "$stamp"
 fi
+
+# Front-end libraries (Leaflet and its plugins) from the npm registry, exactly
+# as package-lock.json pins them; served locally under static/vendor/.
+if ! command -v npm >/dev/null 2>&1; then
+  echo "setup: installing Node.js and npm"
+  $SUDO apt-get update -q
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q nodejs npm
+fi
+npm_stamp=frontend/node_modules/.package-lock.sha256
+npm_want=$(sha256sum frontend/package-lock.json | cut -d' ' -f1)
+if [ "$(cat "$npm_stamp" 2>/dev/null)" != "$npm_want" ]; then
+  echo "setup: installing front-end packages (npm ci)"
+  (cd frontend && npm ci --no-audit --no-fund --loglevel=error)
+  echo "$npm_want" > "$npm_stamp"
+fi
