@@ -23,6 +23,12 @@ def shared_data() -> Path:
     return SHARED_DATA
 
 
+@pytest.fixture(scope="session")
+def yuexiu_source() -> Path:
+    """The real Yuexiu sources the demo is built from (provenance in fixtures/yuexiu/README.md)."""
+    return REPO / "fixtures" / "yuexiu" / "source"
+
+
 @pytest.fixture(scope="module")
 def yuexiu(django_db_setup, django_db_blocker):
     """The Yuexiu demo (areas, buildings, catalogue; no grids), loaded once per test module."""

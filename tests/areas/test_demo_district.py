@@ -1,4 +1,4 @@
-"""The demo district against the real NBS 2023 code lists in ../shared/data/yuexiu."""
+"""The demo district against the real NBS 2023 code lists in fixtures/yuexiu/source."""
 
 import csv
 
@@ -11,15 +11,15 @@ from gridmgmt.areas.names import normalise_community_name
 pytestmark = pytest.mark.django_db
 
 
-def read(shared_data, name):
-    with open(shared_data / "yuexiu" / name, encoding="utf-8") as handle:
+def read(source, name):
+    with open(source / name, encoding="utf-8") as handle:
         return list(csv.DictReader(handle))
 
 
-def test_streets_and_communities_match_the_nbs_code_lists(yuexiu, shared_data):
-    streets = {r["code"]: r["name"] for r in read(shared_data, "yuexiu_streets_nbs2023.csv")}
+def test_streets_and_communities_match_the_nbs_code_lists(yuexiu, yuexiu_source):
+    streets = {r["code"]: r["name"] for r in read(yuexiu_source, "yuexiu_streets_nbs2023.csv")}
     communities = {r["code"]: (normalise_community_name(r["name"]), r["streetCode"])
-                   for r in read(shared_data, "yuexiu_communities_nbs2023.csv")}
+                   for r in read(yuexiu_source, "yuexiu_communities_nbs2023.csv")}
     assert dict(Street.objects.values_list("code", "name")) == streets
     assert len(streets) == 18
     assert {c.code: (c.name, c.street.code) for c in Community.objects.select_related("street")} == communities

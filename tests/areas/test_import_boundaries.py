@@ -75,9 +75,9 @@ def test_changed_boundary_creates_a_new_version_and_old_one_stays_queryable(tmp_
     assert from_wkb(bytes(new.geometry.wkb)).equals(moved_west)
 
 
-def test_gcj02_outline_is_converted_to_wgs84(tmp_path, shared_data):
-    gcj = shared_data / "yuexiu" / "yuexiu_outline_gcj02.json"
-    wgs = shape(json.loads((shared_data / "yuexiu" / "yuexiu_outline_wgs84.geojson").read_text())["features"][0]["geometry"])
+def test_gcj02_outline_is_converted_to_wgs84(yuexiu_source):
+    gcj = yuexiu_source / "yuexiu_outline_gcj02.json"
+    wgs = shape(json.loads((yuexiu_source / "yuexiu_outline_wgs84.geojson").read_text())["features"][0]["geometry"])
     run(gcj, "--level", "district", "--code-field", "adcode", "--crs", "gcj02")
     stored = from_wkb(bytes(District.objects.get(code="440104").boundary.wkb))
     iou = stored.intersection(wgs).area / stored.union(wgs).area

@@ -1,6 +1,7 @@
 """Bulk CSV import: all rows or nothing, bad rows named by line, idempotent re-import."""
 
 import io
+from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -85,8 +86,8 @@ def test_one_bad_row_refuses_the_file_naming_line_5(areas, catalogue, bad_line, 
     assert Event.objects.count() == 0
 
 
-def test_boston_shape_is_read_and_refused_as_outside(areas, catalogue, shared_data):
-    path = shared_data / "events" / "boston311-100.csv"
+def test_boston_shape_is_read_and_refused_as_outside(areas, catalogue):
+    path = Path(__file__).resolve().parents[1] / "data" / "events" / "boston311-100.csv"
     with pytest.raises(CommandError) as exc:
         call_command("import_events", str(path), "--channel", "hotline", "--service-code", "1601")
     message = str(exc.value)

@@ -1,4 +1,4 @@
-"""Grids on the real OSM extracts (../shared/data/osm): boundaries follow roads when roads are given.
+"""Grids on the real OSM extracts (tests/data/osm): boundaries follow roads when roads are given.
 
 Each extract's area is the community, its buildings and households come from
 the file (spatial.osm_reader), and the target is lowered so that the few
@@ -15,7 +15,7 @@ from spatial.osm_reader import osm_extract_area, read_buildings, read_roads
 from spatial.partition import BuildingInput, partition_community
 from spatial.projection import local_metric
 
-OSM = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "osm"
+OSM = Path(__file__).resolve().parents[1] / "data" / "osm"
 FILES = ["West-Oakland.osm.bz2", "aguascalientes.osm.bz2", "planet_10.068,48.135_10.071,48.137.osm"]
 TARGET_HOUSEHOLDS = 6
 
