@@ -1,25 +1,24 @@
 from django.contrib import admin
-from leaflet.admin import LeafletGeoAdmin
-
+from gridmgmt.areas.admin_geometry import ReadOnlyGeometryAdmin
 from gridmgmt.areas.models import (BoundaryVersion, Building, Community, Department, District, HealthFacility,
                                    Road, Street)
 
 
 @admin.register(District)
-class DistrictAdmin(LeafletGeoAdmin):
+class DistrictAdmin(ReadOnlyGeometryAdmin):
     list_display = ("code", "name", "name_en", "boundary_version", "boundary_valid_from")
     search_fields = ("code", "name", "name_en")
 
 
 @admin.register(Street)
-class StreetAdmin(LeafletGeoAdmin):
+class StreetAdmin(ReadOnlyGeometryAdmin):
     list_display = ("code", "name", "name_en", "population", "boundary_version")
     list_filter = ("district",)
     search_fields = ("code", "name", "name_en")
 
 
 @admin.register(Community)
-class CommunityAdmin(LeafletGeoAdmin):
+class CommunityAdmin(ReadOnlyGeometryAdmin):
     list_display = ("code", "name", "street", "boundary_version", "boundary_valid_from")
     list_filter = ("street",)
     search_fields = ("code", "name", "name_en")
@@ -27,14 +26,14 @@ class CommunityAdmin(LeafletGeoAdmin):
 
 
 @admin.register(BoundaryVersion)
-class BoundaryVersionAdmin(LeafletGeoAdmin):
+class BoundaryVersionAdmin(ReadOnlyGeometryAdmin):
     list_display = ("level", "code", "name", "version", "valid_from", "valid_to", "source")
     list_filter = ("level", "valid_to")
     search_fields = ("code", "name")
 
 
 @admin.register(Building)
-class BuildingAdmin(LeafletGeoAdmin):
+class BuildingAdmin(ReadOnlyGeometryAdmin):
     list_display = ("source", "source_id", "community", "households", "population", "address")
     list_filter = ("source", "community__street", "community")
     search_fields = ("source_id", "address", "community__code", "community__name")
@@ -48,14 +47,14 @@ class DepartmentAdmin(admin.ModelAdmin):
 
 
 @admin.register(Road)
-class RoadAdmin(LeafletGeoAdmin):
+class RoadAdmin(ReadOnlyGeometryAdmin):
     list_display = ("osm_id", "name", "highway")
     list_filter = ("highway",)
     search_fields = ("name", "osm_id")
 
 
 @admin.register(HealthFacility)
-class HealthFacilityAdmin(LeafletGeoAdmin):
+class HealthFacilityAdmin(ReadOnlyGeometryAdmin):
     list_display = ("osm_id", "name", "kind")
     list_filter = ("kind",)
     search_fields = ("name", "osm_id")

@@ -1,8 +1,8 @@
 """Admin: the catalogue, routing rules, the manual-routing queue, API keys."""
 
 from django.contrib import admin, messages
-from django.contrib.gis.admin import GISModelAdmin
 
+from gridmgmt.areas.admin_geometry import ReadOnlyGeometryAdmin
 from gridmgmt.events.api_keys import api_key_revoke
 from gridmgmt.events.models import ApiKey, BigClass, Component, Event, EventPhoto, RoutingRule, SmallClass
 
@@ -27,7 +27,7 @@ class RoutingRuleAdmin(admin.ModelAdmin):
 
 
 @admin.register(Component)
-class ComponentAdmin(GISModelAdmin):
+class ComponentAdmin(ReadOnlyGeometryAdmin):
     list_display = ["code", "small_class", "name", "maintainer_department", "status"]
     search_fields = ["code", "name"]
 
@@ -52,7 +52,7 @@ class ManualRoutingFilter(admin.SimpleListFilter):
 
 
 @admin.register(Event)
-class EventAdmin(GISModelAdmin):
+class EventAdmin(ReadOnlyGeometryAdmin):
     list_display = ["id", "small_class", "grid_code", "community_code", "department", "routing_status",
                     "status", "channel", "received_at"]
     list_filter = [ManualRoutingFilter, "status", "channel", "small_class__big_class"]
