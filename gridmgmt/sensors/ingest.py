@@ -1,0 +1,238 @@
+"""Readings in: one core for the MQTT consumer and the HTTP endpoint.
+
+A payload is a JSON object ``{"value": <number>, "time": "<ISO 8601 with
+offset>"}`` (``time`` optional: the time of receipt). Each bad reading is
+counted under a named reason and never stops the batch; the HTTP endpoint
+asks for all-or-nothing instead.
+
+A batch is stored in one transaction with a handful of statements whatever
+its size: the batch's sensors locked in id order (the HTTP endpoint and the
+consumer may write the same sensor), one upsert of the hourly rows
+(:class:`SensorHour`), the episode changes, one update of the sensors' state.
+"""
+
+import json
+import logging
+import math
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.utils import timezone
+
+from gridmgmt.events.models import Channel
+from gridmgmt.events.services import event_create
+from gridmgmt.sensors.models import Sensor, SensorEpisode
+from gridmgmt.sensors.standards import KINDS, SensorKind, is_night, physical_range_error
+
+log = logging.getLogger(__name__)
+
+# Clocks of field devices drift; a reading further ahead than this is refused, not stored in the future.
+MAX_CLOCK_AHEAD = timedelta(minutes=5)
+
+
+class ReadingRejected(Exception):
+    """A reading refused; ``reason`` is one of :data:`REASONS`."""
+
+    def __init__(self, reason: str, detail: str):
+        super().__init__(f"{reason}: {detail}")
+        self.reason, self.detail = reason, detail
+
+
+REASONS = ("malformed_json", "missing_value", "bad_value", "bad_time", "unknown_sensor", "out_of_range")
+
+
+@dataclass(frozen=True)
+class Reading:
+    sensor_code: str
+    measured_at: datetime
+    value: float
+
+
+@dataclass
+class IngestReport:
+    accepted: int = 0
+    rejected: Counter = field(default_factory=Counter)
+    examples: dict = field(default_factory=dict)  # reason -> the first rejection's detail
+    episodes_opened: int = 0
+    episodes_closed: int = 0
+    event_ids: list = field(default_factory=list)
+
+    def reject(self, error: ReadingRejected) -> None:
+        self.rejected[error.reason] += 1
+        self.examples.setdefault(error.reason, error.detail)
+
+    def merge(self, other: "IngestReport") -> None:
+        self.accepted += other.accepted
+        self.rejected.update(other.rejected)
+        for reason, detail in other.examples.items():
+            self.examples.setdefault(reason, detail)
+        self.episodes_opened += other.episodes_opened
+        self.episodes_closed += other.episodes_closed
+        self.event_ids.extend(other.event_ids)
+
+    def summary(self) -> str:
+        rejected = ", ".join(f"{reason} {n} (e.g. {self.examples[reason]})" for reason, n in sorted(self.rejected.items()))
+        return (f"accepted {self.accepted}, rejected {sum(self.rejected.values())}"
+                f"{': ' + rejected if rejected else ''}; episodes opened {self.episodes_opened}, "
+                f"closed {self.episodes_closed}")
+
+
+def reading_parse(sensor_code: str, payload, *, received_at: datetime) -> Reading:
+    """One reading from a JSON payload (bytes, str or an already-decoded dict); ReadingRejected if bad."""
+    if isinstance(payload, (bytes, str)):
+        try:
+            payload = json.loads(payload)
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise ReadingRejected("malformed_json", f"sensor {sensor_code}: {exc}") from None
+    if not isinstance(payload, dict):
+        raise ReadingRejected("malformed_json", f"sensor {sensor_code}: expected a JSON object")
+    if "value" not in payload:
+        raise ReadingRejected("missing_value", f"sensor {sensor_code}: no 'value'")
+    value = payload["value"]
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        raise ReadingRejected("bad_value", f"sensor {sensor_code}: value {value!r} is not a number")
+    measured_at = received_at
+    if payload.get("time") is not None:
+        try:
+            measured_at = datetime.fromisoformat(payload["time"])
+        except (TypeError, ValueError):
+            raise ReadingRejected("bad_time", f"sensor {sensor_code}: time {payload['time']!r} is not ISO 8601") from None
+        if measured_at.tzinfo is None:
+            raise ReadingRejected("bad_time", f"sensor {sensor_code}: time {payload['time']!r} has no UTC offset")
+        if measured_at > received_at + MAX_CLOCK_AHEAD:
+            raise ReadingRejected("bad_time", f"sensor {sensor_code}: time {payload['time']} is in the future")
+    return Reading(sensor_code, measured_at, float(value))
+
+
+_HOURS_UPSERT = """
+INSERT INTO sensors_sensorhour (sensor_id, hour, count, value_sum, value_min, value_max, exceeding_count)
+SELECT sensor_id, date_trunc('hour', measured_at, 'UTC'), count(*), sum(value), min(value), max(value),
+       sum(exceeding)
+FROM unnest(%s::bigint[], %s::timestamptz[], %s::float8[], %s::int[]) AS r(sensor_id, measured_at, value, exceeding)
+GROUP BY 1, 2
+ON CONFLICT (sensor_id, hour) DO UPDATE SET
+    count = sensors_sensorhour.count + excluded.count,
+    value_sum = sensors_sensorhour.value_sum + excluded.value_sum,
+    value_min = least(sensors_sensorhour.value_min, excluded.value_min),
+    value_max = greatest(sensors_sensorhour.value_max, excluded.value_max),
+    exceeding_count = sensors_sensorhour.exceeding_count + excluded.exceeding_count
+"""
+
+
+def readings_store(readings: list[Reading], *, all_or_nothing: bool = False) -> IngestReport:
+    """Store a batch: hourly rows, episodes and their events, the sensors' last reading.
+
+    Readings of unknown or inactive sensors and physically impossible values
+    are counted in the report; with ``all_or_nothing`` the first such reading
+    raises ValidationError naming it and nothing is stored. A reading older
+    than its sensor's last one is kept in the hourly rows but does not move
+    the episode state (late data does not reopen the past).
+    """
+    report = IngestReport()
+    with transaction.atomic():
+        codes = sorted({r.sensor_code for r in readings})
+        sensors = {s.code: s for s in Sensor.objects.select_for_update(of=("self",)).filter(code__in=codes, active=True)
+                   .select_related("open_episode").order_by("id")}
+        accepted: list[tuple[Reading, Sensor, bool]] = []
+        limits = {code: sensor.limit() for code, sensor in sensors.items()}
+        for reading in readings:
+            sensor = sensors.get(reading.sensor_code)
+            try:
+                if sensor is None:
+                    raise ReadingRejected("unknown_sensor", f"no active sensor {reading.sensor_code!r}")
+                if problem := physical_range_error(sensor.kind, reading.value):
+                    raise ReadingRejected("out_of_range", f"sensor {sensor.code} ({sensor.kind}): {problem}")
+            except ReadingRejected as error:
+                if all_or_nothing:
+                    raise ValidationError({"value": error.detail}) from None
+                report.reject(error)
+                continue
+            accepted.append((reading, sensor, limits[sensor.code].exceeds(reading.value, reading.measured_at)))
+        if not accepted:
+            return report
+        with connection.cursor() as cursor:
+            cursor.execute(_HOURS_UPSERT, [[s.pk for _, s, _ in accepted], [r.measured_at for r, _, _ in accepted],
+                                           [r.value for r, _, _ in accepted], [int(e) for _, _, e in accepted]])
+        report.accepted = len(accepted)
+        by_sensor = defaultdict(list)
+        for reading, sensor, exceeding in accepted:
+            by_sensor[sensor.code].append((reading, exceeding))
+        changed = [sensor for code, sensor in sensors.items()
+                   if code in by_sensor and _advance(sensor, by_sensor[code], report)]
+        Sensor.objects.bulk_update(changed, ["last_value", "last_reading_at", "open_episode"])
+    return report
+
+
+def _advance(sensor: Sensor, readings: list[tuple[Reading, bool]], report: IngestReport) -> bool:
+    """Move ``sensor``'s episode state through its new readings in time order; True if its state changed."""
+    changed = False
+    for reading, exceeding in sorted(readings, key=lambda pair: pair[0].measured_at):
+        if sensor.last_reading_at is not None and reading.measured_at <= sensor.last_reading_at:
+            continue
+        episode = sensor.open_episode
+        if exceeding and episode is None:
+            sensor.open_episode = _episode_open(sensor, reading, report)
+        elif exceeding:
+            episode.peak_value = _worse(sensor.kind, episode.peak_value, reading.value)
+            episode.readings += 1
+            episode.save(update_fields=["peak_value", "readings"])
+        elif episode is not None:
+            episode.ended_at = reading.measured_at
+            episode.save(update_fields=["ended_at"])
+            sensor.open_episode = None
+            report.episodes_closed += 1
+        sensor.last_value, sensor.last_reading_at = reading.value, reading.measured_at
+        changed = True
+    return changed
+
+
+def _worse(kind: str, a: float, b: float) -> float:
+    # Low dissolved oxygen, transparency and ORP are the bad direction.
+    low_is_bad = kind in (SensorKind.DISSOLVED_OXYGEN, SensorKind.TRANSPARENCY, SensorKind.ORP)
+    return min(a, b) if low_is_bad else max(a, b)
+
+
+def _episode_open(sensor: Sensor, reading: Reading, report: IngestReport) -> SensorEpisode:
+    episode = SensorEpisode.objects.create(sensor=sensor, started_at=reading.measured_at, peak_value=reading.value)
+    spec = KINDS[SensorKind(sensor.kind)]
+    limit = sensor.limit()
+    attributes = {"level_db": reading.value} if sensor.kind == SensorKind.NOISE else None
+    # The one intake core locates the sensor's point and routes the event; the
+    # episode's id as idempotency key means a retried batch cannot open two.
+    result = event_create(
+        small_class_code=spec.small_class_code, point=sensor.location, channel=Channel.SENSOR,
+        description=(f"sensor {sensor.code} {sensor.name} ({sensor.kind}): {reading.value:g} {spec.unit} at "
+                     f"{reading.measured_at.isoformat()}, limit {_limit_text(limit, reading.measured_at)}"),
+        attributes=attributes, idempotency_key=f"sensor-episode-{episode.pk}", device_time=reading.measured_at)
+    episode.event = result.event
+    episode.save(update_fields=["event"])
+    report.episodes_opened += 1
+    report.event_ids.append(result.event.pk)
+    return episode
+
+
+def _limit_text(limit, at: datetime) -> str:
+    if limit.threshold is None:
+        return "light black-odorous (2015 guide)"
+    if limit.threshold_night is not None and is_night(at):
+        return f"{limit.threshold_night:g} (night)"
+    return f"{limit.threshold:g}"
+
+
+def readings_ingest(messages, *, received_at: datetime | None = None) -> IngestReport:
+    """Parse and store ``messages`` — (sensor_code, payload) pairs — counting the bad ones; never raises for bad input."""
+    received_at = received_at or timezone.now()
+    report, readings = IngestReport(), []
+    for sensor_code, payload in messages:
+        try:
+            readings.append(reading_parse(sensor_code, payload, received_at=received_at))
+        except ReadingRejected as error:
+            report.reject(error)
+    if readings:
+        report.merge(readings_store(readings))
+    for reason, detail in report.examples.items():
+        log.warning("sensor readings rejected: %s x%d, e.g. %s", reason, report.rejected[reason], detail)
+    return report

@@ -1,0 +1,96 @@
+"""Live environmental sensors (环境监测), their readings kept hourly, and exceedance episodes.
+
+Storage CRS is WGS84 (:data:`gridmgmt.geo.STORAGE_SRID`). Limits and units
+per kind are in :mod:`gridmgmt.sensors.standards`.
+"""
+
+from django.contrib.gis.db import models
+
+from gridmgmt.events.models import Event
+from gridmgmt.geo import STORAGE_SRID
+from gridmgmt.sensors.standards import NOISE_LIMITS_DBA, SensorKind, limit_for
+
+
+class Sensor(models.Model):
+    """A monitor at a fixed point, located in its grid when it is registered.
+
+    ``threshold`` overrides the standard's limit (for noise: the day limit);
+    ``key_hash`` is the sha256 of the key the sensor sends over HTTP
+    (``X-Sensor-Key``). The last reading and the open episode are the
+    sensor's state: an episode opens on the first reading above the limit
+    and closes on the first one back at or below it.
+    """
+
+    code = models.SlugField(max_length=64, unique=True, help_text="also the MQTT topic segment")
+    name = models.CharField(max_length=128, blank=True)
+    kind = models.CharField(max_length=24, choices=[(k.value, k.value) for k in SensorKind])
+    location = models.PointField(srid=STORAGE_SRID)
+    grid_code = models.CharField(max_length=15, blank=True)
+    community_code = models.CharField(max_length=12)
+    street_code = models.CharField(max_length=9)
+    noise_zone_class = models.CharField(max_length=2, blank=True,
+                                        choices=[(c, c) for c in NOISE_LIMITS_DBA], help_text="GB 3096-2008")
+    threshold = models.FloatField(null=True, blank=True, help_text="in the kind's unit; empty = the standard's")
+    key_prefix = models.CharField(max_length=8, blank=True)
+    key_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    active = models.BooleanField(default=True)
+    last_value = models.FloatField(null=True, blank=True)
+    last_reading_at = models.DateTimeField(null=True, blank=True)
+    open_episode = models.OneToOneField("SensorEpisode", on_delete=models.SET_NULL, null=True, blank=True,
+                                        related_name="+")
+
+    class Meta:
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.code
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+        try:
+            self.limit()
+        except ValueError as exc:
+            raise ValidationError({"threshold": str(exc)}) from None
+
+    def limit(self):
+        return limit_for(self.kind, threshold=self.threshold, noise_zone_class=self.noise_zone_class)
+
+
+class SensorHour(models.Model):
+    """Readings of one sensor in one clock hour (UTC), kept instead of every reading.
+
+    A sensor sending every 10 s makes 8,760 rows a year here instead of
+    3.2 million; the mean, extremes and the count above the limit are what
+    the daily-mean standards and the reports need.
+    """
+
+    sensor = models.ForeignKey(Sensor, on_delete=models.CASCADE, related_name="hours")
+    hour = models.DateTimeField()
+    count = models.PositiveIntegerField()
+    value_sum = models.FloatField()
+    value_min = models.FloatField()
+    value_max = models.FloatField()
+    exceeding_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["sensor", "hour"], name="sensor_hour_unique")]
+
+    @property
+    def mean(self) -> float:
+        return self.value_sum / self.count
+
+
+class SensorEpisode(models.Model):
+    """One exceedance: from the first reading above the limit to the first back below; one event."""
+
+    sensor = models.ForeignKey(Sensor, on_delete=models.CASCADE, related_name="episodes")
+    started_at = models.DateTimeField()
+    ended_at = models.DateTimeField(null=True, blank=True)
+    peak_value = models.FloatField()
+    readings = models.PositiveIntegerField(default=1, help_text="readings above the limit in the episode")
+    event = models.ForeignKey(Event, on_delete=models.PROTECT, null=True, blank=True, related_name="sensor_episodes")
+
+    class Meta:
+        ordering = ["-started_at"]
+        constraints = [models.UniqueConstraint(fields=["sensor"], condition=models.Q(ended_at__isnull=True),
+                                               name="sensor_one_open_episode")]

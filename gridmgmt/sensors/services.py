@@ -1,0 +1,45 @@
+"""Writes of sensors: registration (located in its grid) and its HTTP key."""
+
+import hashlib
+import secrets
+
+from django.contrib.gis.geos import Point
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from gridmgmt.areas.selectors import locate
+from gridmgmt.sensors.models import Sensor
+
+
+def sensor_key_digest(raw_key: str) -> str:
+    # 32 random bytes: sha256 without salt suffices and allows one indexed lookup (as events.api_keys).
+    return hashlib.sha256(raw_key.encode("utf-8")).hexdigest()
+
+
+@transaction.atomic
+def sensor_create(*, code: str, kind: str, location: Point, name: str = "", threshold: float | None = None,
+                  noise_zone_class: str = "") -> tuple[Sensor, str]:
+    """Register a sensor at ``location`` (WGS84) inside the district; returns it and its raw HTTP key (shown once).
+
+    Raises ValidationError naming the problem: a point outside the district, an
+    unknown kind, a kind that needs a threshold or a noise zone class without one.
+    """
+    place = locate(location)
+    if place is None:
+        raise ValidationError({"location": f"point (lat {location.y:.6f}, lng {location.x:.6f}) is outside "
+                                           "the district: no community covers it"})
+    raw_key = secrets.token_urlsafe(32)
+    sensor = Sensor(code=code, kind=kind, name=name, location=location, threshold=threshold,
+                    noise_zone_class=noise_zone_class, grid_code=place.grid.code if place.grid else "",
+                    community_code=place.community.code, street_code=place.community.street.code,
+                    key_prefix=raw_key[:8], key_hash=sensor_key_digest(raw_key))
+    sensor.full_clean()
+    sensor.save()
+    return sensor, raw_key
+
+
+def sensor_for_key(raw_key: str | None) -> Sensor | None:
+    """The active sensor whose key is ``raw_key``, or None."""
+    if not raw_key:
+        return None
+    return Sensor.objects.filter(key_hash=sensor_key_digest(raw_key), active=True).first()

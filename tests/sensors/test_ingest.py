@@ -1,0 +1,130 @@
+"""Readings in: hourly rows, one event per exceedance episode, bad payloads counted by name (real PostGIS)."""
+
+import json
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from django.contrib.gis.geos import Point
+from django.core.exceptions import ValidationError
+
+from gridmgmt.events.models import Event
+from gridmgmt.sensors.ingest import Reading, readings_ingest, readings_store
+from gridmgmt.sensors.models import Sensor, SensorEpisode, SensorHour
+from gridmgmt.sensors.services import sensor_create
+from tests.sensors.conftest import INSIDE_C1, OUTSIDE
+
+T0 = datetime(2026, 11, 2, 2, 0, tzinfo=UTC)  # 10:00 in Guangzhou
+RECEIVED = T0 + timedelta(hours=3)
+
+
+def at(lat_lng):
+    return Point(lat_lng[1], lat_lng[0], srid=4326)
+
+
+@pytest.fixture
+def pm25(areas, duty_classes):
+    sensor, _ = sensor_create(code="air-1", kind="pm25", location=at(INSIDE_C1), name="洪桥空气站")
+    return sensor
+
+
+def message(value, minutes, code="air-1"):
+    return code, json.dumps({"value": value, "time": (T0 + timedelta(minutes=minutes)).isoformat()}).encode()
+
+
+def test_sensor_located_in_its_grid(pm25):
+    assert (pm25.grid_code, pm25.community_code, pm25.street_code) == ("44010400100101", "440104001001", "440104001")
+
+
+def test_sensor_outside_district_refused(areas, duty_classes):
+    with pytest.raises(ValidationError, match="outside the district"):
+        sensor_create(code="far", kind="pm25", location=at(OUTSIDE))
+    assert not Sensor.objects.exists()
+
+
+def test_exceedance_opens_one_event_while_it_lasts_and_closes_when_back_below(pm25):
+    values = [40, 80, 120, 95, 70, 60, 90]  # above 75 from minute 1 to 3; again at minute 6
+    report = readings_ingest([message(v, i) for i, v in enumerate(values)], received_at=RECEIVED)
+    assert report.accepted == 7 and report.episodes_opened == 2 and report.episodes_closed == 1
+    first, second = SensorEpisode.objects.order_by("started_at")
+    assert (first.started_at, first.ended_at) == (T0 + timedelta(minutes=1), T0 + timedelta(minutes=4))
+    assert first.peak_value == 120 and first.readings == 3
+    assert second.ended_at is None
+    events = Event.objects.order_by("id")
+    assert [e.pk for e in events] == [first.event_id, second.event_id]
+    assert all((e.channel, e.grid_code, e.small_class.code, e.department.code) ==
+               ("sensor", "44010400100101", "2404", "STHJ") for e in events)
+    pm25.refresh_from_db()
+    assert pm25.open_episode == second and pm25.last_value == 90
+
+
+def test_exceedance_across_batches_still_one_event(pm25):
+    for minute, value in enumerate([80, 90, 100, 110]):
+        readings_ingest([message(value, minute)], received_at=RECEIVED)
+    assert Event.objects.count() == 1 and SensorEpisode.objects.get().readings == 4
+
+
+def test_late_reading_does_not_reopen_a_closed_episode(pm25):
+    readings_ingest([message(90, 0), message(50, 5)], received_at=RECEIVED)
+    report = readings_ingest([message(200, 2)], received_at=RECEIVED)  # older than the last reading
+    assert report.accepted == 1 and report.episodes_opened == 0
+    assert Event.objects.count() == 1
+    hour = SensorHour.objects.get()
+    assert (hour.count, hour.value_max, hour.exceeding_count) == (3, 200, 2)
+
+
+def test_hourly_rows_keep_count_mean_extremes(pm25):
+    readings_ingest([message(v, m) for v, m in [(10, 0), (20, 30), (30, 59), (40, 60)]], received_at=RECEIVED)
+    first, second = SensorHour.objects.order_by("hour")
+    assert (first.hour, first.count, first.mean, first.value_min, first.value_max) == (T0, 3, 20, 10, 30)
+    assert (second.hour, second.count) == (T0 + timedelta(hours=1), 1)
+
+
+def test_bad_payloads_counted_and_named_good_ones_kept(pm25):
+    batch = [
+        ("air-1", b"{not json"),
+        ("air-1", b'{"time": "2026-11-02T02:00:00+00:00"}'),
+        ("air-1", b'{"value": "high"}'),
+        ("air-1", b'{"value": 10, "time": "yesterday"}'),
+        ("air-1", b'{"value": 10, "time": "2026-11-02T02:00:00"}'),  # no offset
+        ("ghost-9", b'{"value": 10}'),
+        ("air-1", b'{"value": 5000}'),
+        ("air-1", b'{"value": NaN}'),
+        message(30, 0),
+    ]
+    report = readings_ingest(batch, received_at=RECEIVED)
+    assert report.accepted == 1
+    assert report.rejected == {"malformed_json": 1, "missing_value": 1, "bad_value": 2, "bad_time": 2,
+                               "unknown_sensor": 1, "out_of_range": 1}
+    assert "ghost-9" in report.examples["unknown_sensor"]
+    assert "5000.0 µg/m³ is outside the physical range" in report.examples["out_of_range"]
+    assert SensorHour.objects.get().count == 1
+
+
+def test_future_reading_refused(pm25):
+    report = readings_ingest([("air-1", json.dumps({"value": 1, "time": (RECEIVED + timedelta(hours=1))
+                                                    .isoformat()}))], received_at=RECEIVED)
+    assert report.rejected == {"bad_time": 1}
+
+
+def test_all_or_nothing_refuses_whole_batch(pm25):
+    readings = [Reading("air-1", T0, 90.0), Reading("air-1", T0 + timedelta(minutes=1), -5.0)]
+    with pytest.raises(ValidationError, match="outside the physical range"):
+        readings_store(readings, all_or_nothing=True)
+    assert not SensorHour.objects.exists() and not Event.objects.exists()
+
+
+def test_noise_sensor_night_limit_and_event_attribute(areas, duty_classes):
+    sensor_create(code="noise-1", kind="noise", location=at(INSIDE_C1), noise_zone_class="2")
+    night = datetime(2026, 11, 2, 15, 0, tzinfo=UTC)  # 23:00 local: limit 50 dB(A)
+    report = readings_ingest([("noise-1", json.dumps({"value": 55, "time": night.isoformat()}))],
+                             received_at=night)
+    assert report.episodes_opened == 1
+    event = Event.objects.get()
+    assert event.small_class.code == "2401" and event.attributes == {"level_db": 55}
+
+
+def test_water_quality_sensor_opens_black_odor_event(areas, duty_classes):
+    sensor_create(code="do-1", kind="dissolved_oxygen", location=at(INSIDE_C1))
+    readings_ingest([("do-1", json.dumps({"value": 1.5, "time": T0.isoformat()}))], received_at=RECEIVED)
+    event = Event.objects.get()
+    assert (event.small_class.code, event.department.code) == ("2301", "SW")
