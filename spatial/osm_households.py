@@ -14,13 +14,28 @@ most counts are estimates from the footprint. The rules, in order:
    source ``"estimate"``. A building mapped as a point has no footprint and
    gets the minimum, 1.
 3. Otherwise 0, source ``"estimate"``: commercial, industrial, retail,
-   religious, civic, hotel and the like hold no households.
+   religious, civic, hotel and the like hold no households. The reason
+   (``building=office``, ``building=yes + shop=*``) is returned so an import
+   can list the buildings it treated as non-residential.
+
+Plausibility limits: a tag beyond them is never used, and is returned as a
+departure for the import to report (a 681 m² house tagged
+``building:levels=2019`` would otherwise hold 15,278 households):
+
+- ``building:levels`` above ``MAX_PLAUSIBLE_LEVELS`` (100; the tallest
+  buildings have about 160 storeys, residential ones well under 100): the
+  default storeys are used instead;
+- ``building:flats`` giving less than ``MIN_PLAUSIBLE_FLAT_AREA_M2`` (10 m²)
+  of floor area per flat on a mapped footprint (floor area = footprint ×
+  the tagged storeys, or × ``MAX_PLAUSIBLE_LEVELS`` when none are tagged):
+  the estimate is used instead.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Literal
 
 HouseholdsSource = Literal["tag", "estimate"]
@@ -57,7 +72,48 @@ DWELLING_BUILDING_VALUES = frozenset(
 # building=yes says nothing about use, and most buildings are mapped so; we
 # count it as a dwelling unless a tag on it names a use that is not housing.
 UNSPECIFIED_BUILDING_VALUE = "yes"
-NON_DWELLING_USE_KEYS = ("amenity", "shop", "office", "craft", "tourism")
+# Landmarks (historic, man_made towers) hold no households either.
+NON_DWELLING_USE_KEYS = ("amenity", "shop", "office", "craft", "tourism", "historic", "man_made")
+
+MAX_PLAUSIBLE_LEVELS = 100
+MIN_PLAUSIBLE_FLAT_AREA_M2 = 10.0
+
+
+@dataclass(frozen=True, slots=True)
+class HouseholdsAssessment:
+    """The households of one building and how they were decided."""
+
+    households: int
+    """>= 0."""
+    source: HouseholdsSource
+    levels: int
+    """Storeys used, >= 1."""
+    non_residential: str | None
+    """Why the building holds no households (``"building=office"``), else None."""
+    implausible: tuple[str, ...]
+    """Tags set aside by the plausibility limits, each with the limit."""
+
+
+def non_residential_reason(tags: Mapping[str, str]) -> str | None:
+    """Why a building does not count as housing, or None when it does.
+
+    Parameters
+    ----------
+    tags
+        The OSM tags of the building.
+
+    Returns
+    -------
+    str or None
+        ``"building=<value>"`` for a value outside ``DWELLING_BUILDING_VALUES``
+        and not ``yes``; ``"building=yes + <key>=<value>"`` for
+        ``building=yes`` with one of ``NON_DWELLING_USE_KEYS``; else None.
+    """
+    building = tags.get("building", "")
+    if building == UNSPECIFIED_BUILDING_VALUE:
+        use = next((key for key in NON_DWELLING_USE_KEYS if key in tags), None)
+        return f"building=yes + {use}={tags[use]}" if use else None
+    return None if building in DWELLING_BUILDING_VALUES else f"building={building}"
 
 
 def is_dwelling_building(tags: Mapping[str, str]) -> bool:
@@ -74,13 +130,10 @@ def is_dwelling_building(tags: Mapping[str, str]) -> bool:
         True for the values in ``DWELLING_BUILDING_VALUES``, and for
         ``building=yes`` without any of ``NON_DWELLING_USE_KEYS``.
     """
-    building = tags.get("building", "")
-    if building == UNSPECIFIED_BUILDING_VALUE:
-        return not any(key in tags for key in NON_DWELLING_USE_KEYS)
-    return building in DWELLING_BUILDING_VALUES
+    return non_residential_reason(tags) is None
 
 
-def building_levels(tags: Mapping[str, str], default_levels: int) -> int:
+def building_levels(tags: Mapping[str, str], default_levels: int) -> tuple[int, str | None]:
     """Above-ground storeys from ``building:levels``, else ``default_levels``.
 
     Parameters
@@ -88,19 +141,26 @@ def building_levels(tags: Mapping[str, str], default_levels: int) -> int:
     tags
         The OSM tags of the building.
     default_levels
-        Storeys to assume when the tag is missing, not a number, or below 1.
+        Storeys to assume when the tag is missing, not a number, below 1 or
+        above ``MAX_PLAUSIBLE_LEVELS``.
 
     Returns
     -------
-    int
+    levels : int
         Storeys; a fractional tag (``"2.5"``, a half storey in the roof) is
         rounded down, as the half storey rarely holds a flat of its own.
+    implausible : str or None
+        The departure when the tag is above the limit, else None.
     """
     try:
         levels = math.floor(float(tags.get(LEVELS_TAG, "")))
     except (ValueError, OverflowError):
-        return default_levels
-    return levels if levels >= 1 else default_levels
+        return default_levels, None
+    if levels > MAX_PLAUSIBLE_LEVELS:
+        return default_levels, (
+            f"{LEVELS_TAG}={tags[LEVELS_TAG]} above {MAX_PLAUSIBLE_LEVELS}: {default_levels} used"
+        )
+    return (levels if levels >= 1 else default_levels), None
 
 
 def tagged_households(tags: Mapping[str, str]) -> int | None:
@@ -115,8 +175,8 @@ def building_households(
     *,
     dwelling_area_m2: float,
     default_levels: int,
-) -> tuple[int, HouseholdsSource, int]:
-    """Households of one building, by the rules in the module docstring.
+) -> HouseholdsAssessment:
+    """Households of one building, by the rules and limits in the module docstring.
 
     Parameters
     ----------
@@ -127,21 +187,25 @@ def building_households(
     dwelling_area_m2
         Gross floor area of one dwelling, in square metres.
     default_levels
-        Storeys to assume when ``building:levels`` is missing.
-
-    Returns
-    -------
-    households : int
-        Households, >= 0.
-    source : {"tag", "estimate"}
-        Where the count came from.
-    levels : int
-        The storeys used, >= 1.
+        Storeys to assume when ``building:levels`` is missing or implausible.
     """
-    levels = building_levels(tags, default_levels)
+    levels, levels_departure = building_levels(tags, default_levels)
+    implausible = [levels_departure] if levels_departure else []
     tagged = tagged_households(tags)
+    if tagged is not None and footprint_area_m2 > 0:
+        # Without a levels tag the building may be a tower: judge against the tallest plausible.
+        levels_for_check = levels if LEVELS_TAG in tags and not levels_departure else MAX_PLAUSIBLE_LEVELS
+        floor_area_m2 = footprint_area_m2 * levels_for_check
+        if tagged > 0 and floor_area_m2 / tagged < MIN_PLAUSIBLE_FLAT_AREA_M2:
+            implausible.append(
+                f"{FLATS_TAG}={tagged} on {floor_area_m2:.0f} m² of floor: under "
+                f"{MIN_PLAUSIBLE_FLAT_AREA_M2:.0f} m² a flat, estimate used"
+            )
+            tagged = None
+    reason = non_residential_reason(tags)
     if tagged is not None:
-        return tagged, "tag", levels
-    if not is_dwelling_building(tags):
-        return 0, "estimate", levels
-    return max(1, round(footprint_area_m2 * levels / dwelling_area_m2)), "estimate", levels
+        return HouseholdsAssessment(tagged, "tag", levels, None, tuple(implausible))
+    if reason is not None:
+        return HouseholdsAssessment(0, "estimate", levels, reason, tuple(implausible))
+    households = max(1, round(footprint_area_m2 * levels / dwelling_area_m2))
+    return HouseholdsAssessment(households, "estimate", levels, None, tuple(implausible))

@@ -1,41 +1,58 @@
-"""Read OpenStreetMap XML extracts offline into plain shapely data.
+"""Read OpenStreetMap extracts offline, in one pass, into plain shapely data.
 
-Every reader takes a path to an ``.osm`` or ``.osm.bz2`` file, parses it with
-osmnx 2 (``features_from_xml``; nothing is fetched), and returns frozen
-dataclasses whose geometries are WGS84 (EPSG:4326), (lng, lat) degrees.
-``osm_type`` (``"node"``, ``"way"`` or ``"relation"``) is carried with every
-``osm_id`` because OSM ids are only unique within an element type.
+``read_extract`` reads an ``.osm``, ``.osm.bz2``, ``.osm.gz`` or ``.osm.pbf``
+file with pyosmium (libosmium; the format follows the suffix) in a single
+pass over the file, and returns frozen dataclasses whose geometries are WGS84
+(EPSG:4326), (lng, lat) degrees. ``osm_type`` (``"node"``, ``"way"`` or
+``"relation"``) is carried with every ``osm_id``: OSM ids are only unique
+within an element type. Coordinates are those of the file, which OSM keeps in
+units of 1e-7 degree (about 1 cm).
 
-A file that cannot be read (missing, not XML, not OSM, truncated or corrupt
-bz2) raises ``OsmReadError`` naming the file; a readable file without the
-wanted features gives an empty list.
+Memory is bounded by the extract's content: node locations in libosmium's
+index (16 bytes a node), the node ids of every way (8 bytes a reference, kept
+because a relation at the end of the file may name any way), and the features
+kept. Nothing is parsed twice.
 
-Known limitation, inherited from osmnx: a way with a node missing from the
-extract (a way cut at the extract's edge by a tool without "complete ways")
-gets no geometry and is left out.
+Extracts are cut at a bounding box, so a way can lack nodes and a relation
+can lack member ways:
+
+- a road, waterway or railway keeps the runs of its nodes that are present
+  (the inside part); a run of one node is dropped;
+- a building or a health area whose ring lacks a node cannot be built: it is
+  left out and reported in ``OsmExtract.problems`` with why;
+- an administrative boundary lacking nodes or member ways is left out and
+  reported, unless ``close_cut_boundaries`` is set: then it is closed along
+  the extract's edge (``spatial.osm_rings.close_along_edge``).
+
+A file that cannot be read (missing, not OSM, truncated or corrupt) raises
+``OsmReadError`` naming the file; a readable file without the wanted features
+gives empty lists.
 """
 
 from __future__ import annotations
 
-import bz2
-import gzip
 import os
-import xml.etree.ElementTree as ET
-import xml.sax
-from collections.abc import Iterable, Iterator
-from contextlib import closing, contextmanager
-from dataclasses import dataclass
+from array import array
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import Literal
 
-import geopandas as gpd
-import osmnx as ox
-# osmnx 2 exports no public name for its error classes.
-from osmnx._errors import InsufficientResponseError
-from shapely.geometry import LineString, MultiPoint, MultiPolygon, Point, Polygon, box
+import osmium
+import shapely
+from shapely.geometry import (
+    LineString,
+    MultiLineString,
+    MultiPolygon,
+    Point,
+    Polygon,
+    box,
+)
 from shapely.geometry.base import BaseGeometry
 
 from spatial.osm_households import HouseholdsSource, building_households
+from spatial.osm_rings import RingError, close_along_edge, rings_to_multipolygon
+from spatial.projection import local_metric
 
 OsmPath = str | os.PathLike[str]
 
@@ -59,21 +76,10 @@ DEFAULT_ROAD_TYPES = frozenset(
 WATERWAY_TYPES = frozenset({"river", "canal", "stream"})
 RAILWAY_TYPES = frozenset({"rail", "light_rail", "narrow_gauge"})
 HEALTH_AMENITIES = frozenset({"hospital", "clinic", "doctors", "pharmacy"})
+# Member roles of a boundary relation that name a point inside it.
+INSIDE_NODE_ROLES = frozenset({"label", "admin_centre"})
 
-
-def _configure_osmnx_offline() -> None:
-    # Government networks are often cut off from the internet, and this
-    # module only reads files. Should any osmnx call try to reach Overpass,
-    # Nominatim or a DNS-over-HTTPS resolver, the reserved .invalid domain
-    # makes it fail at once instead of leaking a request.
-    offline_url = "http://osmnx-offline.invalid"
-    ox.settings.overpass_url = offline_url
-    ox.settings.nominatim_url = offline_url
-    ox.settings.doh_url_template = None
-    ox.settings.use_cache = False
-
-
-_configure_osmnx_offline()
+OSM_TYPES = {"n": "node", "w": "way", "r": "relation"}
 
 
 class OsmReadError(ValueError):
@@ -91,6 +97,8 @@ class AdminBoundary:
     codes: dict[str, str]
     """Code tags: ``ref``, ``ref:*`` and keys containing ``code``."""
     geometry: MultiPolygon
+    closed_along_edge: bool = False
+    """True when the boundary was cut and closed along the extract's edge."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,6 +117,10 @@ class OsmBuilding:
     levels: int
     address: str | None
     """``housenumber street, city`` from the ``addr:*`` tags present, else None."""
+    non_residential: str | None = None
+    """Why it holds no households (``"building=office"``), else None."""
+    implausible: tuple[str, ...] = ()
+    """Tags set aside by the plausibility limits."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,7 +130,10 @@ class Road:
     osm_id: int
     name: str | None
     highway: str
-    geometry: LineString
+    geometry: LineString | MultiLineString
+    """A MultiLineString only when the way left and re-entered the extract."""
+    cut: bool = False
+    """True when nodes of the way are missing: the geometry is the inside part."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,7 +145,8 @@ class LinearBarrier:
     key: str
     """``waterway`` or ``railway``."""
     value: str
-    geometry: LineString
+    geometry: LineString | MultiLineString
+    cut: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,63 +162,76 @@ class HealthPoi:
     """The node itself, or a point inside the mapped area."""
 
 
-def read_admin_boundaries(path: OsmPath, admin_levels: Iterable[int]) -> list[AdminBoundary]:
-    """Read the administrative areas of the given OSM admin levels.
+@dataclass(frozen=True, slots=True)
+class OsmProblem:
+    """A feature the reader could not build, and why."""
+
+    osm_type: str
+    osm_id: int
+    feature: str
+    """What it would have been: ``building``, ``admin_level 10 boundary``, ``road``, ..."""
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.osm_type} {self.osm_id} ({self.feature}): {self.reason}"
+
+
+@dataclass(frozen=True, slots=True)
+class OsmExtract:
+    """Everything read from one extract."""
+
+    area: Polygon | None
+    """The ``<bounds>`` of the file, else the bounding box of its nodes; None if it has no nodes."""
+    area_source: Literal["bounds", "nodes", "none"]
+    nodes: int
+    ways: int
+    relations: int
+    boundaries: list[AdminBoundary] = field(default_factory=list)
+    buildings: list[OsmBuilding] = field(default_factory=list)
+    roads: list[Road] = field(default_factory=list)
+    barriers: list[LinearBarrier] = field(default_factory=list)
+    health_pois: list[HealthPoi] = field(default_factory=list)
+    problems: list[OsmProblem] = field(default_factory=list)
+
+
+def read_extract(
+    path: OsmPath,
+    *,
+    admin_levels: Iterable[int] = (),
+    dwelling_area_m2: float = 90.0,
+    default_levels: int = 1,
+    highway_types: Iterable[str] = DEFAULT_ROAD_TYPES,
+    close_cut_boundaries: bool = False,
+) -> OsmExtract:
+    """Read boundaries, buildings, roads, waterways, railways and health facilities in one pass.
 
     Parameters
     ----------
     path
-        An ``.osm`` or ``.osm.bz2`` file.
+        An ``.osm``, ``.osm.bz2``, ``.osm.gz`` or ``.osm.pbf`` file.
     admin_levels
-        OSM ``admin_level`` values to keep (in China 6 is usually the
-        district, 8 the street, 10 the community, but check the data).
-
-    Returns
-    -------
-    list of AdminBoundary
-        Closed ways and boundary/multipolygon relations, geometry as a
-        MultiPolygon in WGS84. Unclosed ways are left out.
-    """
-    wanted_levels = {str(level) for level in admin_levels}
-    boundaries = []
-    for osm_type, osm_id, tags, geometry in _features(path, {"boundary": "administrative"}):
-        if tags.get("admin_level") not in wanted_levels:
-            continue
-        if isinstance(geometry, Polygon):
-            geometry = MultiPolygon([geometry])
-        if not isinstance(geometry, MultiPolygon):
-            continue
-        codes = {key: value for key, value in tags.items() if _is_code_key(key)}
-        boundaries.append(
-            AdminBoundary(
-                osm_type, osm_id, tags.get("name"), int(tags["admin_level"]), codes, geometry
-            )
-        )
-    return boundaries
-
-
-def read_buildings(
-    path: OsmPath, *, dwelling_area_m2: float = 90.0, default_levels: int = 1
-) -> list[OsmBuilding]:
-    """Read buildings with their households.
-
-    Parameters
-    ----------
-    path
-        An ``.osm`` or ``.osm.bz2`` file.
+        OSM ``admin_level`` values of the boundaries to read (in China 6 is
+        usually the district, 8 the street, 10 the community; check the data).
     dwelling_area_m2
         Gross floor area of one dwelling in square metres, for the estimate.
     default_levels
-        Storeys to assume when ``building:levels`` is missing.
+        Storeys to assume when ``building:levels`` is missing or implausible.
+    highway_types
+        ``highway`` values read as roads; see ``DEFAULT_ROAD_TYPES``.
+    close_cut_boundaries
+        Close a boundary cut at the extract's edge along that edge instead
+        of leaving it out.
 
     Returns
     -------
-    list of OsmBuilding
-        Footprints (or points) in WGS84; areas measured in square metres in
-        the UTM zone of the extract's centre.
+    OsmExtract
+        Footprint areas are in square metres, measured in a transverse
+        Mercator centred on the extract (``spatial.projection``).
 
     Raises
     ------
+    OsmReadError
+        If the file cannot be read.
     ValueError
         If ``dwelling_area_m2`` is not positive or ``default_levels`` < 1.
     """
@@ -210,228 +239,300 @@ def read_buildings(
         raise ValueError(f"dwelling_area_m2 must be positive, got {dwelling_area_m2!r}")
     if default_levels < 1:
         raise ValueError(f"default_levels must be at least 1, got {default_levels!r}")
-    gdf = _features_gdf(path, {"building": True})
-    if gdf.empty:
-        return []
-    # One UTM zone for the extract: for a district-sized area the scale error
-    # is well under 0.1 %, far below the uncertainty of the estimate itself.
-    areas_m2 = gdf.geometry.to_crs(gdf.estimate_utm_crs()).area.to_numpy()
-    buildings = []
-    for (osm_type, osm_id, tags, geometry), area_m2 in zip(_rows(gdf), areas_m2, strict=True):
-        if tags["building"] == "no" or not isinstance(geometry, Polygon | MultiPolygon | Point):
-            continue
-        households, source, levels = building_households(
-            tags, float(area_m2), dwelling_area_m2=dwelling_area_m2, default_levels=default_levels
-        )
-        buildings.append(
-            OsmBuilding(
-                osm_type,
-                osm_id,
-                tags["building"],
-                geometry,
-                float(area_m2),
-                households,
-                source,
-                levels,
-                _address(tags),
+    reader = _OnePass(
+        {str(level) for level in admin_levels}, frozenset(highway_types), close_cut_boundaries
+    )
+    try:
+        reader.run(Path(path))
+    # libosmium raises RuntimeError for a broken file, InvalidLocationError for a bad coordinate.
+    except (RuntimeError, OSError, osmium.InvalidLocationError) as error:
+        raise OsmReadError(f"cannot read OSM file {path}: {error}") from error
+    return reader.result(dwelling_area_m2, default_levels)
+
+
+class _OnePass:
+    """The state of one pass: kept features, way node ids, and features built at the end."""
+
+    def __init__(self, admin_levels: set[str], highway_types: frozenset[str], close_cut: bool):
+        self.admin_levels = admin_levels
+        self.highway_types = highway_types
+        self.close_cut = close_cut
+        self.counts = {"n": 0, "w": 0, "r": 0}
+        self.bbox = [180.0, 90.0, -180.0, -90.0]
+        self.header_area: Polygon | None = None
+        self.way_refs: dict[int, array] = {}
+        # (osm_type, osm_id, tags, geometry or None to assemble at the end)
+        self.building_tags: list[tuple[str, int, dict[str, str], BaseGeometry]] = []
+        self.areas_to_build: list[tuple[str, int, dict[str, str], list]] = []
+        self.roads: list[Road] = []
+        self.barriers: list[LinearBarrier] = []
+        self.health: list[tuple[str, int, dict[str, str], BaseGeometry]] = []
+        self.problems: list[OsmProblem] = []
+        self.locations = None
+
+    def run(self, path: Path) -> None:
+        if not path.is_file():
+            raise OSError(f"no such file: {path}")
+        processor = osmium.FileProcessor(str(path)).with_locations()
+        header_box = processor.header.box()
+        if header_box.valid():
+            corner_sw, corner_ne = header_box.bottom_left, header_box.top_right
+            self.header_area = box(corner_sw.lon, corner_sw.lat, corner_ne.lon, corner_ne.lat)
+        for element in processor:
+            kind = element.type_str()
+            self.counts[kind] += 1
+            if kind == "n":
+                self._node(element)
+            elif kind == "w":
+                self._way(element)
+            else:
+                self._relation(element)
+        self.locations = processor.node_location_storage
+
+    def _node(self, node) -> None:
+        lng, lat = node.location.lon, node.location.lat
+        bbox = self.bbox
+        bbox[0] = min(bbox[0], lng)
+        bbox[1] = min(bbox[1], lat)
+        bbox[2] = max(bbox[2], lng)
+        bbox[3] = max(bbox[3], lat)
+        if not node.tags:
+            return
+        tags = {tag.k: tag.v for tag in node.tags}
+        point = Point(lng, lat)
+        if tags.get("building", "no") != "no":
+            self.building_tags.append(("node", node.id, tags, point))
+        if _is_health(tags):
+            self.health.append(("node", node.id, tags, point))
+
+    def _way(self, way) -> None:
+        refs = array("q", (node.ref for node in way.nodes))
+        self.way_refs[way.id] = refs
+        if not way.tags:
+            return
+        tags = {tag.k: tag.v for tag in way.tags}
+        wanted_admin = _is_admin(tags, self.admin_levels)
+        is_building = tags.get("building", "no") != "no"
+        line_key = self._line_key(tags)
+        health = _is_health(tags)
+        if not (wanted_admin or is_building or line_key or health):
+            return
+        coords = [
+            (node.lon, node.lat) if node.location.valid() else None for node in way.nodes
+        ]
+        runs = _runs(coords)
+        missing = sum(1 for coord in coords if coord is None)
+        closed = len(refs) >= 4 and refs[0] == refs[-1]
+        if wanted_admin:
+            self.areas_to_build.append(("way", way.id, tags, [("outer", way.id)]))
+        if is_building or (health and closed):
+            polygon = self._way_polygon(way.id, tags, coords, closed, missing)
+            if polygon is not None and is_building:
+                self.building_tags.append(("way", way.id, tags, polygon))
+            if polygon is not None and health:
+                self.health.append(("way", way.id, tags, polygon))
+        elif health:
+            if runs:
+                self.health.append(("way", way.id, tags, runs[0]))
+            else:
+                self._problem("way", way.id, "health facility", _missing_text(missing, len(coords)))
+        if line_key:
+            self._line(way.id, tags, line_key, runs, missing, len(coords))
+
+    def _way_polygon(self, way_id, tags, coords, closed, missing) -> Polygon | MultiPolygon | None:
+        feature = "building" if tags.get("building", "no") != "no" else "health facility"
+        if missing:
+            self._problem("way", way_id, feature, _missing_text(missing, len(coords)) + "; ring cannot be built")
+            return None
+        if not closed:
+            self._problem("way", way_id, feature, "way is not closed")
+            return None
+        try:
+            polygons = rings_to_multipolygon([LineString(coords)], [])
+        except RingError as error:
+            self._problem("way", way_id, feature, str(error))
+            return None
+        # A self-touching ring made valid can fall into several parts.
+        return polygons.geoms[0] if len(polygons.geoms) == 1 else polygons
+
+    def _line_key(self, tags: dict[str, str]) -> str | None:
+        if tags.get("tunnel", "no") != "no" or tags.get("culvert", "no") != "no":
+            return None
+        if tags.get("area") == "yes":
+            return None
+        if tags.get("highway") in self.highway_types:
+            return "highway"
+        if tags.get("waterway") in WATERWAY_TYPES:
+            return "waterway"
+        if tags.get("railway") in RAILWAY_TYPES:
+            return "railway"
+        return None
+
+    def _line(self, way_id, tags, key, runs, missing, total) -> None:
+        feature = "road" if key == "highway" else key
+        if not runs:
+            self._problem("way", way_id, feature, _missing_text(missing, total) + "; no line of two nodes left")
+            return
+        geometry = runs[0] if len(runs) == 1 else MultiLineString(runs)
+        if key == "highway":
+            self.roads.append(Road(way_id, tags.get("name"), tags[key], geometry, cut=missing > 0))
+        else:
+            self.barriers.append(
+                LinearBarrier(way_id, tags.get("name"), key, tags[key], geometry, cut=missing > 0)
             )
+
+    def _relation(self, relation) -> None:
+        if not relation.tags:
+            return
+        tags = {tag.k: tag.v for tag in relation.tags}
+        kind = tags.get("type")
+        wanted_admin = kind == "boundary" and _is_admin(tags, self.admin_levels)
+        wanted_admin = wanted_admin or (kind == "multipolygon" and _is_admin(tags, self.admin_levels))
+        is_area = kind == "multipolygon" and (tags.get("building", "no") != "no" or _is_health(tags))
+        if not (wanted_admin or is_area):
+            return
+        members = [
+            (member.role, member.ref) if member.type == "w" else (f"node:{member.role}", member.ref)
+            for member in relation.members
+        ]
+        self.areas_to_build.append(("relation", relation.id, tags, members))
+
+    def _problem(self, osm_type: str, osm_id: int, feature: str, reason: str) -> None:
+        self.problems.append(OsmProblem(osm_type, osm_id, feature, reason))
+
+    def _area(self) -> tuple[Polygon | None, str]:
+        if self.header_area is not None:
+            return self.header_area, "bounds"
+        if self.counts["n"] == 0:
+            return None, "none"
+        min_lng, min_lat, max_lng, max_lat = self.bbox
+        return box(min_lng, min_lat, max_lng, max_lat), "nodes"
+
+    def _member_lines(self, members) -> tuple[list, list, list[Point], list[str]]:
+        """Outer lines, inner lines, inside points and what is missing, from the members."""
+        outer, inner, inside, missing = [], [], [], []
+        for role, ref in members:
+            if role.startswith("node:"):
+                if role[5:] in INSIDE_NODE_ROLES:
+                    location = self._location(ref)
+                    if location is not None:
+                        inside.append(Point(location))
+                continue
+            refs = self.way_refs.get(ref)
+            if refs is None:
+                missing.append(f"member way {ref} is not in the extract")
+                continue
+            coords = [self._location(node_ref) for node_ref in refs]
+            absent = [node_ref for node_ref, coord in zip(refs, coords, strict=True) if coord is None]
+            if absent:
+                missing.append(f"way {ref} lacks node {', '.join(map(str, absent[:3]))}"
+                               + (f" and {len(absent) - 3} more" if len(absent) > 3 else ""))
+            (inner if role == "inner" else outer).extend(_runs(coords))
+        return outer, inner, inside, missing
+
+    def _location(self, node_ref: int) -> tuple[float, float] | None:
+        try:
+            location = self.locations.get(node_ref)
+        except KeyError:
+            return None
+        return (location.lon, location.lat)
+
+    def _build_areas(self, area: Polygon | None) -> list[AdminBoundary]:
+        boundaries = []
+        for osm_type, osm_id, tags, members in self.areas_to_build:
+            is_admin = _is_admin(tags, self.admin_levels)
+            feature = f"admin_level {tags['admin_level']} boundary" if is_admin else (
+                "building" if tags.get("building", "no") != "no" else "health facility")
+            outer, inner, inside, missing = self._member_lines(members)
+            closed_along_edge = False
+            try:
+                if not missing:
+                    geometry = rings_to_multipolygon(outer, inner)
+                elif is_admin and self.close_cut and area is not None:
+                    geometry = close_along_edge(outer, area, inside)
+                    closed_along_edge = True
+                else:
+                    hint = "; --close-cut-boundaries closes it along the extract's edge" if is_admin else ""
+                    raise RingError(f"cut at the extract's edge ({'; '.join(missing)}){hint}")
+            except RingError as error:
+                cause = f" ({'; '.join(missing)})" if missing and "cut at" not in str(error) else ""
+                self._problem(osm_type, osm_id, feature, f"{error}{cause}; left out")
+                continue
+            if is_admin:
+                codes = {key: value for key, value in tags.items() if _is_code_key(key)}
+                boundaries.append(AdminBoundary(osm_type, osm_id, tags.get("name"),
+                                                int(tags["admin_level"]), codes, geometry, closed_along_edge))
+                continue
+            if tags.get("building", "no") != "no":
+                polygon = geometry if len(geometry.geoms) > 1 else geometry.geoms[0]
+                self.building_tags.append((osm_type, osm_id, tags, polygon))
+            if _is_health(tags):
+                self.health.append((osm_type, osm_id, tags, geometry))
+        return boundaries
+
+    def result(self, dwelling_area_m2: float, default_levels: int) -> OsmExtract:
+        area, area_source = self._area()
+        boundaries = self._build_areas(area)
+        return OsmExtract(
+            area=area, area_source=area_source, nodes=self.counts["n"], ways=self.counts["w"],
+            relations=self.counts["r"], boundaries=boundaries,
+            buildings=_buildings(self.building_tags, area, dwelling_area_m2, default_levels),
+            roads=self.roads, barriers=self.barriers,
+            health_pois=[_health_poi(*item) for item in self.health], problems=self.problems)
+
+
+def _buildings(items, area, dwelling_area_m2: float, default_levels: int) -> list[OsmBuilding]:
+    if not items:
+        return []
+    geometries = [geometry for _, _, _, geometry in items]
+    to_metric, _ = local_metric(area if area is not None else shapely.GeometryCollection(geometries))
+    buildings = []
+    for (osm_type, osm_id, tags, geometry), metric in zip(
+        items, map(to_metric, geometries), strict=True
+    ):
+        area_m2 = float(metric.area)
+        assessed = building_households(
+            tags, area_m2, dwelling_area_m2=dwelling_area_m2, default_levels=default_levels
         )
+        buildings.append(OsmBuilding(
+            osm_type, osm_id, tags["building"], geometry, area_m2, assessed.households,
+            assessed.source, assessed.levels, _address(tags), assessed.non_residential,
+            assessed.implausible))
     return buildings
 
 
-def read_roads(path: OsmPath, *, highway_types: Iterable[str] = DEFAULT_ROAD_TYPES) -> list[Road]:
-    """Read the streets a grid may be cut along.
-
-    Parameters
-    ----------
-    path
-        An ``.osm`` or ``.osm.bz2`` file.
-    highway_types
-        ``highway`` values to keep; see ``DEFAULT_ROAD_TYPES`` for the reasons.
-
-    Returns
-    -------
-    list of Road
-        One per OSM way, as a WGS84 LineString. Left out: roads in a tunnel
-        (not a boundary anyone sees) and closed ways mapped as areas
-        (``area=yes`` pedestrian squares).
-    """
-    return [
-        Road(osm_id, name, value, geometry)
-        for _, osm_id, name, value, geometry in _surface_lines(path, {"highway": highway_types})
-    ]
+def _health_poi(osm_type: str, osm_id: int, tags: dict[str, str], geometry) -> HealthPoi:
+    amenity = tags.get("amenity")
+    kind = amenity if amenity in HEALTH_AMENITIES else tags["healthcare"]
+    point = geometry if isinstance(geometry, Point) else geometry.representative_point()
+    return HealthPoi(osm_type, osm_id, tags.get("name"), kind, point)
 
 
-def read_waterways_and_railways(path: OsmPath) -> list[LinearBarrier]:
-    """Read rivers, canals, streams and railway lines, the other visible boundaries.
-
-    Parameters
-    ----------
-    path
-        An ``.osm`` or ``.osm.bz2`` file.
-
-    Returns
-    -------
-    list of LinearBarrier
-        WGS84 LineStrings of ``WATERWAY_TYPES`` and ``RAILWAY_TYPES``, left
-        out when in a tunnel or culvert. Water areas (riverbanks) are not read.
-    """
-    values_by_key = {"waterway": WATERWAY_TYPES, "railway": RAILWAY_TYPES}
-    return [
-        LinearBarrier(osm_id, name, key, value, geometry)
-        for key, osm_id, name, value, geometry in _surface_lines(path, values_by_key)
-    ]
-
-
-def read_health_pois(path: OsmPath) -> list[HealthPoi]:
-    """Read hospitals, clinics, doctors, pharmacies and any ``healthcare=*`` feature.
-
-    Parameters
-    ----------
-    path
-        An ``.osm`` or ``.osm.bz2`` file.
-
-    Returns
-    -------
-    list of HealthPoi
-        WGS84 points; a mapped area gives a point guaranteed inside it.
-    """
-    pois = []
-    tags_wanted = {"amenity": sorted(HEALTH_AMENITIES), "healthcare": True}
-    for osm_type, osm_id, tags, geometry in _features(path, tags_wanted):
-        amenity = tags.get("amenity")
-        kind = amenity if amenity in HEALTH_AMENITIES else tags["healthcare"]
-        point = geometry if isinstance(geometry, Point) else geometry.representative_point()
-        pois.append(HealthPoi(osm_type, osm_id, tags.get("name"), kind, point))
-    return pois
-
-
-def osm_extract_area(path: OsmPath) -> Polygon:
-    """The area an extract covers.
-
-    Parameters
-    ----------
-    path
-        An ``.osm`` or ``.osm.bz2`` file.
-
-    Returns
-    -------
-    Polygon
-        The ``<bounds>`` (or osmosis ``<bound box=...>``) rectangle, else the
-        convex hull of all nodes, in WGS84. This is the area the extract was
-        cut to: extracts with complete ways carry features reaching past it.
-
-    Raises
-    ------
-    OsmReadError
-        If the file cannot be read, or has no bounds and fewer than 3 nodes.
-    """
-    lnglats = []
-    with _reading(path):
-        for element in _osm_elements(path):
-            try:
-                if element.tag == "bounds":
-                    corners = ("minlon", "minlat", "maxlon", "maxlat")
-                    return box(*(float(element.attrib[corner]) for corner in corners))
-                if element.tag == "bound":
-                    # osmosis order: minlat,minlon,maxlat,maxlon
-                    box_values = element.attrib["box"].split(",")
-                    min_lat, min_lng, max_lat, max_lng = map(float, box_values)
-                    return box(min_lng, min_lat, max_lng, max_lat)
-                if element.tag == "node":
-                    lnglats.append((float(element.attrib["lon"]), float(element.attrib["lat"])))
-            except (KeyError, ValueError) as error:
-                raise OsmReadError(
-                    f"cannot read OSM file {path}: malformed <{element.tag}> ({error!r})"
-                ) from error
-    hull = MultiPoint(lnglats).convex_hull
-    if not isinstance(hull, Polygon):
-        raise OsmReadError(
-            f"cannot read OSM file {path}: no <bounds> and too few nodes for an area"
-        )
-    return hull
-
-
-def _surface_lines(
-    path: OsmPath, values_by_key: dict[str, Iterable[str]]
-) -> Iterator[tuple[str, int, str | None, str, LineString]]:
-    """(key, way id, name, value, line) of ways matching any key's values, not in a tunnel."""
-    wanted = {key: sorted(values) for key, values in values_by_key.items()}
-    for osm_type, osm_id, tags, geometry in _features(path, wanted):
-        in_tunnel = tags.get("tunnel", "no") != "no"
-        if osm_type != "way" or not isinstance(geometry, LineString) or in_tunnel:
+def _runs(coords: list[tuple[float, float] | None]) -> list[LineString]:
+    """The lines through consecutive present nodes; a run of one node is no line."""
+    runs, current = [], []
+    for coord in [*coords, None]:
+        if coord is not None:
+            current.append(coord)
             continue
-        # osmnx keeps a feature matching any key; report the first that matched.
-        key = next(key for key, values in wanted.items() if tags.get(key) in values)
-        yield key, osm_id, tags.get("name"), tags[key], geometry
+        if len(current) >= 2:
+            runs.append(LineString(current))
+        current = []
+    return runs
 
 
-def _features(
-    path: OsmPath, tags: dict[str, Any]
-) -> Iterator[tuple[str, int, dict[str, str], BaseGeometry]]:
-    yield from _rows(_features_gdf(path, tags))
+def _missing_text(missing: int, total: int) -> str:
+    if not missing:
+        return f"the way has {total} node{'s' if total != 1 else ''}"
+    return f"{missing} of its {total} nodes are not in the extract (cut at its edge)"
 
 
-def _rows(gdf: gpd.GeoDataFrame) -> Iterator[tuple[str, int, dict[str, str], BaseGeometry]]:
-    tag_columns = [column for column in gdf.columns if column != "geometry"]
-    for (osm_type, osm_id), geometry, *values in zip(
-        gdf.index, gdf.geometry, *(gdf[column] for column in tag_columns), strict=True
-    ):
-        # Absent tags are NaN in the frame; every present OSM tag is a string.
-        tags = {key: value for key, value in zip(tag_columns, values) if isinstance(value, str)}
-        yield osm_type, int(osm_id), tags, geometry
+def _is_admin(tags: dict[str, str], levels: set[str]) -> bool:
+    return tags.get("boundary") == "administrative" and tags.get("admin_level") in levels
 
 
-def _features_gdf(path: OsmPath, tags: dict[str, Any]) -> gpd.GeoDataFrame:
-    _check_osm_root(path)
-    with _reading(path):
-        try:
-            return ox.features_from_xml(path, tags=tags)
-        except InsufficientResponseError:
-            # osmnx's way of saying "no matching features": an empty result.
-            return gpd.GeoDataFrame(geometry=[], crs="EPSG:4326")
-
-
-def _check_osm_root(path: OsmPath) -> None:
-    # osmnx reads any XML and would return nothing for, say, an HTML page
-    # saved under a .osm name; a wrong file should fail loudly instead.
-    with _reading(path), closing(_osm_elements(path)) as elements:
-        root = next(elements, None)
-    if root is None or root.tag != "osm":
-        found = "nothing" if root is None else f"<{root.tag}>"
-        raise OsmReadError(f"cannot read OSM file {path}: root element is {found}, not <osm>")
-
-
-@contextmanager
-def _reading(path: OsmPath) -> Iterator[None]:
-    try:
-        yield
-    # EOFError: truncated bz2; OSError: missing file or corrupt bz2.
-    except (OSError, EOFError, ET.ParseError, xml.sax.SAXException, UnicodeDecodeError) as error:
-        raise OsmReadError(f"cannot read OSM file {path}: {error}") from error
-
-
-def _osm_elements(path: OsmPath) -> Iterator[ET.Element]:
-    """Elements of the file in document order, each with its attributes only."""
-    with _open_osm(Path(path)) as file:
-        for event, element in ET.iterparse(file, events=("start", "end")):
-            if event == "start":
-                yield element
-            else:
-                element.clear()  # keeps memory flat on a city-sized extract
-
-
-@contextmanager
-def _open_osm(path: Path) -> Iterator[IO[bytes]]:
-    # The same suffix rule as osmnx uses, so both read a file the same way.
-    if path.suffix == ".bz2":
-        opener = bz2.open
-    elif path.suffix == ".gz":
-        opener = gzip.open
-    else:
-        opener = open
-    with opener(path, "rb") as file:
-        yield file
+def _is_health(tags: dict[str, str]) -> bool:
+    return tags.get("amenity") in HEALTH_AMENITIES or "healthcare" in tags
 
 
 def _address(tags: dict[str, str]) -> str | None:
@@ -443,3 +544,48 @@ def _address(tags: dict[str, str]) -> str | None:
 
 def _is_code_key(key: str) -> bool:
     return key == "ref" or key.startswith("ref:") or "code" in key
+
+
+# --- one kind of feature at a time (each call is one pass over the file) ---------------
+
+
+def read_admin_boundaries(path: OsmPath, admin_levels: Iterable[int]) -> list[AdminBoundary]:
+    """The administrative areas of the given levels; see ``read_extract``."""
+    return read_extract(path, admin_levels=admin_levels).boundaries
+
+
+def read_buildings(
+    path: OsmPath, *, dwelling_area_m2: float = 90.0, default_levels: int = 1
+) -> list[OsmBuilding]:
+    """Buildings with their households; see ``read_extract``."""
+    return read_extract(path, dwelling_area_m2=dwelling_area_m2, default_levels=default_levels).buildings
+
+
+def read_roads(path: OsmPath, *, highway_types: Iterable[str] = DEFAULT_ROAD_TYPES) -> list[Road]:
+    """Streets a grid may be cut along, left out in a tunnel or mapped as an area."""
+    return read_extract(path, highway_types=highway_types).roads
+
+
+def read_waterways_and_railways(path: OsmPath) -> list[LinearBarrier]:
+    """Rivers, canals, streams and railway lines, left out in a tunnel or culvert."""
+    return read_extract(path).barriers
+
+
+def read_health_pois(path: OsmPath) -> list[HealthPoi]:
+    """Hospitals, clinics, doctors, pharmacies and any ``healthcare=*`` feature, as points."""
+    return read_extract(path).health_pois
+
+
+def osm_extract_area(path: OsmPath) -> Polygon:
+    """The area an extract covers: its ``<bounds>``, else the bounding box of its nodes (WGS84).
+
+    Raises
+    ------
+    OsmReadError
+        If the file cannot be read or has neither bounds nor nodes.
+    """
+    area = read_extract(path).area
+    if area is None:
+        raise OsmReadError(f"cannot read OSM file {path}: no <bounds> and no nodes")
+    return area
+

@@ -1,0 +1,132 @@
+"""Polygons from OSM member ways: complete rings, and rings cut at an extract's edge.
+
+Pure shapely; coordinates are WGS84 (lng, lat) degrees throughout. The
+reader (``spatial.osm_reader``) hands over each member way as the runs of its
+nodes present in the extract, so a way cut at the edge arrives as one or more
+open lines.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import shapely
+from shapely.geometry import LineString, MultiPolygon, Point, Polygon
+from shapely.ops import linemerge, nearest_points, polygonize, unary_union
+
+
+class RingError(ValueError):
+    """The member ways do not make an area; the message says why."""
+
+
+def rings_to_multipolygon(
+    outer_lines: Sequence[LineString], inner_lines: Sequence[LineString]
+) -> MultiPolygon:
+    """The area of a complete multipolygon or boundary relation.
+
+    Parameters
+    ----------
+    outer_lines, inner_lines
+        The member ways of role ``outer`` (or empty role) and ``inner``, in any
+        order and direction (OSM keeps neither).
+
+    Returns
+    -------
+    MultiPolygon
+        The outer rings less the inner ones, made valid.
+
+    Raises
+    ------
+    RingError
+        If the ways do not join into closed rings, or enclose no area.
+    """
+    outers = _closed_rings(outer_lines, "outer")
+    inners = _closed_rings(inner_lines, "inner") if inner_lines else []
+    area = unary_union(outers)
+    if inners:
+        area = area.difference(unary_union(inners))
+    return _as_multipolygon(area)
+
+
+def close_along_edge(
+    lines: Sequence[LineString], extract_area: Polygon, inside_points: Sequence[Point] = ()
+) -> MultiPolygon:
+    """Close a boundary cut at an extract's edge along that edge.
+
+    The remaining pieces of the boundary are clipped to the extract area, each
+    open end is joined straight to the nearest point of the area's outline
+    (the segment that crossed the edge is not in the extract), and the lines
+    and the outline are polygonized together. The faces that make the area:
+
+    - if there is only one face (the pieces run along the edge), that face;
+    - else the faces holding one of ``inside_points`` (the relation's
+      ``label`` or ``admin_centre`` node).
+
+    Parameters
+    ----------
+    lines
+        The pieces of the boundary present in the extract, WGS84.
+    extract_area
+        The area the extract was cut to (its bounds, or the bbox of its nodes).
+    inside_points
+        Points known to lie inside the boundary.
+
+    Raises
+    ------
+    RingError
+        If no face can be chosen: no piece inside the extract, or several
+        faces and no point to tell the inside.
+    """
+    edge = extract_area.exterior
+    clipped = [
+        part
+        for line in lines
+        for part in shapely.get_parts(line.intersection(extract_area))
+        if isinstance(part, LineString) and part.length > 0
+    ]
+    if not clipped:
+        raise RingError("no part of the boundary lies inside the extract")
+    joins = []
+    for line in shapely.get_parts(linemerge(clipped)):
+        if line.is_closed:
+            continue
+        for end in (Point(line.coords[0]), Point(line.coords[-1])):
+            if end.distance(edge) > 0:
+                joins.append(LineString(nearest_points(end, edge)))
+    faces = list(polygonize(unary_union([*clipped, *joins, edge])))
+    if len(faces) == 1:
+        return _as_multipolygon(faces[0])
+    chosen = [face for face in faces if any(face.covers(point) for point in inside_points)]
+    if not chosen:
+        raise RingError(
+            f"closing it along the extract's edge gives {len(faces)} faces and no label or "
+            "admin_centre node tells which are inside"
+        )
+    return _as_multipolygon(unary_union(chosen))
+
+
+def _closed_rings(lines: Sequence[LineString], role: str) -> list[Polygon]:
+    if not lines:
+        raise RingError(f"no {role} ways")
+    pieces = list(shapely.get_parts(linemerge(list(lines))))
+    open_pieces = [piece for piece in pieces if not piece.is_closed]
+    if open_pieces:
+        ends = ", ".join(
+            f"({piece.coords[0][0]:.7f}, {piece.coords[0][1]:.7f})" for piece in open_pieces[:3]
+        )
+        raise RingError(f"{role} ways do not close into rings ({len(open_pieces)} open, from {ends})")
+    return [Polygon(piece) for piece in pieces]
+
+
+def _as_multipolygon(geometry) -> MultiPolygon:
+    if not geometry.is_valid:
+        geometry = shapely.make_valid(geometry)
+    polygons = [
+        polygon
+        for part in shapely.get_parts(geometry)
+        for polygon in (part.geoms if isinstance(part, MultiPolygon) else [part])
+        if isinstance(polygon, Polygon) and polygon.area > 0
+    ]
+    if not polygons:
+        raise RingError("the rings enclose no area")
+    return MultiPolygon(polygons)
