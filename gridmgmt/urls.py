@@ -13,6 +13,7 @@ api_patterns = [
     path("locate", areas_api.LocateView.as_view(), name="locate"),
     path("", include("gridmgmt.cases.urls")),
     path("maps/", include("gridmgmt.maps.urls")),
+    path("sensors/", include("gridmgmt.sensors.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
 ]

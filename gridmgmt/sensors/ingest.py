@@ -41,7 +41,7 @@ class ReadingRejected(Exception):
         self.reason, self.detail = reason, detail
 
 
-REASONS = ("malformed_json", "missing_value", "bad_value", "bad_time", "unknown_sensor", "out_of_range")
+REASONS = ("bad_topic", "malformed_json", "missing_value", "bad_value", "bad_time", "unknown_sensor", "out_of_range")
 
 
 @dataclass(frozen=True)

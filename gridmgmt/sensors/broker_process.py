@@ -1,0 +1,66 @@
+"""A private Mosquitto on a free local port, for the MQTT test and bench/sensors.py.
+
+Uses the OS package's binary (``mosquitto``, installed by scripts/setup.sh),
+so the test runs on any machine the project has set up, never against a
+broker someone else is using.
+"""
+
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+MOSQUITTO = shutil.which("mosquitto") or "/usr/sbin/mosquitto"
+
+# No persistence, anonymous on loopback only; the queue limits are lifted so
+# a burst of a benchmark is never dropped by the broker while the consumer writes.
+CONFIG = """\
+listener {port} 127.0.0.1
+allow_anonymous true
+persistence false
+max_queued_messages 0
+max_inflight_messages 0
+log_dest stderr
+log_type error
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextmanager
+def mosquitto_running(timeout_s: float = 10.0):
+    """Start Mosquitto on a free port; yields the port; stops it on exit. RuntimeError if it does not come up."""
+    if not Path(MOSQUITTO).exists():
+        raise RuntimeError(f"no mosquitto binary at {MOSQUITTO}: run scripts/setup.sh (OS package 'mosquitto')")
+    port = free_port()
+    with tempfile.TemporaryDirectory(prefix="gridmgmt-mosquitto-") as tmp:
+        config = Path(tmp) / "mosquitto.conf"
+        config.write_text(CONFIG.format(port=port))
+        process = subprocess.Popen([MOSQUITTO, "-c", str(config)], stdout=subprocess.DEVNULL,
+                                   stderr=subprocess.PIPE)
+        try:
+            deadline = time.monotonic() + timeout_s
+            while True:
+                try:
+                    socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                    break
+                except OSError:
+                    if process.poll() is not None or time.monotonic() > deadline:
+                        raise RuntimeError(f"mosquitto did not start on port {port}: "
+                                           f"{process.stderr.read().decode(errors='replace') if process.poll() is not None else 'timeout'}") from None
+                    time.sleep(0.05)
+            yield port
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()

@@ -1,0 +1,47 @@
+"""``manage.py mqtt_consume``: store sensor readings from the MQTT broker until stopped."""
+
+import os
+import signal
+
+from django.core.management.base import BaseCommand, CommandError
+
+from gridmgmt.sensors.mqtt import TOPIC, MqttConsumer
+
+
+class Command(BaseCommand):
+    help = ("Subscribe to gridmgmt/sensors/<code>/readings and store readings in batches; "
+            "bad messages are counted and named, never fatal.")
+
+    def add_arguments(self, parser):
+        parser.add_argument("--host", default=os.environ.get("GRIDMGMT_MQTT_HOST", "127.0.0.1"))
+        parser.add_argument("--port", type=int, default=int(os.environ.get("GRIDMGMT_MQTT_PORT", "1883")))
+        parser.add_argument("--topic", default=TOPIC)
+        parser.add_argument("--batch-size", type=int, default=2000)
+        parser.add_argument("--max-readings", type=int, help="stop after this many messages")
+        parser.add_argument("--idle-exit", type=float, help="stop after this many seconds without a message")
+        parser.add_argument("--report-every", type=int, default=10000, help="print counts every N messages")
+
+    def handle(self, *args, **opts):
+        consumer = MqttConsumer(host=opts["host"], port=opts["port"], topic=opts["topic"],
+                                batch_size=opts["batch_size"])
+        signal.signal(signal.SIGTERM, lambda *_: consumer.stop())
+        try:
+            consumer.start()
+        except (RuntimeError, OSError) as exc:
+            raise CommandError(f"MQTT broker {opts['host']}:{opts['port']}: {exc}") from None
+        self.stdout.write(f"consuming {opts['topic']} from {opts['host']}:{opts['port']}")
+        seen = {"next": opts["report_every"]}
+
+        def progress(report):
+            total = report.accepted + sum(report.rejected.values())
+            if total >= seen["next"]:
+                self.stdout.write(report.summary())
+                seen["next"] += opts["report_every"]
+
+        try:
+            report = consumer.run(max_readings=opts["max_readings"], idle_exit_s=opts["idle_exit"],
+                                  on_batch=progress)
+        except KeyboardInterrupt:
+            report = consumer.report
+        self.stdout.write(report.summary() + (f"; lost to database errors {consumer.store_failures}"
+                                              if consumer.store_failures else ""))

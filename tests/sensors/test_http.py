@@ -1,0 +1,74 @@
+"""Readings over HTTP with the sensor's own key (real PostGIS, Django test client)."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from django.contrib.gis.geos import Point
+
+from gridmgmt.events.models import Event
+from gridmgmt.sensors.models import SensorHour
+from gridmgmt.sensors.services import sensor_create
+from tests.sensors.conftest import INSIDE_C1
+
+URL = "/api/sensors/readings"
+T0 = datetime.now(UTC).replace(microsecond=0) - timedelta(hours=1)
+
+
+@pytest.fixture
+def level_sensor(areas, duty_classes):
+    return sensor_create(code="level-1", kind="water_level", threshold=2.5,
+                         location=Point(INSIDE_C1[1], INSIDE_C1[0], srid=4326))
+
+
+def post(client, key, body):
+    return client.post(URL, body, content_type="application/json", HTTP_X_SENSOR_KEY=key)
+
+
+def test_batch_above_threshold_opens_one_event(client, level_sensor):
+    _, key = level_sensor
+    body = {"readings": [{"value": v, "time": (T0 + timedelta(minutes=i)).isoformat()}
+                         for i, v in enumerate([2.0, 2.8, 3.1, 2.9])]}
+    response = post(client, key, body)
+    assert response.status_code == 202, response.content
+    assert response.json()["accepted"] == 4 and response.json()["episodes_opened"] == 1
+    event = Event.objects.get()
+    assert (event.grid_code, event.channel, event.small_class.code) == ("44010400100101", "sensor", "2404")
+
+
+def test_single_reading_without_time_uses_receipt(client, level_sensor):
+    _, key = level_sensor
+    assert post(client, key, {"value": 1.2}).status_code == 202
+    assert SensorHour.objects.get().count == 1
+
+
+def test_wrong_key_401_nothing_stored(client, level_sensor):
+    response = post(client, "not-the-key", {"value": 9})
+    assert response.status_code == 401 and "X-Sensor-Key" in response.json()["detail"]
+    assert not SensorHour.objects.exists()
+
+
+def test_one_bad_reading_refuses_the_batch_by_index(client, level_sensor):
+    _, key = level_sensor
+    response = post(client, key, {"readings": [{"value": 3.0}, {"value": "deep"}]})
+    assert response.status_code == 400
+    assert response.json() == {"detail": "reading 1: sensor level-1: value 'deep' is not a number",
+                               "reason": "bad_value"}
+    assert not SensorHour.objects.exists() and not Event.objects.exists()
+
+
+def test_out_of_physical_range_400(client, level_sensor):
+    _, key = level_sensor
+    response = post(client, key, {"value": 500})
+    assert response.status_code == 400 and "physical range" in response.json()["detail"]
+    assert not SensorHour.objects.exists()
+
+
+def test_malformed_json_body_400(client, level_sensor):
+    _, key = level_sensor
+    response = client.post(URL, "{oops", content_type="application/json", HTTP_X_SENSOR_KEY=key)
+    assert response.status_code == 400
+
+
+def test_empty_list_400(client, level_sensor):
+    _, key = level_sensor
+    assert post(client, key, {"readings": []}).status_code == 400

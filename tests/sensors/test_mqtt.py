@@ -1,0 +1,67 @@
+"""Readings over MQTT through a real Mosquitto started by the test (OS package binary, free port)."""
+
+import json
+from datetime import UTC, datetime, timedelta
+
+import paho.mqtt.client as mqtt
+import pytest
+from django.contrib.gis.geos import Point
+
+from gridmgmt.events.models import Event
+from gridmgmt.sensors.broker_process import mosquitto_running
+from gridmgmt.sensors.models import SensorEpisode, SensorHour
+from gridmgmt.sensors.mqtt import MqttConsumer, sensor_code_from_topic
+from gridmgmt.sensors.services import sensor_create
+from tests.sensors.conftest import INSIDE_C1, INSIDE_C2
+
+
+@pytest.fixture
+def broker_port():
+    with mosquitto_running() as port:
+        yield port
+
+
+def publish_all(port: int, messages: list[tuple[str, bytes]]) -> None:
+    client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2)
+    client.connect("127.0.0.1", port)
+    client.loop_start()
+    infos = [client.publish(topic, payload, qos=1) for topic, payload in messages]
+    for info in infos:
+        info.wait_for_publish(timeout=10)
+    client.disconnect()
+    client.loop_stop()
+
+
+def test_exceedance_over_mqtt_opens_one_event_in_the_sensors_grid_bad_messages_counted(
+        areas, duty_classes, broker_port):
+    sensor_create(code="air-1", kind="pm10", location=Point(INSIDE_C1[1], INSIDE_C1[0], srid=4326))
+    sensor_create(code="air-2", kind="pm10", location=Point(INSIDE_C2[1], INSIDE_C2[0], srid=4326))
+    start = datetime.now(UTC).replace(microsecond=0) - timedelta(minutes=30)
+    good = [("gridmgmt/sensors/air-1/readings", json.dumps(
+        {"value": value, "time": (start + timedelta(minutes=i)).isoformat()}).encode())
+        for i, value in enumerate([90, 160, 180, 170, 120, 100])]  # limit 150: one episode, minutes 1-3
+    good += [("gridmgmt/sensors/air-2/readings", json.dumps(
+        {"value": 40, "time": start.isoformat()}).encode())]
+    bad = [("gridmgmt/sensors/air-1/readings", b"\xff\xfe garbage"),
+           ("gridmgmt/sensors/nobody/readings", b'{"value": 1}'),
+           ("gridmgmt/sensors/air-1/readings", b'{"value": 99999}'),
+           ("gridmgmt/sensors/air-1/other", b'{"value": 1}')]  # matches no subscription: never arrives
+    consumer = MqttConsumer(port=broker_port, batch_seconds=0.1)
+    consumer.start()
+    publish_all(broker_port, bad[:2] + good[:3] + bad[2:] + good[3:])
+    report = consumer.run(max_readings=len(good) + 3, idle_exit_s=5)
+
+    assert report.accepted == 7
+    assert report.rejected == {"malformed_json": 1, "unknown_sensor": 1, "out_of_range": 1}
+    event = Event.objects.get()
+    assert (event.channel, event.grid_code, event.department.code) == ("sensor", "44010400100101", "STHJ")
+    episode = SensorEpisode.objects.get()
+    assert episode.event == event and episode.peak_value == 180
+    assert episode.ended_at == start + timedelta(minutes=4)
+    assert sum(h.count for h in SensorHour.objects.all()) == 7
+
+
+def test_topic_shape_checked():
+    assert sensor_code_from_topic("gridmgmt/sensors/do-3/readings") == "do-3"
+    with pytest.raises(Exception, match="bad_topic"):
+        sensor_code_from_topic("gridmgmt/sensors//readings")
