@@ -24,11 +24,10 @@ from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
 
 from gridmgmt.accounts.models import Role, RoleAssignment
-from gridmgmt.accounts.selectors import jurisdiction_q
+from gridmgmt.accounts.jurisdiction import scope_of
 from gridmgmt.areas.models import Community, Department, Street
 from gridmgmt.cases.models import Status
 from gridmgmt.cases.selectors import cases_visible_to
-from gridmgmt.events.models import Event
 
 GROUP_COLUMN = {"department": "department__code", "street": "street_code", "community": "community_code",
                 "grid": "grid_code", "grid_worker": "grid_code"}
@@ -92,8 +91,8 @@ def _per_worker(user, grid_rows: list[dict], start: datetime, end: datetime) -> 
         grid = by_grid.get(a.grid_code)
         for field in (*COUNTS, "handling_sum"):
             totals[a.user_id][field] += (grid or {}).get(field) or 0
-    reports = dict(Event.objects.filter(jurisdiction_q(user), received_at__gte=start, received_at__lt=end,
-                                        reporter_id__in=names).values_list("reporter_id").annotate(n=Count("id")))
+    reports = dict(scope_of(user).events().filter(received_at__gte=start, received_at__lt=end,
+                                                  reporter_id__in=names).values_list("reporter_id").annotate(n=Count("id")))
     return [{"key": str(user_id), "name": names[user_id], **_finish(dict(totals[user_id])),
              "reports": reports.get(user_id, 0)}
             for user_id in sorted(names) if user_id in totals and (

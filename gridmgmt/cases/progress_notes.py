@@ -9,7 +9,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
-from gridmgmt.accounts.selectors import roles_over
+from gridmgmt.accounts.jurisdiction import roles_over
 from gridmgmt.cases.errors import CaseInvalid, RoleNotAllowed, StateNotAllowed
 from gridmgmt.cases.models import Case
 from gridmgmt.cases.steps import commit, lock

@@ -4,13 +4,14 @@ from django.contrib.gis.geos import Point
 from django.db import connection
 from django.db.models import Q
 
-from gridmgmt.accounts.selectors import jurisdiction_q
+from gridmgmt.accounts.jurisdiction import scope_of
 from gridmgmt.cases.models import Case, Notification
 from gridmgmt.geo import STORAGE_SRID
 
 
 def cases_visible_to(user):
-    return Case.objects.filter(jurisdiction_q(user)).select_related("small_class", "department")
+    """Cases in the user's jurisdiction (:mod:`gridmgmt.accounts.jurisdiction`); none for anonymous callers."""
+    return scope_of(user).cases(Case.objects.select_related("small_class", "department"))
 
 
 def case_list(*, user, status: str | None = None, mine: bool = False):

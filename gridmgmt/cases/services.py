@@ -17,7 +17,8 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from gridmgmt.accounts.models import Role
-from gridmgmt.accounts.selectors import roles_over, users_with_role
+from gridmgmt.accounts.jurisdiction import roles_over
+from gridmgmt.accounts.selectors import users_with_role
 from gridmgmt.areas.models import Department
 from gridmgmt.cases.errors import CaseInvalid
 from gridmgmt.cases.models import Case, CaseEvent, NotificationKind, Status

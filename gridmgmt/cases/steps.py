@@ -9,7 +9,7 @@ from datetime import datetime
 
 from django.core.files import File
 
-from gridmgmt.accounts.selectors import roles_over
+from gridmgmt.accounts.jurisdiction import roles_over
 from gridmgmt.cases.errors import CaseInvalid, VersionConflict
 from gridmgmt.cases.models import Case, CaseAttachment, CaseHistory
 from gridmgmt.cases.workflow import authorise

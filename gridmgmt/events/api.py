@@ -11,7 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 from rest_framework.authentication import SessionAuthentication, TokenAuthentication
 
-from gridmgmt.accounts.selectors import in_jurisdiction
+from gridmgmt.accounts.jurisdiction import scope_for_request
 from gridmgmt.api_params import bbox_param, int_param, point_param
 from gridmgmt.events.authentication import ApiKeyAuthentication, IsUserOrApiKey
 from gridmgmt.events.models import ApiKey, Channel, RoutingStatus
@@ -80,7 +80,7 @@ class EventListCreate(generics.GenericAPIView):
             received_from=datetime_param(params, "received_from"),
             received_to=datetime_param(params, "received_to"), routing_status=routing_status,
         )
-        events = in_jurisdiction(events, request.user)[: int_param(params, "limit", default=500, low=1, high=5000)]
+        events = scope_for_request(request).events(events)[: int_param(params, "limit", default=500, low=1, high=5000)]
         return Response(EventSerializer(events, many=True, context={"request": request}).data)
 
     @extend_schema(request={"application/json": EventCreateSerializer, "multipart/form-data": EventCreateSerializer},
@@ -114,11 +114,11 @@ class EventDetail(generics.RetrieveAPIView):
     permission_classes = [IsUserOrApiKey]
 
     def get_queryset(self):
-        return in_jurisdiction(event_list(), self.request.user)
+        return scope_for_request(self.request).events(event_list())
 
 
 class DuplicateSuggestions(APIView):
-    """Open reports of the same class near a point: likely duplicates, nearest first."""
+    """Open reports of the same class near a point, in the caller's jurisdiction: likely duplicates, nearest first."""
 
     authentication_classes = AUTHENTICATION
     permission_classes = [IsUserOrApiKey]
@@ -134,5 +134,5 @@ class DuplicateSuggestions(APIView):
             small_class = small_class_for_report(request.query_params.get("service_code"))
         except DjangoValidationError as exc:
             raise ValidationError(exc.message_dict) from None
-        candidates = duplicate_candidates(small_class=small_class, point=point)[:50]
+        candidates = scope_for_request(request).events(duplicate_candidates(small_class=small_class, point=point))[:50]
         return Response(DuplicateSerializer(candidates, many=True, context={"request": request}).data)

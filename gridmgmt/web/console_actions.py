@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
-from gridmgmt.accounts.selectors import roles_over
+from gridmgmt.accounts.jurisdiction import roles_over
 from gridmgmt.cases.errors import CaseError
 from gridmgmt.cases.selectors import case_get
 from gridmgmt.cases.workflow import TRANSITIONS

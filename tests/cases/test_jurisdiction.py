@@ -103,14 +103,3 @@ def test_suspension_stops_the_clock_and_resume_restores_the_state(make_event, ca
     assert resumed.json()["status"] == "dispatched"
     assert resumed.json()["deadline"] is not None
 
-
-def test_in_jurisdiction_filters_users_and_passes_api_key_requests(make_event, users):
-    from django.contrib.auth.models import AnonymousUser
-
-    from gridmgmt.accounts.selectors import in_jurisdiction
-    from gridmgmt.events.models import Event
-
-    in_a, in_b = make_event("A"), make_event("B")
-    assert list(in_jurisdiction(Event.objects.all(), users["workerA"])) == [in_a]
-    assert list(in_jurisdiction(Event.objects.all(), users["gis"])) == []
-    assert set(in_jurisdiction(Event.objects.all(), AnonymousUser())) == {in_a, in_b}
