@@ -30,10 +30,13 @@ class BoundaryRecord:
     geometry: BaseGeometry | None
     problems: list[str] = field(default_factory=list)
     repaired: bool = False
+    origin: str = ""
+    """Where the feature came from when not a file's feature number (``relation 101`` of an OSM extract)."""
 
     @property
     def label(self) -> str:
-        return f"feature #{self.index} (code {self.code or '?'}, {self.name or 'no name'})"
+        where = f"{self.origin}" if self.origin else f"feature #{self.index}"
+        return f"{where} (code {self.code or '?'}, {self.name or 'no name'})"
 
 
 def _text(value) -> str:

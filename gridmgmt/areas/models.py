@@ -101,6 +101,12 @@ class BoundaryVersion(models.Model):
         return f"{self.level} {self.code} v{self.version}"
 
 
+class HouseholdsSource(models.TextChoices):
+    TAG = "tag", "OSM building:flats"
+    ESTIMATE = "estimate", "estimate from the footprint"
+    COUNT = "count", "counted (imported from a register or survey)"
+
+
 class BuildingQuerySet(models.QuerySet):
     def in_community(self, community):
         return self.filter(community=community)
@@ -115,6 +121,9 @@ class Building(models.Model):
     location = models.PointField(srid=STORAGE_SRID, spatial_index=True, help_text="Representative point")
     footprint = models.PolygonField(srid=STORAGE_SRID, null=True, blank=True, spatial_index=True)
     households = models.PositiveIntegerField(default=0)
+    # Where the count came from, so a real count is never overwritten by an estimate.
+    households_source = models.CharField(
+        max_length=8, choices=HouseholdsSource.choices, default=HouseholdsSource.ESTIMATE)
     population = models.PositiveIntegerField(default=0)
     address = models.CharField(max_length=255, blank=True)
     source = models.CharField(max_length=32, help_text="demo, osm, import, ...")

@@ -1,8 +1,11 @@
 """Import of an OpenStreetMap extract (offline): boundaries, buildings, roads, health facilities.
 
-Reading is ``spatial.osm_reader`` (pure); this module maps what it read onto
-the models and writes it all in one transaction, so a refused boundary or a
-database error leaves nothing half-imported.
+Reading is ``spatial.osm_reader.read_extract`` (pure, one pass over the
+file); this module maps what it read onto the models and writes it all in
+one transaction, so a refused boundary or a database error leaves nothing
+half-imported. Boundaries go through the same core as ``import_boundaries``
+(``services.boundaries_save``: code form, parent, topology, versions), and
+the buildings are placed after them, so both import orders place buildings.
 """
 
 from dataclasses import dataclass, field
@@ -11,58 +14,217 @@ from pathlib import Path
 
 from django.contrib.gis.geos import GEOSGeometry, Point
 from django.db import transaction
-from shapely.geometry import MultiPolygon, Polygon
+from shapely.geometry import MultiLineString, MultiPolygon, Polygon
 
 from gridmgmt.areas.boundary_reader import BoundaryRecord
 from gridmgmt.areas.building_services import BuildingRecord, buildings_upsert
 from gridmgmt.areas.models import District, HealthFacility, Road, Street
-from gridmgmt.areas.services import ImportReport, boundaries_save
+from gridmgmt.areas.osm_codes import OsmCodeMap, OsmCodeMapError
+from gridmgmt.areas.services import BoundaryImportRefused, ImportReport, boundaries_save
 from gridmgmt.geo import STORAGE_SRID
 from spatial import osm_reader
 from spatial.crs import parse_crs, to_wgs84
+from spatial.osm_households import NON_DWELLING_USE_KEYS
 
-# The OSM tags, in order of preference, that carry an official area code.
-CODE_TAGS = ("ref:NBS", "ref", "gb:code", "code")
+LARGEST_ESTIMATES_SHOWN = 10
+NON_RESIDENTIAL_SHOWN_PER_RULE = 10
+NON_RESIDENTIAL_RULE = (
+    "no households in a building whose value is not a dwelling (apartments, house, residential, ...), "
+    f"nor in building=yes with any of {', '.join(NON_DWELLING_USE_KEYS)}")
+PARENT_MODEL = {"district": None, "street": District, "community": Street}
+
+
+class OsmImportFailed(Exception):
+    """Nothing was written: a boundary was refused, or nothing usable came out of the extract.
+
+    ``report`` is what was read; ``refused`` names each refused boundary and why.
+    """
+
+    def __init__(self, message: str, report: "OsmImportReport", refused: list[str] = ()):
+        self.report = report
+        self.refused = list(refused)
+        super().__init__(message)
 
 
 @dataclass
 class OsmImportReport:
+    """What one import read, wrote, estimated and left out."""
+
+    file: str
+    extract: str = ""
+    not_built: list[str] = field(default_factory=list)
     boundaries: list[ImportReport] = field(default_factory=list)
     buildings: int = 0
-    households: int = 0
+    tagged: tuple[int, int] = (0, 0)
+    """(buildings, households) counted from ``building:flats``."""
+    estimated: tuple[int, int] = (0, 0)
+    """(buildings, households) estimated from the footprint."""
+    largest_estimates: list[str] = field(default_factory=list)
+    non_residential: dict[str, list[str]] = field(default_factory=dict)
+    """Buildings given no households, by reason (``building=office``)."""
+    implausible: list[str] = field(default_factory=list)
     roads: int = 0
+    roads_cut: int = 0
+    roads_split: list[str] = field(default_factory=list)
     health_facilities: int = 0
 
-    def summary(self) -> list[str]:
-        return [r.summary() for r in self.boundaries] + [
-            f"buildings: {self.buildings} ({self.households} households)",
-            f"roads: {self.roads}", f"health facilities: {self.health_facilities}"]
+    @property
+    def usable(self) -> bool:
+        written = self.buildings or self.roads or self.health_facilities
+        return bool(written or any(r.created or r.updated or r.unchanged for r in self.boundaries))
+
+    def lines(self) -> list[str]:
+        """The report as lines for a person, every left-out feature named."""
+        lines = [f"read {self.file}: {self.extract}"]
+        if self.not_built:
+            lines.append(f"not built ({len(self.not_built)}):")
+            lines += [f"  {problem}" for problem in self.not_built]
+        lines += [report.summary() for report in self.boundaries]
+        households = self.tagged[1] + self.estimated[1]
+        lines.append(f"buildings: {self.buildings} ({households} households)")
+        lines.append(f"  households tagged (building:flats): {self.tagged[1]} in {self.tagged[0]} buildings")
+        lines.append(f"  households estimated (footprint × levels / dwelling area): {self.estimated[1]} "
+                     f"in {self.estimated[0]} buildings")
+        if self.largest_estimates:
+            lines.append(f"  largest estimates: {'; '.join(self.largest_estimates)}")
+        count = sum(len(ids) for ids in self.non_residential.values())
+        lines.append(f"  non-residential, 0 households: {count} buildings (rule: {NON_RESIDENTIAL_RULE})")
+        for reason, ids in sorted(self.non_residential.items(), key=lambda item: (-len(item[1]), item[0])):
+            shown = ", ".join(ids[:NON_RESIDENTIAL_SHOWN_PER_RULE])
+            more = f" and {len(ids) - NON_RESIDENTIAL_SHOWN_PER_RULE} more" if len(ids) > NON_RESIDENTIAL_SHOWN_PER_RULE else ""
+            lines.append(f"    {reason}: {len(ids)} ({shown}{more})")
+        lines.append(f"  implausible tags set aside: {len(self.implausible)}")
+        lines += [f"    {item}" for item in self.implausible]
+        lines.append(f"roads: {self.roads} ({self.roads_cut} cut at the extract's edge, inside part kept)")
+        lines += [f"  {item}" for item in self.roads_split]
+        lines.append(f"health facilities: {self.health_facilities}")
+        return lines
 
 
-def _code(boundary: osm_reader.AdminBoundary) -> str:
-    for tag in CODE_TAGS:
-        if boundary.codes.get(tag):
-            return boundary.codes[tag]
-    return next(iter(boundary.codes.values()), "")
+def osm_import(
+    *,
+    path: str | Path,
+    district_admin_level: int | None = None,
+    street_admin_level: int | None = None,
+    community_admin_level: int | None = None,
+    code_map: OsmCodeMap | None = None,
+    close_cut_boundaries: bool = False,
+    dwelling_area_m2: float = 90.0,
+    default_levels: int = 1,
+    crs: str | None = None,
+    valid_from: date | None = None,
+) -> OsmImportReport:
+    """Import an ``.osm``, ``.osm.bz2`` or ``.osm.pbf`` extract.
+
+    Parameters
+    ----------
+    district_admin_level, street_admin_level, community_admin_level : int, optional
+        OSM ``admin_level`` of the boundaries imported as districts, streets
+        and communities; none are imported when not given. A boundary's parent
+        is the area of the level above covering its inner point.
+    code_map : OsmCodeMap, optional
+        Official codes by OSM element, ref or template (``osm_codes``).
+    close_cut_boundaries : bool
+        Close a boundary cut at the extract's edge along that edge.
+    dwelling_area_m2 : float
+        Floor area per household, in m², for buildings without a flats tag.
+    crs : str, optional
+        Coordinates' CRS when the extract is not WGS84 (e.g. ``gcj02`` for
+        data traced from Chinese web maps).
+
+    Returns
+    -------
+    OsmImportReport
+
+    Raises
+    ------
+    spatial.osm_reader.OsmReadError
+        The file cannot be read; nothing is written.
+    OsmImportFailed
+        A boundary is refused (a code of the wrong form, no code, no parent,
+        ...), or nothing usable came out of the extract; nothing is written.
+    """
+    source_crs = parse_crs(crs) if crs else None
+
+    def convert(geometry):
+        return to_wgs84(geometry, source_crs) if source_crs is not None else geometry
+
+    levels = [(value, name) for value, name in ((district_admin_level, "district"), (street_admin_level, "street"),
+                                                (community_admin_level, "community")) if value]
+    extract = osm_reader.read_extract(
+        path, admin_levels=[value for value, _ in levels], dwelling_area_m2=dwelling_area_m2,
+        default_levels=default_levels, close_cut_boundaries=close_cut_boundaries)
+    report = OsmImportReport(file=Path(path).name, extract=_extract_summary(extract),
+                             not_built=[str(problem) for problem in extract.problems])
+    _households_report(extract.buildings, report)
+    with transaction.atomic():
+        for admin_level, level in levels:
+            boundaries = [b for b in extract.boundaries if b.admin_level == admin_level]
+            records = _boundary_records(boundaries, level, code_map or OsmCodeMap(), convert)
+            try:
+                report.boundaries.append(boundaries_save(records=records, level=level, valid_from=valid_from,
+                                                         source=f"osm:{Path(path).name}"))
+            except BoundaryImportRefused as exc:
+                raise OsmImportFailed(f"import refused: {exc.report.summary()}", report, exc.report.refused) from None
+        report.buildings = buildings_upsert(records=[_building_record(b, convert) for b in extract.buildings],
+                                            source="osm")
+        _roads_save(extract.roads, convert, report)
+        for poi in extract.health_pois:
+            location = convert(poi.geometry)
+            HealthFacility.objects.update_or_create(osm_type=poi.osm_type, osm_id=poi.osm_id, defaults={
+                "name": poi.name or "", "kind": poi.kind,
+                "location": Point(location.x, location.y, srid=STORAGE_SRID)})
+        report.health_facilities = len(extract.health_pois)
+        if not report.usable:
+            raise OsmImportFailed("nothing usable in the extract", report)
+    return report
 
 
-def _parent_code(geometry, parents) -> str:
+def _extract_summary(extract: osm_reader.OsmExtract) -> str:
+    area = {"bounds": "area from its <bounds>", "nodes": "area = bounding box of its nodes",
+            "none": "no nodes"}[extract.area_source]
+    return f"{extract.nodes} nodes, {extract.ways} ways, {extract.relations} relations; {area}"
+
+
+def _parent_code(geometry, level: str) -> str:
     """The parent area covering the boundary's inner point (OSM has no parent field)."""
+    model = PARENT_MODEL[level]
+    if model is None:
+        return ""
     point = geometry.representative_point()
-    parent = parents.covering(Point(point.x, point.y, srid=STORAGE_SRID)).order_by("code").first()
+    parent = model.objects.covering(Point(point.x, point.y, srid=STORAGE_SRID)).order_by("code").first()
     return parent.code if parent else ""
 
 
-def _boundary_records(boundaries, parents, convert) -> list[BoundaryRecord]:
+def _boundary_records(boundaries, level: str, code_map: OsmCodeMap, convert) -> list[BoundaryRecord]:
     records = []
     for index, boundary in enumerate(boundaries, start=1):
         geometry = convert(boundary.geometry)
-        record = BoundaryRecord(index=index, code=_code(boundary), name=boundary.name or "", name_en="",
-                                parent_code=_parent_code(geometry, parents), geometry=geometry)
-        if not record.code:
-            record.problems.append(f"{boundary.osm_type} {boundary.osm_id} has no code tag ({', '.join(CODE_TAGS)})")
+        parent_code = _parent_code(geometry, level)
+        element = f"{boundary.osm_type} {boundary.osm_id}"
+        try:
+            code = code_map.code_for(boundary, parent_code)
+        except OsmCodeMapError as exc:
+            code, problem = "", str(exc)
+        else:
+            problem = "" if code else f"{element} has no code: no code tag, CSV row or template"
+        record = BoundaryRecord(index=index, code=code, name=boundary.name or "", name_en="",
+                                parent_code=parent_code, geometry=geometry, origin=element)
+        if problem:
+            record.problems.append(problem)
+        if boundary.closed_along_edge:
+            record.repaired = True
         records.append(record)
     return records
+
+
+def _building_record(building: osm_reader.OsmBuilding, convert) -> BuildingRecord:
+    geometry = convert(building.geometry)
+    point = geometry.representative_point()
+    return BuildingRecord(
+        source_id=f"{building.osm_type}/{building.osm_id}", lng=point.x, lat=point.y,
+        households=building.households, households_source=building.households_source,
+        address=building.address or "", footprint_wkt=_footprint_wkt(geometry))
 
 
 def _footprint_wkt(geometry) -> str:
@@ -72,74 +234,35 @@ def _footprint_wkt(geometry) -> str:
     return geometry.wkt if isinstance(geometry, Polygon) else ""
 
 
-def osm_import(
-    *,
-    path: str | Path,
-    street_admin_level: int | None = None,
-    community_admin_level: int | None = None,
-    dwelling_area_m2: float = 90.0,
-    default_levels: int = 1,
-    crs: str | None = None,
-    valid_from: date | None = None,
-) -> OsmImportReport:
-    """Import an ``.osm`` / ``.osm.bz2`` extract.
+def _households_report(buildings: list[osm_reader.OsmBuilding], report: OsmImportReport) -> None:
+    tagged = [b for b in buildings if b.households_source == "tag"]
+    estimated = [b for b in buildings if b.households_source == "estimate" and not b.non_residential]
+    report.tagged = (len(tagged), sum(b.households for b in tagged))
+    report.estimated = (len(estimated), sum(b.households for b in estimated))
+    largest = sorted(estimated, key=lambda b: (-b.households, b.osm_type, b.osm_id))[:LARGEST_ESTIMATES_SHOWN]
+    report.largest_estimates = [
+        f"{b.osm_type}/{b.osm_id} {b.households} ({b.footprint_area_m2:.0f} m² × {b.levels} levels, building={b.building})"
+        for b in largest]
+    by_reason: dict[str, list[str]] = {}
+    for b in buildings:
+        if b.non_residential and b.households_source == "estimate":
+            by_reason.setdefault(b.non_residential, []).append(f"{b.osm_type}/{b.osm_id}")
+    report.non_residential = by_reason
+    report.implausible = [f"{b.osm_type}/{b.osm_id}: {'; '.join(b.implausible)}" for b in buildings if b.implausible]
 
-    Parameters
-    ----------
-    street_admin_level, community_admin_level : int, optional
-        OSM ``admin_level`` of the boundaries to import as streets and as
-        communities; none are imported when not given.
-    dwelling_area_m2 : float
-        Floor area per household, in m², for buildings without a flats tag.
-    crs : str, optional
-        Coordinates' CRS when the extract is not WGS84 (e.g. ``gcj02`` for
-        data traced from Chinese web maps).
 
-    Raises
-    ------
-    spatial.osm_reader.OsmReadError
-        The file cannot be read; nothing is written.
-    gridmgmt.areas.services.BoundaryImportRefused
-        A boundary is refused; nothing is written.
-    """
-    source_crs = parse_crs(crs) if crs else None
-
-    def convert(geometry):
-        return to_wgs84(geometry, source_crs) if source_crs is not None else geometry
-
-    levels = [(lvl, name) for lvl, name in ((street_admin_level, "street"), (community_admin_level, "community")) if lvl]
-    boundaries = osm_reader.read_admin_boundaries(path, [lvl for lvl, _ in levels]) if levels else []
-    buildings = osm_reader.read_buildings(path, dwelling_area_m2=dwelling_area_m2, default_levels=default_levels)
-    roads = osm_reader.read_roads(path)
-    health = osm_reader.read_health_pois(path)
-
-    report = OsmImportReport()
-    with transaction.atomic():
-        for admin_level, level in levels:
-            parents = District.objects if level == "street" else Street.objects
-            records = _boundary_records([b for b in boundaries if b.admin_level == admin_level], parents, convert)
-            report.boundaries.append(boundaries_save(records=records, level=level, valid_from=valid_from,
-                                                     source=f"osm:{Path(path).name}"))
-        building_records = []
-        for building in buildings:
-            geometry = convert(building.geometry)
-            point = geometry.representative_point()
-            building_records.append(BuildingRecord(
-                source_id=f"{building.osm_type}/{building.osm_id}", lng=point.x, lat=point.y,
-                households=building.households, address=building.address or "",
-                footprint_wkt=_footprint_wkt(geometry)))
-        report.buildings = buildings_upsert(records=building_records, source="osm")
-        report.households = sum(b.households for b in buildings)
-        for road in roads:
-            Road.objects.update_or_create(osm_id=road.osm_id, defaults={
-                "name": road.name or "", "highway": road.highway,
-                "geometry": GEOSGeometry(convert(road.geometry).wkt, srid=STORAGE_SRID)})
-        report.roads = len(roads)
-        for poi in health:
-            location = convert(poi.geometry)
-            HealthFacility.objects.update_or_create(osm_type=poi.osm_type, osm_id=poi.osm_id, defaults={
-                "name": poi.name or "", "kind": poi.kind,
-                "location": Point(location.x, location.y, srid=STORAGE_SRID)})
-        report.health_facilities = len(health)
-    return report
+def _roads_save(roads: list[osm_reader.Road], convert, report: OsmImportReport) -> None:
+    for road in roads:
+        geometry = convert(road.geometry)
+        if isinstance(geometry, MultiLineString):
+            # The model holds one line; a way that left and re-entered the extract keeps its longest part.
+            parts = sorted(geometry.geoms, key=lambda part: -part.length)
+            report.roads_split.append(f"way {road.osm_id}: left and re-entered the extract, "
+                                      f"longest of {len(parts)} parts stored")
+            geometry = parts[0]
+        Road.objects.update_or_create(osm_id=road.osm_id, defaults={
+            "name": road.name or "", "highway": road.highway,
+            "geometry": GEOSGeometry(geometry.wkt, srid=STORAGE_SRID)})
+    report.roads = len(roads)
+    report.roads_cut = sum(1 for road in roads if road.cut)
 

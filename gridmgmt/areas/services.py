@@ -16,7 +16,9 @@ from shapely import from_wkb
 from shapely.geometry import GeometryCollection
 from shapely.geometry.base import BaseGeometry
 
+from gridmgmt.areas.area_codes import area_code_problem
 from gridmgmt.areas.boundary_reader import BoundaryRecord, read_boundaries
+from gridmgmt.areas.building_services import buildings_place
 from gridmgmt.areas.models import BoundaryVersion, Community, District, Street
 from gridmgmt.areas.names import normalise_community_name
 from gridmgmt.geo import STORAGE_SRID
@@ -46,10 +48,13 @@ class ImportReport:
     unchanged: list[str] = field(default_factory=list)
     repaired: list[str] = field(default_factory=list)
     refused: list[str] = field(default_factory=list)
+    buildings_replaced: int = 0
 
     def summary(self) -> str:
+        placed = f", {self.buildings_replaced} buildings re-placed" if self.buildings_replaced else ""
         return (f"{self.level}: {len(self.created)} created, {len(self.updated)} updated, "
-                f"{len(self.unchanged)} unchanged, {len(self.repaired)} repaired, {len(self.refused)} refused")
+                f"{len(self.unchanged)} unchanged, {len(self.repaired)} repaired, {len(self.refused)} refused"
+                f"{placed}")
 
 
 def _geos(geom: BaseGeometry) -> GEOSGeometry:
@@ -150,6 +155,9 @@ def boundaries_save(
         if record.code in seen:
             record.problems.append("code appears twice in the file")
         seen.add(record.code)
+        code_problem = record.code and area_code_problem(level, record.code, record.parent_code)
+        if code_problem:
+            record.problems.append(code_problem)
         if level == "community":
             record.name = normalise_community_name(record.name)
     _check_topology(level, records, parents, report)
@@ -194,6 +202,9 @@ def boundaries_save(
             area.save()
             _new_version(level, area, valid_from, source)
             report.updated.append(record.code)
+        if level == "community" and (report.created or report.updated):
+            # Buildings follow the boundaries: those in or placed in a changed community are placed again.
+            report.buildings_replaced = buildings_place(community_codes=report.created + report.updated)
     return report
 
 

@@ -2,20 +2,31 @@ from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
 
-from gridmgmt.areas.osm_import import osm_import
-from gridmgmt.areas.services import BoundaryImportRefused
+from gridmgmt.areas.osm_codes import OsmCodeMapError, code_map_load
+from gridmgmt.areas.osm_import import OsmImportFailed, osm_import
 from spatial.crs import UnknownCRSError
 from spatial.osm_reader import OsmReadError
 
 
 class Command(BaseCommand):
-    help = ("Import an OSM extract offline: administrative boundaries (chosen admin levels), buildings with "
-            "households, roads (grid cut lines, traffic view) and health facilities (medical view).")
+    help = ("Import an OSM extract (.osm, .osm.bz2, .osm.pbf) offline in one pass: administrative boundaries "
+            "(chosen admin levels), buildings with households, roads (grid cut lines, traffic view) and health "
+            "facilities (medical view). Prints every feature it could not build and why, and how households "
+            "were counted.")
 
     def add_arguments(self, parser):
-        parser.add_argument("file", help=".osm or .osm.bz2")
+        parser.add_argument("file", help=".osm, .osm.bz2 or .osm.pbf")
+        parser.add_argument("--district-admin-level", type=int, help="OSM admin_level imported as districts")
         parser.add_argument("--street-admin-level", type=int, help="OSM admin_level imported as streets")
         parser.add_argument("--community-admin-level", type=int, help="OSM admin_level imported as communities")
+        parser.add_argument("--codes", help="CSV mapping OSM boundaries to official codes: columns code and "
+                                            "osm_id (relation/101) or ref")
+        parser.add_argument("--code-template", default="",
+                            help="Code from the parent's code and the OSM ref, e.g. '{parent}{ref:0>3}' "
+                                 "(fields: parent, ref, osm_id)")
+        parser.add_argument("--close-cut-boundaries", action="store_true",
+                            help="Close boundaries cut at the extract's edge along that edge (its <bounds>, "
+                                 "else the bounding box of its nodes)")
         parser.add_argument("--dwelling-area", type=float, default=90.0,
                             help="Floor area per household in m², for buildings without a flats tag")
         parser.add_argument("--default-levels", type=int, default=1, help="Storeys when building:levels is missing")
@@ -24,15 +35,20 @@ class Command(BaseCommand):
 
     def handle(self, *args, **opts):
         try:
+            code_map = code_map_load(csv_path=opts["codes"], template=opts["code_template"])
             report = osm_import(
-                path=opts["file"], street_admin_level=opts["street_admin_level"],
-                community_admin_level=opts["community_admin_level"], dwelling_area_m2=opts["dwelling_area"],
-                default_levels=opts["default_levels"], crs=opts["crs"], valid_from=opts["valid_from"])
-        except BoundaryImportRefused as exc:
-            for line in exc.report.refused:
+                path=opts["file"], district_admin_level=opts["district_admin_level"],
+                street_admin_level=opts["street_admin_level"], community_admin_level=opts["community_admin_level"],
+                code_map=code_map, close_cut_boundaries=opts["close_cut_boundaries"],
+                dwelling_area_m2=opts["dwelling_area"], default_levels=opts["default_levels"], crs=opts["crs"],
+                valid_from=opts["valid_from"])
+        except OsmImportFailed as exc:
+            for line in exc.report.lines():
+                self.stderr.write(line)
+            for line in exc.refused:
                 self.stderr.write(f"refused {line}")
-            raise CommandError(f"import refused, nothing written: {exc.report.summary()}") from None
-        except (OsmReadError, UnknownCRSError, ValueError) as exc:
             raise CommandError(f"{exc}; nothing written") from None
-        for line in report.summary():
+        except (OsmReadError, OsmCodeMapError, UnknownCRSError, ValueError) as exc:
+            raise CommandError(f"{exc}; nothing written") from None
+        for line in report.lines():
             self.stdout.write(line)
