@@ -1,20 +1,32 @@
-# The two commands of the README: `make run` and `make test`.
+# The README's commands: `make run`, `make test`, and `make serve` (production mode).
 PY := .venv/bin/python
+# Parallel test processes (pytest-xdist); 0 runs in this process.
+PYTEST_WORKERS ?= 2
 
-.PHONY: run test setup db demo
+.PHONY: run serve test lint setup db demo
 
 setup:
 	@scripts/setup.sh
 
+# The database and the brokers (Redis for Celery, Mosquitto for sensors).
 db: setup
 	@scripts/db.sh
+	@scripts/services.sh
 
 demo: db
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo
 
+# Web server, Celery worker and beat together (Procfile); Ctrl-C stops all three.
 run: demo
-	$(PY) manage.py runserver 127.0.0.1:8000
+	@mkdir -p .celery
+	.venv/bin/honcho start --procfile Procfile
 
-test: db
-	$(PY) -m pytest $(PYTEST_ARGS)
+serve: db
+	@scripts/serve.sh
+
+lint: setup
+	.venv/bin/ruff check .
+
+test: db lint
+	$(PY) -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)

@@ -66,10 +66,14 @@ INSTALLED_APPS = [
     "gridmgmt.web",
     "gridmgmt.water",
     "gridmgmt.sensors",
+    "gridmgmt.ops",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Production serves static files from the app itself (WhiteNoise: compressed,
+    # content-hashed names); in development runserver serves them from the sources.
+    *([] if DEBUG else ["whitenoise.middleware.WhiteNoiseMiddleware"]),
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -106,7 +110,14 @@ DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL")
         or f"postgis://gridmgmt@/gridmgmt?host={LOCAL_PG_SOCKET_DIR}",
-        conn_max_age=int(os.environ.get("DJANGO_CONN_MAX_AGE", "60")),
+        # Development: runserver gives each request a thread, and a connection
+        # kept by a finished thread stays open until the thread is collected,
+        # so parallel browser requests piled up held connections ("too many
+        # clients"): there each request closes its own. Production: each
+        # gunicorn worker keeps one for a minute (PgBouncer pools across
+        # hosts: deploy/README.md).
+        conn_max_age=int(os.environ.get("DJANGO_CONN_MAX_AGE", "0" if DEBUG else "60")),
+        conn_health_checks=True,
     )
 }
 DATABASES["default"]["ENGINE"] = "django.contrib.gis.db.backends.postgis"
@@ -127,7 +138,14 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("GRIDMGMT_STATIC_ROOT", BASE_DIR / "staticfiles"))
+# Production serves collectstatic's output through WhiteNoise: gzip/brotli
+# copies and content-hashed names that browsers may cache for a year.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage" if DEBUG
+                    else "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
 # Front-end libraries come from npm (frontend/package.json + package-lock.json,
 # installed by scripts/setup.sh with `npm ci`) and are served under vendor/.
 # django-leaflet keeps its own bundled Leaflet for the admin's map widgets.
@@ -140,6 +158,10 @@ STATICFILES_DIRS = [
 ]
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("GRIDMGMT_MEDIA_ROOT", BASE_DIR / "media"))
+# `manage.py backup` writes dated folders here (gridmgmt.ops.backup).
+BACKUP_DIR = Path(os.environ.get("GRIDMGMT_BACKUP_DIR", BASE_DIR / "backups"))
+# The health endpoint is polled over plain HTTP from the private side.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -226,6 +248,10 @@ DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "gridmgmt@local
 # idempotent, so `manage.py check_deadlines` from cron may run alongside.
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "redis://127.0.0.1:6379/0")
 CELERY_TIMEZONE = TIME_ZONE
+# A queue of its own, so that a Redis shared with other applications (or
+# other test runs) never hands this worker their tasks.
+CELERY_TASK_DEFAULT_QUEUE = os.environ.get("GRIDMGMT_CELERY_QUEUE", "gridmgmt")
 CELERY_BEAT_SCHEDULE = {
-    "cases-check-deadlines": {"task": "gridmgmt.cases.tasks.check_deadlines", "schedule": 300.0},
+    "cases-check-deadlines": {"task": "gridmgmt.cases.tasks.check_deadlines",
+                              "schedule": float(os.environ.get("GRIDMGMT_DEADLINE_CHECK_SECONDS", "300"))},
 }

@@ -23,5 +23,6 @@ urlpatterns = [
     path("api/", include(api_patterns)),
     path("api/", include("gridmgmt.events.urls")),
     path("open311/v2/", include("gridmgmt.open311.urls")),
+    path("", include("gridmgmt.ops.urls")),
     path("", include("gridmgmt.web.urls")),
 ]

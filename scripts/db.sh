@@ -1,28 +1,44 @@
 #!/usr/bin/env bash
 # Ensures the database is up. With DATABASE_URL set, that server is used and
 # nothing is done here. Without it, a project-local PostgreSQL + PostGIS
-# cluster lives in .pgdata (git-ignored), listening only on a Unix socket in
-# .pgdata/run; it is created and started on demand.
+# cluster is reached through .pgdata (git-ignored), listening only on a Unix
+# socket in .pgdata/run; it is created and started on demand.
+#
+# initdb refuses to run as root, so as root the cluster belongs to the
+# 'postgres' system user. That user may not be able to enter the clone (a
+# clone under /root, or any folder only its owner can enter), so as root the
+# cluster lives in /var/lib/gridmgmt/<hash of the clone's path>, which the
+# postgres user owns, and .pgdata is a symlink to it. As anyone else the
+# cluster is .pgdata itself and runs as that user.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ -n "${DATABASE_URL:-}" ] && exit 0
 
 PGBIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
 [ -n "$PGBIN" ] || { echo "db: no PostgreSQL server binaries found; run scripts/setup.sh" >&2; exit 1; }
-DATA=$PWD/.pgdata
-RUN=$DATA/run
 
-# initdb refuses to run as root, so as root the cluster belongs to the
-# 'postgres' system user (created by the Debian package).
 as_owner() {
-  if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+  # (from /: the postgres user may not be able to enter the clone)
+  if [ "$(id -u)" -eq 0 ]; then (cd / && runuser -u postgres -- "$@"); else "$@"; fi
 }
+
+# (.pgdata may also be a symlink whose folder was removed: make it again.)
+if [ "$(id -u)" -eq 0 ] && { [ -L .pgdata ] || [ ! -e .pgdata ]; } && [ ! -d .pgdata/cluster ]; then
+  state=/var/lib/gridmgmt/$(pwd -P | sha256sum | cut -c1-16)
+  mkdir -p "$state"
+  chown postgres:postgres "$state" && chmod 700 "$state"
+  printf '%s\n' "$(pwd -P)" > "$state.clone"  # which clone a folder belongs to, for whoever cleans up
+  ln -sfn "$state" .pgdata
+fi
+mkdir -p .pgdata
+DATA=$(readlink -f .pgdata)
+RUN=$DATA/run
 
 if [ ! -f "$DATA/cluster/PG_VERSION" ]; then
   mkdir -p "$DATA/cluster" "$RUN"
   [ "$(id -u)" -eq 0 ] && chown -R postgres:postgres "$DATA"
   if ! as_owner test -w "$DATA/cluster"; then
-    echo "db: the postgres user cannot write $DATA (a parent folder is not traversable); set DATABASE_URL instead" >&2
+    echo "db: the postgres user cannot write $DATA (a parent folder is not traversable); remove it and run again, or set DATABASE_URL" >&2
     exit 1
   fi
   as_owner "$PGBIN/initdb" -D "$DATA/cluster" -U gridmgmt --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
@@ -44,4 +60,4 @@ fi
 if ! "$PGBIN/psql" -h "$RUN" -U gridmgmt -d postgres -tAc "select 1 from pg_database where datname='gridmgmt'" | grep -q 1; then
   "$PGBIN/createdb" -h "$RUN" -U gridmgmt gridmgmt
 fi
-"$PGBIN/psql" -q -h "$RUN" -U gridmgmt -d gridmgmt -c "create extension if not exists postgis" >/dev/null
+PGOPTIONS="-c client_min_messages=warning" "$PGBIN/psql" -q -h "$RUN" -U gridmgmt -d gridmgmt -c "create extension if not exists postgis" >/dev/null

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what is missing on a Debian/Ubuntu machine: OS packages (PostGIS,
-# GDAL, Chromium for browser tests) and the Python packages in .venv.
+# GDAL, Chromium for browser tests, the brokers, npm), the Python packages in
+# .venv and the front-end packages in frontend/node_modules.
 # Idempotent and quick when nothing changed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -8,12 +9,18 @@ cd "$(dirname "$0")/.."
 SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO="sudo"
 
-PACKAGES=(postgresql postgresql-postgis gdal-bin libgdal-dev libpq-dev python3-venv python3-dev gcc chromium fonts-noto-cjk gettext)
+# redis-server: Celery's broker; mosquitto: the sensors' MQTT broker (both
+# started by scripts/services.sh). nginx and systemd: deploy/ is validated
+# with `nginx -t` and `systemd-analyze verify` by the tests.
+PACKAGES=(postgresql postgresql-postgis gdal-bin libgdal-dev libpq-dev python3-venv python3-dev gcc chromium fonts-noto-cjk gettext
+          redis-server mosquitto nginx systemd npm)
 missing=()
 present() {
   case "$1" in
     # Any PostGIS matching an installed server will do; the metapackage follows Debian's default.
     postgresql-postgis) ls /usr/share/postgresql/*/extension/postgis.control >/dev/null 2>&1 ;;
+    # Node.js from elsewhere (e.g. NodeSource) brings its own npm.
+    npm) command -v npm >/dev/null 2>&1 ;;
     *) dpkg -s "$1" >/dev/null 2>&1 ;;
   esac
 }
@@ -23,7 +30,16 @@ done
 if [ ${#missing[@]} -gt 0 ]; then
   echo "setup: installing OS packages: ${missing[*]}"
   $SUDO apt-get update -q
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q "${missing[@]}"
+  # The packages' own services (a PostgreSQL cluster, nginx on port 80, ...)
+  # are not started on install: scripts/db.sh and scripts/services.sh start
+  # what the project uses. policy-rc.d is Debian's switch for that.
+  guard=""
+  if [ ! -e /usr/sbin/policy-rc.d ]; then
+    guard=/usr/sbin/policy-rc.d
+    printf '#!/bin/sh\nexit 101\n' | $SUDO tee "$guard" >/dev/null && $SUDO chmod 755 "$guard"
+  fi
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q "${missing[@]}" || { [ -z "$guard" ] || $SUDO rm -f "$guard"; exit 1; }
+  [ -z "$guard" ] || $SUDO rm -f "$guard"
 fi
 
 stamp=.venv/.requirements.sha256
@@ -38,11 +54,6 @@ fi
 
 # Front-end libraries (Leaflet and its plugins) from the npm registry, exactly
 # as package-lock.json pins them; served locally under static/vendor/.
-if ! command -v npm >/dev/null 2>&1; then
-  echo "setup: installing Node.js and npm"
-  $SUDO apt-get update -q
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q nodejs npm
-fi
 npm_stamp=frontend/node_modules/.package-lock.sha256
 npm_want=$(sha256sum frontend/package-lock.json | cut -d' ' -f1)
 if [ "$(cat "$npm_stamp" 2>/dev/null)" != "$npm_want" ]; then

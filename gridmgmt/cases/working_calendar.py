@@ -11,7 +11,7 @@ Which days are working days, in order of precedence:
 
 import logging
 from datetime import date
-from functools import lru_cache
+from functools import cache
 from zoneinfo import ZoneInfo
 
 import chinese_calendar
@@ -23,7 +23,7 @@ from gridmgmt.cases.models import CalendarOverride
 log = logging.getLogger(__name__)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _warn_uncovered(year: int) -> None:
     log.warning("chinesecalendar does not cover %s: using Monday–Friday plus local overrides", year)
 

@@ -29,13 +29,13 @@ from gridmgmt.prepared import execute_prepared
 # back to its rows: such a join's plan rests on the planner's guess of their
 # number, and a bad guess made one quadratic. Only code-written SQL is
 # formatted in; values are params.
-PLACE_SQL = f"""
+PLACE_SQL = """
 SELECT c.id AS community_id, c.code AS community_code, s.id AS street_id,
        s.code AS street_code, g.id AS grid_id, g.code AS grid_code,
        coalesce(r.department_id, sc.default_department_id) AS department_id,
        r.id AS rule_id, d.code AS department_code, d.name AS department_name, d.name_en AS department_name_en,
        p.*
-FROM {{points}} p
+FROM {points} p
 JOIN events_smallclass sc ON sc.id = p.small_class_id
 LEFT JOIN LATERAL (
     SELECT c.id, c.code, c.street_id FROM areas_community c

@@ -7,7 +7,6 @@ from django.db import connection
 
 from gridmgmt.cases import services
 from gridmgmt.cases.errors import VersionConflict
-from gridmgmt.cases.models import Case
 
 from tests.cases.test_jurisdiction import dispatched
 

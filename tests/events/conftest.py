@@ -18,7 +18,7 @@ import io
 from types import SimpleNamespace
 
 import pytest
-from django.contrib.gis.geos import MultiPolygon, Point, Polygon
+from django.contrib.gis.geos import MultiPolygon, Polygon
 from PIL import Image
 
 from gridmgmt.areas.models import Community, Department, District, Street

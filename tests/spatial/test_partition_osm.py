@@ -8,7 +8,6 @@ dozen households of an extract make several grids.
 from pathlib import Path
 
 import pytest
-from shapely.geometry import box
 
 from spatial.grid_quality import check_partition, road_alignment_share
 from spatial.osm_reader import osm_extract_area, read_buildings, read_roads
