@@ -122,6 +122,13 @@ ON CONFLICT (sensor_id, hour) DO UPDATE SET
 """
 
 
+_SENSORS_UPDATE = """
+UPDATE sensors_sensor s SET last_value = u.value, last_reading_at = u.at, open_episode_id = u.episode
+FROM unnest(%s::bigint[], %s::float8[], %s::timestamptz[], %s::bigint[]) AS u(id, value, at, episode)
+WHERE s.id = u.id
+"""
+
+
 def readings_store(readings: list[Reading], *, all_or_nothing: bool = False) -> IngestReport:
     """Store a batch: hourly rows, episodes and their events, the sensors' last reading.
 
@@ -135,7 +142,7 @@ def readings_store(readings: list[Reading], *, all_or_nothing: bool = False) -> 
     with transaction.atomic():
         codes = sorted({r.sensor_code for r in readings})
         sensors = {s.code: s for s in Sensor.objects.select_for_update(of=("self",)).filter(code__in=codes, active=True)
-                   .select_related("open_episode").order_by("id")}
+                   .select_related("open_episode").defer("location").order_by("id")}
         accepted: list[tuple[Reading, Sensor, bool]] = []
         limits = {code: sensor.limit() for code, sensor in sensors.items()}
         for reading in readings:
@@ -162,7 +169,13 @@ def readings_store(readings: list[Reading], *, all_or_nothing: bool = False) -> 
             by_sensor[sensor.code].append((reading, exceeding))
         changed = [sensor for code, sensor in sensors.items()
                    if code in by_sensor and _advance(sensor, by_sensor[code], report)]
-        Sensor.objects.bulk_update(changed, ["last_value", "last_reading_at", "open_episode"])
+        if changed:
+            # One statement from arrays: Django's bulk_update builds a CASE per
+            # row and cost 0.7 s per 2,000-reading batch of 200 sensors.
+            with connection.cursor() as cursor:
+                cursor.execute(_SENSORS_UPDATE, [[s.pk for s in changed], [s.last_value for s in changed],
+                                                 [s.last_reading_at for s in changed],
+                                                 [s.open_episode_id for s in changed]])
     return report
 
 

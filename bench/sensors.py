@@ -1,0 +1,223 @@
+"""Benchmark of sensor readings from MQTT into the database, beside Mosquitto's own throughput.
+
+Usage: ``.venv/bin/python bench/sensors.py [--readings 50000] [--sensors 500] [--batch-size 2000]``
+
+Prepares its own database (``gridmgmt_bench_sensors`` on the project
+cluster, or ``BENCH_SENSORS_DATABASE_URL``) with one square community and
+grid, the monitoring classes and ``--sensors`` PM2.5 sensors, and starts its
+own Mosquitto on a free port. The same pre-encoded messages (one reading
+each, QoS 1 or ``--qos 0``, 0.6 % of them above the 75 µg/m³ limit so episodes open and
+close and events are created) are published twice:
+
+1. to a subscriber that only counts them: Mosquitto + paho's own throughput;
+2. to :class:`gridmgmt.sensors.mqtt.MqttConsumer`, which stores them
+   (hourly rows, episodes, events) in batches.
+
+Prints both rates (readings/s from the first publish to the last received or
+stored), their ratio, the target (≥ 2,000 readings/s), and the bytes the
+hourly table keeps per reading. Not a test.
+"""
+
+import argparse
+import json
+import multiprocessing
+import os
+import sys
+import threading
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+SOCKET_DIR = REPO / ".pgdata" / "run"
+BENCH_DB = os.environ.get("BENCH_SENSORS_DATABASE_URL",
+                          f"postgis://gridmgmt@/gridmgmt_bench_sensors?host={SOCKET_DIR}")
+os.environ["DATABASE_URL"] = BENCH_DB
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gridmgmt.settings")
+TARGET_PER_S = 2000
+
+
+def create_database() -> None:
+    """The benchmark database with PostGIS, created when missing."""
+    import dj_database_url
+    import psycopg2
+
+    config = dj_database_url.parse(BENCH_DB)
+    where = {"user": config["USER"], "host": config["HOST"] or config["OPTIONS"].get("host"),
+             "port": config["PORT"] or None}
+    admin = psycopg2.connect(dbname="postgres", **where)
+    admin.autocommit = True
+    with admin.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [config["NAME"]])
+        if not cursor.fetchone():
+            cursor.execute(f'CREATE DATABASE "{config["NAME"]}"')
+    admin.close()
+    bench = psycopg2.connect(dbname=config["NAME"], **where)
+    bench.autocommit = True
+    with bench.cursor() as cursor:
+        cursor.execute("CREATE EXTENSION IF NOT EXISTS postgis")
+    bench.close()
+
+
+def world(n_sensors: int) -> list[str]:
+    """A one-grid district, the catalogue's monitoring classes and ``n_sensors`` PM2.5 sensors; their codes."""
+    from django.contrib.gis.geos import MultiPolygon, Point, Polygon
+    from django.db import connection
+
+    from gridmgmt.areas.models import Community, Department, District, Street
+    from gridmgmt.events.catalogue import catalogue_load, catalogue_read
+    from gridmgmt.grids.models import Grid, GridGeneration
+    from gridmgmt.sensors.services import sensor_create
+
+    with connection.cursor() as cursor:
+        cursor.execute("TRUNCATE sensors_sensorhour, sensors_sensorepisode, sensors_sensor CASCADE")
+        cursor.execute("UPDATE sensors_sensor SET open_episode_id = NULL")
+    catalogue_load(data=catalogue_read())
+    square = Polygon.from_bbox((113.26, 23.12, 113.28, 23.14))
+    district, _ = District.objects.get_or_create(code="440104", defaults={"name": "越秀区",
+                                                                          "boundary": MultiPolygon(square)})
+    street, _ = Street.objects.get_or_create(code="440104001", defaults={
+        "name": "洪桥街道", "district": district, "boundary": MultiPolygon(square)})
+    community, _ = Community.objects.get_or_create(code="440104001001", defaults={
+        "name": "一社区", "street": street, "boundary": MultiPolygon(square)})
+    if not Grid.objects.filter(code="44010400100101", active=True).exists():
+        generation = GridGeneration.objects.create(target_households=200, code_digits=2)
+        Grid.objects.create(generation=generation, community=community, code="44010400100101", sequence=1,
+                            polygon=square, households=200, residents=500, area_m2=4.6e6, active=True)
+    Department.objects.get_or_create(code="STHJ", defaults={"name": "生态环境局"})
+    codes = []
+    for i in range(n_sensors):
+        code = f"bench-pm25-{i}"
+        sensor_create(code=code, kind="pm25", location=Point(113.261 + (i % 50) * 0.0003,
+                                                             23.121 + (i // 50) * 0.0003, srid=4326))
+        codes.append(code)
+    return codes
+
+
+def messages(codes: list[str], n: int) -> list[tuple[str, bytes]]:
+    """``n`` readings round-robin over the sensors, 10 s apart per sensor.
+
+    Every tenth sensor goes above the limit for 3 readings in every 50 (0.6 %
+    of readings): episodes open, last, close, and open events.
+    """
+    start = datetime.now(UTC).replace(microsecond=0) - timedelta(seconds=10 * (n // len(codes) + 2))
+    out = []
+    for i in range(n):
+        sensor, step = codes[i % len(codes)], i // len(codes)
+        index = i % len(codes)
+        value = 120.0 if index % 10 == 0 and step % 50 < 3 else 30.0 + (i % 17)
+        payload = json.dumps({"value": value, "time": (start + timedelta(seconds=10 * step)).isoformat()})
+        out.append((f"gridmgmt/sensors/{sensor}/readings", payload.encode()))
+    return out
+
+
+def _publish(port: int, batch: list[tuple[str, bytes]], started, qos: int) -> None:
+    import paho.mqtt.client as mqtt
+
+    client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2)
+    client.max_inflight_messages_set(1000)
+    client.connect("127.0.0.1", port)
+    client.loop_start()
+    started.value = time.perf_counter()  # CLOCK_MONOTONIC: comparable across processes
+    infos = [client.publish(topic, payload, qos=qos) for topic, payload in batch]
+    for info in infos:
+        info.wait_for_publish(timeout=120)
+    client.disconnect()
+    client.loop_stop()
+
+
+def publish(port: int, batch: list[tuple[str, bytes]], qos: int):
+    """Publish in a child process (so it does not share the consumer's GIL); returns it and its start time."""
+    context = multiprocessing.get_context("fork")
+    started = context.Value("d", 0.0)
+    process = context.Process(target=_publish, args=(port, batch, started, qos))
+    process.start()
+    return process, started
+
+
+def broker_only(port: int, batch: list[tuple[str, bytes]], qos: int) -> float:
+    """Readings/s through Mosquitto to a subscriber that only counts them."""
+    import paho.mqtt.client as mqtt
+
+    from gridmgmt.sensors.mqtt import TOPIC
+
+    received, done, subscribed = [0], threading.Event(), threading.Event()
+    finished = {}
+
+    def on_message(client, userdata, msg):
+        received[0] += 1
+        if received[0] == len(batch):
+            finished["t"] = time.perf_counter()
+            done.set()
+
+    client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2)
+    client.on_connect = lambda c, *_: c.subscribe(TOPIC, qos=1)
+    client.on_subscribe = lambda *_: subscribed.set()
+    client.on_message = on_message
+    client.connect("127.0.0.1", port)
+    client.loop_start()
+    subscribed.wait(10)
+    publisher, started = publish(port, batch, qos)
+    done.wait(300)
+    publisher.join()
+    client.disconnect()
+    client.loop_stop()
+    if received[0] != len(batch):
+        raise SystemExit(f"broker-only run received {received[0]} of {len(batch)} messages")
+    return len(batch) / (finished["t"] - started.value)
+
+
+def into_database(port: int, batch: list[tuple[str, bytes]], batch_size: int, qos: int):
+    """Readings/s from the first publish to the last stored, and the consumer's report."""
+    from gridmgmt.sensors.mqtt import MqttConsumer
+
+    consumer = MqttConsumer(port=port, batch_size=batch_size)
+    consumer.start()
+    publisher, started = publish(port, batch, qos)
+    report = consumer.run(max_readings=len(batch), idle_exit_s=30)
+    ended = time.perf_counter()
+    publisher.join()
+    return len(batch) / (ended - started.value), report, consumer.store_failures
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--readings", type=int, default=50_000)
+    parser.add_argument("--sensors", type=int, default=500)
+    parser.add_argument("--batch-size", type=int, default=2000)
+    parser.add_argument("--qos", type=int, choices=(0, 1), default=1, help="QoS of the publishing sensors")
+    args = parser.parse_args()
+
+    create_database()
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    from gridmgmt.sensors.broker_process import mosquitto_running
+
+    call_command("migrate", verbosity=0)
+    codes = world(args.sensors)
+    batch = messages(codes, args.readings)
+    print(f"{args.readings:,} readings from {args.sensors} sensors, QoS {args.qos}, batch size {args.batch_size}, "
+          f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f}")
+    with mosquitto_running() as port:
+        broker_rate = broker_only(port, batch, args.qos)
+        db_rate, report, lost = into_database(port, batch, args.batch_size, args.qos)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*), pg_total_relation_size('sensors_sensorhour') FROM sensors_sensorhour")
+        hour_rows, hour_bytes = cursor.fetchone()
+    print(f"{'path':<34} {'readings/s':>11}")
+    print(f"{'Mosquitto → counting subscriber':<34} {broker_rate:>11,.0f}")
+    print(f"{'Mosquitto → consumer → PostGIS':<34} {db_rate:>11,.0f}")
+    print(f"ratio database/broker {db_rate / broker_rate:.2f}; target ≥ {TARGET_PER_S:,}/s: "
+          f"{'met' if db_rate >= TARGET_PER_S else 'NOT met'}")
+    print(f"stored: {report.summary()}; lost to database errors {lost}")
+    print(f"hourly table: {hour_rows:,} rows, {hour_bytes / args.readings:.1f} bytes per reading "
+          f"(with indexes)")
+
+
+if __name__ == "__main__":
+    main()
