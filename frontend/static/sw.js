@@ -3,30 +3,98 @@
 // through here: the page keeps them in IndexedDB (offline_queue.js) and sends
 // them itself, so the queue survives even if this worker is replaced.
 //
-// Strategies: pages, the JS translation catalogue and the map layers are
-// network-first (fresh when online, the last copy when offline); /static/ is
-// stale-while-revalidate. Workflow APIs (/api/events/, /api/cases/) are never
-// cached: a stale case would be acted on with a stale version.
-const CACHE = "gridmgmt-v1";
-const NETWORK_FIRST = ["/jsi18n/", "/map/", "/api/streets/", "/api/communities/", "/api/grids/"];
+// Caches (robustness R14, one phone shared by several workers):
+// - SHARED: /static/, the JS translation catalogue, base map layers and the
+//   offline page: nobody's own data.
+// - one cache per worker ("gridmgmt-user-<name>") for their pages, which the
+//   server labels X-Gridmgmt-User and X-Gridmgmt-Session-Expires. Offline, a
+//   page is served only from the cache of the worker whose session is known to
+//   be alive (last labelled page, not expired, not signed out); otherwise the
+//   offline page, which shows nothing of anyone.
+// Strategies: pages and map layers network-first, /static/ stale-while-revalidate.
+// Workflow APIs (/api/events/, /api/cases/) are never cached: a stale case
+// would be acted on with a stale version.
+const SHARED = "gridmgmt-shared-v2";
+const META = "gridmgmt-meta";
+const USER_PREFIX = "gridmgmt-user-";
+const SESSION_KEY = "/__gridmgmt/session";
+const OFFLINE_PAGE = "/worker/offline/";
+const NETWORK_FIRST = ["/jsi18n/", "/map/", "/api/streets/", "/api/communities/", "/api/grids/", OFFLINE_PAGE];
 
-self.addEventListener("install", () => self.skipWaiting());
+const userCache = (user) => `${USER_PREFIX}${encodeURIComponent(user)}`;
+
+self.addEventListener("install", (event) => {
+  event.waitUntil((async () => {
+    // Anonymous on purpose: the offline page must carry no one's name.
+    try {
+      await store(new Request(OFFLINE_PAGE), await fetch(OFFLINE_PAGE, { credentials: "omit" }));
+    } catch (error) { /* offline at install: fetched again by the next visit */ }
+    await self.skipWaiting();
+  })());
+});
 
 self.addEventListener("activate", (event) => {
   event.waitUntil((async () => {
     const names = await caches.keys();
-    await Promise.all(names.filter((name) => name !== CACHE).map((name) => caches.delete(name)));
+    const kept = (name) => name === SHARED || name === META || name.startsWith(USER_PREFIX);
+    await Promise.all(names.filter((name) => !kept(name)).map((name) => caches.delete(name)));
     await self.clients.claim();
   })());
 });
 
+// --- whose session is alive on this device ----------------------------------
+async function session() {
+  const response = await (await caches.open(META)).match(SESSION_KEY);
+  return response ? response.json() : null;
+}
+
+async function liveSession() {
+  const known = await session();
+  return known && Date.parse(known.expires) > Date.now() ? known : null;
+}
+
+// A new user's first page drops every other user's pages from the device (their queued reports stay in IndexedDB, theirs).
+async function setSession(user, expires) {
+  const meta = await caches.open(META);
+  const names = await caches.keys();
+  await Promise.all(names.filter((name) => name.startsWith(USER_PREFIX) && (!user || name !== userCache(user)))
+    .map((name) => caches.delete(name)));
+  if (user) await meta.put(SESSION_KEY, new Response(JSON.stringify({ user, expires })));
+  else await meta.delete(SESSION_KEY);
+}
+
+// --- strategies --------------------------------------------------------------
 function cacheable(response) {
   // A redirect (e.g. to the sign-in page) must not be stored under the page's URL.
   return response && response.ok && !response.redirected && response.type === "basic";
 }
 
 async function store(request, response) {
-  if (cacheable(response)) await (await caches.open(CACHE)).put(request, response.clone());
+  if (cacheable(response)) await (await caches.open(SHARED)).put(request, response.clone());
+  return response;
+}
+
+const signInPage = (response) => response.redirected && new URL(response.url).pathname.startsWith("/accounts/login/");
+
+// A worker's page: from the network into that worker's cache; offline, from the live session's cache only.
+async function workerPage(request) {
+  let response;
+  try {
+    response = await fetch(request);
+  } catch (error) {
+    const alive = await liveSession();
+    const cached = alive && await (await caches.open(userCache(alive.user))).match(request, { ignoreVary: true });
+    return cached || (await caches.match(OFFLINE_PAGE, { cacheName: SHARED })) || Response.error();
+  }
+  const user = response.headers.get("X-Gridmgmt-User");
+  if (user && cacheable(response)) {
+    const known = await session();
+    const expires = response.headers.get("X-Gridmgmt-Session-Expires") || "";
+    if (!known || known.user !== user || known.expires !== expires) await setSession(user, expires);
+    await (await caches.open(userCache(user))).put(request, response.clone());
+  } else if (signInPage(response)) {
+    await setSession(null); // the server says no one is signed in any more
+  }
   return response;
 }
 
@@ -34,14 +102,14 @@ async function networkFirst(request) {
   try {
     return await store(request, await fetch(request));
   } catch (error) {
-    const cached = await caches.match(request, { ignoreVary: true });
+    const cached = await caches.match(request, { ignoreVary: true, cacheName: SHARED });
     if (cached) return cached;
     throw error;
   }
 }
 
 async function staleWhileRevalidate(event) {
-  const cached = await caches.match(event.request, { ignoreVary: true });
+  const cached = await caches.match(event.request, { ignoreVary: true, cacheName: SHARED });
   const fresh = fetch(event.request).then((response) => store(event.request, response));
   if (cached) {
     event.waitUntil(fresh.catch(() => null));
@@ -50,20 +118,23 @@ async function staleWhileRevalidate(event) {
   return fresh;
 }
 
-const servedFromCache = (path) => path.startsWith("/static/") || NETWORK_FIRST.some((prefix) => path.startsWith(prefix));
+const isShared = (path) => path.startsWith("/static/") || NETWORK_FIRST.some((prefix) => path.startsWith(prefix));
+const isWorkerPage = (path) => path.startsWith("/worker/") && !path.startsWith(OFFLINE_PAGE) && !path.endsWith(".json");
 
 // The page sends its own URL and the resources it loaded before this worker
 // controlled it (its first visit), so it opens offline from then on.
 self.addEventListener("message", (event) => {
   if (!event.data || event.data.type !== "cache-urls") return;
-  const urls = [event.data.page, ...event.data.urls.filter((address) => {
+  const urls = [event.data.page, OFFLINE_PAGE, ...event.data.urls.filter((address) => {
     const url = new URL(address, self.location.origin);
-    return url.origin === self.location.origin && servedFromCache(url.pathname);
+    return url.origin === self.location.origin && isShared(url.pathname);
   })];
   event.waitUntil((async () => {
     for (const url of urls) {
+      const path = new URL(url, self.location.origin).pathname;
       try {
-        await store(new Request(url, { credentials: "same-origin" }), await fetch(url, { credentials: "same-origin" }));
+        if (isWorkerPage(path)) await workerPage(new Request(url, { credentials: "same-origin" }));
+        else await store(new Request(url), await fetch(url, { credentials: path === OFFLINE_PAGE ? "omit" : "same-origin" }));
       } catch (error) { /* offline now: the next visit caches it */ }
     }
     if (event.source) event.source.postMessage({ type: "cached", count: urls.length });
@@ -76,13 +147,15 @@ self.addEventListener("fetch", (event) => {
   if (url.origin !== self.location.origin) return;
   if (request.method === "POST" && url.pathname === "/accounts/logout/") {
     // Signed out: the next user of this device must not see this user's cached pages.
-    event.waitUntil(caches.delete(CACHE));
+    event.waitUntil(setSession(null));
     return;
   }
   if (request.method !== "GET") return;
   if (url.pathname.startsWith("/static/")) {
     event.respondWith(staleWhileRevalidate(event));
-  } else if (request.mode === "navigate" || servedFromCache(url.pathname)) {
+  } else if (isWorkerPage(url.pathname)) {
+    event.respondWith(workerPage(request));
+  } else if (isShared(url.pathname)) {
     event.respondWith(networkFirst(request));
   }
 });

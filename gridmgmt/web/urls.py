@@ -23,6 +23,8 @@ urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("worker/", worker.home, name="worker-home"),
+    path("worker/me.json", worker.me, name="worker-me"),
+    path("worker/offline/", worker.offline, name="worker-offline"),
     path("worker/report/", worker.report, name="worker-report"),
     path("worker/reports/", worker.reports, name="worker-reports"),
     path("worker/tasks/<int:case_id>/", worker.verify, name="worker-verify"),

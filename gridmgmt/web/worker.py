@@ -6,10 +6,15 @@ so the offline queue and the form share one path to the server.
 """
 
 import json
+from datetime import datetime
+from urllib.parse import quote
 
 from django.conf import settings
-from django.http import Http404
+from django.contrib.sessions.backends.db import SessionStore as DatabaseSessionStore
+from django.http import Http404, JsonResponse
 from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
 
 from gridmgmt.accounts.models import Role
 from gridmgmt.cases.selectors import case_get
@@ -26,9 +31,48 @@ def _grids(codes: list[str]) -> dict:
     return json.loads(selectors.grids_layer(codes=codes, precision=settings.GEOJSON_PRECISION))
 
 
+def _session_expires(request) -> datetime:
+    """When the session really ends (UTC): a database session's stored expiry, not "now + age" (which
+    ``get_expiry_date()`` answers when the expiry was never set explicitly, overstating it by the time since sign-in)."""
+    store = request.session
+    if isinstance(store, DatabaseSessionStore) and store.session_key:
+        stored = store.model.objects.filter(session_key=store.session_key).values_list("expire_date", flat=True).first()
+        if stored:
+            return stored
+    return store.get_expiry_date()
+
+
+def _page(request, template: str, context: dict):
+    """A worker page, labelled for the service worker with its user and the end of their session.
+
+    sw.js caches each worker's pages in a cache of their own (named by
+    ``X-Gridmgmt-User``, the username percent-encoded so any name fits a header) and serves them offline only until
+    ``X-Gridmgmt-Session-Expires`` (ISO 8601, UTC): on a phone shared by two
+    workers, the second never opens the first one's pages (robustness R14).
+    """
+    response = render(request, template, context)
+    response["X-Gridmgmt-User"] = quote(request.user.get_username(), safe="")
+    response["X-Gridmgmt-Session-Expires"] = _session_expires(request).isoformat()
+    return response
+
+
+@require_GET
+@never_cache
+@worker_only
+def me(request):
+    """``{"user": username}`` of the session: the offline queue sends a user's records only under their own session."""
+    return JsonResponse({"user": request.user.get_username()})
+
+
+@require_GET
+def offline(request):
+    """What sw.js shows offline when no worker's session is known to be alive on this device (no one's data)."""
+    return render(request, "worker/offline.html")
+
+
 @worker_only
 def home(request):
-    return render(request, "worker/home.html", {
+    return _page(request, "worker/home.html", {
         "grid_codes": selectors.worker_grid_codes(request.user),
         "grids_geojson": _grids(selectors.worker_grid_codes(request.user)),
         "tasks": selectors.verification_tasks(request.user),
@@ -37,7 +81,7 @@ def home(request):
 
 @worker_only
 def report(request):
-    return render(request, "worker/report.html", {
+    return _page(request, "worker/report.html", {
         "catalogue": selectors.report_catalogue(),
         "grids_geojson": _grids(selectors.worker_grid_codes(request.user)),
     })
@@ -46,7 +90,7 @@ def report(request):
 @worker_only
 def reports(request):
     events = selectors.worker_reports(request.user)
-    return render(request, "worker/reports.html", {
+    return _page(request, "worker/reports.html", {
         "events": [(event, STATUS_LABELS.get(event.status, event.status)) for event in events],
     })
 
@@ -57,7 +101,7 @@ def verify(request, case_id: int):
     if case is None:
         raise Http404(f"case {case_id} not found")
     feedback = next((h for h in reversed(case.history.all()) if h.action == "handle"), None)
-    return render(request, "worker/verify.html", {
+    return _page(request, "worker/verify.html", {
         "case": case, "case_json": CaseDetailSerializer(case).data, "feedback": feedback,
         "status_label": STATUS_LABELS.get(case.status, case.status),
         "grids_geojson": _grids([case.grid_code]),

@@ -81,7 +81,34 @@ def test_service_worker_is_served_from_the_root_with_root_scope(client, db):
     assert response.status_code == 200
     assert response["Content-Type"] == "application/javascript"
     assert response["Service-Worker-Allowed"] == "/"
-    assert b"gridmgmt-v1" in b"".join(response.streaming_content)
+    assert b"gridmgmt-shared-v2" in b"".join(response.streaming_content)
+
+
+def test_worker_pages_name_their_user_and_the_sessions_stored_end_for_the_service_worker(client, small_district,
+                                                                                         settings):
+    from django.contrib.sessions.models import Session
+
+    client.force_login(small_district.users["worker"])
+    stored = Session.objects.get().expire_date
+    for path in ("/worker/", "/worker/report/", "/worker/reports/"):
+        response = client.get(path)
+        assert response["X-Gridmgmt-User"] == "worker"
+        # The stored end, not "now + age": a page loaded late in a session must not stretch it offline.
+        assert response["X-Gridmgmt-Session-Expires"] == stored.isoformat()
+
+
+def test_session_user_answer_is_json_for_a_worker_and_a_sign_in_redirect_otherwise(client, small_district):
+    assert client.get("/worker/me.json").status_code == 302
+    client.force_login(small_district.users["worker"])
+    response = client.get("/worker/me.json")
+    assert response.json() == {"user": "worker"} and "no-cache" in response["Cache-Control"]
+
+
+def test_offline_page_shows_no_one_even_when_fetched_signed_in(client, small_district):
+    client.force_login(small_district.users["worker"])
+    response = client.get("/worker/offline/")
+    assert response.status_code == 200 and b'data-user=""' in response.content
+    assert b"worker" not in response.content.split(b"<main")[0]
 
 
 def test_district_layer_is_geojson(client, small_district):

@@ -6,7 +6,7 @@
 //
 // Record: { key, user, createdAt, label, fields: {service_code, lat, lng, description, attributes, device_time},
 //           photos: [{ blob, name }], status: "queued" | "sent" | "failed", eventId, error, sentAt }
-import { api } from "./api.js";
+import { api, ApiError } from "./api.js";
 
 const DB_NAME = "gridmgmt";
 const STORE = "reports";
@@ -81,16 +81,44 @@ function formOf(record) {
   return form;
 }
 
+// Robustness R6: a Wi-Fi sign-in page (or any proxy) may answer 200 with its own page.
+// Only the API's JSON Feature of this report (an integer id, the class sent, the
+// app's channel) marks it sent; anything else keeps it queued for a retry. The
+// description is not compared: the server may clean it (control characters).
+export function isAnswerFor(record, body) {
+  return Boolean(body) && typeof body === "object" && !Array.isArray(body) && body.type === "Feature"
+    && Number.isInteger(body.id) && Boolean(body.properties)
+    && body.properties.service_code === record.fields.service_code && body.properties.channel === "worker_app";
+}
+
+class NotTheServer extends ApiError {
+  constructor() {
+    super(gettext("The answer did not come from the server (a Wi-Fi sign-in page?): kept on this device and retried."), 0);
+  }
+}
+
 async function sendOne(record) {
   try {
     const event = await api("/api/events/", { method: "POST", form: formOf(record) });
+    if (!isAnswerFor(record, event)) throw new NotTheServer();
     await put({ ...record, status: "sent", eventId: event.id, sentAt: new Date().toISOString(), error: "" });
   } catch (error) {
     // 400/404/413: the report itself is refused; retrying cannot help, so it waits for the user.
-    // No network, a server error, or an expired session (401/403): keep it queued and retry later.
+    // No network, a server error, an expired session (401/403), an answer not from the API: keep it queued, retry later.
     const refused = error.status >= 400 && error.status < 500 && ![401, 403, 408, 429].includes(error.status);
     await put({ ...record, status: refused ? "failed" : "queued", error: error.message });
     if (!refused) throw error;
+  }
+}
+
+// Robustness R14: who the server's session is. A page left open by worker A on a
+// phone where B has since signed in must not send A's reports under B's name.
+export async function sessionUser() {
+  try {
+    const answer = await api("/worker/me.json");
+    return answer && typeof answer === "object" && typeof answer.user === "string" ? answer.user : null;
+  } catch (error) {
+    return null;
   }
 }
 
@@ -98,12 +126,14 @@ async function sendOne(record) {
 // picked up by the next pass, never skipped by joining the running one.
 let passes = Promise.resolve();
 
-// Sends the user's queued reports, oldest first; a pass stops at the first network failure.
+// Sends the user's queued reports, oldest first, under their own session only; a pass stops at the first network failure.
 export function flush(user) {
   const pass = async () => {
     // Known offline: no attempt (it would only fail); the "online" event starts the next pass.
     if (!navigator.onLine) return;
     const queued = (await listReports(user)).filter((r) => r.status === "queued").reverse();
+    // Nothing is sent unless the server's session is this page's user (and the answer is the API's own).
+    if (!queued.length || (await sessionUser()) !== user) return;
     for (const record of queued) {
       changes.dispatchEvent(new CustomEvent("sending", { detail: record.key }));
       try {
