@@ -101,6 +101,30 @@ def parse_crs(value: int | str | CRS) -> ParsedCRS:
         raise UnknownCRSError(f"unknown CRS {value!r}: {error}") from error
 
 
+def lnglat_range_problem(geom: BaseGeometry) -> str | None:
+    """Why a geometry cannot be WGS84 longitude/latitude, or None if it can.
+
+    Parameters
+    ----------
+    geom
+        A geometry meant to be in WGS84 degrees, (lng, lat).
+
+    Returns
+    -------
+    str or None
+        A message giving the coordinates' range when any x is outside
+        [-180, 180] or any y outside [-90, 90] (typically projected metres
+        read as degrees, e.g. x≈500000, y≈2558000 in UTM), else None.
+    """
+    if geom.is_empty:
+        return None
+    min_x, min_y, max_x, max_y = geom.bounds
+    if -180 <= min_x and max_x <= 180 and -90 <= min_y and max_y <= 90:
+        return None
+    return (f"coordinates x {min_x:.6g}…{max_x:.6g}, y {min_y:.6g}…{max_y:.6g} are outside the "
+            "longitude/latitude range (x -180…180, y -90…90)")
+
+
 def to_wgs84(geom: GeometryT, crs: int | str | CRS) -> GeometryT:
     """Convert a geometry from ``crs`` to WGS84.
 

@@ -11,7 +11,7 @@ from django.contrib.gis.gdal import DataSource, GDALException
 from shapely.geometry import MultiPolygon, Polygon
 from shapely.geometry.base import BaseGeometry
 
-from spatial.crs import UnknownCRSError, parse_crs, to_wgs84
+from spatial.crs import UnknownCRSError, lnglat_range_problem, parse_crs, to_wgs84
 
 
 class BoundaryFileError(ValueError):
@@ -122,4 +122,17 @@ def read_boundaries(
                 record.problems.append(f"geometry is {geom.geom_type}, not a polygon with area")
             continue
         record.geometry = to_wgs84(polygonal, source_crs)
+        out_of_range = lnglat_range_problem(record.geometry)
+        if out_of_range:
+            raise BoundaryFileError(f"{path}: {record.label}: {out_of_range}; {_crs_hint(bool(crs))}")
     return records
+
+
+def _crs_hint(given: bool) -> str:
+    # Projected metres read as degrees are the usual cause: the file has a CRS nobody wrote down
+    # (GDAL reads a GeoJSON without a crs member as WGS84, so "declared" and "assumed" look alike).
+    example = "e.g. --crs EPSG:32649 for UTM zone 49N metres, --crs EPSG:4547 for CGCS2000 / 3-degree GK CM 114E"
+    if not given:
+        return ("they were read as WGS84 degrees, the file's CRS or GeoJSON's default when it declares none: "
+                f"give the CRS of its coordinates with --crs ({example}); nothing written")
+    return f"the CRS given with --crs does not fit the coordinates: give the right one ({example}); nothing written"

@@ -168,3 +168,34 @@ def test_broken_file_is_refused(tmp_path):
     path = tmp_path / "broken.geojson"
     path.write_text('{"type": "FeatureCollection", "features": [')
     assert "not a readable vector file" in refused(path, "--level", "district")
+
+
+# R10: a district drawn in UTM zone 49N metres (x≈500000, y≈2558000), saved as GeoJSON without a crs member.
+METRES = box(500000, 2558000, 502000, 2560000)
+
+
+def test_projected_coordinates_without_a_crs_are_refused_suggesting_crs(tmp_path):
+    path = write_geojson(tmp_path / "metres.geojson", [({"code": "440199", "name": "测试区"}, METRES)])
+    with pytest.raises(CommandError) as refused:
+        run(path, "--level", "district")
+    message = str(refused.value)
+    assert "feature #1 (code 440199, 测试区): coordinates x 500000…502000, y 2.558e+06…2.56e+06" in message
+    assert "outside the longitude/latitude range" in message
+    assert "read as WGS84 degrees, the file's CRS or GeoJSON's default when it declares none: " \
+           "give the CRS of its coordinates with --crs" in message
+    assert not District.objects.exists() and not BoundaryVersion.objects.exists()
+
+
+def test_projected_coordinates_with_their_crs_are_converted(tmp_path):
+    path = write_geojson(tmp_path / "metres.geojson", [({"code": "440199", "name": "测试区"}, METRES)])
+    run(path, "--level", "district", "--crs", "EPSG:32649")
+    min_lng, min_lat, max_lng, max_lat = District.objects.get(code="440199").boundary.extent
+    # UTM 49N: x=500000 is the central meridian 111 E; y=2558000 m is about 23.13 N.
+    assert min_lng == pytest.approx(111.0, abs=1e-6) and 23.1 < min_lat < max_lat < 23.2
+
+
+def test_projected_coordinates_under_a_wrong_crs_are_refused_naming_it(tmp_path):
+    path = write_geojson(tmp_path / "metres.geojson", [({"code": "440199", "name": "测试区"}, METRES)])
+    with pytest.raises(CommandError, match="the CRS given with --crs does not fit the coordinates"):
+        run(path, "--level", "district", "--crs", "EPSG:4490")
+    assert not District.objects.exists()

@@ -315,3 +315,14 @@ def test_boundary_without_code_refuses_everything(tmp_path, district):
     assert "nothing written" in error
     assert "refused way 101 (code ?, 示例社区): way 101 has no code" in output
     assert not Street.objects.exists() and not Building.objects.exists() and not HealthFacility.objects.exists()
+
+
+@pytest.mark.parametrize("lat, lng, reason", [("2558000", "500000", "wrong format for coordinate"),
+                                              ("95", "190", "invalid location")])
+def test_extract_with_coordinates_outside_lon_lat_is_refused_naming_it(tmp_path, lat, lng, reason):
+    path = tmp_path / "metres.osm"
+    path.write_text(f'<osm version="0.6"><node id="1" lat="{lat}" lon="{lng}"><tag k="building" v="yes"/></node>'
+                    '</osm>')
+    _, error = run_failing(path)
+    assert "metres.osm" in error and reason in error
+    assert nothing_written()

@@ -7,9 +7,10 @@ import numpy as np
 import pytest
 import shapely
 from pyproj import CRS
-from shapely.geometry import LineString, MultiPolygon, Point, Polygon, shape
+from shapely.geometry import LineString, MultiPolygon, Point, Polygon, box, shape
 
 from spatial.crs import (
+    lnglat_range_problem,
     GCJ02,
     UnknownCRSError,
     from_wgs84,
@@ -19,7 +20,8 @@ from spatial.crs import (
     wgs84_to_gcj02,
 )
 
-YUEXIU_DIR = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "yuexiu"
+# The real outlines the demo is built from (provenance in fixtures/yuexiu/README.md).
+YUEXIU_DIR = Path(__file__).resolve().parents[2] / "fixtures" / "yuexiu" / "source"
 
 # Guangzhou city centre (Haizhu Square), WGS84 (lng, lat).
 GUANGZHOU_WGS84 = (113.2644, 23.1291)
@@ -122,3 +124,11 @@ def test_unknown_crs_error_names_the_value(value):
 def test_unknown_crs_error_is_a_value_error():
     with pytest.raises(ValueError):
         parse_crs("not a crs")
+
+
+def test_lnglat_range_problem_names_projected_metres():
+    assert lnglat_range_problem(box(113.26, 23.12, 113.28, 23.14)) is None
+    assert lnglat_range_problem(box(500000, 2558000, 502000, 2560000)) == (
+        "coordinates x 500000…502000, y 2.558e+06…2.56e+06 are outside the longitude/latitude range "
+        "(x -180…180, y -90…90)")
+    assert lnglat_range_problem(box(179, 89, 181, 90)) is not None
