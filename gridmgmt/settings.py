@@ -254,4 +254,7 @@ CELERY_TASK_DEFAULT_QUEUE = os.environ.get("GRIDMGMT_CELERY_QUEUE", "gridmgmt")
 CELERY_BEAT_SCHEDULE = {
     "cases-check-deadlines": {"task": "gridmgmt.cases.tasks.check_deadlines",
                               "schedule": float(os.environ.get("GRIDMGMT_DEADLINE_CHECK_SECONDS", "300"))},
+    # Patrol reminders (gridmgmt.water.patrols): hourly is enough for periods counted in days.
+    "water-check-patrols": {"task": "gridmgmt.water.tasks.check_patrols",
+                            "schedule": float(os.environ.get("GRIDMGMT_PATROL_CHECK_SECONDS", "3600"))},
 }

@@ -22,6 +22,13 @@ class WaterBodyKind(models.TextChoices):
     OTHER = "other", "其他 other"
 
 
+class WarningLevel(models.TextChoices):
+    NONE = "none", "无预警 none"
+    YELLOW = "yellow", "黄色 yellow"
+    ORANGE = "orange", "橙色 orange"
+    RED = "red", "红色 red"
+
+
 class WaterBody(models.Model):
     """A river, stream, canal, ditch or pond: the unit of the river-chief system (一河一档).
 
@@ -33,6 +40,11 @@ class WaterBody(models.Model):
     kind = models.CharField(max_length=16, choices=WaterBodyKind.choices)
     geometry = models.GeometryField(srid=STORAGE_SRID, spatial_index=True)
     source = models.CharField(max_length=64, help_text="osm, or the GeoJSON file it came from")
+    warning_level = models.CharField(max_length=8, default=WarningLevel.NONE, choices=WarningLevel.choices,
+                                     help_text="sets its patrol rule (PatrolRule)")
+    # When the patrol reminder last warned about this body (due soon / overdue), so it warns once per period.
+    patrol_warned_at = models.DateTimeField(null=True, blank=True)
+    patrol_overdue_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["code"]
@@ -71,3 +83,73 @@ class WaterObservation(models.Model):
     class Meta:
         ordering = ["-observed_at"]
         indexes = [models.Index(fields=["water_body", "observed_at"]), models.Index(fields=["grid_code"])]
+
+
+class ChiefLevel(models.TextChoices):
+    DISTRICT = "district", "区级河长 district"
+    STREET = "street", "街级河长 street"
+    COMMUNITY = "community", "村居级河长 community"
+
+
+class RiverChief(models.Model):
+    """A person responsible for a water body under the river-chief system (河长制), at one level.
+
+    The grid worker of each grid the body touches is responsible too; that
+    comes from the grid workers' roles, not from here.
+    """
+
+    water_body = models.ForeignKey(WaterBody, on_delete=models.CASCADE, related_name="chiefs")
+    level = models.CharField(max_length=16, choices=ChiefLevel.choices)
+    name = models.CharField(max_length=64)
+    phone = models.CharField(max_length=32, blank=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                             related_name="river_chief_of")
+
+    class Meta:
+        ordering = ["water_body", "level", "name"]
+        constraints = [models.UniqueConstraint(fields=["water_body", "level", "name"], name="river_chief_unique")]
+
+
+class PatrolRule(models.Model):
+    """How often and how long a water body under a warning level must be patrolled (巡河).
+
+    Guangzhou's rule for a body without warning: at least once every 10 days,
+    each patrol at least 10 minutes and 1 km; a warning raises the frequency.
+    Rules are data: edit them in the admin.
+    """
+
+    warning_level = models.CharField(max_length=8, choices=WarningLevel.choices, unique=True)
+    every_days = models.PositiveSmallIntegerField()
+    min_minutes = models.PositiveSmallIntegerField()
+    min_km = models.FloatField()
+
+    def __str__(self) -> str:
+        return f"{self.warning_level}: every {self.every_days} d, ≥ {self.min_minutes} min, ≥ {self.min_km} km"
+
+
+class Patrol(models.Model):
+    """One patrol of a water body (or of the worker's grid) with its cleaned GPS track.
+
+    ``track`` holds the kept fixes (GPS jumps dropped, counted in
+    ``dropped_fixes``); ``compliant`` says whether it meets the body's rule
+    at the time it was recorded.
+    """
+
+    worker = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="patrols")
+    water_body = models.ForeignKey(WaterBody, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="patrols")
+    grid_code = models.CharField(max_length=15, blank=True)
+    started_at = models.DateTimeField()
+    ended_at = models.DateTimeField()
+    track = models.LineStringField(srid=STORAGE_SRID)
+    length_m = models.FloatField()
+    duration_s = models.FloatField()
+    dropped_fixes = models.PositiveIntegerField(default=0)
+    compliant = models.BooleanField()
+    client_id = models.CharField(max_length=64, help_text="the phone's id for this patrol: a resend is stored once")
+    received_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-started_at"]
+        constraints = [models.UniqueConstraint(fields=["worker", "client_id"], name="patrol_client_id_unique")]
+        indexes = [models.Index(fields=["water_body", "started_at"])]
