@@ -1,0 +1,18 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from gridmgmt.areas.building_services import BuildingImportError, buildings_set_households
+
+
+class Command(BaseCommand):
+    help = ("Set real household counts per building from a CSV (columns households [, population] and osm_id "
+            "like way/123 or building_id); all rows or none. Later OSM imports keep these counts.")
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", help="UTF-8 CSV")
+
+    def handle(self, *args, **opts):
+        try:
+            count = buildings_set_households(path=opts["file"])
+        except BuildingImportError as exc:
+            raise CommandError(f"{exc}; nothing written") from None
+        self.stdout.write(f"households set for {count} buildings")
