@@ -4,6 +4,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from gridmgmt.areas import api as areas_api
 from gridmgmt.grids import api as grids_api
+from gridmgmt.water import urls as water_urls
 
 api_patterns = [
     path("streets/", areas_api.StreetLayer.as_view(), name="street-layer"),
@@ -14,6 +15,7 @@ api_patterns = [
     path("", include("gridmgmt.cases.urls")),
     path("maps/", include("gridmgmt.maps.urls")),
     path("sensors/", include("gridmgmt.sensors.urls")),
+    path("", include(water_urls.api_urlpatterns)),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
 ]
@@ -24,5 +26,6 @@ urlpatterns = [
     path("api/", include("gridmgmt.events.urls")),
     path("open311/v2/", include("gridmgmt.open311.urls")),
     path("", include("gridmgmt.ops.urls")),
+    path("", include(water_urls.page_urlpatterns)),
     path("", include("gridmgmt.web.urls")),
 ]

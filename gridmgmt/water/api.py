@@ -1,0 +1,52 @@
+"""``POST /api/patrols/``: a patrol from the worker's phone (session or token), resendable by ``client_id``.
+
+Body: ``{"client_id": "<phone's id>", "water_body": "<code>" | null,
+"fixes": [[lng, lat, unix_seconds], ...]}`` (WGS84). 201 with the stored
+patrol, 200 with the first one when the same ``client_id`` was already
+stored, 400 naming the bad field, 403 for anyone but a grid worker.
+"""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_spectacular.utils import extend_schema
+from rest_framework import status
+from rest_framework.exceptions import ValidationError
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from gridmgmt.water.models import Patrol, WaterBody
+from gridmgmt.water.patrols import patrol_record
+
+MAX_FIXES = 20000  # a 5-hour patrol at one fix a second
+
+
+def patrol_json(patrol: Patrol) -> dict:
+    return {"id": patrol.pk, "client_id": patrol.client_id, "water_body": patrol.water_body.code if
+            patrol.water_body else None, "grid_code": patrol.grid_code, "started_at": patrol.started_at,
+            "ended_at": patrol.ended_at, "length_m": patrol.length_m, "duration_s": patrol.duration_s,
+            "dropped_fixes": patrol.dropped_fixes, "compliant": patrol.compliant}
+
+
+class PatrolCreateView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=dict, responses={201: dict, 200: dict, 400: dict})
+    def post(self, request):
+        body = request.data if isinstance(request.data, dict) else {}
+        fixes = body.get("fixes")
+        if not isinstance(fixes, list) or len(fixes) > MAX_FIXES:
+            raise ValidationError({"fixes": f"a list of at most {MAX_FIXES} [lng, lat, unix_seconds] fixes"})
+        water_body = None
+        if body.get("water_body"):
+            water_body = WaterBody.objects.filter(code=str(body["water_body"])).first()
+            if water_body is None:
+                raise ValidationError({"water_body": f"unknown water body {body['water_body']!r}"})
+        client_id = str(body.get("client_id") or "")
+        existed = Patrol.objects.filter(worker=request.user, client_id=client_id).exists()
+        try:
+            patrol = patrol_record(worker=request.user, fixes=fixes, client_id=client_id, water_body=water_body)
+        except DjangoValidationError as exc:
+            if "worker" in exc.message_dict:
+                return Response({"detail": exc.message_dict["worker"][0]}, status=status.HTTP_403_FORBIDDEN)
+            raise ValidationError(exc.message_dict) from None
+        return Response(patrol_json(patrol), status=status.HTTP_200_OK if existed else status.HTTP_201_CREATED)

@@ -1,0 +1,6 @@
+from django.urls import path
+
+from gridmgmt.water import api, views
+
+api_urlpatterns = [path("patrols/", api.PatrolCreateView.as_view(), name="patrol-create")]
+page_urlpatterns = [path("water/<str:code>/", views.water_body_page, name="water-body")]

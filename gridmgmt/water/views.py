@@ -1,0 +1,21 @@
+"""Pages of the water app: the water body's file (一河一档)."""
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import render
+
+from gridmgmt.web.roles import roles_of
+from gridmgmt.water.selectors import water_body_file
+
+
+def water_body_page(request, code: str):
+    """Anyone with a role reads the file; the cases in it are limited to their jurisdiction."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if not (roles_of(request.user) or request.user.is_superuser):
+        raise PermissionDenied
+    file = water_body_file(code=code, user=request.user)
+    if file is None:
+        raise Http404(code)
+    return render(request, "water/body.html", file)

@@ -1,0 +1,84 @@
+"""The water body's file page (一河一档) and the patrol API (real PostGIS, Django test client)."""
+
+from datetime import UTC, datetime
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.gis.geos import LineString, Point
+
+from gridmgmt.accounts.models import Role, RoleAssignment
+from gridmgmt.water.models import Patrol, RiverChief, WaterBody
+from gridmgmt.water.services import water_observation_record
+
+LNG, LAT = 113.262, 23.121
+T0 = datetime(2026, 11, 2, 1, 0, tzinfo=UTC).timestamp()
+
+
+@pytest.fixture
+def ditch(areas):
+    body = WaterBody.objects.create(code="WB-1", name="一号涌", kind="ditch", source="test",
+                                    geometry=LineString((LNG, 23.1205), (LNG, 23.1295), srid=4326))
+    RiverChief.objects.create(water_body=body, level="community", name="李河长", phone="020-1234")
+    return body
+
+
+def user_with(username, role, **scope):
+    user = get_user_model().objects.create_user(username, password="pw-long-enough-1")
+    RoleAssignment.objects.create(user=user, role=role, **scope)
+    return user
+
+
+def walk(minutes, km, steps=20):
+    return [[LNG, LAT + km / 111.195 * i / steps, T0 + minutes * 60 * i / steps] for i in range(steps + 1)]
+
+
+def test_file_shows_grids_chiefs_observations_and_cases(client, ditch, duty_classes):
+    water_observation_record(location=Point(LNG, 23.125, srid=4326), observed_at=datetime.now(UTC),
+                             ammonia_nitrogen_mg_l=12, water_body=ditch)
+    client.force_login(user_with("leader", Role.DISTRICT_LEADER))
+    page = client.get("/water/WB-1/").content.decode()
+    assert "一号涌" in page and "44010400100101" in page and "李河长" in page and "小微水体黑臭" in page
+
+
+def test_cases_limited_to_the_readers_jurisdiction(client, ditch, duty_classes):
+    water_observation_record(location=Point(LNG, 23.125, srid=4326), observed_at=datetime.now(UTC),
+                             ammonia_nitrogen_mg_l=12, water_body=ditch)
+    client.force_login(user_with("other", Role.GRID_WORKER, grid_code="44010400100299"))
+    response = client.get("/water/WB-1/")
+    assert response.status_code == 200 and "小微水体黑臭" not in response.content.decode()
+
+
+def test_unknown_body_404_anonymous_redirected_no_role_403(client, ditch):
+    assert client.get("/water/WB-1/").status_code == 302
+    client.force_login(get_user_model().objects.create_user("nobody"))
+    assert client.get("/water/WB-1/").status_code == 403
+    client.force_login(user_with("leader", Role.DISTRICT_LEADER))
+    assert client.get("/water/NOPE/").status_code == 404
+
+
+def test_patrol_api_created_then_resend_returns_the_first(client, ditch):
+    client.force_login(user_with("worker1", Role.GRID_WORKER, grid_code="44010400100101"))
+    body = {"client_id": "phone-1", "water_body": "WB-1", "fixes": walk(12, 1.05)}
+    first = client.post("/api/patrols/", body, content_type="application/json")
+    again = client.post("/api/patrols/", body, content_type="application/json")
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert first.json()["id"] == again.json()["id"] and first.json()["compliant"] is True
+    assert Patrol.objects.count() == 1
+
+
+def test_patrol_api_bad_input_named(client, ditch):
+    client.force_login(user_with("worker1", Role.GRID_WORKER, grid_code="44010400100101"))
+    unknown = client.post("/api/patrols/", {"client_id": "x", "water_body": "NOPE", "fixes": []},
+                          content_type="application/json")
+    assert unknown.status_code == 400 and "unknown water body" in unknown.json()["water_body"]
+    bad_fix = client.post("/api/patrols/", {"client_id": "x", "fixes": [[LNG, LAT, 0], ["a", LAT, 1]]},
+                          content_type="application/json")
+    assert bad_fix.status_code == 400 and "fix 1" in bad_fix.json()["fixes"][0]
+    assert not Patrol.objects.exists()
+
+
+def test_patrol_api_refuses_non_workers(client, ditch):
+    client.force_login(user_with("leader", Role.DISTRICT_LEADER))
+    response = client.post("/api/patrols/", {"client_id": "x", "fixes": walk(12, 1.05)},
+                           content_type="application/json")
+    assert response.status_code == 403
