@@ -16,7 +16,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from gridmgmt.api_params import point_param
-from gridmgmt.cases import postponements, selectors, services
+from gridmgmt.cases import postponements, selectors, self_handling, services, ways_back
 from gridmgmt.cases import serializers as s
 from gridmgmt.cases.errors import CaseError
 from gridmgmt.cases.notifications import notification_mark_read
@@ -179,6 +179,39 @@ class CaseMerge(CaseAction):
     def perform(self, *, case_id, data, request):
         services.case_merge(**common(data, request, case_id), note=data["note"],
                             others=[(ref["id"], ref["version"]) for ref in data["others"]])
+
+
+@action_schema(s.RedispatchInput, "改派 redispatch to another department with a reason; new deadline (dispatcher)")
+class CaseRedispatch(CaseAction):
+    input_serializer = s.RedispatchInput
+
+    def perform(self, *, case_id, data, request):
+        ways_back.case_redispatch(**common(data, request, case_id), department=data["department"],
+                                  reason=data["reason"])
+
+
+@action_schema(s.ReasonInput, "退回 the department returns the case as not theirs, to the dispatcher")
+class CaseReturn(CaseAction):
+    input_serializer = s.ReasonInput
+
+    def perform(self, *, case_id, data, request):
+        ways_back.case_return(**common(data, request, case_id), reason=data["reason"])
+
+
+@action_schema(s.ReasonInput, "Reopen a closed case for rework with a new deadline (supervisor)")
+class CaseReopen(CaseAction):
+    input_serializer = s.ReasonInput
+
+    def perform(self, *, case_id, data, request):
+        ways_back.case_reopen(**common(data, request, case_id), reason=data["reason"])
+
+
+@action_schema(s.SelfHandleInput, "即报即处 the reporting grid worker closes a matter fixed on the spot (multipart)")
+class CaseSelfHandle(CaseAction):
+    input_serializer = s.SelfHandleInput
+
+    def perform(self, *, case_id, data, request):
+        self_handling.case_self_handle(**common(data, request, case_id), note=data["note"], photos=data["photos"])
 
 
 class CaseDispatchBulk(CaseErrorsMixin, APIView):

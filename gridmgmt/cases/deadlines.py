@@ -50,18 +50,18 @@ def cases_check_deadlines(*, now: datetime | None = None) -> DeadlineRun:
         if left <= settings.CASE_WARNING_WORKING_HOURS and _claim(case, "warned_at", now):
             warned += 1
             notify(users=_responsible(case), kind=NotificationKind.DEADLINE_NEAR, case=case,
-                   message=f"case {case.pk}: {left:.1f} working hours left, due {case.deadline:%Y-%m-%d %H:%M}")
+                   message=f"case {case.number}: {left:.1f} working hours left, due {case.deadline:%Y-%m-%d %H:%M}")
     for case in active.filter(overdue_at__isnull=True, deadline__lte=now):
         if not _claim(case, "overdue_at", now):
             continue
         overdue += 1
         notify(users=_responsible(case), kind=NotificationKind.OVERDUE, case=case,
-               message=f"case {case.pk} is overdue since {case.deadline:%Y-%m-%d %H:%M}")
+               message=f"case {case.number} is overdue since {case.deadline:%Y-%m-%d %H:%M}")
         # 督办: the department head and the supervision centre's shift leaders follow it up.
         notify(users=[*users_with_role(Role.DEPARTMENT_HEAD, department_id=case.department_id),
                       *users_with_role(Role.SHIFT_LEADER)],
                kind=NotificationKind.ESCALATED, case=case,
-               message=f"督办 case {case.pk} ({case.small_class}) at {case.department} is overdue")
+               message=f"督办 case {case.number} ({case.small_class}) at {case.department} is overdue")
         append_history(case, action="escalate", from_status=case.status, actor=None, role="", at=now,
                        data={"deadline": case.deadline.isoformat()})
     return DeadlineRun(warned=warned, overdue=overdue)

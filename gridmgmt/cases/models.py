@@ -18,6 +18,7 @@ filters and KPI aggregates run on one table with plain indexes.
 from django.conf import settings
 from django.contrib.gis.db import models
 from django.contrib.postgres.indexes import SpGistIndex
+from django.utils import timezone
 
 from gridmgmt.areas.models import Department
 from gridmgmt.events.models import Event, SmallClass
@@ -44,6 +45,10 @@ class Case(models.Model):
     # report's class, grid and department carry no constraint (see Event).
     small_class = models.ForeignKey(SmallClass, on_delete=models.PROTECT, related_name="cases", db_index=False,
                                     db_constraint=False)
+    number = models.CharField(
+        max_length=20, unique=True, null=True, blank=True,
+        help_text="The case number people see and search (year of receipt, local time, + sequence), "
+                  "e.g. 2026-000123; set once when the case is made, never changed")
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.REPORTED)
     version = models.PositiveIntegerField(default=1, help_text="Optimistic lock: bumped by every write")
     location = models.PointField(srid=STORAGE_SRID, help_text="WGS84, from the first report",
@@ -75,6 +80,9 @@ class Case(models.Model):
     suspended_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     rework_count = models.PositiveIntegerField(default=0)
+    self_handled = models.BooleanField(
+        default=False, db_default=False,
+        help_text="即报即处: fixed on the spot by the reporting grid worker and closed at once")
     handling_working_hours = models.FloatField(
         null=True, blank=True, help_text="Working hours from dispatch to close, stored at close for KPIs")
     # Set once when the deadline job has notified; cleared when the deadline moves.
@@ -97,7 +105,26 @@ class Case(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"case {self.pk} {self.status}"
+        return f"case {self.number or self.pk} {self.status}"
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        if not self.number:  # made through the ORM (scripts, tests); intake sets it in SQL
+            self.number = case_number(self.received_at, self.pk)
+            Case.objects.filter(pk=self.pk).update(number=self.number)
+
+
+def case_number(received_at, case_id: int) -> str:
+    """Year of receipt in local time + the case id, at least 6 digits: 2026-000123.
+
+    Mirrors ``CASE_NUMBER_SQL`` (the intake's insert) for cases made through the ORM.
+    """
+    return f"{timezone.localtime(received_at):%Y}-{case_id:06d}"
+
+
+# The same number in SQL; $tz is the site time zone (settings.TIME_ZONE).
+CASE_NUMBER_SQL = ("to_char({received} AT TIME ZONE {tz}, 'YYYY') || '-' || "
+                   "CASE WHEN {id} < 1000000 THEN lpad({id}::text, 6, '0') ELSE {id}::text END")
 
 
 class CaseEvent(models.Model):

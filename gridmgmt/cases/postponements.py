@@ -30,7 +30,7 @@ def case_postpone_request(*, case_id: int, version: int, actor: AbstractBaseUser
     commit(case, action="postpone_request", from_status=case.status, actor=actor, role=role, at=now,
             note=reason, data={"postponement": request.pk, "value": value, "unit": unit})
     notify(users=users_with_role(Role.SHIFT_LEADER), kind=NotificationKind.POSTPONEMENT, case=case,
-           message=f"case {case.pk}: {case.department} asks {value} {unit} more: {reason}")
+           message=f"case {case.number}: {case.department} asks {value} {unit} more: {reason}")
     return request
 
 
@@ -53,6 +53,6 @@ def case_postpone_decide(*, case_id: int, version: int, actor: AbstractBaseUser,
             actor=actor, role=role, at=now, note=note,
             data={"postponement": request.pk, "deadline": case.deadline.isoformat()})
     notify(users=[request.requested_by], kind=NotificationKind.POSTPONEMENT, case=case,
-           message=f"case {case.pk}: postponement {request.status}; due {case.deadline:%Y-%m-%d %H:%M}")
+           message=f"case {case.number}: postponement {request.status}; due {case.deadline:%Y-%m-%d %H:%M}")
     return case
 

@@ -25,6 +25,22 @@ class DispatchInput(VersionInput):
                                    help_text="Required when the department differs from the routed one")
 
 
+class RedispatchInput(VersionInput):
+    department = serializers.SlugRelatedField(slug_field="code", queryset=Department.objects.all(),
+                                              help_text="Code of the department to send the case to")
+    reason = serializers.CharField(help_text="Why the case moves (kept in the history)")
+
+
+class ReasonInput(VersionInput):
+    reason = serializers.CharField(help_text="Why (kept in the history)")
+
+
+class SelfHandleInput(VersionInput):
+    note = serializers.CharField(help_text="What was done on the spot")
+    photos = serializers.ListField(child=serializers.ImageField(), allow_empty=False,
+                                   help_text="Photos after; the report's photos are the ones before")
+
+
 class CaseRef(serializers.Serializer):
     id = serializers.IntegerField()
     version = serializers.IntegerField(min_value=1)
@@ -93,7 +109,7 @@ class CaseSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Case
-        fields = ["id", "version", "status", "small_class", "description", "lng", "lat", "grid_code",
+        fields = ["id", "number", "version", "status", "self_handled", "small_class", "description", "lng", "lat", "grid_code",
                   "community_code", "street_code", "department", "handler", "verifier", "received_at",
                   "opened_at", "dispatched_at", "deadline", "closed_at", "rework_count", "overdue_at",
                   "merged_into"]

@@ -21,18 +21,14 @@ from gridmgmt.accounts.jurisdiction import roles_over
 from gridmgmt.accounts.selectors import users_with_role
 from gridmgmt.areas.models import Department
 from gridmgmt.cases.errors import CaseInvalid
-from gridmgmt.cases.models import Case, CaseEvent, NotificationKind, Status
+from gridmgmt.cases.models import CASE_NUMBER_SQL, Case, CaseEvent, NotificationKind, Status
 from gridmgmt.cases.notifications import notify
 from gridmgmt.cases.selectors import point_within_grid
 from gridmgmt.cases.steps import begin, commit
+from gridmgmt.cases.ways_back import department_staff, restart_clock
 from gridmgmt.cases.workflow import TRANSITIONS
 from gridmgmt.prepared import execute_prepared
 from gridmgmt.cases.working_calendar import working_calendar
-
-
-def _department_staff(department_id: int):
-    return [*users_with_role(Role.DEPARTMENT_HEAD, department_id=department_id),
-            *users_with_role(Role.DEPARTMENT_HANDLER, department_id=department_id)]
 
 
 # One statement for one report or a whole import (step 1, collect: state
@@ -47,16 +43,17 @@ def _department_staff(department_id: int):
 # (imports slowed as the table grew). ``id = ANY(array)`` compared every
 # stored report with every id. New reports are stored ``reported`` already, so the
 # status update touches none of them.
-CASES_FROM_EVENTS_SQL = """
+CASES_FROM_EVENTS_SQL = f"""
 WITH src AS MATERIALIZED (
   SELECT e.*, nextval('cases_case_id_seq'::regclass) AS case_id
   FROM unnest($1::bigint[]) AS i(id)
   CROSS JOIN LATERAL (SELECT * FROM events_event WHERE id = i.id LIMIT 1) e
   WHERE NOT EXISTS (SELECT 1 FROM cases_caseevent ce WHERE ce.event_id = e.id)
 ), cases AS (
-  INSERT INTO cases_case (id, small_class_id, status, version, location, description, grid_id, grid_code,
+  INSERT INTO cases_case (id, number, small_class_id, status, version, location, description, grid_id, grid_code,
     community_code, street_code, suggested_department_id, status_before_suspension, received_at, rework_count)
-  SELECT case_id, small_class_id, $2::text, 1, location, description, grid_id, grid_code, community_code,
+  SELECT case_id, {CASE_NUMBER_SQL.format(received="received_at", tz="$3::text", id="case_id")},
+    small_class_id, $2::text, 1, location, description, grid_id, grid_code, community_code,
     street_code, department_id, '', received_at, 0 FROM src
 ), links AS (
   INSERT INTO cases_caseevent (case_id, event_id) SELECT case_id, id FROM src
@@ -77,7 +74,7 @@ def cases_create_from_events(*, event_ids: Sequence[int]) -> int:
     """The cases of new reports, one each; skips reports that already have one. Returns how many were made."""
     with connection.cursor() as cursor:
         execute_prepared(cursor, "gridmgmt_cases_from_events", CASES_FROM_EVENTS_SQL,
-                         [list(event_ids), Status.REPORTED])
+                         [list(event_ids), Status.REPORTED, settings.TIME_ZONE])
         return cursor.rowcount
 
 
@@ -127,13 +124,12 @@ def case_dispatch(*, case_id: int, version: int, actor: AbstractBaseUser,
         raise CaseInvalid(f"case {case_id}: dispatching to {department} instead of the routed "
                           f"{case.suggested_department} needs a reason")
     from_status, now = case.status, timezone.now()
-    limit = case.small_class
     case.status, case.department, case.dispatched_at = Status.DISPATCHED, department, now
-    case.deadline = working_calendar().add_limit(now, limit.time_limit_value, limit.time_limit_unit)
+    restart_clock(case, now)
     commit(case, action="dispatch", from_status=from_status, actor=actor, role=role, at=now, note=reason,
             data={"department": department.pk, "deadline": case.deadline.isoformat()})
-    notify(users=_department_staff(department.pk), kind=NotificationKind.NEW_TASK, case=case,
-           message=f"case {case.pk} ({limit}) dispatched to {department}, due {case.deadline:%Y-%m-%d %H:%M}")
+    notify(users=department_staff(department.pk), kind=NotificationKind.NEW_TASK, case=case,
+           message=f"case {case.number} ({case.small_class}) dispatched to {department}, due {case.deadline:%Y-%m-%d %H:%M}")
     return case
 
 
@@ -156,7 +152,7 @@ def case_assign(*, case_id: int, version: int, actor: AbstractBaseUser, handler:
     now = timezone.now()
     commit(case, action="assign", from_status=case.status, actor=actor, role=role, at=now, note=note,
             data={"handler": handler.pk})
-    notify(users=[handler], kind=NotificationKind.NEW_TASK, case=case, message=f"case {case.pk} assigned to you")
+    notify(users=[handler], kind=NotificationKind.NEW_TASK, case=case, message=f"case {case.number} assigned to you")
     return case
 
 
@@ -176,10 +172,10 @@ def case_handle(*, case_id: int, version: int, actor: AbstractBaseUser, feedback
             photos=photos)
     if workers:
         notify(users=workers, kind=NotificationKind.NEW_TASK, case=case,
-               message=f"case {case.pk}: verify on site in grid {case.grid_code}")
+               message=f"case {case.number}: verify on site in grid {case.grid_code}")
     else:  # a check that reaches nobody must be seen, not dropped
         notify(users=users_with_role(Role.SHIFT_LEADER), kind=NotificationKind.NEW_TASK, case=case,
-               message=f"case {case.pk}: no grid worker for grid '{case.grid_code}' to verify it")
+               message=f"case {case.number}: no grid worker for grid '{case.grid_code}' to verify it")
     return case
 
 
@@ -200,13 +196,15 @@ def case_verify(*, case_id: int, version: int, actor: AbstractBaseUser, passed: 
     if passed:
         case.closed_at = now
         case.handling_working_hours = working_calendar().working_hours_between(case.dispatched_at, now)
-    else:
+    else:  # rework earns a fresh time limit, as a new dispatch would
         case.rework_count += 1
+        restart_clock(case, now)
     commit(case, action=action, from_status=from_status, actor=actor, role=role, at=now, note=note,
-            data={"lng": location.x, "lat": location.y}, photos=photos)
+            data={"lng": location.x, "lat": location.y,
+                  **({} if passed else {"deadline": case.deadline.isoformat()})}, photos=photos)
     if not passed:
-        notify(users=[case.handler] if case.handler else _department_staff(case.department_id),
-               kind=NotificationKind.REWORK, case=case, message=f"case {case.pk} returned for rework: {note}")
+        notify(users=[case.handler] if case.handler else department_staff(case.department_id),
+               kind=NotificationKind.REWORK, case=case, message=f"case {case.number} returned for rework: {note}")
     return case
 
 

@@ -7,6 +7,8 @@ ACTIONS = {
     "assign": api.CaseAssign, "handle": api.CaseHandle, "verify": api.CaseVerify,
     "postpone": api.CasePostpone, "postpone-decision": api.CasePostponeDecision,
     "suspend": api.CaseSuspend, "resume": api.CaseResume, "merge": api.CaseMerge,
+    "redispatch": api.CaseRedispatch, "return": api.CaseReturn, "reopen": api.CaseReopen,
+    "self-handle": api.CaseSelfHandle,
 }
 
 urlpatterns = [

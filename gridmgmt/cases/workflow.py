@@ -3,6 +3,12 @@
 The one place transitions are decided; every service asks :func:`authorise`
 before changing anything. ``target`` None means the action keeps the state
 (assigning a handler, asking for more time).
+
+The ways back are steps like any other: ``redispatch`` (the dispatcher sends
+a case its department holds to another one), ``return`` (退回: the department
+says the case is not theirs; it goes back to the dispatcher, opened and
+undispatched), ``reopen`` (a supervisor reopens a closed case for rework).
+``self_handle`` (即报即处) closes a reported case the grid worker fixed on the spot.
 """
 
 from dataclasses import dataclass
@@ -17,6 +23,7 @@ SUPERVISORS = frozenset({Role.SHIFT_LEADER, Role.STREET_SUPERVISOR, Role.COMMUNI
 SUPERVISION_CENTRE = frozenset({Role.CALL_TAKER, Role.SHIFT_LEADER})
 # States in which the department holds the case and its clock runs.
 WITH_DEPARTMENT = frozenset({Status.DISPATCHED, Status.ACCEPTED, Status.REWORK})
+DISPATCHERS = frozenset({Role.DISPATCHER, Role.SHIFT_LEADER})
 
 
 @dataclass(frozen=True)
@@ -30,8 +37,12 @@ TRANSITIONS = {
     "open": Transition(frozenset({Status.REPORTED}), Status.OPENED, SUPERVISION_CENTRE),
     "cancel": Transition(frozenset({Status.REPORTED}), Status.CANCELLED, SUPERVISION_CENTRE),
     "merge": Transition(frozenset({Status.REPORTED, Status.OPENED}), None, SUPERVISORS),
-    "dispatch": Transition(frozenset({Status.OPENED}), Status.DISPATCHED,
-                           frozenset({Role.DISPATCHER, Role.SHIFT_LEADER})),
+    "dispatch": Transition(frozenset({Status.OPENED}), Status.DISPATCHED, DISPATCHERS),
+    "redispatch": Transition(WITH_DEPARTMENT, Status.DISPATCHED, DISPATCHERS),
+    # Before feedback only: once handled, the department has taken it as theirs.
+    "return": Transition(frozenset({Status.DISPATCHED, Status.ACCEPTED}), Status.OPENED, DEPARTMENT),
+    "reopen": Transition(frozenset({Status.CLOSED}), Status.REWORK, SUPERVISORS),
+    "self_handle": Transition(frozenset({Status.REPORTED}), Status.CLOSED, frozenset({Role.GRID_WORKER})),
     "accept": Transition(frozenset({Status.DISPATCHED}), Status.ACCEPTED, DEPARTMENT),
     "assign": Transition(WITH_DEPARTMENT, None, frozenset({Role.DEPARTMENT_HEAD})),
     "handle": Transition(frozenset({Status.ACCEPTED, Status.REWORK}), Status.HANDLED, DEPARTMENT),

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from gridmgmt.accounts.models import Role
 from gridmgmt.areas.models import Department
-from gridmgmt.cases import postponements, services
+from gridmgmt.cases import postponements, services, ways_back
 from gridmgmt.cases.selectors import case_get, cases_visible_to
 from gridmgmt.web.console_actions import available_actions, post_step, run_step, safe_next
 from gridmgmt.web.console_case import case_page_context
@@ -27,7 +27,7 @@ CONSOLE_ROLES = (Role.CALL_TAKER, Role.SHIFT_LEADER, Role.DISPATCHER, Role.COMMU
                  Role.STREET_SUPERVISOR, Role.DISTRICT_LEADER)
 console_only = role_required(*CONSOLE_ROLES)
 PAGE_SIZE = 50
-CONSOLE_ACTIONS = ("open", "cancel", "dispatch", "suspend", "resume", "postpone_decide")
+CONSOLE_ACTIONS = ("open", "cancel", "dispatch", "redispatch", "reopen", "suspend", "resume", "postpone_decide")
 
 
 def _case_points(rows) -> dict:
@@ -86,6 +86,11 @@ STEPS = {
     "dispatch": (lambda r, ref: services.case_dispatch(**ref, department=_department(r.POST.get("department", "")),
                                                        reason=r.POST.get("reason", "")),
                  gettext_lazy("Case %(id)s dispatched.")),
+    "redispatch": (lambda r, ref: ways_back.case_redispatch(
+        **ref, department=_department(r.POST.get("department", "")), reason=r.POST.get("reason", "")),
+        gettext_lazy("Case %(id)s redispatched.")),
+    "reopen": (lambda r, ref: ways_back.case_reopen(**ref, reason=r.POST.get("reason", "")),
+               gettext_lazy("Case %(id)s reopened for rework.")),
     "suspend": (lambda r, ref: services.case_suspend(**ref, note=r.POST.get("note", "")),
                 gettext_lazy("Case %(id)s suspended.")),
     "resume": (lambda r, ref: services.case_resume(**ref, note=r.POST.get("note", "")),
@@ -99,7 +104,8 @@ STEPS = {
 @require_POST
 @console_only
 def case_step(request, case_id: int, step: str):
-    return post_step(request, case_id=case_id, step=step, steps=STEPS, page="web:console-case")
+    return post_step(request, case_id=case_id, step=step, steps=STEPS, page="web:console-case",
+                     list_page="web:console")
 
 
 @require_POST

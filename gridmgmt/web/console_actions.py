@@ -40,10 +40,12 @@ def run_step(request, step, *, done: str) -> bool:
     return True
 
 
-def post_step(request, *, case_id: int, step: str, steps: dict, page: str):
+def post_step(request, *, case_id: int, step: str, steps: dict, page: str, list_page: str):
     """A step posted from a case page: ``steps[step]`` = (call(request, ref), success message); back to ``page``.
 
-    A case outside the user's jurisdiction is a 404, as in the API.
+    A case outside the user's jurisdiction is a 404, as in the API. When the
+    step took the case out of the user's sight (a department returning it),
+    the user goes back to ``list_page`` instead of a page they may not see.
     """
     if step not in steps:
         raise Http404(f"no step {step!r}")
@@ -55,6 +57,8 @@ def post_step(request, *, case_id: int, step: str, steps: dict, page: str):
     action, done = steps[step]
     ref = {"case_id": case_id, "version": int(raw), "actor": request.user}
     run_step(request, lambda: action(request, ref), done=done % {"id": case_id})
+    if case_get(user=request.user, case_id=case_id) is None:
+        return redirect(reverse(list_page))
     return redirect(reverse(page, args=[case_id]))
 
 

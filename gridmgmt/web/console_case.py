@@ -17,6 +17,8 @@ ACTION_LABELS = {
     "postpone_request": _("Postponement requested"), "postpone_approve": _("Postponement approved"),
     "postpone_refuse": _("Postponement refused"), "suspend": _("Suspended (挂账)"), "resume": _("Resumed"),
     "escalate": _("Overdue: escalated (督办)"),
+    "redispatch": _("Redispatched (改派)"), "return": _("Returned as not the department's (退回)"),
+    "reopen": _("Reopened for rework"), "self_handle": _("Fixed on the spot by the grid worker (即报即处)"),
 }
 
 

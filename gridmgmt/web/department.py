@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from gridmgmt.accounts.models import Role
 from gridmgmt.accounts.selectors import users_with_role
-from gridmgmt.cases import postponements, services
+from gridmgmt.cases import postponements, services, ways_back
 from gridmgmt.cases.errors import CaseInvalid
 from gridmgmt.cases.models import Status
 from gridmgmt.cases.progress_notes import case_note_add
@@ -28,7 +28,7 @@ from gridmgmt.web.roles import role_required
 department_only = role_required(Role.DEPARTMENT_HANDLER, Role.DEPARTMENT_HEAD)
 # The queue: cases the department holds, and those it handled that wait for the on-site check.
 QUEUE_STATUSES = (*sorted(WITH_DEPARTMENT), Status.HANDLED)
-DEPARTMENT_ACTIONS = ("accept", "assign", "handle", "postpone_request")
+DEPARTMENT_ACTIONS = ("accept", "assign", "handle", "postpone_request", "return")
 UNIT_LABELS = {TimeLimitUnit.WORKING_HOURS: gettext_lazy("working hours"),
                TimeLimitUnit.WORKING_DAYS: gettext_lazy("working days")}
 
@@ -86,10 +86,13 @@ STEPS = {
     "handle": (lambda r, ref: services.case_handle(**ref, feedback=r.POST.get("feedback", ""), photos=_photos(r)),
                gettext_lazy("Feedback on case %(id)s sent; a grid worker will verify it on site.")),
     "postpone": (_postpone, gettext_lazy("Postponement of case %(id)s requested.")),
+    "return": (lambda r, ref: ways_back.case_return(**ref, reason=r.POST.get("reason", "")),
+               gettext_lazy("Case %(id)s returned to the dispatcher.")),
 }
 
 
 @require_POST
 @department_only
 def case_step(request, case_id: int, step: str):
-    return post_step(request, case_id=case_id, step=step, steps=STEPS, page="web:department-case")
+    return post_step(request, case_id=case_id, step=step, steps=STEPS, page="web:department-case",
+                     list_page="web:department")

@@ -1,0 +1,34 @@
+"""Names of catalogue and area records (classes, departments, streets, communities) in the reader's language.
+
+Records carry ``name`` (Chinese, official) and ``name_en`` (blank when no
+English name is known). In English the English name is shown; without one
+the Chinese name is shown and marked as such, so a reader sees why.
+"""
+
+from django.utils.html import format_html
+from django.utils.translation import get_language
+
+
+def name_in_language(record, language: str | None = None) -> tuple[str, bool]:
+    """(name to show, True if it is the Chinese fallback in an English page). ``record`` may be None."""
+    if record is None:
+        return "", False
+    language = language or get_language() or "zh-hans"
+    if language.startswith("en"):
+        english = getattr(record, "name_en", "")
+        return (english, False) if english else (record.name, True)
+    return record.name, False
+
+
+def local_name(record, language: str | None = None) -> str:
+    """Plain text (CSV, options): the English name, or the Chinese one followed by "(zh)"."""
+    name, fallback = name_in_language(record, language)
+    return f"{name} (zh)" if fallback else name
+
+
+def local_name_html(record) -> str:
+    """HTML: the Chinese fallback is wrapped in ``<span lang="zh-Hans" class="untranslated">``."""
+    name, fallback = name_in_language(record)
+    if fallback:
+        return format_html('<span lang="zh-Hans" class="untranslated" title="中文名称">{}</span>', name)
+    return format_html("{}", name)

@@ -1,0 +1,13 @@
+"""``{% load gridnames %}``: ``{{ record|localname }}`` shows a class/department/area name in the page's language."""
+
+from django import template
+
+from gridmgmt.web.names import local_name_html
+
+register = template.Library()
+
+
+@register.filter
+def localname(record) -> str:
+    """The record's name in the current language; the Chinese fallback marked ``lang="zh-Hans"``; "—" if None."""
+    return local_name_html(record) if record is not None else "—"
