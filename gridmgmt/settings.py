@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "gridmgmt.web",
     "gridmgmt.water",
     "gridmgmt.sensors",
+    "gridmgmt.duties",
     "gridmgmt.ops",
 ]
 
