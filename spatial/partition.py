@@ -46,10 +46,11 @@ import shapely
 from shapely.geometry import LineString, MultiPolygon, Point, Polygon
 
 from spatial.bisection import POINT_CLAIM_HALF_M, BuildingArrays, bisect_part
+from spatial.block_partition import block_part, within_cap
 from spatial.cutlines import road_blocks
 from spatial.grid_codes import sequence_numbers
 from spatial.grid_quality import DEFAULT_MIN_WIDTH_M
-from spatial.precision import GRID_SIZE_M, polygonal
+from spatial.precision import GRID_SIZE_M, node_shared_vertices, polygonal
 
 
 @dataclass(frozen=True)
@@ -126,6 +127,7 @@ def partition_community(
     target_households: int = 200,
     cut_lines_m: Sequence[LineString] = (),
     min_width_m: float = DEFAULT_MIN_WIDTH_M,
+    method: str = "auto",
 ) -> PartitionResult:
     """Divide a community into grids of at most ``target_households`` households.
 
@@ -143,6 +145,11 @@ def partition_community(
     min_width_m
         No grid narrower than this (metres), unless the community part it
         lies in is.
+    method
+        ``"blocks"``: grids grown from road blocks and building plots
+        (:mod:`spatial.block_partition`); ``"bisection"``: recursive straight
+        cuts (:mod:`spatial.bisection`); ``"auto"``: blocks for a part with
+        roads, bisection for a part without (see ``bench/grids.py``).
 
     Returns
     -------
@@ -166,24 +173,33 @@ def partition_community(
         arrays.claims[:] = _polygonal(
             shapely.intersection(arrays.claims, np.asarray(parts, dtype=object)[part_of], grid_size=GRID_SIZE_M)
         )
+    if method not in ("auto", "blocks", "bisection"):
+        raise ValueError(f"method must be auto, blocks or bisection, got {method!r}")
     road_segments = _segments(cut_lines_m)
+    households = np.asarray([b.households for b in buildings], dtype=np.int64)
     leaves = []
     for index, part in enumerate(parts):
         members = np.flatnonzero(part_of == index)
         blocks = road_blocks(part, cut_lines_m, min_width_m)
-        leaves.extend(bisect_part(part, members, blocks, arrays, target_households, min_width_m, road_segments))
+        use_blocks = method == "blocks" or (method == "auto" and len(blocks) > 1)
+        if use_blocks:
+            leaves.extend(block_part(part, members, blocks, arrays, households, target_households, min_width_m))
+        else:
+            leaves.extend(bisect_part(part, members, blocks, arrays, target_households, min_width_m,
+                                      road_segments))
 
-    households = np.asarray([b.households for b in buildings], dtype=np.int64)
-    sequences = sequence_numbers([leaf.polygon for leaf in leaves])
+    leaves = within_cap(leaves, arrays, households, target_households, min_width_m)
+    polygons = node_shared_vertices([leaf.polygon for leaf in leaves])
+    sequences = sequence_numbers(polygons)
     grids = sorted(
         (
             GridPiece(
-                polygon=leaf.polygon,
+                polygon=polygon,
                 building_ids=tuple(buildings[i].id for i in leaf.members),
                 households=int(households[leaf.members].sum()),
                 sequence=sequence,
             )
-            for leaf, sequence in zip(leaves, sequences)
+            for leaf, polygon, sequence in zip(leaves, polygons, sequences)
         ),
         key=lambda grid: grid.sequence,
     )

@@ -28,3 +28,44 @@ def polygonal(geom):
         return geom
     parts = shapely.get_parts(geom)
     return shapely.union_all(parts[shapely.get_type_id(parts) == 3], grid_size=GRID_SIZE_M)
+
+
+# A vertex of a neighbour closer than this to an edge is inserted into it
+# (metres): far above the grid, far below any real feature.
+_NODING_TOLERANCE_M = 1e-6
+
+
+def node_shared_vertices(polygons):
+    """The polygons with every neighbour's vertex that lies on their edges inserted.
+
+    Grids built by overlays can meet at a T-junction: a vertex of one grid
+    in the middle of its neighbour's edge. In floating point that vertex is
+    never exactly on the edge, so a point there could lie in both grids or
+    in neither. With the vertex in both, shared edges are identical vertex
+    for vertex (a noded coverage). Polygons are snapped only to the
+    vertices of polygons touching them; a snap that would make a polygon
+    invalid is not applied.
+
+    Parameters
+    ----------
+    polygons : sequence of Polygon, metres
+
+    Returns
+    -------
+    list of Polygon, in the input order.
+    """
+    geoms = list(polygons)
+    if len(geoms) < 2:
+        return geoms
+    coords, owner = shapely.get_coordinates(geoms, return_index=True)
+    vertex_tree = shapely.STRtree(shapely.points(coords))
+    noded = []
+    for index, geom in enumerate(geoms):
+        near = vertex_tree.query(geom, predicate="dwithin", distance=_NODING_TOLERANCE_M)
+        near = near[owner[near] != index]
+        if near.size == 0:
+            noded.append(geom)
+            continue
+        snapped = shapely.snap(geom, shapely.multipoints(coords[near]), _NODING_TOLERANCE_M)
+        noded.append(snapped if snapped.is_valid and snapped.geom_type == "Polygon" else geom)
+    return noded

@@ -1,0 +1,234 @@
+"""Grids grown from the city's own blocks: road blocks, then building plots.
+
+One community part is tiled into *units*, then units are grouped into grids:
+
+1. Units are the part's enclosures (faces bounded by roads, waterways,
+   railways and the outline, :func:`spatial.cutlines.road_blocks`); blocks a
+   footprint straddles are joined, so a building is never cut.
+2. A unit holding more households than the cap ``T`` (or an oversize
+   building beside others) is tiled into building plots
+   (:func:`spatial.plots.block_plots`); if that fails the unit is split by the
+   recursive bisection of :mod:`spatial.bisection` instead.
+3. Units are grouped into grids on their edge-adjacency graph (networkx):
+   greedy region growing from the outermost free unit, adding the free
+   neighbour that shares the most boundary while the group stays within
+   ``T``, until the group reaches the part's remaining mean; then light
+   neighbouring grids are merged while they fit. A plot of one building
+   above ``T`` is a grid alone (only empty land may join it).
+
+The cap holds by construction: a group never grows past ``T`` unless it is
+one oversize building. Grid edges between whole blocks lie on roads.
+"""
+
+from __future__ import annotations
+
+import math
+
+import networkx as nx
+import numpy as np
+import shapely
+from shapely.geometry import Polygon
+
+from spatial.bisection import BuildingArrays, Leaf, bisect_part
+from spatial.plots import block_plots
+from spatial.precision import GRID_SIZE_M
+
+# Shared edges shorter than this (metres) are corner touches, not adjacency.
+_MIN_SHARED_M = 1e-6
+
+
+def block_part(
+    part: Polygon,
+    members: np.ndarray,
+    blocks: list[Polygon],
+    buildings: BuildingArrays,
+    households: np.ndarray,
+    target_households: int,
+    min_width_m: float,
+    plots_only: bool = False,
+) -> list[Leaf]:
+    """Grids of one connected community part, grown from its blocks.
+
+    Parameters are as for :func:`spatial.bisection.bisect_part`, plus
+    ``households``, the real households of every building (``buildings.weight``
+    is capped at ``T``), and ``plots_only``: a block that cannot be tiled
+    into plots stays whole rather than being cut straight. Returns grids tiling ``part``, each ≤ ``T``
+    households unless it holds one oversize building and nothing else.
+    """
+    units = _units(part, members, blocks, buildings, households, target_households, min_width_m, plots_only)
+    polygons = np.asarray([u.polygon for u in units], dtype=object)
+    unit_households = np.array([households[u.members].sum() for u in units], dtype=np.int64)
+    graph = _adjacency(polygons)
+    groups = _grow(graph, polygons, units, unit_households, target_households)
+    groups = _merge_light(graph, groups, units, unit_households, target_households)
+    leaves = []
+    for group in groups:
+        polygon = shapely.union_all(polygons[sorted(group)], grid_size=GRID_SIZE_M)
+        member_ids = np.sort(np.concatenate([units[i].members for i in group]).astype(int))
+        leaves.append(Leaf(polygon, member_ids))
+    return leaves
+
+
+def _units(part, members, blocks, buildings, households, target, min_width_m, plots_only) -> list[Leaf]:
+    """Blocks (joined where a footprint straddles them), each tiled into plots when too heavy for one grid."""
+    blocks = _join_straddled(np.asarray(blocks, dtype=object), buildings.claims[members])
+    ref_points = shapely.points(buildings.ref_xy[members])
+    tree = shapely.STRtree(blocks)
+    block_of = np.full(len(members), -1)
+    hit_point, hit_block = tree.query(ref_points, predicate="intersects")
+    # A reference point on a shared edge belongs to the first block that has it.
+    for point_index, block_index in zip(hit_point[::-1], hit_block[::-1]):
+        block_of[point_index] = block_index
+    if (block_of < 0).any():
+        nearest = tree.query_nearest(ref_points[block_of < 0], all_matches=False)[1]
+        block_of[block_of < 0] = nearest
+    units: list[Leaf] = []
+    for index, block in enumerate(blocks):
+        inside = members[block_of == index]
+        weight = households[inside]
+        oversize_beside_others = len(inside) > 1 and (weight > target).any()
+        if (weight.sum() <= target and not oversize_beside_others) or len(inside) <= 1:
+            units.append(Leaf(block, inside))
+            continue
+        clusters = _overlapping(buildings.claims[inside])
+        claims = np.asarray([shapely.union_all(buildings.claims[inside[c]], grid_size=GRID_SIZE_M)
+                             for c in clusters], dtype=object)
+        try:
+            plots = block_plots(block, claims)
+        except shapely.errors.GEOSException:
+            plots = None  # an overlay GEOS cannot node: straight cuts instead
+        if plots is None and plots_only:
+            units.append(Leaf(block, inside))  # the caller's check names it
+        elif plots is None:
+            units.extend(bisect_part(block, inside, [block], buildings, target, min_width_m))
+        else:
+            units.extend(Leaf(plot, np.sort(inside[c])) for c, plot in zip(clusters, plots))
+    return units
+
+
+def over_cap(leaf: Leaf, households: np.ndarray, target: int) -> bool:
+    """Whether a grid breaks the cap: above ``target`` and not one oversize building alone."""
+    return households[leaf.members].sum() > target and len(leaf.members) > 1
+
+
+def within_cap(leaves: list[Leaf], buildings: BuildingArrays, households: np.ndarray, target: int,
+               min_width_m: float) -> list[Leaf]:
+    """Leaves with every one above the cap regrown from its building plots.
+
+    Straight cuts (bisection) can leave a grid above the cap when no cut
+    packs; plots of single buildings always fit, so the cap then holds.
+    """
+    result = []
+    for leaf in leaves:
+        if over_cap(leaf, households, target):
+            result.extend(block_part(leaf.polygon, leaf.members, [leaf.polygon], buildings, households, target,
+                                     min_width_m, plots_only=True))
+        else:
+            result.append(leaf)
+    return result
+
+
+def _overlapping(claims: np.ndarray) -> list[np.ndarray]:
+    """Groups of claims that overlap one another (real footprints do): each group stays in one plot."""
+    graph = nx.Graph()
+    graph.add_nodes_from(range(len(claims)))
+    left, right = shapely.STRtree(claims).query(claims, predicate="overlaps")
+    graph.add_edges_from(zip(left.tolist(), right.tolist()))
+    return [np.asarray(sorted(c)) for c in sorted(nx.connected_components(graph), key=min)]
+
+
+def _join_straddled(blocks: np.ndarray, claims: np.ndarray) -> np.ndarray:
+    """Blocks with every pair a footprint overlaps (beyond noise) joined into one."""
+    if len(blocks) == 1 or len(claims) == 0:
+        return blocks
+    graph = nx.Graph()
+    graph.add_nodes_from(range(len(blocks)))
+    claim_index, block_index = shapely.STRtree(blocks).query(claims, predicate="intersects")
+    overlap = shapely.area(shapely.intersection(claims[claim_index], blocks[block_index], grid_size=GRID_SIZE_M))
+    hits: dict[int, list[int]] = {}
+    for c, b, area in zip(claim_index, block_index, overlap):
+        if area > 1e-6:
+            hits.setdefault(int(c), []).append(int(b))
+    for touched in hits.values():
+        graph.add_edges_from(zip(touched, touched[1:]))
+    joined = []
+    for component in sorted(nx.connected_components(graph), key=min):
+        parts = blocks[sorted(component)]
+        joined.append(parts[0] if len(parts) == 1 else shapely.union_all(parts, grid_size=GRID_SIZE_M))
+    return np.asarray(joined, dtype=object)
+
+
+def _adjacency(polygons: np.ndarray) -> nx.Graph:
+    """Units as nodes; an edge (weight = shared length, metres) where two share a boundary."""
+    graph = nx.Graph()
+    graph.add_nodes_from(range(len(polygons)))
+    left, right = shapely.STRtree(polygons).query(polygons, predicate="touches")
+    pairs = left < right
+    left, right = left[pairs], right[pairs]
+    shared = shapely.length(shapely.intersection(shapely.boundary(polygons[left]), shapely.boundary(polygons[right])))
+    for i, j, length in zip(left, right, shared):
+        if length > _MIN_SHARED_M:
+            graph.add_edge(int(i), int(j), length=float(length))
+    return graph
+
+
+def _is_oversize(unit: Leaf, unit_households: int, target: int) -> bool:
+    return len(unit.members) == 1 and unit_households > target
+
+
+def _grow(graph, polygons, units, unit_households, target) -> list[set[int]]:
+    free = set(graph.nodes)
+    centres = shapely.get_coordinates(shapely.point_on_surface(polygons))
+    groups: list[set[int]] = []
+    remaining = int(unit_households.sum())
+    while free:
+        # The outermost free unit (fewest free neighbours), north-west first:
+        # growing from the edge inwards leaves no free islands behind.
+        seed = min(free, key=lambda u: (sum(n in free for n in graph[u]), -round(centres[u, 1], 3),
+                                        round(centres[u, 0], 3), u))
+        group, total = {seed}, int(unit_households[seed])
+        free.discard(seed)
+        if _is_oversize(units[seed], total, target):
+            groups.append(group)
+            remaining -= total
+            continue
+        goal = min(target, remaining / max(1, math.ceil(remaining / target)))
+        while total < goal:
+            frontier = {n for u in group for n in graph[u] if n in free}
+            candidates = [n for n in frontier if total + unit_households[n] <= target
+                          and not _is_oversize(units[n], int(unit_households[n]), target)]
+            if not candidates:
+                break
+            best = max(candidates, key=lambda n: (sum(graph[n][u]["length"] for u in graph[n] if u in group)
+                                                  / max(polygons[n].length, 1e-9), -n))
+            group.add(best)
+            free.discard(best)
+            total += int(unit_households[best])
+        groups.append(group)
+        remaining -= total
+    return groups
+
+
+def _merge_light(graph, groups, units, unit_households, target) -> list[set[int]]:
+    """Merge neighbouring grids, lightest pair first, while their households together fit under ``target``."""
+    groups = [set(g) for g in groups]
+    while True:
+        owner = {u: k for k, g in enumerate(groups) for u in g}
+        totals = [int(unit_households[list(g)].sum()) for g in groups]
+        buildings = [sum(len(units[u].members) for u in g) for g in groups]
+        oversize = [any(_is_oversize(units[u], int(unit_households[u]), target) for u in g) for g in groups]
+        pairs = set()
+        for i, j in graph.edges:
+            a, b = sorted((owner[i], owner[j]))
+            if a == b:
+                continue
+            # An oversize building's grid takes in only empty land.
+            if (oversize[a] and buildings[b]) or (oversize[b] and buildings[a]):
+                continue
+            if totals[a] + totals[b] <= target or oversize[a] or oversize[b]:
+                pairs.add((totals[a] + totals[b], a, b))
+        if not pairs:
+            return groups
+        _, a, b = min(pairs)
+        groups[a] |= groups[b]
+        del groups[b]
