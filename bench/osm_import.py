@@ -97,8 +97,10 @@ def to_pbf(source: Path, target: Path) -> float:
     import osmium
 
     started = time.perf_counter()
-    with osmium.SimpleWriter(str(target)) as writer:
-        for element in osmium.FileProcessor(str(source)):
+    processor = osmium.FileProcessor(str(source))
+    # The header carries the <bounds>, as in a PBF from an extract service.
+    with osmium.SimpleWriter(str(target), header=processor.header) as writer:
+        for element in processor:
             writer.add(element)
     return time.perf_counter() - started
 

@@ -58,8 +58,9 @@ def test_real_extract_imports_buildings_and_roads(name, buildings, roads):
 def test_pbf_imports_the_same_as_xml(tmp_path):
     # Converted here with pyosmium's writer, the way a city's .osm.pbf would arrive.
     pbf = tmp_path / "oakland.osm.pbf"
-    with osmium.SimpleWriter(str(pbf)) as writer:
-        for element in osmium.FileProcessor(str(DATA / "West-Oakland.osm.bz2")):
+    source = osmium.FileProcessor(str(DATA / "West-Oakland.osm.bz2"))
+    with osmium.SimpleWriter(str(pbf), header=source.header) as writer:
+        for element in source:
             writer.add(element)
     assert "buildings: 23 " in run(pbf)
     xml_households = sorted(Building.objects.values_list("source_id", "households"))

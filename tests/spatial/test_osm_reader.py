@@ -4,15 +4,22 @@ import bz2
 from dataclasses import dataclass
 from pathlib import Path
 
+import osmium
 import pytest
 from shapely.geometry import LineString, MultiPolygon, Point, Polygon, box
 
-from spatial.osm_households import DWELLING_BUILDING_VALUES, is_dwelling_building
+from spatial.osm_households import (
+    DWELLING_BUILDING_VALUES,
+    building_households,
+    is_dwelling_building,
+    non_residential_reason,
+)
 from spatial.osm_reader import (
     DEFAULT_ROAD_TYPES,
     OsmReadError,
     osm_extract_area,
     read_admin_boundaries,
+    read_extract,
     read_buildings,
     read_health_pois,
     read_roads,
@@ -426,3 +433,185 @@ def test_broken_file_raises_osm_read_error_naming_the_file(tmp_path, kind, reade
 def test_broken_file_in_admin_boundaries(tmp_path):
     with pytest.raises(OsmReadError, match="not_xml"):
         read_admin_boundaries(_broken_files(tmp_path)["not XML"], [8])
+
+
+# --- one pass, PBF, and extracts cut at their edge ------------------------------------
+
+SUBURB = "suburb-finland.osm.bz2"
+CASES = OSM_DIR / "cases"
+
+
+def test_the_file_is_read_in_one_pass(monkeypatch):
+    passes = []
+    original = osmium.FileProcessor.__iter__
+
+    def counting(self):
+        passes.append(1)
+        return original(self)
+
+    monkeypatch.setattr(osmium.FileProcessor, "__iter__", counting)
+    extract = read_extract(OSM_DIR / KIRCHBERG, admin_levels=[8, 10])
+    assert len(passes) == 1 and len(extract.buildings) == 32
+
+
+def test_pbf_reads_like_xml(tmp_path):
+    pbf = tmp_path / "oakland.osm.pbf"
+    source = osmium.FileProcessor(str(OSM_DIR / WEST_OAKLAND))
+    with osmium.SimpleWriter(str(pbf), header=source.header) as writer:
+        for element in source:
+            writer.add(element)
+    from_xml, from_pbf = read_extract(OSM_DIR / WEST_OAKLAND), read_extract(pbf)
+    assert from_pbf.roads == from_xml.roads
+
+    def key(b):
+        return b.osm_type, b.osm_id, b.households, b.geometry.wkb
+
+    assert [key(b) for b in from_pbf.buildings] == [key(b) for b in from_xml.buildings]
+    # The converted file keeps the <bounds> as its header box (to 1e-7 degree, which moves the
+    # projection centre for the areas by as much).
+    assert from_pbf.area_source == "bounds"
+    assert from_pbf.area.bounds == pytest.approx(from_xml.area.bounds, abs=1e-7)
+
+
+def test_suburb_cut_at_its_edge_keeps_cut_roads_and_names_what_it_cannot_build():
+    # Measured on the file: it has no <bounds>; 2,219 closed building ways, 48 of them lacking nodes past the
+    # edge; 161 roads of the default types, 25 of them cut (inside part kept) and 3 with a single node left.
+    extract = read_extract(OSM_DIR / SUBURB)
+    assert extract.area_source == "nodes"
+    assert extract.area.bounds == pytest.approx((26.9300016, 60.5200026, 26.9699986, 60.5399913))
+    assert (extract.nodes, extract.ways, len(extract.buildings)) == (14222, 2653, 2171)
+    assert len(extract.roads) == 161 and sum(road.cut for road in extract.roads) == 25
+    cut_buildings = [p for p in extract.problems if p.feature == "building"]
+    assert len(cut_buildings) == 48
+    assert all("not in the extract (cut at its edge); ring cannot be built" in p.reason for p in cut_buildings)
+    assert len([p for p in extract.problems if p.feature == "road"]) == 3
+    for road in extract.roads:
+        assert road.geometry.length > 0
+
+
+def test_way_leaving_and_re_entering_keeps_both_inside_parts(tmp_path):
+    path = tmp_path / "reentering.osm"
+    path.write_text("""<osm version="0.6">
+      <node id="1" lat="30.15" lon="116.04"/><node id="2" lat="30.15" lon="116.05"/>
+      <node id="4" lat="30.16" lon="116.05"/><node id="5" lat="30.16" lon="116.04"/>
+      <way id="9"><nd ref="1"/><nd ref="2"/><nd ref="3"/><nd ref="4"/><nd ref="5"/>
+        <tag k="highway" v="primary"/></way></osm>""")
+    (road,) = read_roads(path)
+    assert road.cut and road.geometry.geom_type == "MultiLineString"
+    assert [list(part.coords) for part in road.geometry.geoms] == [
+        [(116.04, 30.15), (116.05, 30.15)], [(116.05, 30.16), (116.04, 30.16)]]
+
+
+def test_crash_cut_multipolygon_is_named_not_raised():
+    extract = read_extract(CASES / "crash_cut_multipolygon.osm")
+    assert extract.buildings == []
+    assert [str(p) for p in extract.problems] == [
+        "relation 100 (building): cut at the extract's edge (way 10 lacks node 4); left out"]
+
+
+@pytest.mark.parametrize("name, missing", [("cut_admin_relation.osm", "member way 11 is not in the extract"),
+                                           ("cut_admin_relation_partial_way.osm", "way 11 lacks node 99")])
+def test_cut_admin_relation_is_named_or_closed_along_the_edge(name, missing):
+    left_out = read_extract(CASES / name, admin_levels=[10])
+    assert left_out.boundaries == []
+    (problem,) = left_out.problems
+    assert (problem.osm_type, problem.osm_id, problem.feature) == ("relation", 100, "admin_level 10 boundary")
+    assert f"cut at the extract's edge ({missing})" in problem.reason
+
+    closed = read_extract(CASES / name, admin_levels=[10], close_cut_boundaries=True)
+    (boundary,) = closed.boundaries
+    assert boundary.closed_along_edge and closed.problems == []
+    # Way 10 runs along two sides of the nodes' bounding box; closing along the other two gives the box.
+    assert boundary.geometry.equals(MultiPolygon([box(116.04, 30.15, 116.05, 30.155)]))
+
+
+def _chord_extract(tmp_path, with_label: bool) -> Path:
+    # <bounds> 0..1 × 0..1; a boundary of which only a chord x=0.6 is present, the rest past the edge.
+    label = '<member type="node" ref="9" role="label"/>' if with_label else ""
+    path = tmp_path / "chord.osm"
+    path.write_text(f"""<osm version="0.6"><bounds minlat="0" minlon="0" maxlat="1" maxlon="1"/>
+      <node id="1" lat="0.0" lon="0.6"/><node id="2" lat="1.0" lon="0.6"/><node id="9" lat="0.5" lon="0.8"/>
+      <way id="10"><nd ref="1"/><nd ref="2"/></way>
+      <relation id="100"><member type="way" ref="10" role="outer"/><member type="way" ref="11" role="outer"/>{label}
+        <tag k="type" v="boundary"/><tag k="boundary" v="administrative"/><tag k="admin_level" v="8"/></relation>
+    </osm>""")
+    return path
+
+
+def test_cut_boundary_closed_on_the_side_of_its_label_node(tmp_path):
+    (boundary,) = read_extract(_chord_extract(tmp_path, True), admin_levels=[8], close_cut_boundaries=True).boundaries
+    assert boundary.geometry.equals(MultiPolygon([box(0.6, 0, 1, 1)]))
+
+
+def test_cut_boundary_with_two_sides_and_no_label_is_named_as_ambiguous(tmp_path):
+    extract = read_extract(_chord_extract(tmp_path, False), admin_levels=[8], close_cut_boundaries=True)
+    assert extract.boundaries == []
+    assert "gives 2 faces and no label or admin_centre node tells which are inside" in extract.problems[0].reason
+
+
+def test_relation_with_an_inner_ring_is_the_outer_less_the_inner(tmp_path):
+    path = tmp_path / "courtyard.osm"
+    path.write_text("""<osm version="0.6">
+      <node id="1" lat="0" lon="0"/><node id="2" lat="0" lon="0.001"/><node id="3" lat="0.001" lon="0.001"/>
+      <node id="4" lat="0.001" lon="0"/><node id="5" lat="0.0004" lon="0.0004"/><node id="6" lat="0.0004" lon="0.0006"/>
+      <node id="7" lat="0.0006" lon="0.0006"/><node id="8" lat="0.0006" lon="0.0004"/>
+      <way id="10"><nd ref="1"/><nd ref="2"/><nd ref="3"/></way><way id="11"><nd ref="3"/><nd ref="4"/><nd ref="1"/></way>
+      <way id="12"><nd ref="5"/><nd ref="6"/><nd ref="7"/><nd ref="8"/><nd ref="5"/></way>
+      <relation id="100"><member type="way" ref="10" role="outer"/><member type="way" ref="12" role="inner"/>
+        <member type="way" ref="11" role="outer"/><tag k="type" v="multipolygon"/><tag k="building" v="apartments"/>
+      </relation></osm>""")
+    (building,) = read_buildings(path)
+    expected = box(0, 0, 0.001, 0.001).difference(box(0.0004, 0.0004, 0.0006, 0.0006))
+    assert building.osm_type == "relation" and building.geometry.equals(expected)
+
+
+def test_extract_area_without_bounds_is_the_bbox_of_the_nodes(tmp_path):
+    osm = TinyOsm()
+    for lng, lat in [(0, 0), (1, 0), (0.5, 1)]:
+        osm.node(lng, lat)
+    assert osm_extract_area(osm.write(tmp_path / "triangle.osm")).equals(box(0, 0, 1, 1))
+
+
+def test_empty_extract_has_no_area(tmp_path):
+    path = TinyOsm().write(tmp_path / "empty.osm")
+    assert read_extract(path).area is None
+    with pytest.raises(OsmReadError, match="no <bounds> and no nodes"):
+        osm_extract_area(path)
+
+
+# --- plausibility limits --------------------------------------------------------------
+
+
+def test_r15_absurd_levels_are_set_aside_and_reported():
+    assessed = building_households({"building": "house", "building:levels": "2019"}, 681.0,
+                                   dwelling_area_m2=90.0, default_levels=1)
+    # Seen: 681 × 2019 / 90 = 15,278 households. Right: the default 1 storey, 681 / 90 = 7.6 -> 8.
+    assert (assessed.households, assessed.levels) == (8, 1)
+    assert assessed.implausible == ("building:levels=2019 above 100: 1 used",)
+
+
+def test_flats_giving_under_10_m2_a_flat_are_set_aside_for_the_estimate():
+    # 400 m² × 2 storeys = 800 m² of floor for 500 flats: 1.6 m² a flat.
+    assessed = building_households({"building": "apartments", "building:levels": "2", "building:flats": "500"},
+                                   400.0, dwelling_area_m2=90.0, default_levels=1)
+    assert (assessed.households, assessed.source) == (9, "estimate")
+    assert assessed.implausible == ("building:flats=500 on 800 m² of floor: under 10 m² a flat, estimate used",)
+
+
+def test_many_flats_without_levels_are_judged_against_a_tower():
+    # 48 flats on a 400 m² footprint with no levels tag: plausible for a tower of up to 100 storeys.
+    assessed = building_households({"building": "apartments", "building:flats": "48"}, 400.0,
+                                   dwelling_area_m2=90.0, default_levels=1)
+    assert (assessed.households, assessed.source, assessed.implausible) == (48, "tag", ())
+
+
+@pytest.mark.parametrize("tags, reason", [
+    ({"building": "office"}, "building=office"),
+    ({"building": "yes", "office": "government"}, "building=yes + office=government"),
+    ({"building": "yes", "historic": "castle"}, "building=yes + historic=castle"),
+    ({"building": "public"}, "building=public"),
+    ({"building": "apartments"}, None),
+    ({"building": "yes"}, None),
+])
+def test_non_residential_reason_names_the_rule(tags, reason):
+    assert non_residential_reason(tags) == reason
