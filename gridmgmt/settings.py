@@ -6,6 +6,7 @@ Development defaults are safe to run locally; production sets
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -24,12 +25,22 @@ def env_list(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
-DEBUG = env_bool("DJANGO_DEBUG", True)
-SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY") or (
-    "dev-only-insecure-key" if DEBUG else None
-)
+# "production" or "development". Served through gridmgmt.wsgi (gunicorn,
+# uWSGI) the default is production: an unset variable must never leave a
+# public server in debug with the public development key and demo users.
+ENVIRONMENT = os.environ.get("GRIDMGMT_ENV", "development").strip().lower()
+if ENVIRONMENT not in ("development", "production"):
+    raise RuntimeError(f"GRIDMGMT_ENV must be development or production, got {ENVIRONMENT!r}")
+DEBUG = env_bool("DJANGO_DEBUG", ENVIRONMENT == "development")
+if DEBUG and ENVIRONMENT == "production":
+    raise RuntimeError("GRIDMGMT_ENV=production refuses DJANGO_DEBUG=1: debug pages show settings and code")
+DEVELOPMENT_SECRET_KEY = "dev-only-insecure-key"  # public: in this file
+SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY") or (DEVELOPMENT_SECRET_KEY if DEBUG else None)
 if not SECRET_KEY:
     raise RuntimeError("DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is off")
+if not DEBUG and (SECRET_KEY == DEVELOPMENT_SECRET_KEY or len(SECRET_KEY) < 50):
+    raise RuntimeError("DJANGO_SECRET_KEY must be a secret of 50 characters or more, not the development key, "
+                       "when DJANGO_DEBUG is off")
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", "")
 
@@ -57,6 +68,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "leaflet",
+    "axes",
     "gridmgmt.areas",
     "gridmgmt.grids",
     "gridmgmt.events",
@@ -75,6 +87,7 @@ MIDDLEWARE = [
     # Production serves static files from the app itself (WhiteNoise: compressed,
     # content-hashed names); in development runserver serves them from the sources.
     *([] if DEBUG else ["whitenoise.middleware.WhiteNoiseMiddleware"]),
+    "gridmgmt.bad_requests.BadRequestMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -82,7 +95,51 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a locked-out sign-in into its 429 page.
+    "axes.middleware.AxesMiddleware",
 ]
+
+# Sign-in throttling (django-axes): after AXES_FAILURE_LIMIT wrong passwords
+# for one user name from one address, that pair is locked for the cool-off.
+AUTHENTICATION_BACKENDS = [
+    "gridmgmt.login_throttle.LoginThrottleBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("GRIDMGMT_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("GRIDMGMT_LOGIN_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+# Errors with their tracebacks go to stderr (journald under systemd) and,
+# when GRIDMGMT_LOG_FILE names one, to that file too; Django's own default
+# logs a 500 nowhere once DEBUG is off.
+LOG_FILE = os.environ.get("GRIDMGMT_LOG_FILE", "")
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(process)d: %(message)s"}},
+    "handlers": {
+        "stderr": {"class": "logging.StreamHandler", "formatter": "plain"},
+        **({"file": {"class": "logging.handlers.WatchedFileHandler", "filename": LOG_FILE,
+                     "formatter": "plain"}} if LOG_FILE else {}),
+    },
+    "root": {"handlers": ["stderr", *(["file"] if LOG_FILE else [])],
+             "level": os.environ.get("GRIDMGMT_LOG_LEVEL", "INFO")},
+    "loggers": {
+        # Django's default handlers print 500s only in debug; route them to ours.
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        "django.server": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},
+    },
+}
 
 ROOT_URLCONF = "gridmgmt.urls"
 WSGI_APPLICATION = "gridmgmt.wsgi.application"
@@ -171,7 +228,16 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    # Writes (POST, PUT, PATCH, DELETE) per user, integration key or address;
+    # Open311 POST uses the same rate (gridmgmt.throttling).
+    "DEFAULT_THROTTLE_CLASSES": ["gridmgmt.throttling.WriteRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"write": os.environ.get("GRIDMGMT_WRITE_RATE", "300/minute")},
 }
+# Throttle counters live in the cache: shared across server processes only
+# when DJANGO_CACHE_URL names one (redis://127.0.0.1:6379/1).
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                      "LOCATION": os.environ["DJANGO_CACHE_URL"]}
+          if os.environ.get("DJANGO_CACHE_URL") else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "gridmgmt API",

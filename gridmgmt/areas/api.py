@@ -8,7 +8,7 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from gridmgmt.api_params import bbox_param, int_param, point_param
+from gridmgmt.api_params import bbox_param, code_param, int_param, point_param
 from gridmgmt.areas import selectors
 
 GEOJSON = "application/geo+json"
@@ -48,7 +48,7 @@ class CommunityLayer(LayerView):
                    summary="Communities (社区) as a GeoJSON FeatureCollection")
     def get(self, request):
         return geojson_response(selectors.area_layer(
-            "community", street_code=request.query_params.get("street"), **self.layer_args(request)))
+            "community", street_code=code_param(request.query_params, "street"), **self.layer_args(request)))
 
 
 class BuildingLayer(LayerView):
@@ -56,7 +56,7 @@ class BuildingLayer(LayerView):
                    summary="Buildings with households as a GeoJSON FeatureCollection")
     def get(self, request):
         return geojson_response(selectors.building_layer(
-            community_code=request.query_params.get("community"), **self.layer_args(request)))
+            community_code=code_param(request.query_params, "community"), **self.layer_args(request)))
 
 
 def area_ref(area) -> dict:

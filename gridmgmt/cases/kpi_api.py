@@ -2,10 +2,8 @@
 
 import csv
 import io
-from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date
 
-from django.conf import settings
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
@@ -14,6 +12,7 @@ from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from gridmgmt.api_params import choice_param, date_param, day_end_exclusive, day_start
 from gridmgmt.cases.kpis import COLUMNS, DIMENSIONS, kpi_table
 
 
@@ -34,16 +33,6 @@ class KpiCsvRenderer(BaseRenderer):
         return "\ufeff" + out.getvalue()
 
 
-def _day(params, name: str) -> date:
-    raw = params.get(name, "")
-    try:
-        return date.fromisoformat(raw)
-    except ValueError:
-        raise ValidationError({name: f"'{name}' must be a date YYYY-MM-DD, got {raw!r}"}) from None
-
-
-
-
 class KpiView(APIView):
     permission_classes = [IsAuthenticated]
     renderer_classes = [JSONRenderer, KpiCsvRenderer]
@@ -59,15 +48,15 @@ class KpiView(APIView):
                                                      "KpiRow", {c: serializers.CharField() for c in COLUMNS}, many=True)}),
         summary="综合评价 KPIs of a period, per unit of a dimension, in my jurisdiction")
     def get(self, request):
-        dimension = request.query_params.get("dimension", "")
-        if dimension not in DIMENSIONS:
-            raise ValidationError({"dimension": f"'dimension' must be one of {', '.join(DIMENSIONS)}, got {dimension!r}"})
-        first, last = _day(request.query_params, "start"), _day(request.query_params, "end")
+        params = request.query_params
+        dimension = choice_param(params, "dimension", DIMENSIONS)
+        if dimension is None:
+            raise ValidationError({"dimension": f"'dimension' is required: one of {', '.join(DIMENSIONS)}"})
+        first, last = date_param(params, "start", required=True), date_param(params, "end", required=True)
         if last < first:
             raise ValidationError({"end": f"'end' ({last}) is before 'start' ({first})"})
-        tz = ZoneInfo(settings.TIME_ZONE)
-        rows = kpi_table(user=request.user, dimension=dimension, start=datetime.combine(first, time(), tz),
-                         end=datetime.combine(last + timedelta(days=1), time(), tz))
+        rows = kpi_table(user=request.user, dimension=dimension, start=day_start(first),
+                         end=day_end_exclusive(last))
         response = Response({"dimension": dimension, "start": first, "end": last, "rows": rows})
         if request.accepted_renderer.format == "csv":
             response["Content-Disposition"] = f'attachment; filename="kpis-{dimension}-{first}-{last}.csv"'

@@ -1,7 +1,6 @@
 """REST API of events (GeoJSON, WGS84 (lng, lat) axis order): thin views over services and selectors."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.utils.dateparse import parse_datetime
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
@@ -12,7 +11,7 @@ from rest_framework.views import APIView
 from rest_framework.authentication import SessionAuthentication, TokenAuthentication
 
 from gridmgmt.accounts.jurisdiction import scope_for_request
-from gridmgmt.api_params import bbox_param, int_param, point_param
+from gridmgmt.api_params import bbox_param, code_param, datetime_param, int_param, list_param, point_param
 from gridmgmt.events.authentication import ApiKeyAuthentication, IsUserOrApiKey
 from gridmgmt.events.models import ApiKey, Channel, RoutingStatus
 from gridmgmt.events.representation import event_feature
@@ -29,21 +28,6 @@ def optional_point(data):
     if data.get("lat") in (None, "") and data.get("lng") in (None, ""):
         return None
     return point_param(data)
-
-
-def datetime_param(params, name: str):
-    raw = params.get(name)
-    if not raw:
-        return None
-    value = parse_datetime(raw)
-    if value is None:
-        raise ValidationError({name: f"'{name}' must be an ISO 8601 date-time, got {raw!r}"})
-    return value
-
-
-def list_param(params, name: str) -> list[str] | None:
-    raw = params.get(name)
-    return [item.strip() for item in raw.split(",") if item.strip()] if raw else None
 
 
 LIST_PARAMETERS = [
@@ -75,8 +59,8 @@ class EventListCreate(generics.GenericAPIView):
             raise ValidationError({"routing_status": f"must be one of {RoutingStatus.values}, got {routing_status!r}"})
         events = event_list(
             status=list_param(params, "status"), small_class_codes=list_param(params, "service_code"),
-            street_code=params.get("street_code"), community_code=params.get("community_code"),
-            grid_code=params.get("grid_code"), bbox=bbox_param(params),
+            street_code=code_param(params, "street_code"), community_code=code_param(params, "community_code"),
+            grid_code=code_param(params, "grid_code"), bbox=bbox_param(params),
             received_from=datetime_param(params, "received_from"),
             received_to=datetime_param(params, "received_to"), routing_status=routing_status,
         )

@@ -69,6 +69,38 @@ def clean_attribute_values(definitions: list[dict], values: Any) -> dict[str, An
     return cleaned
 
 
+# A client's own attributes (Open311 clients send e.g. attribute[client_ref])
+# are kept, not validated; these caps keep them a note, not a storage service.
+MAX_CLIENT_ATTRIBUTES = 20
+MAX_CLIENT_ATTRIBUTE_CHARS = 200
+
+
+def split_attribute_values(definitions: list[dict], values: Any) -> tuple[dict[str, Any], dict[str, str]]:
+    """``values`` split into (the class's own attributes, checked by :func:`clean_attribute_values`;
+    the client's other keys, as short texts kept apart).
+
+    Raises ``ValueError`` naming the attribute: a bad value of a known
+    attribute, a client key holding an object, or more than the caps allow.
+    """
+    if values in (None, ""):
+        values = {}
+    if not isinstance(values, dict):
+        raise ValueError("attribute values must be an object keyed by attribute code")
+    known_codes = {d["code"] for d in definitions}
+    known = {code: value for code, value in values.items() if code in known_codes}
+    client = {str(code): value for code, value in values.items() if code not in known_codes}
+    if len(client) > MAX_CLIENT_ATTRIBUTES:
+        raise ValueError(f"at most {MAX_CLIENT_ATTRIBUTES} attributes besides the class's own, got {len(client)}")
+    for code, value in client.items():
+        if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+            raise ValueError(f"attribute {code!r} (not one of this class's) must be text or a number")
+        if len(code) > 64 or len(str(value)) > MAX_CLIENT_ATTRIBUTE_CHARS:
+            raise ValueError(f"attribute {code[:64]!r} (not one of this class's) is longer than "
+                             f"{MAX_CLIENT_ATTRIBUTE_CHARS} characters")
+        client[code] = str(value)
+    return clean_attribute_values(definitions, known), client
+
+
 def _clean_value(code: str, definition: dict, raw: Any) -> Any:
     datatype = definition["datatype"]
     if datatype == "number":

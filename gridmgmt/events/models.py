@@ -201,6 +201,10 @@ class Event(models.Model):
     address = models.CharField(max_length=255, blank=True)
     attributes = models.JSONField(default=dict, blank=True,
                                   help_text="Values of the class' attributes, keyed by attribute code")
+    # Keys a client sent that the class does not define (an Open311 client's
+    # own reference, say): kept as texts, apart from the checked attributes.
+    client_attributes = models.JSONField(default=dict, blank=True, db_default={},
+                                         help_text="A client's own attribute keys, unchecked texts")
     # SP-GiST rather than GiST: for points it answers the same bbox queries
     # and costs half as much to write (measured: 2.5 against 5.2 µs a row).
     location = models.PointField(srid=STORAGE_SRID, spatial_index=False, help_text="WGS84")

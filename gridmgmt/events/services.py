@@ -14,8 +14,10 @@ from django.contrib.gis.geos import Point
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
+from rest_framework.exceptions import ValidationError as ParamError
 
-from gridmgmt.events.attributes import clean_attribute_values
+from gridmgmt.api_params import clean_text
+from gridmgmt.events.attributes import split_attribute_values
 from gridmgmt.events.models import ApiKey, Channel, Component, Event, EventPhoto, SmallClass
 from gridmgmt.events.photos import CleanPhoto, photo_clean
 from gridmgmt.events.placing import place_one
@@ -85,7 +87,12 @@ def event_create(
         raise ValidationError({"channel": f"unknown channel {channel!r}"})
     small_class = small_class_for_report(small_class_code)
     try:
-        cleaned_attributes = clean_attribute_values(small_class.attributes, attributes)
+        description = clean_text(description, "description")
+        address = clean_text(address, "address")
+        cleaned_attributes, client_attributes = split_attribute_values(
+            small_class.attributes, _clean_attribute_texts(attributes))
+    except ParamError as exc:
+        raise ValidationError(exc.detail) from None
     except ValueError as exc:
         raise ValidationError({"attributes": str(exc)}) from None
     component = _component_for(component_code, small_class)
@@ -107,7 +114,7 @@ def event_create(
     received_at = timezone.now()
     event = Event(
         small_class=small_class, component=component, description=description, address=address,
-        attributes=cleaned_attributes, location=point,
+        attributes=cleaned_attributes, client_attributes=client_attributes, location=point,
         grid_id=placement.grid_id, community_id=placement.community_id, street_id=placement.street_id,
         grid_code=placement.grid_code, community_code=placement.community_code,
         street_code=placement.street_code, department=department, routing_rule_id=rule_id,
@@ -150,12 +157,23 @@ _INSERT_SQL = f"""
 INSERT INTO events_event (token, small_class_id, component_id, description, address, attributes, location,
     grid_id, community_id, street_id, grid_code, community_code, street_code, department_id, routing_status,
     routing_rule_id, status, reporter_id, channel, api_key_id, idempotency_key, device_time, received_at,
-    updated_at)
+    updated_at, client_attributes)
 VALUES ($1, $2, $3, $4, $5, $6::jsonb, ST_SetSRID(ST_MakePoint($7::float8, $8::float8), {STORAGE_SRID}),
-    $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $24)
+    $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $24, $25::jsonb)
 ON CONFLICT (channel, idempotency_key) DO NOTHING
 RETURNING id
 """
+
+
+def _clean_attribute_texts(values):
+    """Attribute values with NUL refused and C0 controls removed from texts (lists too)."""
+    if not isinstance(values, dict):
+        return values
+    def clean(code, value):
+        if isinstance(value, list):
+            return [clean(code, v) for v in value]
+        return clean_text(value, f"attribute[{code}]") if isinstance(value, str) else value
+    return {clean_text(str(code), "attribute"): clean(code, value) for code, value in values.items()}
 
 
 def _insert(event: Event) -> bool:
@@ -165,7 +183,7 @@ def _insert(event: Event) -> bool:
               event.grid_id, event.community_id, event.street_id, event.grid_code, event.community_code,
               event.street_code, event.department_id, event.routing_status, event.routing_rule_id, event.status,
               event.reporter_id, event.channel, event.api_key_id, event.idempotency_key, event.device_time,
-              event.received_at]
+              event.received_at, json.dumps(event.client_attributes, ensure_ascii=False)]
     with connection.cursor() as cursor:
         execute_prepared(cursor, "gridmgmt_event_insert", _INSERT_SQL, params)
         row = cursor.fetchone()

@@ -6,7 +6,7 @@ import shapely
 from django.db import connection
 
 from gridmgmt.geojson_sql import feature_collection
-from gridmgmt.grids.models import Grid
+from gridmgmt.grids.models import Grid, GridGeneration
 from gridmgmt.grids.inputs import CommunityInput, community_inputs
 from spatial.grid_quality import check_partition, household_stats, polsby_popper, road_alignment_share
 from spatial.partition import BuildingInput, GridPiece
@@ -51,7 +51,8 @@ class GridQualityReport:
         }
 
 
-def _check_community(item: CommunityInput, grids: list[Grid], target: int, report: GridQualityReport) -> None:
+def _check_community(item: CommunityInput, grids: list[Grid], target: int, report: GridQualityReport,
+                     figures: bool = True) -> None:
     to_metric, _ = equirectangular(item.boundary_wgs84)  # the plane the grids were cut in
     boundary_m = to_metric(item.boundary_wgs84)
     buildings = [BuildingInput(id=i, geometry=to_metric(g), households=h)
@@ -67,35 +68,58 @@ def _check_community(item: CommunityInput, grids: list[Grid], target: int, repor
             # A footprint touching a neighbour belongs where most of it lies.
             hits = [max(hits, key=lambda i: polygons_m[i].intersection(building.geometry).area)]
         owners.setdefault(int(min(hits)) if len(hits) else -1, []).append(building.id)
+    households = {b.id: b.households for b in buildings}
     pieces = [GridPiece(polygon=p, building_ids=tuple(owners.get(index, ())),
-                        households=sum(b.households for b in buildings if b.id in set(owners.get(index, ()))),
+                        households=sum(households[i] for i in owners.get(index, ())),
                         sequence=g.sequence) for index, (p, g) in enumerate(zip(polygons_m, grids))]
     problems = check_partition(boundary_m, buildings, pieces, target)
     if owners.get(-1):
         problems.append(f"buildings {owners[-1][:5]} lie in no grid")
+    stored = [f"grid {g.code} stores {g.households} households, its buildings hold {p.households}"
+              for g, p in zip(grids, pieces) if g.households != p.households]
+    problems.extend(stored)
     if problems:
         report.violations[item.community.code] = problems
+    if not figures:
+        return
     report.polsby_popper.extend(polsby_popper(p) for p in polygons_m)
     if item.roads and len(polygons_m) > 1:
         report.road_alignment[item.community.code] = road_alignment_share(
             polygons_m, [to_metric(r) for r in item.roads])
 
 
-def grid_quality_report(*, target_households: int) -> GridQualityReport:
-    """Check every invariant of the active grids of every community that has some."""
+def grid_quality_report(*, target_households: int, generation: GridGeneration | None = None,
+                        figures: bool = True) -> GridQualityReport:
+    """Check every invariant of the active grids, or of one generation's grids (active or not).
+
+    A generation is checked against its own cap (``target_households`` of
+    the generation); the active grids against ``target_households``.
+    ``figures=False`` skips compactness and road alignment (the check alone).
+    """
     report = GridQualityReport()
-    grids = list(Grid.objects.active().select_related("community").order_by("community__code", "sequence"))
+    if generation is None:
+        grids = Grid.objects.active()
+    else:
+        grids = generation.grids.all()
+        target_households = generation.target_households
+    grids = list(grids.select_related("community").order_by("community__code", "sequence"))
     by_community: dict[int, list[Grid]] = {}
     for grid in grids:
         by_community.setdefault(grid.community_id, []).append(grid)
     communities = [group[0].community for group in by_community.values()]
     for item in community_inputs(communities):
         members = by_community[item.community.id]
-        _check_community(item, members, target_households, report)
+        _check_community(item, members, target_households, report, figures)
     report.communities = len(communities)
     report.grids = len(grids)
     report.households = [g.households for g in grids]
     return report
+
+
+def generation_violations(*, generation: GridGeneration) -> dict[str, list[str]]:
+    """Broken invariants of a generation's grids, by community code (empty when all hold)."""
+    return grid_quality_report(target_households=generation.target_households, generation=generation,
+                               figures=False).violations
 
 
 def grid_workload(*, target_households: int, merge_below: float = 0.5) -> list[dict]:

@@ -1,8 +1,11 @@
 """Writes of grids: generate a generation from buildings and roads, activate it.
 
 Geometry is ``spatial.partition`` (pure); this service feeds it each
-community in a local metric projection, numbers the grids, and stores them in
-one transaction.
+community in a local metric plane, gives grids codes (a surviving grid keeps
+its own, see ``gridmgmt.grids.codes``), stores them in one transaction and
+checks the stored generation with the one invariant checker
+(``selectors.generation_violations``): a failing generation is never stored
+and never activated.
 """
 
 from collections.abc import Iterable
@@ -14,11 +17,13 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from gridmgmt.areas.models import Community
+from gridmgmt.grids.codes import GridCodeExhausted, grid_codes_next
 from gridmgmt.grids.inputs import CommunityInput, community_inputs
 from gridmgmt.grids.models import Grid, GridGeneration
-from spatial.grid_codes import grid_code
-from spatial.partition import BuildingInput, partition_community
+from gridmgmt.grids.selectors import generation_violations
 from spatial.equirectangular import equirectangular
+from spatial.grid_survival import grid_of_each, surviving
+from spatial.partition import BuildingInput, partition_community
 
 
 class GridGenerationError(ValueError):
@@ -33,7 +38,15 @@ class GenerationReport:
     oversize_buildings: list[str] = field(default_factory=list)
 
 
-def _community_grids(item: CommunityInput, generation: GridGeneration, report: GenerationReport) -> list[Grid]:
+# Grid vertices this close to a community outline vertex (degrees, ~0.1 mm)
+# become that vertex bit for bit: the round trip through the metric plane
+# moves them by ~1e-15°, and a point on a vertex two communities share must
+# be covered by exactly the grids of the community it belongs to.
+_OUTLINE_SNAP_DEG = 1e-9
+
+
+def _community_grids(item: CommunityInput, generation: GridGeneration, report: GenerationReport,
+                     previous: list[Grid]) -> list[Grid]:
     community = item.community
     # An affine plane, not a projection: a cut vertex placed on the community's
     # edge must stay on that edge in WGS84, or grids would overlap the
@@ -44,22 +57,47 @@ def _community_grids(item: CommunityInput, generation: GridGeneration, report: G
     metric_geoms = to_metric(np.asarray(item.building_geoms, dtype=object))
     buildings = [BuildingInput(id=i, geometry=g, households=h)
                  for i, g, h in zip(item.building_ids, metric_geoms, item.households)]
-    result = partition_community(boundary_m, buildings, target_households=generation.target_households,
-                                 cut_lines_m=list(to_metric(np.asarray(item.roads, dtype=object))))
+    try:
+        result = partition_community(boundary_m, buildings, target_households=generation.target_households,
+                                     cut_lines_m=list(to_metric(np.asarray(item.roads, dtype=object))))
+    except ValueError as exc:
+        raise GridGenerationError(f"community {community.code} {community.name}: {exc}") from None
+    polygons = shapely.snap(to_wgs84(np.asarray(result.polygons, dtype=object)), item.boundary_wgs84,
+                            _OUTLINE_SNAP_DEG)
+    polygons_wkt = shapely.to_wkt(polygons, rounding_precision=-1)
+    codes = _codes(community, generation, result.grids, previous, item.building_ids, metric_geoms, to_metric)
     population = dict(zip(item.building_ids, item.population))
-    grids = []
-    polygons_wkt = shapely.to_wkt(to_wgs84(np.asarray(result.polygons, dtype=object)), rounding_precision=-1)
-    for piece, polygon_wkt in zip(result.grids, polygons_wkt):
-        try:
-            code = grid_code(community.code, piece.sequence, generation.code_digits)
-        except ValueError as exc:
-            raise GridGenerationError(f"community {community.code} {community.name}: {exc}") from None
-        grids.append(Grid(generation=generation, community=community, code=code, sequence=piece.sequence,
-                          polygon=polygon_wkt, households=piece.households,
-                          residents=sum(population[i] for i in piece.building_ids),
-                          area_m2=0.0))
+    grids = [Grid(generation=generation, community=community, code=code, sequence=sequence,
+                  polygon=polygon_wkt, households=piece.households,
+                  residents=sum(population[i] for i in piece.building_ids), area_m2=0.0, valid_from=valid_from)
+             for piece, polygon_wkt, (sequence, code, valid_from) in zip(result.grids, polygons_wkt, codes)]
     report.oversize_buildings.extend(f"{community.code}: building {i}" for i in result.oversize_building_ids)
     return grids
+
+
+def _codes(community, generation, pieces, previous: list[Grid], building_ids, metric_geoms, to_metric) -> list[tuple]:
+    """(sequence, code, valid_from) per new grid: a surviving grid's own, else the next never-used codes."""
+    old_polygons = [to_metric(shapely.from_wkb(bytes(g.polygon.wkb))) for g in previous]
+    # The old grids' buildings as they are now: a grid whose buildings changed did not survive.
+    old_members = [set() for _ in previous]
+    for building_id, grid_index in zip(building_ids, grid_of_each(old_polygons, metric_geoms)):
+        if grid_index >= 0:
+            old_members[grid_index].add(building_id)
+    matches = surviving([(p, frozenset(m)) for p, m in zip(old_polygons, old_members)],
+                        [(piece.polygon, frozenset(piece.building_ids)) for piece in pieces])
+    try:
+        fresh = iter(grid_codes_next(community=community, count=len(pieces) - len(matches),
+                                     code_digits=generation.code_digits))
+    except GridCodeExhausted as exc:
+        raise GridGenerationError(str(exc)) from None
+    codes = []
+    for index in range(len(pieces)):
+        if index in matches:
+            old = previous[matches[index]]
+            codes.append((old.sequence, old.code, old.valid_from))
+        else:
+            codes.append((*next(fresh), None))
+    return codes
 
 
 @transaction.atomic
@@ -85,34 +123,54 @@ def grids_generate(
     generation = GridGeneration.objects.create(target_households=target_households, code_digits=code_digits,
                                                note=note)
     report = GenerationReport(generation=generation, communities=len(communities))
+    previous: dict[int, list[Grid]] = {}
+    for grid in Grid.objects.active().filter(community__in=communities).order_by("sequence"):
+        previous.setdefault(grid.community_id, []).append(grid)
     grids: list[Grid] = []
     for item in community_inputs(communities):
-        grids.extend(_community_grids(item, generation, report))
+        grids.extend(_community_grids(item, generation, report, previous.get(item.community.id, [])))
     Grid.objects.bulk_create(grids, batch_size=1000)
     # Areas on the spheroid: the affine plane used for cutting is ~1e-4 off in scale.
     with connection.cursor() as cursor:
         cursor.execute("UPDATE grids_grid SET area_m2 = ST_Area(polygon::geography) WHERE generation_id = %s",
                        [generation.pk])
     report.grids = len(grids)
+    # The one checker, on the grids as stored: a generation failing it is rolled back whole.
+    _refuse_failing(generation)
     if activate:
         grid_generation_activate(generation=generation)
     return report
+
+
+def _refuse_failing(generation: GridGeneration) -> None:
+    violations = generation_violations(generation=generation)
+    if violations:
+        community, problems = next(iter(violations.items()))
+        more = f" (and {len(violations) - 1} more communities)" if len(violations) > 1 else ""
+        raise GridGenerationError(f"generation {generation.pk} fails its check: community {community}: "
+                                  f"{'; '.join(problems[:3])}{more}")
 
 
 @transaction.atomic
 def grid_generation_activate(*, generation: GridGeneration) -> int:
     """Switch the generation's communities over to its grids, atomically.
 
-    The grids they replace stay stored (inactive) so events and cases made
-    in them keep their grid. Returns the number of grids activated.
+    Refuses (``GridGenerationError`` naming the community and the broken
+    invariant) a generation that fails the invariant check, changing
+    nothing. The grids they replace stay stored (inactive, ``valid_to`` set)
+    so events and cases made in them keep their grid; a grid that survived
+    keeps its code and the code's ``valid_from``. Returns the number of
+    grids activated.
     """
     generation = GridGeneration.objects.select_for_update().get(pk=generation.pk)
+    _refuse_failing(generation)
+    now = timezone.now()
     community_ids = generation.grids.values("community_id")
     # Deactivate first: at most one active grid per code is a database constraint.
     Grid.objects.filter(community_id__in=community_ids, active=True).exclude(generation=generation).update(
-        active=False)
-    count = generation.grids.update(active=True)
-    generation.activated_at = timezone.now()
+        active=False, valid_to=now)
+    generation.grids.filter(valid_from__isnull=True).update(valid_from=now)
+    count = generation.grids.update(active=True, valid_to=None)
+    generation.activated_at = now
     generation.save(update_fields=["activated_at"])
     return count
-

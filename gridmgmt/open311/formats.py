@@ -11,6 +11,8 @@ from xml.etree import ElementTree as ET
 
 from django.http import HttpResponse
 
+from gridmgmt.api_params import strip_control_characters
+
 ITEM_TAGS = {"services": "service", "service_requests": "request", "attributes": "attribute",
              "values": "value", "errors": "error", "endpoints": "endpoint", "formats": "format"}
 CONTENT_TYPES = {"xml": "text/xml; charset=utf-8", "json": "application/json; charset=utf-8"}
@@ -19,7 +21,9 @@ CONTENT_TYPES = {"xml": "text/xml; charset=utf-8", "json": "application/json; ch
 def _xml_value(value) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
-    return "" if value is None else str(value)
+    # Intake strips C0 controls, but rows stored before that rule or by other
+    # paths must not make the whole document unreadable for every client.
+    return "" if value is None else strip_control_characters(str(value))
 
 
 def _append(parent: ET.Element, tag: str, value) -> None:

@@ -16,17 +16,17 @@ from xml.etree import ElementTree as ET
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import QueryDict
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 from rest_framework.exceptions import ValidationError as ParamError
 
-from gridmgmt.api_params import point_param
+from gridmgmt.api_params import MAX_ID, datetime_param, int_list_param, int_value, point_param, shifted
 from gridmgmt.events.api_keys import api_key_check
 from gridmgmt.events.models import CLOSED_STATUSES, Event, SmallClass
 from gridmgmt.events.selectors import event_list
 from gridmgmt.events.services import event_create
 from gridmgmt.open311.formats import errors, respond
+from gridmgmt.throttling import write_allowed
 
 SPEC_URL = "http://wiki.open311.org/GeoReport_v2"
 MAX_REQUESTS = 1000
@@ -116,21 +116,15 @@ def requests(request, fmt):
 
 def _list(request, fmt):
     params = request.GET
-    ids = [i for i in params.get("service_request_id", "").split(",") if i.strip()]
+    try:
+        ids = int_list_param(params, "service_request_id", max_items=MAX_REQUESTS)
+        end = datetime_param(params, "end_date")
+        start = datetime_param(params, "start_date") or shifted(end or timezone.now(), -DEFAULT_WINDOW)
+    except ParamError as exc:
+        return errors(fmt, 400, *_describe(exc))
     if ids:  # the spec: with ids, all other parameters are ignored
-        if not all(i.strip().isdigit() for i in ids):
-            return errors(fmt, 400, f"service_request_id must be comma-separated numbers, got {params['service_request_id']!r}")
-        events = event_list(ids=[int(i) for i in ids])
+        events = event_list(ids=ids)
     else:
-        dates = {}
-        for name in ("start_date", "end_date"):
-            raw = params.get(name)
-            if raw:
-                dates[name] = parse_datetime(raw)
-                if dates[name] is None:
-                    return errors(fmt, 400, f"{name} must be a W3C date-time, got {raw!r}")
-        end = dates.get("end_date")
-        start = dates.get("start_date") or (end or timezone.now()) - DEFAULT_WINDOW
         statuses = {s.strip() for s in params.get("status", "").split(",") if s.strip()}
         if statuses - {"open", "closed"}:
             return errors(fmt, 400, f"status must be open and/or closed, got {params['status']!r}")
@@ -152,6 +146,11 @@ def _create(request, fmt):
     if api_key is None:
         what = "missing" if not params.get("api_key") else "invalid or revoked"
         return errors(fmt, 403, f"api_key {what} -- can't proceed with create_request")
+    allowed, wait = write_allowed(request, api_key=api_key)
+    if not allowed:
+        response = errors(fmt, 429, f"too many requests from this api_key: retry in {wait:.0f} s")
+        response["Retry-After"] = str(max(1, round(wait)))
+        return response
     if not params.get("service_code"):
         return errors(fmt, 400, "service_code: required")
     try:
@@ -213,7 +212,11 @@ def _with_form_attributes(params: dict, attributes: dict, source) -> tuple[dict,
 
 @require_http_methods(["GET"])
 def request_detail(request, request_id, fmt):
-    event = event_list(ids=[int(request_id)]).first()
+    try:
+        request_id = int_value(request_id, "service_request_id", low=1, high=MAX_ID)
+    except ParamError as exc:
+        return errors(fmt, 404, *_describe(exc))
+    event = event_list(ids=[request_id]).first()
     if event is None:
         return errors(fmt, 404, f"service_request_id {request_id} not found")
     return respond(fmt, "service_requests", [_request(event, request)])

@@ -6,7 +6,7 @@ selector, so jurisdiction applies); writes call the cases services.
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponseBadRequest
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from gridmgmt.accounts.models import Role
+from gridmgmt.api_params import MAX_ID, int_value
 from gridmgmt.areas.models import Department
 from gridmgmt.cases import postponements, services, ways_back
 from gridmgmt.cases.selectors import case_get, cases_visible_to
@@ -116,9 +117,7 @@ def dispatch_bulk(request):
     refs = []
     for value in request.POST.getlist("case"):
         case_id, _sep, version = value.partition(":")
-        if not (case_id.isdigit() and version.isdigit()):
-            return HttpResponseBadRequest(f"'case' must be id:version, got {value!r}")
-        refs.append((int(case_id), int(version)))
+        refs.append((int_value(case_id, "case", low=1, high=MAX_ID), int_value(version, "case", low=0, high=MAX_ID)))
     if not refs:
         messages.error(request, _("Tick at least one case to dispatch."))
         return redirect(back)

@@ -14,6 +14,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from gridmgmt.accounts.jurisdiction import roles_over
+from gridmgmt.api_params import MAX_ID, int_param
 from gridmgmt.cases.errors import CaseError
 from gridmgmt.cases.selectors import case_get
 from gridmgmt.cases.workflow import TRANSITIONS
@@ -51,11 +52,11 @@ def post_step(request, *, case_id: int, step: str, steps: dict, page: str, list_
         raise Http404(f"no step {step!r}")
     if case_get(user=request.user, case_id=case_id) is None:
         raise Http404(f"case {case_id} not found")
-    raw = request.POST.get("version", "")
-    if not raw.isdigit():
+    version = int_param(request.POST, "version", default=None, low=0, high=MAX_ID)
+    if version is None:
         return HttpResponseBadRequest("'version' is required")
     action, done = steps[step]
-    ref = {"case_id": case_id, "version": int(raw), "actor": request.user}
+    ref = {"case_id": case_id, "version": version, "actor": request.user}
     run_step(request, lambda: action(request, ref), done=done % {"id": case_id})
     if case_get(user=request.user, case_id=case_id) is None:
         return redirect(reverse(list_page))

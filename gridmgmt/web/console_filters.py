@@ -14,6 +14,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from gridmgmt.api_params import day_end_exclusive
 from gridmgmt.areas.models import Street
 from gridmgmt.cases.selectors import case_list
 from gridmgmt.cases.workflow import WITH_DEPARTMENT
@@ -79,7 +80,7 @@ def filter_cases(*, user, data: dict, now: datetime | None = None) -> QuerySet:
     if data.get("received_from"):
         cases = cases.filter(received_at__gte=_local_midnight(data["received_from"]))
     if data.get("received_to"):
-        cases = cases.filter(received_at__lt=_local_midnight(data["received_to"] + timedelta(days=1)))
+        cases = cases.filter(received_at__lt=day_end_exclusive(data["received_to"]))  # 9999-12-31: no bound
     return cases
 
 

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from gridmgmt.accounts.models import Role
 from gridmgmt.accounts.selectors import users_with_role
+from gridmgmt.api_params import MAX_ID, int_param
 from gridmgmt.cases import postponements, services, ways_back
 from gridmgmt.cases.errors import CaseInvalid
 from gridmgmt.cases.models import Status
@@ -65,15 +66,16 @@ def _photos(request) -> list:
 
 
 def _assign(request, ref):
-    handler = users_with_role(Role.DEPARTMENT_HANDLER).filter(pk=request.POST.get("handler") or 0).first()
+    handler_id = int_param(request.POST, "handler", default=0, low=0, high=MAX_ID)
+    handler = users_with_role(Role.DEPARTMENT_HANDLER).filter(pk=handler_id).first()
     if handler is None:
         raise CaseInvalid(f"case {ref['case_id']}: choose a handler")
     services.case_assign(**ref, handler=handler, note=request.POST.get("note", ""))
 
 
 def _postpone(request, ref):
-    value = request.POST.get("value", "")
-    postponements.case_postpone_request(**ref, value=int(value) if value.isdigit() else 0,
+    value = int_param(request.POST, "value", default=0, low=0, high=MAX_ID)
+    postponements.case_postpone_request(**ref, value=value,
                                         unit=request.POST.get("unit", ""), reason=request.POST.get("reason", ""))
 
 

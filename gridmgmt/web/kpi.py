@@ -5,7 +5,7 @@ no chart library, nothing fetched from outside (closed networks). The CSV
 link is the KPI API with the page's own filters, so the file is the table.
 """
 
-from datetime import date, datetime, time, timedelta
+from datetime import date
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from gridmgmt.accounts.models import Role
+from gridmgmt.api_params import day_end_exclusive, day_start
 from gridmgmt.cases.kpis import kpi_table
 from gridmgmt.web.console import CONSOLE_ROLES
 from gridmgmt.web.roles import role_required
@@ -63,8 +64,7 @@ def kpi_page(request):
     if form.is_valid():
         data, tz = form.cleaned_data, ZoneInfo(settings.TIME_ZONE)
         rows = kpi_table(user=request.user, dimension=data["dimension"],
-                         start=datetime.combine(data["start"], time(), tz),
-                         end=datetime.combine(data["end"] + timedelta(days=1), time(), tz))
+                         start=day_start(data["start"], tz), end=day_end_exclusive(data["end"], tz))
         csv_url = reverse("kpis") + "?" + urlencode({"dimension": data["dimension"], "start": data["start"],
                                                     "end": data["end"], "format": "csv"})
     bars = _bars(rows)

@@ -81,9 +81,14 @@ class TestAttributes:
             create(catalogue, code="1503", attributes={"depth_cm": 20, "blocks_traffic": "maybe"})
         assert "'maybe'" in exc.value.message_dict["attributes"][0]
 
-    def test_unknown_attribute_is_refused(self, areas, catalogue):
+    def test_unknown_attribute_is_kept_apart_unchecked(self, areas, catalogue):
+        event = create(catalogue, code="1503", attributes={"depth_cm": 20, "colour": "brown"}).event
+        event.refresh_from_db()
+        assert event.attributes == {"depth_cm": 20.0} and event.client_attributes == {"colour": "brown"}
+
+    def test_unknown_attribute_holding_an_object_is_refused(self, areas, catalogue):
         with pytest.raises(ValidationError) as exc:
-            create(catalogue, code="1503", attributes={"depth_cm": 20, "colour": "brown"})
+            create(catalogue, code="1503", attributes={"depth_cm": 20, "colour": {"r": 1}})
         assert "colour" in exc.value.message_dict["attributes"][0]
 
     def test_valid_values_are_normalised(self, areas, catalogue):

@@ -1,11 +1,12 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from gridmgmt.grids.models import GridGeneration
-from gridmgmt.grids.services import grid_generation_activate
+from gridmgmt.grids.services import GridGenerationError, grid_generation_activate
 
 
 class Command(BaseCommand):
-    help = "Activate a grid generation: its communities switch to its grids atomically."
+    help = ("Activate a grid generation: its communities switch to its grids atomically. "
+            "A generation failing the invariant check is refused.")
 
     def add_arguments(self, parser):
         parser.add_argument("generation", type=int)
@@ -14,5 +15,8 @@ class Command(BaseCommand):
         generation = GridGeneration.objects.filter(pk=opts["generation"]).first()
         if generation is None:
             raise CommandError(f"no grid generation {opts['generation']}")
-        count = grid_generation_activate(generation=generation)
+        try:
+            count = grid_generation_activate(generation=generation)
+        except GridGenerationError as exc:
+            raise CommandError(f"{exc}; nothing activated") from None
         self.stdout.write(f"generation {generation.pk}: {count} grids active")
