@@ -53,6 +53,7 @@ class OsmImportReport:
     file: str
     extract: str = ""
     not_built: list[str] = field(default_factory=list)
+    closed_along_edge: list[str] = field(default_factory=list)
     boundaries: list[ImportReport] = field(default_factory=list)
     buildings: int = 0
     tagged: tuple[int, int] = (0, 0)
@@ -79,6 +80,9 @@ class OsmImportReport:
         if self.not_built:
             lines.append(f"not built ({len(self.not_built)}):")
             lines += [f"  {problem}" for problem in self.not_built]
+        if self.closed_along_edge:
+            lines.append(f"closed along the extract's edge ({len(self.closed_along_edge)}): "
+                         f"{', '.join(self.closed_along_edge)}")
         lines += [report.summary() for report in self.boundaries]
         households = self.tagged[1] + self.estimated[1]
         lines.append(f"buildings: {self.buildings} ({households} households)")
@@ -155,7 +159,9 @@ def osm_import(
         path, admin_levels=[value for value, _ in levels], dwelling_area_m2=dwelling_area_m2,
         default_levels=default_levels, close_cut_boundaries=close_cut_boundaries)
     report = OsmImportReport(file=Path(path).name, extract=_extract_summary(extract),
-                             not_built=[str(problem) for problem in extract.problems])
+                             not_built=[str(problem) for problem in extract.problems],
+                             closed_along_edge=[f"{b.osm_type} {b.osm_id} (admin_level {b.admin_level})"
+                                                for b in extract.boundaries if b.closed_along_edge])
     _households_report(extract.buildings, report)
     with transaction.atomic():
         for admin_level, level in levels:

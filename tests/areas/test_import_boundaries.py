@@ -1,6 +1,7 @@
 """import_boundaries: formats, CRS, topology refusals, versions. Tiny hand-checkable squares."""
 
 import json
+from io import StringIO
 import subprocess
 from datetime import date
 
@@ -199,3 +200,20 @@ def test_projected_coordinates_under_a_wrong_crs_are_refused_naming_it(tmp_path)
     with pytest.raises(CommandError, match="the CRS given with --crs does not fit the coordinates"):
         run(path, "--level", "district", "--crs", "EPSG:4490")
     assert not District.objects.exists()
+
+
+def test_codes_of_the_wrong_form_are_refused_naming_each_feature_and_the_form(tmp_path, streets):
+    path = write_geojson(tmp_path / "c.geojson", [
+        ({"code": "01", "name": "东社区", "street": "440199002"}, box(113.27, 23.12, 113.28, 23.13)),
+        ({"code": "440199001002", "name": "错社区", "street": "440199002"}, box(113.27, 23.13, 113.28, 23.14)),
+        ({"code": "440199002003", "name": "好社区", "street": "440199002"}, box(113.275, 23.125, 113.276, 23.126))])
+    out = StringIO()
+    with pytest.raises(CommandError, match="import refused, nothing written: community: 0 created"):
+        call_command("import_boundaries", str(path), "--level", "community", "--parent-field", "street",
+                     stdout=out, stderr=out)
+    refused = out.getvalue()
+    assert "feature #1 (code 01, 东社区): code '01' is not a community code: expected 12 digits starting " \
+           "with the street's code 440199002" in refused
+    assert "feature #2 (code 440199001002, 错社区): code '440199001002' does not start with its street's code " \
+           "440199002" in refused
+    assert "feature #3" not in refused and not Community.objects.exists()

@@ -14,6 +14,7 @@ from django.contrib.gis.geos import MultiPolygon, Polygon
 from django.core.management import CommandError, call_command
 
 from gridmgmt.areas.models import Building, Community, District, HealthFacility, Road, Street
+from gridmgmt.grids.models import Grid
 
 pytestmark = pytest.mark.django_db
 
@@ -121,6 +122,7 @@ def test_cut_admin_relation_closed_along_the_extract_edge(name, street_091000001
     # Closed along the bbox of the extract's nodes (it has no <bounds>): 116.04-116.05 E, 30.15-30.155 N.
     assert community.boundary.extent == pytest.approx((116.04, 30.15, 116.05, 30.155))
     assert "1 repaired" in output
+    assert "closed along the extract's edge (1): relation 100 (admin_level 10)" in output
     assert Building.objects.get(source_id="way/30").community == community
 
 
@@ -327,3 +329,13 @@ def test_extract_with_coordinates_outside_lon_lat_is_refused_naming_it(tmp_path,
     _, error = run_failing(path)
     assert "metres.osm" in error and reason in error
     assert nothing_written()
+
+
+def test_complete_admin_with_mapped_codes_then_generate_grids_gives_grid_codes_under_them(tmp_path, district_box):
+    # The case's "seen": refs 01/02 stored, then generation refused them ("not 12 digits").
+    run(CASES / "complete_admin.osm", "--street-admin-level", "8", "--community-admin-level", "10",
+        "--codes", _codes_csv(tmp_path, "ref,code\n091,091000001\n"), "--code-template", "{parent}{ref:0>3}")
+    call_command("generate_grids", "--all", "--activate", stdout=StringIO())
+    codes = list(Grid.objects.filter(active=True).values_list("code", "community__code", "households"))
+    assert codes and all(code.startswith(community) and len(code) == 14 for code, community, _ in codes)
+    assert sum(households for _, _, households in codes) == 12
