@@ -57,8 +57,11 @@ def test_nginx_t_catches_a_broken_site(tmp_path, certificate):
 def test_nginx_site_has_tls_photo_location_and_body_limit():
     site = (DEPLOY / "nginx-gridmgmt.conf").read_text()
     assert re.search(r"listen 443 ssl", site) and "return 301 https://" in site
-    photos = re.search(r"location /protected-media/ \{(.*?)\}", site, re.S).group(1)
-    assert "internal;" in photos and f"alias {env_example()['GRIDMGMT_MEDIA_ROOT']}/;" in photos
+    env = env_example()
+    # The photo view's X-Accel-Redirect prefix names nginx's internal location for MEDIA_ROOT.
+    prefix = env["GRIDMGMT_PHOTO_ACCEL_REDIRECT"]
+    photos = re.search(rf"location {re.escape(prefix)} \{{(.*?)\}}", site, re.S).group(1)
+    assert "internal;" in photos and f"alias {env['GRIDMGMT_MEDIA_ROOT']}/;" in photos
     limit = re.search(r"client_max_body_size (\d+)m;", site)
     # A report's photos must fit: EVENTS_MAX_PHOTOS x GRIDMGMT_PHOTO_MAX_BYTES (9 x 10 MB).
     assert int(limit.group(1)) * 1024 * 1024 > settings.EVENTS_MAX_PHOTOS * settings.EVENTS_PHOTO_MAX_BYTES

@@ -1,0 +1,70 @@
+"""`make serve` (scripts/serve.sh): production mode renders pages with their assets.
+
+The real script on the test database: collectstatic into a temporary
+STATIC_ROOT, gunicorn with DJANGO_DEBUG=0 and WhiteNoise, the Celery worker
+and beat under honcho. Plain HTTP here (DJANGO_SECURE=0): TLS is nginx's job.
+"""
+
+import os
+import re
+import signal
+import subprocess
+import urllib.error
+import urllib.request
+
+import pytest
+
+from tests.ops.test_procfile import group_alive, web_health
+from tests.test_runserver_connections import REPO, database_url, free_port
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def get(url: str, **headers) -> tuple[int, dict, bytes]:
+    request = urllib.request.Request(url, headers=headers)
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, dict(response.headers), response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, dict(error.headers), error.read()
+
+
+@pytest.fixture
+def served(tmp_path):
+    """scripts/serve.sh on a free port; yields its base URL; stops all of it afterwards."""
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if k not in ("DJANGO_CONN_MAX_AGE", "DJANGO_ALLOW_ASYNC_UNSAFE")}
+    env.update(DATABASE_URL=database_url(), DJANGO_SECRET_KEY="s" * 64, DJANGO_ALLOWED_HOSTS="127.0.0.1",
+               DJANGO_SECURE="0", GRIDMGMT_BIND=f"127.0.0.1:{port}", GRIDMGMT_WEB_WORKERS="2",
+               GRIDMGMT_STATIC_ROOT=str(tmp_path / "static"), GRIDMGMT_MEDIA_ROOT=str(tmp_path / "media"),
+               GRIDMGMT_CELERY_QUEUE=f"test-serve-{os.getpid()}", GRIDMGMT_BEAT_SCHEDULE=str(tmp_path / "beat"))
+    log = open(tmp_path / "serve.log", "w+")
+    serve = subprocess.Popen([str(REPO / "scripts" / "serve.sh")], cwd=REPO, env=env, stdout=log,
+                             stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        assert web_health(port) == 200, (tmp_path / "serve.log").read_text()[-3000:]
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        serve.send_signal(signal.SIGTERM)
+        serve.wait(timeout=60)
+    output = (tmp_path / "serve.log").read_text()
+    assert {"web", "worker", "beat"} <= set(re.findall(r"(web|worker|beat)\.1 started", output)), output[-3000:]
+    assert not group_alive(serve.pid)
+
+
+def test_production_pages_render_with_hashed_compressed_assets_and_no_debug_page(served):
+    status, _, body = get(f"{served}/accounts/login/")
+    assert status == 200
+    assets = re.findall(r'(?:href|src)="(/static/[^"]+)"', body.decode())
+    assert any(re.fullmatch(r"/static/vendor/leaflet/leaflet\.[0-9a-f]{12}\.js", a) for a in assets), assets
+    assert any(a.endswith(".css") for a in assets)
+    for asset in assets:
+        status, headers, content = get(f"{served}{asset}")
+        assert status == 200 and content, asset
+        assert re.search(r"\.[0-9a-f]{12}\.\w+$", asset), f"{asset} is not a content-hashed name"
+        assert "max-age=315360000" in headers["Cache-Control"]  # hashed names never change
+    status, headers, _ = get(f"{served}{assets[-1]}", **{"Accept-Encoding": "gzip"})
+    assert headers.get("Content-Encoding") == "gzip"
+    # Debug is off: an unknown page is a plain 404, not Django's technical page.
+    status, _, body = get(f"{served}/no-such-page/")
+    assert status == 404 and b"URLconf" not in body
