@@ -1,6 +1,7 @@
 # The README's commands: `make run`, `make test`, and `make serve` (production mode).
 PY := .venv/bin/python
-# Parallel test processes (pytest-xdist); 0 runs in this process.
+# Parallel test processes (pytest-xdist); 0 runs in this process. loadfile keeps a
+# module on one process, so its module-scoped fixtures (the Yuexiu demo) load once.
 PYTEST_WORKERS ?= 2
 
 .PHONY: run serve test lint setup db demo
@@ -29,4 +30,4 @@ lint: setup
 	.venv/bin/ruff check .
 
 test: db lint
-	$(PY) -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadfile $(PYTEST_ARGS)

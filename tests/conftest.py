@@ -15,12 +15,6 @@ hypothesis_settings.register_profile("random")
 hypothesis_settings.load_profile(os.environ.get("GRIDMGMT_HYPOTHESIS", "fixed"))
 
 REPO = Path(__file__).resolve().parents[1]
-SHARED_DATA = REPO.parent / "shared" / "data"
-
-
-@pytest.fixture(scope="session")
-def shared_data() -> Path:
-    return SHARED_DATA
 
 
 @pytest.fixture(scope="session")
