@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET
 from gridmgmt.accounts.models import Role
 from gridmgmt.cases.selectors import case_get
 from gridmgmt.cases.serializers import CaseDetailSerializer
+from gridmgmt.events.models import EventPhoto
 from gridmgmt.web import selectors
 from gridmgmt.web.roles import role_required
 from gridmgmt.web.status import STATUS_LABELS
@@ -103,6 +104,7 @@ def verify(request, case_id: int):
     feedback = next((h for h in reversed(case.history.all()) if h.action == "handle"), None)
     return _page(request, "worker/verify.html", {
         "case": case, "case_json": CaseDetailSerializer(case).data, "feedback": feedback,
+        "report_photos": EventPhoto.objects.filter(event__case_source__case=case).order_by("id"),
         "status_label": STATUS_LABELS.get(case.status, case.status),
         "grids_geojson": _grids([case.grid_code]),
     })

@@ -6,7 +6,7 @@
 //
 // Record: { key, user, createdAt, label, fields: {service_code, lat, lng, description, attributes, device_time},
 //           photos: [{ blob, name }], status: "queued" | "sent" | "failed", eventId, error, sentAt }
-import { api, ApiError } from "./api.js";
+import { api, ApiError, csrfToken, errorMessage } from "./api.js";
 
 const DB_NAME = "gridmgmt";
 const STORE = "reports";
@@ -97,9 +97,36 @@ class NotTheServer extends ApiError {
   }
 }
 
+// POST with upload progress (fetch has none): "progress" events {key, loaded, total} on `changes` drive the bars.
+function upload(url, form, key) {
+  return new Promise((resolve, reject) => {
+    const request = new XMLHttpRequest();
+    request.open("POST", url);
+    request.setRequestHeader("Accept", "application/json");
+    request.setRequestHeader("X-CSRFToken", csrfToken());
+    request.upload.addEventListener("progress", (event) => {
+      if (event.lengthComputable) {
+        changes.dispatchEvent(new CustomEvent("progress", { detail: { key, loaded: event.loaded, total: event.total } }));
+      }
+    });
+    request.addEventListener("load", () => {
+      const json = (request.getResponseHeader("Content-Type") || "").includes("json");
+      let body = request.responseText;
+      if (json) {
+        try { body = JSON.parse(body); } catch (error) { body = null; }
+      }
+      if (request.status >= 200 && request.status < 300) resolve(body);
+      else reject(new ApiError(errorMessage(json ? body : null, request.status), request.status, body));
+    });
+    request.addEventListener("error", () => reject(new ApiError(gettext("No network connection"), 0)));
+    request.addEventListener("timeout", () => reject(new ApiError(gettext("No network connection"), 0)));
+    request.send(form);
+  });
+}
+
 async function sendOne(record) {
   try {
-    const event = await api("/api/events/", { method: "POST", form: formOf(record) });
+    const event = await upload("/api/events/", formOf(record), record.key);
     if (!isAnswerFor(record, event)) throw new NotTheServer();
     await put({ ...record, status: "sent", eventId: event.id, sentAt: new Date().toISOString(), error: "" });
   } catch (error) {

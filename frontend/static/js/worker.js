@@ -43,6 +43,12 @@ function receiptItem(record, sendingKey) {
   meta.className = "hint";
   meta.textContent = `${when}${record.status === "queued" && record.error ? ` · ${record.error}` : ""}`;
   li.append(title, " ", badge, meta);
+  if (status === "sending" && record.photos.length) {
+    const bar = Object.assign(document.createElement("progress"), { max: 1, value: 0 });
+    bar.dataset.testid = "upload-progress";
+    bar.setAttribute("aria-label", gettext("Upload"));
+    li.append(bar);
+  }
   if (record.status === "failed") {
     const remove = document.createElement("button");
     remove.type = "button";
@@ -69,6 +75,10 @@ export function showReceipts(list, { limit = 20 } = {}) {
   };
   changes.addEventListener("change", () => { sendingKey = null; render(); });
   changes.addEventListener("sending", (event) => { sendingKey = event.detail; render(); });
+  changes.addEventListener("progress", ({ detail }) => {
+    const bar = list.querySelector(`li[data-key="${detail.key}"] progress`);
+    if (bar) bar.value = detail.loaded / detail.total;
+  });
   return render();
 }
 

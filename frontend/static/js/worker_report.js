@@ -6,6 +6,7 @@
 import { api, notify } from "./api.js";
 import { addGeoJSON, createMap, trackPosition } from "./map.js";
 import { enqueue, flush, listReports } from "./offline_queue.js";
+import { shrinkPhoto } from "./worker_photos.js";
 import { startWorkerPage, USER } from "./worker.js";
 
 const catalogue = JSON.parse(document.getElementById("catalogue").textContent);
@@ -193,6 +194,10 @@ form.addEventListener("submit", async (event) => {
   error.textContent = problem();
   if (error.textContent) return;
   const small = state.chosen;
+  const button = document.getElementById("send-report");
+  button.disabled = true; // shrinking a big photo takes a moment: no second tap meanwhile
+  const photos = await Promise.all([...photoInput.files].map((file) => shrinkPhoto(file)));
+  button.disabled = false;
   const record = await enqueue({
     user: USER,
     label: `${nameOf(small)} (${small.code})`,
@@ -201,7 +206,7 @@ form.addEventListener("submit", async (event) => {
       description: document.getElementById("description").value, attributes: attributeValues(),
       device_time: new Date().toISOString(),
     },
-    photos: [...photoInput.files],
+    photos,
   });
   localStorage.setItem(RECENT_KEY, JSON.stringify([small.code, ...recent().filter((c) => c !== small.code)].slice(0, 4)));
   form.reset();
