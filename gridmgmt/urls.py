@@ -15,6 +15,7 @@ api_patterns = [
     path("", include("gridmgmt.cases.urls")),
     path("maps/", include("gridmgmt.maps.urls")),
     path("sensors/", include("gridmgmt.sensors.urls")),
+    path("duties/", include("gridmgmt.duties.urls")),
     path("", include(water_urls.api_urlpatterns)),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from gridmgmt.areas.models import HealthFacility, Road
 from gridmgmt.duties.models import GridCoverage
+from gridmgmt.geojson_sql import feature_collection
 from gridmgmt.duties.walking import WALK_LIMIT_M, network_from_segments, walking_distances_m
 
 CARE_KINDS = ("hospital", "clinic", "doctors", "centre")
@@ -77,3 +78,13 @@ def coverage_compute(*, walk_limit_m: float = WALK_LIMIT_M) -> CoverageSummary:
 def worst_served(limit: int = 10) -> list[GridCoverage]:
     """The grids with households whose share within the walk is lowest."""
     return list(GridCoverage.objects.exclude(share=None).order_by("share", "-households")[:limit])
+
+
+def coverage_layer(*, precision: int) -> str:
+    """Active grids with their coverage (``share`` 0–1 or null, households) as GeoJSON: the choropleth."""
+    return feature_collection(
+        table="grids_grid", geometry="grids_grid.polygon",
+        properties={"code": "grids_grid.code", "households": "gc.households",
+                    "households_within": "gc.households_within", "share": "gc.share"},
+        joins="JOIN duties_gridcoverage gc ON gc.grid_code = grids_grid.code",
+        where=[("grids_grid.active", [])], precision=precision, order_by="grids_grid.code")

@@ -39,3 +39,12 @@ def test_recompute_replaces_figures_and_worst_served_lists_lowest(town):
     call_command("compute_coverage", stdout=open("/dev/null", "w"))
     assert GridCoverage.objects.count() == 1
     assert worst_served()[0].share == 1.0
+
+
+def test_coverage_layer_api_gives_each_grid_its_share(client, town):
+    from django.contrib.auth import get_user_model
+    coverage_compute()
+    client.force_login(get_user_model().objects.create_user("leader"))
+    feature = client.get("/api/duties/coverage/").json()["features"][0]
+    assert feature["properties"]["code"] == "44010400100101"
+    assert feature["properties"]["share"] == pytest.approx(2 / 3) and feature["geometry"]["type"] == "Polygon"

@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand
 
 from gridmgmt.areas.building_services import buildings_import_csv
 from gridmgmt.areas.services import boundaries_import
+from gridmgmt.duties.demo import duties_demo_load
 
 DEMO = Path(settings.BASE_DIR) / "fixtures" / "yuexiu"
 # The NBS 2023 code list is the reference for the demo's boundaries.
@@ -41,3 +42,5 @@ class Command(BaseCommand):
             call_command("generate_grids", "--all", "--activate", "--if-missing", stdout=self.stdout)
         if settings.DEBUG and "create_demo_users" in available:
             call_command("create_demo_users", stdout=self.stdout)
+        if not opts["no_grids"]:  # synthetic roads, facilities, water bodies, sensors: gridmgmt/duties/demo.py
+            duties_demo_load(stdout=self.stdout)
