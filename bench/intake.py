@@ -37,6 +37,12 @@ How it measures:
   reports/s on what else the machine runs (though on a shared host it still
   drifts: 2.6 to 3.6 ms of gunicorn CPU for the same code), so it also gives
   the ceiling the server could reach on idle cores.
+* PostgreSQL alone (bench/pg_baseline.py), in the same run on the same
+  tables: the rows of one HTTP report written by bare prepared INSERTs, one
+  report per transaction, over as many connections as gunicorn has workers;
+  and the last bulk import's rows COPY'd back over as many connections as
+  the import used. Each application figure is printed with its share of
+  that ceiling, and each target with the share of the ceiling it asks for.
 * Prints each figure next to its target, and the machine's load average:
   clients, server and PostgreSQL share the same cores, and anything else
   running there shows in the figures. Not a test.
@@ -212,6 +218,23 @@ def server_pids(server_pid: int) -> tuple[list[int], list[int]]:
     return workers, backends
 
 
+def libpq_dsn() -> str:
+    from django.conf import settings
+
+    db = settings.DATABASES["default"]
+    parts = {"dbname": db["NAME"], "user": db["USER"], "password": db["PASSWORD"],
+             "host": db["HOST"] or db.get("OPTIONS", {}).get("host"), "port": db.get("PORT")}
+    return " ".join(f"{key}={value}" for key, value in parts.items() if value)
+
+
+def last_event_id() -> int:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT max(id) FROM events_event")
+        return cursor.fetchone()[0]
+
+
 def bench_bulk(rows: int, runs: int) -> list[float]:
     """reports/s of ``runs`` imports of ``rows`` new hotline rows each, every one from a settled database."""
     from django.db import connection
@@ -262,7 +285,7 @@ def main():
     server = subprocess.Popen(
         [str(REPO / ".venv" / "bin" / "gunicorn"), "gridmgmt.wsgi:application", "--workers", str(args.workers),
          *worker, "--bind", f"127.0.0.1:{port}", "--log-level", "warning"],
-        cwd=REPO, env={**os.environ, "DJANGO_DEBUG": "0", "DJANGO_SECRET_KEY": "bench-only",
+        cwd=REPO, env={**os.environ, "DJANGO_DEBUG": "0", "DJANGO_SECRET_KEY": "bench-only-" + "x" * 50,
                        "DJANGO_CONN_MAX_AGE": "600"})
     load_before = os.getloadavg()[0]
     try:
@@ -287,9 +310,17 @@ def main():
     done = len(latencies) + len(failures)
     app_ms, db_ms, client_ms = ((cpu_after[0] - cpu_before[0]) * 1000 / done,
                                 (cpu_after[1] - cpu_before[1]) * 1000 / done, client_cpu_s * 1000 / done)
+    from django.conf import settings
+
+    from bench.pg_baseline import copy_rate, prepared_insert_rate, report_template
+
+    dsn = libpq_dsn()
+    template = report_template(dsn, last_event_id())
+    connections.close_all()  # forked baseline processes must not share the parent's socket
+    pg_insert_rate = prepared_insert_rate(dsn, template, max(len(latencies), 100), args.workers, args.time_limit)
     bulk_rates = bench_bulk(args.bulk_rows, args.bulk_runs)
     bulk_rate = statistics.median(bulk_rates)
-    from django.conf import settings
+    pg_copy_rate = copy_rate(dsn, args.bulk_rows, settings.EVENTS_IMPORT_WORKERS)
     from django.db import connection
 
     with connection.cursor() as cursor:  # settings that move every figure, printed with them
@@ -309,15 +340,20 @@ def main():
     print(f"CPU per report: gunicorn {app_ms:.1f} ms + PostgreSQL {db_ms:.1f} ms + clients {client_ms:.1f} ms; "
           f"the server side alone could do at most {os.cpu_count() * 1000 / (app_ms + db_ms):.0f} reports/s "
           f"on {os.cpu_count()} idle cores, {os.cpu_count() * 1000 / (app_ms + db_ms + client_ms):.0f} with these clients")
-    print(f"{'measure':<26}{'figure':>12}{'target':>12}  met")
-    for name, value, target, ok in [
-        ("HTTP reports/s", rate, ">= 300", rate >= 300),
-        ("HTTP p50 ms", p50, "-", None),
-        ("HTTP p99 ms", p99, "< 100", p99 < 100),
-        ("HTTP failures", len(failures), "0", not failures),
-        ("bulk reports/s (median)", bulk_rate, ">= 20000", bulk_rate >= 20000),
+    print(f"PostgreSQL alone, same rows ({sum(len(rows) for rows in template.values())} rows a report: "
+          f"{', '.join(f'{len(rows)} {table}' for table, rows in template.items())}): prepared INSERT over "
+          f"{args.workers} connections, one report per transaction; COPY of the last {args.bulk_rows} imported "
+          f"reports over {settings.EVENTS_IMPORT_WORKERS} connections")
+    print(f"{'measure':<26}{'figure':>12}{'target':>12}  met  {'PostgreSQL':>11}{'figure/PG':>11}{'target/PG':>11}")
+    for name, value, target, ok, ceiling, target_value in [
+        ("HTTP reports/s", rate, ">= 300", rate >= 300, pg_insert_rate, 300),
+        ("HTTP p50 ms", p50, "-", None, None, None),
+        ("HTTP p99 ms", p99, "< 100", p99 < 100, None, None),
+        ("HTTP failures", len(failures), "0", not failures, None, None),
+        ("bulk reports/s (median)", bulk_rate, ">= 20000", bulk_rate >= 20000, pg_copy_rate, 20000),
     ]:
-        print(f"{name:<26}{value:>12.1f}{target:>12}  {'-' if ok is None else 'yes' if ok else 'NO'}")
+        shares = (f"{ceiling:>11.0f}{value / ceiling:>11.1%}{target_value / ceiling:>11.1%}" if ceiling else "")
+        print(f"{name:<26}{value:>12.1f}{target:>12}  {'-' if ok is None else 'yes' if ok else 'NO':<3}  {shares}")
 
 
 if __name__ == "__main__":
