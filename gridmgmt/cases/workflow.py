@@ -36,7 +36,7 @@ class Transition:
 TRANSITIONS = {
     "open": Transition(frozenset({Status.REPORTED}), Status.OPENED, SUPERVISION_CENTRE),
     "cancel": Transition(frozenset({Status.REPORTED}), Status.CANCELLED, SUPERVISION_CENTRE),
-    "merge": Transition(frozenset({Status.REPORTED, Status.OPENED}), None, SUPERVISORS),
+    "merge": Transition(frozenset({Status.REPORTED, Status.OPENED}), None, SUPERVISORS | SUPERVISION_CENTRE),
     "dispatch": Transition(frozenset({Status.OPENED}), Status.DISPATCHED, DISPATCHERS),
     "redispatch": Transition(WITH_DEPARTMENT, Status.DISPATCHED, DISPATCHERS),
     # Before feedback only: once handled, the department has taken it as theirs.

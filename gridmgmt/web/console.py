@@ -20,7 +20,10 @@ from gridmgmt.cases import postponements, services, ways_back
 from gridmgmt.cases.selectors import case_get, cases_visible_to
 from gridmgmt.web.console_actions import available_actions, post_step, run_step, safe_next
 from gridmgmt.web.console_case import case_page_context
-from gridmgmt.web.console_filters import ConsoleFilterForm, filter_cases, case_rows
+from gridmgmt.cases.duplicates import likely_duplicates
+from gridmgmt.cases.errors import CaseInvalid
+from gridmgmt.web.console_filters import DEFAULT_SORT, ConsoleFilterForm, case_rows, filter_cases, sorted_cases
+from gridmgmt.web.pickers import picker_options
 from gridmgmt.cases.workflow import TRANSITIONS
 from gridmgmt.web.roles import role_required, roles_of
 
@@ -28,7 +31,8 @@ CONSOLE_ROLES = (Role.CALL_TAKER, Role.SHIFT_LEADER, Role.DISPATCHER, Role.COMMU
                  Role.STREET_SUPERVISOR, Role.DISTRICT_LEADER)
 console_only = role_required(*CONSOLE_ROLES)
 PAGE_SIZE = 50
-CONSOLE_ACTIONS = ("open", "cancel", "dispatch", "redispatch", "reopen", "suspend", "resume", "postpone_decide")
+CONSOLE_ACTIONS = ("open", "cancel", "merge", "dispatch", "redispatch", "reopen", "suspend", "resume",
+                   "postpone_decide")
 
 
 def _case_points(rows) -> dict:
@@ -50,15 +54,43 @@ def case_list(request):
     form = ConsoleFilterForm(request.GET)
     cases = filter_cases(user=request.user, data=form.cleaned_data) if form.is_valid() else cases_visible_to(
         request.user).none()
-    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    sort = (form.cleaned_data.get("sort") if form.is_valid() else "") or DEFAULT_SORT
+    page = Paginator(sorted_cases(cases, sort), PAGE_SIZE).get_page(request.GET.get("page"))
     rows = case_rows(page.object_list)
+    duplicates = likely_duplicates([row["case"].pk for row in rows], visible=cases_visible_to(request.user))
+    for row in rows:
+        row["duplicates"] = duplicates.get(row["case"].pk, [])
     query = request.GET.copy()
     query.pop("page", None)
+    unsorted = query.copy()
+    unsorted.pop("sort", None)
     return render(request, "console/list.html", {
         "form": form, "page": page, "rows": rows, "points": _case_points(rows),
         "filter_query": query.urlencode(), "departments": Department.objects.order_by("code"),
         "can_dispatch": bool(roles_of(request.user) & TRANSITIONS["dispatch"].roles),
+        "columns": _sort_links(unsorted.urlencode(), sort), "pickers": picker_options(),
     })
+
+
+# List columns: (sort key or None, header).
+LIST_COLUMNS = [("number", gettext_lazy("Case")), ("class", gettext_lazy("Class")),
+                ("status", gettext_lazy("Status")), (None, gettext_lazy("Grid")),
+                ("received", gettext_lazy("Received")), ("deadline", gettext_lazy("Deadline")),
+                (None, gettext_lazy("Department"))]
+
+
+def _sort_links(query: str, sort: str) -> list[dict]:
+    """Headers of the list: each sortable one links to its ascending order, or descending when it is current."""
+    columns = []
+    for key, label in LIST_COLUMNS:
+        if key is None:
+            columns.append({"label": label})
+            continue
+        state = "ascending" if sort == key else "descending" if sort == f"-{key}" else "none"
+        target = f"-{key}" if state == "ascending" else key
+        columns.append({"label": label, "key": key, "state": state,
+                        "href": "?" + (f"{query}&" if query else "") + f"sort={target}"})
+    return columns
 
 
 @require_GET
@@ -67,11 +99,25 @@ def case_detail(request, case_id: int):
     case = case_get(user=request.user, case_id=case_id)
     if case is None:
         raise Http404(f"case {case_id} not found")
+    visible = cases_visible_to(request.user)
+    duplicate_ids = likely_duplicates([case.pk], visible=visible).get(case.pk, [])
     return render(request, "console/case.html", {
         **case_page_context(case),
         "actions": available_actions(request.user, case, CONSOLE_ACTIONS),
+        "duplicates": visible.filter(pk__in=duplicate_ids).order_by("received_at", "id"),
         "departments": Department.objects.order_by("code"), "points": _case_points(case_rows([case])),
     })
+
+
+def _case_refs(values: list[str]) -> list[tuple[int, int]]:
+    """``id:version`` form values (merge, bulk dispatch) as pairs; a malformed one is refused by name."""
+    refs = []
+    for value in values:
+        case_id, _sep, version = value.partition(":")
+        if not (case_id.isdigit() and version.isdigit()):
+            raise CaseInvalid(f"'{value}' is not a case reference id:version")
+        refs.append((int(case_id), int(version)))
+    return refs
 
 
 def _department(code: str) -> Department | None:
@@ -92,6 +138,9 @@ STEPS = {
         gettext_lazy("Case %(id)s redispatched.")),
     "reopen": (lambda r, ref: ways_back.case_reopen(**ref, reason=r.POST.get("reason", "")),
                gettext_lazy("Case %(id)s reopened for rework.")),
+    "merge": (lambda r, ref: services.case_merge(**ref, others=_case_refs(r.POST.getlist("other")),
+                                                 note=r.POST.get("note", "")),
+              gettext_lazy("Duplicates merged into case %(id)s.")),
     "suspend": (lambda r, ref: services.case_suspend(**ref, note=r.POST.get("note", "")),
                 gettext_lazy("Case %(id)s suspended.")),
     "resume": (lambda r, ref: services.case_resume(**ref, note=r.POST.get("note", "")),

@@ -5,36 +5,45 @@ and shared; the list starts from :func:`gridmgmt.cases.selectors.case_list`,
 the same jurisdiction-filtered read the API uses.
 """
 
+import re
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django import forms
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from gridmgmt.api_params import day_end_exclusive
-from gridmgmt.areas.models import Street
+from gridmgmt.cases.models import Postponement, PostponementStatus
 from gridmgmt.cases.selectors import case_list
 from gridmgmt.cases.workflow import WITH_DEPARTMENT
+from gridmgmt.events.models import Event
+from gridmgmt.web.pickers import class_code_q, class_field, community_field, department_choices, street_choices
 from gridmgmt.web.status import STATUS_LABELS
 
 # Cases "near the deadline" in the list: due within this many clock hours.
 # The deadline job's warning counts working hours per case; the list uses
 # clock hours so that it stays one indexed range query.
 NEAR_DEADLINE_HOURS = 4
+# Sortable list columns (``sort`` = key, or -key for descending) → ordering; the id breaks ties.
+SORT_COLUMNS = {"number": ("id",), "class": ("small_class__code", "id"), "status": ("status", "id"),
+                "received": ("received_at", "id"), "deadline": ("deadline", "id")}
+DEFAULT_SORT = "-received"
+CASE_NUMBER = re.compile(r"^(\d{4})-(\d+)$")
 
 
 class ConsoleFilterForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), required=False,
                                choices=[("", _("Any status")), *STATUS_LABELS.items()])
-    class_code = forms.RegexField(label=_("Class code"), required=False, regex=r"^\d{2}(\d{2})?$",
-                                  help_text=_("2-digit big class or 4-digit small class"),
-                                  error_messages={"invalid": _("Enter a 2- or 4-digit class code.")})
+    q = forms.CharField(label=_("Search"), required=False, max_length=100,
+                        help_text=_("A case number (2026-000123) or words of the description, class or address"),
+                        widget=forms.TextInput(attrs={"type": "search"}))
+    class_code = class_field()
     street = forms.ChoiceField(label=_("Street"), required=False)
-    community = forms.RegexField(label=_("Community code"), required=False, regex=r"^\d{12}$",
-                                 error_messages={"invalid": _("A community code has 12 digits.")})
+    community = community_field()
+    department = forms.ChoiceField(label=_("Department"), required=False)
     grid = forms.RegexField(label=_("Grid code"), required=False, regex=r"^\d{14,15}$",
                             error_messages={"invalid": _("A grid code has 14 or 15 digits.")})
     deadline = forms.ChoiceField(label=_("Deadline"), required=False, choices=[
@@ -43,11 +52,13 @@ class ConsoleFilterForm(forms.Form):
                                     widget=forms.DateInput(attrs={"type": "date"}))
     received_to = forms.DateField(label=_("Received until"), required=False,
                                   widget=forms.DateInput(attrs={"type": "date"}))
+    sort = forms.ChoiceField(required=False, widget=forms.HiddenInput,
+                             choices=[(f"{d}{key}", key) for key in SORT_COLUMNS for d in ("", "-")])
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["street"].choices = [("", _("Any street")),
-                                         *Street.objects.order_by("code").values_list("code", "name")]
+        self.fields["street"].choices = [("", _("Any street")), *street_choices()]
+        self.fields["department"].choices = [("", _("Any department")), *department_choices()]
 
     def clean(self):
         data = super().clean()
@@ -55,6 +66,32 @@ class ConsoleFilterForm(forms.Form):
         if start and end and end < start:
             self.add_error("received_to", _("The end of the period is before its start."))
         return data
+
+
+def search_q(text: str) -> Q:
+    """A case number (``2026-000123``, or its sequence alone) or words, each found in the number,
+    description, class name (either language) or a report's address; every word must be found."""
+    text = text.strip()
+    number = CASE_NUMBER.match(text)
+    if number or text.isdigit():
+        sequence = int(number.group(2) if number else text)
+        by_number = Q(number=text) | Q(number__endswith=f"-{sequence:06d}") | Q(pk=sequence)
+        return by_number if number else by_number | Q(description__icontains=text)
+    q = Q()
+    for word in text.split():
+        q &= (Q(number__icontains=word) | Q(description__icontains=word) | Q(small_class__name__icontains=word)
+              | Q(small_class__name_en__icontains=word)
+              | Exists(Event.objects.filter(case_source__case=OuterRef("pk"), address__icontains=word)))
+    return q
+
+
+def sorted_cases(cases: QuerySet, sort: str | None) -> QuerySet:
+    """``cases`` in the order of a list column (``sort`` from :data:`SORT_COLUMNS`, "-" = descending)."""
+    sort = sort or DEFAULT_SORT
+    key, descending = sort.lstrip("-"), sort.startswith("-")
+    fields = SORT_COLUMNS.get(key, SORT_COLUMNS["received"])
+    return cases.order_by(*(F(f).desc(nulls_last=True) if descending else F(f).asc(nulls_last=True)
+                            for f in fields))
 
 
 def _local_midnight(day) -> datetime:
@@ -65,11 +102,13 @@ def filter_cases(*, user, data: dict, now: datetime | None = None) -> QuerySet:
     """Cases the user may see, narrowed by the cleaned filter ``data``."""
     now = now or timezone.now()
     cases = case_list(user=user, status=data.get("status") or None)
-    code = data.get("class_code")
-    if code:
-        cases = cases.filter(small_class__code=code) if len(code) == 4 else cases.filter(
-            small_class__code__startswith=code)
-    for field, column in (("street", "street_code"), ("community", "community_code"), ("grid", "grid_code")):
+    if data.get("q"):
+        cases = cases.filter(search_q(data["q"]))
+    if data.get("class_code"):
+        cases = cases.filter(class_code_q(data["class_code"]))
+    if data.get("community"):
+        cases = cases.filter(community_code__in=data["community"])
+    for field, column in (("street", "street_code"), ("grid", "grid_code"), ("department", "department__code")):
         if data.get(field):
             cases = cases.filter(**{column: data[field]})
     if data.get("deadline") == "overdue":
@@ -94,9 +133,12 @@ def deadline_state(case, now: datetime) -> str:
 
 
 def case_rows(cases, now: datetime | None = None) -> list[dict]:
-    """Rows of a case list: the case, its deadline state and its status in the user's language."""
-    now = now or timezone.now()
-    return [{"case": case, "deadline_state": deadline_state(case, now),
+    """Rows of a case list: the case, its deadline state, its status in the user's language and
+    whether a postponement request waits for a decision (one query for the whole page)."""
+    now, cases = now or timezone.now(), list(cases)
+    pending = set(Postponement.objects.filter(case__in=[c.pk for c in cases], status=PostponementStatus.PENDING)
+                  .values_list("case_id", flat=True))
+    return [{"case": case, "deadline_state": deadline_state(case, now), "pending_postponement": case.pk in pending,
              "status_label": STATUS_LABELS.get(case.status, case.status)} for case in cases]
 
 

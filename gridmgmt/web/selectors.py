@@ -52,8 +52,8 @@ def report_catalogue() -> list[dict]:
 
 
 def worker_reports(user, *, limit: int = 100):
-    """The user's own reports, newest first."""
-    return event_list().filter(reporter=user)[:limit]
+    """The user's own reports, newest first, each with its case (whose number the worker sees)."""
+    return event_list().filter(reporter=user).select_related("case_source__case")[:limit]
 
 
 def verification_tasks(user):

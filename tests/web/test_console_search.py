@@ -1,0 +1,114 @@
+"""The console list: search by case number and words, pickers by name, sort, pages, duplicates and merge."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from gridmgmt.cases.models import Case, Postponement
+from gridmgmt.web.console import PAGE_SIZE
+from tests.cases.conftest import case_of, make_event, media_in_tmp, users, world  # noqa: F401
+from tests.web.test_console_views import as_user, listed, post_step  # noqa: F401
+
+pytestmark = pytest.mark.django_db
+
+
+def test_search_by_case_number_full_or_sequence_alone(as_user, make_event, case_of):
+    a, b = case_of(make_event("A")), case_of(make_event("B"))
+    client = as_user("dispatcher")
+    assert listed(client.get(f"/console/?q={b.number}")) == [b.pk]
+    assert listed(client.get(f"/console/?q={b.pk}")) == [b.pk]
+    page = client.get(f"/console/?q={a.number}").content.decode()
+    assert f'data-testid="case-number">{a.number}</a>' in page
+
+
+def test_search_by_words_needs_every_word_in_description_class_or_address(as_user, make_event, case_of):
+    gate = case_of(make_event("A", description="垃圾堆在东门口", address="东风路12号"))
+    other = case_of(make_event("B", description="路灯不亮"))
+    client = as_user("dispatcher")
+    assert listed(client.get("/console/?q=东门")) == [gate.pk]
+    assert listed(client.get("/console/?q=东风路")) == [gate.pk]  # the report's address
+    assert sorted(listed(client.get("/console/?q=暴露垃圾"))) == sorted([gate.pk, other.pk])  # class name
+    assert listed(client.get("/console/?q=东门 路灯")) == []
+
+
+def test_class_picker_takes_the_chinese_or_english_name_or_the_code(as_user, make_event, case_of, world):
+    world["rubbish"].name_en = "Exposed rubbish"
+    world["rubbish"].save()
+    case = case_of(make_event("A"))
+    client = as_user("dispatcher")
+    for typed in ("暴露垃圾", "exposed rubbish", "1101", "市容环境", "11", "暴露垃圾 (zh)"):
+        assert listed(client.get("/console/", {"class_code": typed})) == [case.pk], typed
+
+
+def test_an_unknown_class_or_community_name_is_refused_by_name_not_silently_empty(as_user, make_event):
+    make_event("A")
+    response = as_user("dispatcher").get("/console/", {"class_code": "不存在的类", "community": "火星社区"})
+    assert listed(response) == []
+    errors = response.context["form"].errors
+    assert "不存在的类" in errors["class_code"][0] and "火星社区" in errors["community"][0]
+
+
+def test_community_and_department_pickers_by_name(as_user, make_event, case_of, world):
+    a, b = case_of(make_event("A")), case_of(make_event("B"))
+    Case.objects.filter(pk=b.pk).update(status="dispatched", department=world["d2"])
+    client = as_user("dispatcher")
+    assert listed(client.get("/console/", {"community": "社区A"})) == [a.pk]
+    assert listed(client.get("/console/", {"department": "SW"})) == [b.pk]
+    page = client.get("/console/").content.decode()
+    assert '<option value="SW">水务局</option>' in page and '<option value="社区A">' in page
+
+
+def test_columns_sort_both_ways_and_pages_keep_the_sort(as_user, make_event, case_of):
+    now = timezone.now()
+    cases = [case_of(make_event("A", received_at=now - timedelta(hours=n))) for n in range(PAGE_SIZE + 2)]
+    client = as_user("dispatcher")
+    newest_first = listed(client.get("/console/"))
+    assert newest_first == [c.pk for c in cases[:PAGE_SIZE]]
+    oldest_first = client.get("/console/?sort=received")
+    assert listed(oldest_first) == [c.pk for c in reversed(cases)][:PAGE_SIZE]
+    assert 'aria-sort="ascending"' in oldest_first.content.decode()
+    second = client.get("/console/?sort=received&page=2")
+    assert listed(second) == [cases[1].pk, cases[0].pk]
+    assert "sort=received&amp;page=1" in second.content.decode()
+    assert listed(client.get("/console/?sort=-number"))[0] == max(c.pk for c in cases)
+    assert listed(client.get("/console/?sort=bogus")) == []  # a bad sort is a form error, not a 500
+
+
+def test_duplicate_reports_are_flagged_and_merged_from_the_console(as_user, make_event, case_of):
+    first = case_of(make_event("A", lng=113.2650))
+    second = case_of(make_event("A", lng=113.2651))  # ~10 m away, same class, seconds apart
+    far = case_of(make_event("A", lng=113.2690))  # ~400 m away
+    client = as_user("call_taker")
+    rows = {row["case"].pk: row["duplicates"] for row in client.get("/console/").context["rows"]}
+    assert rows == {first.pk: [second.pk], second.pk: [first.pk], far.pk: []}
+    page = client.get(f"/console/cases/{first.pk}/")
+    assert [c.pk for c in page.context["duplicates"]] == [second.pk]
+    other = Case.objects.get(pk=second.pk)
+    response = post_step(client, first, f"/console/cases/{first.pk}/merge/",
+                         {"other": f"{other.pk}:{other.version}", "note": "same heap"})
+    assert any("merged" in m for m in [str(m) for m in response.context["messages"]])
+    other.refresh_from_db()
+    assert other.status == "merged" and other.merged_into_id == first.pk
+    assert first.sources.count() == 2
+    assert {row["case"].pk: row["duplicates"] for row in client.get("/console/").context["rows"]}[first.pk] == []
+
+
+def test_a_malformed_merge_reference_is_refused_and_changes_nothing(as_user, make_event, case_of):
+    first, second = case_of(make_event("A")), case_of(make_event("A"))
+    response = post_step(as_user("call_taker"), first, f"/console/cases/{first.pk}/merge/", {"other": "x:1"})
+    assert response.status_code == 200 and "id:version" in " ".join(str(m) for m in response.context["messages"])
+    assert Case.objects.get(pk=second.pk).status == "reported"
+
+
+def test_pending_postponement_is_marked_in_the_console_and_department_lists(as_user, make_event, case_of, users,
+                                                                           world):
+    case = case_of(make_event("A"))
+    Case.objects.filter(pk=case.pk).update(status="accepted", department=world["d1"],
+                                           deadline=timezone.now() + timedelta(days=1))
+    Postponement.objects.create(case=case, value=1, unit="working_days", reason="parts",
+                                requested_by=users["handler1"], requested_at=timezone.now())
+    for name, path in (("dispatcher", "/console/"), ("handler1", "/department/")):
+        response = as_user(name).get(path)
+        assert [row["pending_postponement"] for row in response.context["rows"]] == [True], name
+        assert 'data-testid="postponement-flag"' in response.content.decode()

@@ -1,0 +1,61 @@
+"""Search, name pickers, sorting and merging duplicates in the console, in Chromium at desk and phone size."""
+
+import pytest
+from django.contrib.gis.geos import Point
+
+from gridmgmt.cases.models import Case
+from gridmgmt.events.services import event_create
+from tests.web.conftest import DESKTOP, PHONE
+
+pytestmark = pytest.mark.browser
+
+
+def report(lng: float, description: str) -> Case:
+    return event_create(small_class_code="1102", point=Point(lng, 23.1255, srid=4326), channel="hotline",
+                        description=description).event.case_source.case
+
+
+def test_call_taker_finds_by_number_and_words_and_merges_a_duplicate(live_district, page_as, screenshot):
+    first = report(113.2650, "垃圾堆在东门口")
+    twin = report(113.26505, "东门口有垃圾")  # ~5 m away seconds later: a likely duplicate
+    other = report(113.2780, "路灯不亮")
+
+    page = page_as(live_district.users["call_taker"], viewport=DESKTOP)
+    page.goto("/console/")
+    assert page.get_by_test_id("duplicate-flag").count() == 2
+    page.locator("#id_q").fill(other.number)
+    page.get_by_test_id("apply-filters").click()
+    page.wait_for_url("**q=*")
+    numbers = page.locator("[data-testid=case-table] [data-testid=case-number]").all_inner_texts()
+    assert numbers == [other.number]
+
+    page.locator("#id_q").fill("东门")
+    page.locator("#id_class_code").fill("暴露垃圾")
+    page.get_by_test_id("apply-filters").click()
+    page.wait_for_url("**class_code=*")
+    numbers = page.locator("[data-testid=case-table] [data-testid=case-number]").all_inner_texts()
+    assert sorted(numbers) == sorted([first.number, twin.number])
+    screenshot(page, "console-list-search")
+
+    page.get_by_test_id("sort-number").click()
+    page.wait_for_url("**sort=number*")
+    assert page.locator("[data-testid=case-table] [data-testid=case-number]").all_inner_texts() == [
+        first.number, twin.number]
+
+    page.goto(f"/console/cases/{first.pk}/")
+    page.get_by_test_id("merge-form").wait_for()
+    page.locator("#merge-note").fill("same heap, two callers")
+    screenshot(page, "console-case-merge")
+    page.get_by_test_id("merge-cases").click()
+    page.locator(".messages .message.success").wait_for()
+    twin.refresh_from_db()
+    assert twin.status == "merged" and twin.merged_into_id == first.pk
+
+
+def test_an_unknown_class_name_is_named_in_an_error_on_the_phone(live_district, page_as):
+    report(113.2650, "x")
+    page = page_as(live_district.users["dispatcher"], viewport=PHONE)
+    page.goto("/console/")
+    page.locator("#id_class_code").fill("不存在")
+    page.get_by_test_id("apply-filters").click()
+    assert "不存在" in page.locator("#id_class_code-error").inner_text()
