@@ -14,6 +14,7 @@ from gridmgmt.cases.errors import CaseInvalid, VersionConflict
 from gridmgmt.cases.models import Case, CaseAttachment, CaseHistory
 from gridmgmt.cases.workflow import authorise
 from gridmgmt.events.models import Event
+from gridmgmt.events.photos import photo_clean
 
 
 def lock(case_id: int, version: int) -> Case:
@@ -49,8 +50,10 @@ def append_history(case: Case, *, action: str, from_status: str, actor, role: st
                         actor=actor, role=role, at=at, note=note, data=data or {})
     entry.full_clean()
     entry.save()
-    for photo in photos:
-        attachment = CaseAttachment(history=entry, file=photo)
+    # The one upload policy (type, size, re-encoding, random name) for every photo; all checked before any is stored.
+    cleaned = [photo_clean(photo).content for photo in photos]
+    for content in cleaned:
+        attachment = CaseAttachment(history=entry, file=content)
         attachment.full_clean()
         attachment.save()
     return entry

@@ -8,9 +8,11 @@ lookup.
 import hashlib
 import secrets
 
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.utils import timezone
 
+from gridmgmt.areas.models import Community, Street
 from gridmgmt.events.models import ApiKey
 from gridmgmt.prepared import execute_prepared, instance_from_row, select_columns
 
@@ -21,10 +23,20 @@ def _digest(raw_key: str) -> str:
     return hashlib.sha256(raw_key.encode("utf-8")).hexdigest()
 
 
-def api_key_create(*, name: str, channel: str) -> tuple[ApiKey, str]:
-    """A new key for ``channel``; returns the record and the raw key (shown once)."""
+def api_key_create(*, name: str, channel: str, area_codes: list[str] = ()) -> tuple[ApiKey, str]:
+    """A new key for ``channel``; returns the record and the raw key (shown once).
+
+    ``area_codes`` (street or community codes) limit where the key may
+    report; empty = the whole district. An unknown code raises ValidationError.
+    """
+    area_codes = sorted(set(area_codes))
+    known = {*Street.objects.filter(code__in=area_codes).values_list("code", flat=True),
+             *Community.objects.filter(code__in=area_codes).values_list("code", flat=True)}
+    unknown = [code for code in area_codes if code not in known]
+    if unknown:
+        raise ValidationError({"area_codes": f"no street or community has the code(s) {', '.join(unknown)}"})
     raw_key = secrets.token_urlsafe(32)
-    key = ApiKey(name=name, channel=channel, prefix=raw_key[:8], key_hash=_digest(raw_key))
+    key = ApiKey(name=name, channel=channel, prefix=raw_key[:8], key_hash=_digest(raw_key), area_codes=area_codes)
     key.full_clean()
     key.save()
     return key, raw_key
@@ -35,6 +47,11 @@ def api_key_revoke(*, key: ApiKey) -> ApiKey:
         key.revoked_at = timezone.now()
         key.save(update_fields=["revoked_at"])
     return key
+
+
+def api_key_covers(key: ApiKey, *, street_code: str, community_code: str) -> bool:
+    """Whether a report placed in this street and community lies in the key's area (empty area = district)."""
+    return not key.area_codes or street_code in key.area_codes or community_code in key.area_codes
 
 
 def api_key_check(raw_key: str | None) -> ApiKey | None:

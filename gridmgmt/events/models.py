@@ -17,6 +17,7 @@ import uuid
 
 from django.conf import settings
 from django.contrib.gis.db import models
+from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import SpGistIndex
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
@@ -236,6 +237,12 @@ class Event(models.Model):
     device_time = models.DateTimeField(null=True, blank=True, help_text="Clock of the reporting device")
     received_at = models.DateTimeField(default=timezone.now, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Publication (Open311, see gridmgmt.open311.policy): set by a moderator,
+    # never by intake, so the insert leaves them to their database defaults.
+    moderated_at = models.DateTimeField(null=True, blank=True,
+                                        help_text="When a moderator cleared the report for publication")
+    public_description = models.TextField(blank=True, db_default="",
+                                          help_text="The moderated text published instead of the description")
 
     objects = EventQuerySet.as_manager()
 
@@ -270,7 +277,8 @@ class EventPhoto(models.Model):
     """A photo of an event, stored re-encoded with only the EXIF orientation kept."""
 
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="photos")
-    image = models.ImageField(upload_to=_photo_path, width_field="width", height_field="height")
+    # Indexed: the photo view finds the row (and so the reader's right to it) by the stored name.
+    image = models.ImageField(upload_to=_photo_path, width_field="width", height_field="height", db_index=True)
     width = models.PositiveIntegerField(default=0)
     height = models.PositiveIntegerField(default=0)
     content_type = models.CharField(max_length=32)
@@ -330,6 +338,9 @@ class ApiKey(models.Model):
     key_hash = models.CharField(max_length=64, unique=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    area_codes = ArrayField(
+        models.CharField(max_length=12), default=list, blank=True,
+        help_text="Street (9-digit) or community (12-digit) codes the key may report in; empty = the district")
 
     class Meta:
         ordering = ["-created_at"]

@@ -1,13 +1,22 @@
-"""Checking and cleaning uploaded photos with Pillow.
+"""The one upload policy for every photo: report photos, department feedback, on-site verification.
 
-A photo is accepted only if Pillow decodes it as JPEG, PNG or WebP within the
-size limits. It is re-encoded so that nothing of the original file survives
-but the pixels and the EXIF orientation: GPS, camera serial numbers and
-maker notes can identify the reporter. The EXIF GPS position (WGS84, as GPS
-gives it) is read first, so it can stand in for a missing report location.
+A photo is accepted only if Pillow decodes it as JPEG, PNG or WebP (an MPO,
+the multi-picture JPEG many phones write, counts as a JPEG: its first frame
+is kept) within the size limits (``EVENTS_PHOTO_MAX_BYTES`` bytes,
+``EVENTS_PHOTO_MAX_PIXELS`` pixels). It is re-encoded from its pixels so that
+nothing of the original file survives but the pixels and the EXIF
+orientation: GPS, camera serial numbers, maker notes, XMP and comments can
+identify the reporter. The stored name is a random token (never the client's
+file name). The EXIF GPS position (WGS84, as GPS gives it) is read first, so
+it can stand in for a missing report location.
+
+Every model that stores a photo calls :func:`photo_clean` in its service and
+saves ``CleanPhoto.content``; photos are read back only through
+:mod:`gridmgmt.events.photo_view`, which checks the reader's jurisdiction.
 """
 
 import io
+import secrets
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -16,6 +25,8 @@ from django.core.files.base import ContentFile
 from PIL import Image, UnidentifiedImageError
 
 FORMATS = {"JPEG": ("image/jpeg", "jpg"), "PNG": ("image/png", "png"), "WEBP": ("image/webp", "webp")}
+# Formats stored as another: a phone's MPO (multi-picture object) is a JPEG with extra frames.
+STORED_AS = {"MPO": "JPEG"}
 ORIENTATION_TAG = 0x0112
 GPS_IFD = 0x8825
 
@@ -28,11 +39,18 @@ class CleanPhoto:
 
 
 def photo_clean(upload, *, field: str = "photos") -> CleanPhoto:
-    """Validate and re-encode one uploaded file; raises ValidationError naming it."""
+    """Validate and re-encode one uploaded file (any file-like with ``size`` and ``read``).
+
+    Returns the re-encoded content, named ``<random token>.<jpg|png|webp>``.
+    Raises ValidationError ``{field: message naming the file}`` for a file
+    too big, not an image, of another format, or with too many pixels.
+    """
     name = getattr(upload, "name", "photo")
     max_bytes = settings.EVENTS_PHOTO_MAX_BYTES
     if upload.size > max_bytes:
         raise ValidationError({field: f"photo {name!r} is {upload.size} bytes; the limit is {max_bytes}"})
+    if hasattr(upload, "seek"):
+        upload.seek(0)  # a form or serializer field may have read it already to check it
     data = upload.read()
     try:
         with Image.open(io.BytesIO(data)) as probe:
@@ -41,6 +59,7 @@ def photo_clean(upload, *, field: str = "photos") -> CleanPhoto:
             probe.verify()  # structural check without decoding all pixels
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
         raise ValidationError({field: f"file {name!r} is not a readable image"}) from None
+    image_format = STORED_AS.get(image_format, image_format)
     if image_format not in FORMATS:
         raise ValidationError({field: f"photo {name!r} is {image_format}; accepted: JPEG, PNG, WebP"})
     if width * height > settings.EVENTS_PHOTO_MAX_PIXELS:
@@ -48,6 +67,7 @@ def photo_clean(upload, *, field: str = "photos") -> CleanPhoto:
                                       f"{settings.EVENTS_PHOTO_MAX_PIXELS} pixels"})
     try:
         with Image.open(io.BytesIO(data)) as image:
+            image.seek(0)  # the first frame of a multi-frame file (MPO)
             image.load()
             exif = image.getexif()
             orientation = exif.get(ORIENTATION_TAG)
@@ -55,16 +75,28 @@ def photo_clean(upload, *, field: str = "photos") -> CleanPhoto:
             kept = Image.Exif()
             if orientation:
                 kept[ORIENTATION_TAG] = orientation
+            pixels = _pixels_only(image, image_format)
             out = io.BytesIO()
             if image_format == "JPEG":
-                image = image.convert("RGB") if image.mode not in ("RGB", "L") else image
-                image.save(out, "JPEG", quality=90, exif=kept.tobytes())
+                pixels.save(out, "JPEG", quality=90, exif=kept.tobytes())
             else:
-                image.save(out, image_format, exif=kept.tobytes())
+                pixels.save(out, image_format, exif=kept.tobytes())
     except (OSError, ValueError):
         raise ValidationError({field: f"photo {name!r} could not be decoded"}) from None
     content_type, extension = FORMATS[image_format]
-    return CleanPhoto(ContentFile(out.getvalue(), name=f"photo.{extension}"), content_type, gps)
+    return CleanPhoto(ContentFile(out.getvalue(), name=f"{secrets.token_urlsafe(16)}.{extension}"), content_type, gps)
+
+
+def _pixels_only(image: Image.Image, image_format: str) -> Image.Image:
+    """A copy holding the pixels and nothing else (Pillow would re-save a JPEG comment or ICC/XMP from ``info``)."""
+    if image_format == "JPEG":
+        mode = "L" if image.mode == "L" else "RGB"
+    else:
+        has_alpha = image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info
+        mode = "RGBA" if has_alpha else ("L" if image.mode == "L" else "RGB")
+    pixels = image.convert(mode)
+    pixels.info = {}
+    return pixels
 
 
 def _gps_lng_lat(gps: dict) -> tuple[float, float] | None:

@@ -17,6 +17,7 @@ from django.utils import timezone
 from rest_framework.exceptions import ValidationError as ParamError
 
 from gridmgmt.api_params import clean_text
+from gridmgmt.events.api_keys import api_key_covers
 from gridmgmt.events.attributes import split_attribute_values
 from gridmgmt.events.models import ApiKey, Channel, Component, Event, EventPhoto, SmallClass
 from gridmgmt.events.photos import CleanPhoto, photo_clean
@@ -106,6 +107,11 @@ def event_create(
     if placement is None:
         raise ValidationError({"location": f"point (lat {point.y:.6f}, lng {point.x:.6f}) is outside the "
                                            "district: no community covers it"})
+    if api_key is not None and not api_key_covers(api_key, street_code=placement.street_code,
+                                                  community_code=placement.community_code):
+        raise ValidationError({"location": f"point (lat {point.y:.6f}, lng {point.x:.6f}) is in community "
+                                           f"{placement.community_code}, outside the area of this API key "
+                                           f"({', '.join(api_key.area_codes)})"})
     department, rule_id = placement.department, placement.rule_id
     if component is not None and (component.maintainer_department_id or component.manager_department_id):
         # The component's own maintainer is more specific than any area rule.

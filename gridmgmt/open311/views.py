@@ -26,6 +26,7 @@ from gridmgmt.events.models import CLOSED_STATUSES, Event, SmallClass
 from gridmgmt.events.selectors import event_list
 from gridmgmt.events.services import event_create
 from gridmgmt.open311.formats import errors, respond
+from gridmgmt.open311.policy import is_published, photo_published, policy, public_point, public_text, published
 from gridmgmt.throttling import write_allowed
 
 SPEC_URL = "http://wiki.open311.org/GeoReport_v2"
@@ -45,24 +46,26 @@ def _service(small_class: SmallClass) -> dict:
 
 
 def _request(event: Event, request) -> dict:
-    photo = next(iter(event.photos.all()), None)
+    """One published request, shaped by the publication policy (gridmgmt.open311.policy)."""
+    photo = next(iter(event.photos.all()), None) if photo_published(event) else None
+    lat, lng = public_point(event)
     return {
         "service_request_id": event.pk,
         "status": "closed" if event.status in CLOSED_STATUSES else "open",
         "status_notes": event.status,
         "service_name": event.small_class.name,
         "service_code": event.small_class.code,
-        "description": event.description,
+        "description": public_text(event, event.description),
         "agency_responsible": event.department.name if event.department else None,
         "service_notice": None,
         "requested_datetime": _w3c(event.received_at),
         "updated_datetime": _w3c(event.updated_at),
         "expected_datetime": None,
-        "address": event.address,
+        "address": public_text(event, event.address),
         "address_id": None,
         "zipcode": None,
-        "lat": round(event.location.y, 7),
-        "long": round(event.location.x, 7),
+        "lat": lat,
+        "long": lng,
         "media_url": request.build_absolute_uri(photo.image.url) if photo else None,
         "grid_code": event.grid_code,
         "community_code": event.community_code,
@@ -122,7 +125,10 @@ def _list(request, fmt):
         start = datetime_param(params, "start_date") or shifted(end or timezone.now(), -DEFAULT_WINDOW)
     except ParamError as exc:
         return errors(fmt, 400, *_describe(exc))
-    if ids:  # the spec: with ids, all other parameters are ignored
+    if ids:  # the spec: with ids, all other parameters are ignored (the publication policy still applies)
+        if len(ids) > policy()["max_ids"]:
+            return errors(fmt, 400, f"service_request_id: at most {policy()['max_ids']} ids per request, "
+                                    f"got {len(ids)}")
         events = event_list(ids=ids)
     else:
         statuses = {s.strip() for s in params.get("status", "").split(",") if s.strip()}
@@ -134,7 +140,8 @@ def _list(request, fmt):
             events = events.exclude(status__in=CLOSED_STATUSES)
         elif statuses == {"closed"}:
             events = events.filter(status__in=CLOSED_STATUSES)
-    return respond(fmt, "service_requests", [_request(e, request) for e in events[:MAX_REQUESTS]])
+    events = published(events)[:policy()["max_requests"]]
+    return respond(fmt, "service_requests", [_request(e, request) for e in events])
 
 
 def _create(request, fmt):
@@ -217,7 +224,7 @@ def request_detail(request, request_id, fmt):
     except ParamError as exc:
         return errors(fmt, 404, *_describe(exc))
     event = event_list(ids=[request_id]).first()
-    if event is None:
+    if event is None or not is_published(event):
         return errors(fmt, 404, f"service_request_id {request_id} not found")
     return respond(fmt, "service_requests", [_request(event, request)])
 
