@@ -9,7 +9,7 @@ most counts are estimates from the footprint. The rules, in order:
    ``addr:flats`` is not used: per the wiki it lists flat *numbers* of an
    address (e.g. ``"1-12"``), not a count. There is no established
    ``households`` key. Any other value (``"10-12"``, ``"~20"``) falls through.
-2. Otherwise, for a dwelling building (see ``is_dwelling_building``):
+2. Otherwise, for a dwelling building (``non_residential_reason`` is None):
    ``round(footprint_area_m2 * levels / dwelling_area_m2)``, at least 1;
    source ``"estimate"``. A building mapped as a point has no footprint and
    gets the minimum, 1.
@@ -114,23 +114,6 @@ def non_residential_reason(tags: Mapping[str, str]) -> str | None:
         use = next((key for key in NON_DWELLING_USE_KEYS if key in tags), None)
         return f"building=yes + {use}={tags[use]}" if use else None
     return None if building in DWELLING_BUILDING_VALUES else f"building={building}"
-
-
-def is_dwelling_building(tags: Mapping[str, str]) -> bool:
-    """Whether a building counts as housing for the household estimate.
-
-    Parameters
-    ----------
-    tags
-        The OSM tags of the building.
-
-    Returns
-    -------
-    bool
-        True for the values in ``DWELLING_BUILDING_VALUES``, and for
-        ``building=yes`` without any of ``NON_DWELLING_USE_KEYS``.
-    """
-    return non_residential_reason(tags) is None
 
 
 def building_levels(tags: Mapping[str, str], default_levels: int) -> tuple[int, str | None]:

@@ -11,7 +11,6 @@ from shapely.geometry import LineString, MultiPolygon, Point, Polygon, box
 from spatial.osm_households import (
     DWELLING_BUILDING_VALUES,
     building_households,
-    is_dwelling_building,
     non_residential_reason,
 )
 from spatial.osm_reader import (
@@ -284,9 +283,9 @@ def test_point_building_gets_one_household_and_its_address(tiny_buildings):
 
 
 def test_dwelling_rule_on_tags():
-    assert is_dwelling_building({"building": "yes"})
-    assert not is_dwelling_building({"building": "yes", "amenity": "school"})
-    assert not is_dwelling_building({"building": "hotel"})
+    assert non_residential_reason({"building": "yes"}) is None
+    assert non_residential_reason({"building": "yes", "amenity": "school"}) == "building=yes + amenity=school"
+    assert non_residential_reason({"building": "hotel"}) == "building=hotel"
 
 
 @pytest.mark.parametrize("kwargs", [{"dwelling_area_m2": 0}, {"default_levels": 0}])
