@@ -184,8 +184,8 @@ def _value(rng, sensor: Sensor, step: int, local_hour: int) -> float:
     if sensor.kind == "noise":
         night = local_hour >= 22 or local_hour < 6
         limit_gap = 10 if sensor.noise_zone_class == "4a" else 6
-        base = (45 if night else 55) + (limit_gap - 6)
-        return round(rng.gauss(base, 2) + (12 if episode else 0), 1)
+        base = (43 if night else 53) + (limit_gap - 6)
+        return round(rng.gauss(base, 1.5) + (12 if episode else 0), 1)
     if sensor.kind == "water_level":
         return round(1.2 + 0.3 * rng.random() + (1.2 if episode else 0), 2)
     return round(max(0.1, rng.gauss(5.0, 0.6) - (3.8 if episode else 0)), 2)  # dissolved oxygen

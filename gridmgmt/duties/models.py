@@ -18,3 +18,18 @@ class GridCoverage(models.Model):
 
     class Meta:
         ordering = ["share", "grid_code"]
+
+
+class MonthlyReport(models.Model):
+    """A monthly map report (self-contained HTML, and its PDF) for a street or the district."""
+
+    level = models.CharField(max_length=8, choices=[("district", "district"), ("street", "street")])
+    area_code = models.CharField(max_length=9)
+    month = models.DateField(help_text="first day of the month")
+    html_name = models.CharField(max_length=255, help_text="name in the default storage")
+    pdf_name = models.CharField(max_length=255, blank=True)
+    built_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-month", "level", "area_code"]
+        constraints = [models.UniqueConstraint(fields=["level", "area_code", "month"], name="monthly_report_unique")]

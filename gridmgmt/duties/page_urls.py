@@ -1,0 +1,8 @@
+from django.urls import path
+
+from gridmgmt.duties import views
+
+urlpatterns = [
+    path("reports/", views.report_list, name="monthly-reports"),
+    path("reports/<int:pk>.<str:kind>", views.report_download, name="monthly-report-download"),
+]

@@ -1,0 +1,38 @@
+"""Pages of the duties app: the monthly reports, listed and downloaded within the reader's jurisdiction."""
+
+from django.core.files.storage import default_storage
+from django.http import FileResponse, Http404
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from gridmgmt.accounts.jurisdiction import scope_of
+from gridmgmt.duties.models import MonthlyReport
+
+
+def _readable(user) -> list[MonthlyReport]:
+    """Reports the user may read: the district's for district-wide roles, a street's for its supervisors too."""
+    scope = scope_of(user).area
+    reports = MonthlyReport.objects.all()
+    if scope.district:
+        return list(reports)
+    return [r for r in reports if r.level == "street" and r.area_code in scope.street_codes]
+
+
+@require_GET
+def report_list(request):
+    if not request.user.is_authenticated:
+        from django.contrib.auth.views import redirect_to_login
+        return redirect_to_login(request.get_full_path())
+    return render(request, "duties/reports.html", {"reports": _readable(request.user)})
+
+
+@require_GET
+def report_download(request, pk: int, kind: str):
+    """The report's HTML (shown inline) or PDF (attachment); 404 when it is not the reader's."""
+    report = next((r for r in _readable(request.user) if r.pk == pk), None) if request.user.is_authenticated else None
+    name = (report.html_name if kind == "html" else report.pdf_name) if report else ""
+    if not name or not default_storage.exists(name):
+        raise Http404("no such report")
+    filename = f"{report.level}-{report.area_code}-{report.month:%Y-%m}.{kind}"
+    return FileResponse(default_storage.open(name, "rb"), as_attachment=kind == "pdf", filename=filename,
+                        content_type="text/html; charset=utf-8" if kind == "html" else "application/pdf")
