@@ -291,6 +291,22 @@ SILENCED_SYSTEM_CHECKS = ["gis.W001"]
 EVENTS_PHOTO_MAX_BYTES = int(os.environ.get("GRIDMGMT_PHOTO_MAX_BYTES", str(10 * 1024 * 1024)))
 EVENTS_PHOTO_MAX_PIXELS = 40_000_000
 EVENTS_MAX_PHOTOS = 9
+# Photos are served only by gridmgmt.events.photo_view, which checks the
+# reader's jurisdiction. Behind nginx set a prefix (e.g. /protected-media/):
+# the view then answers with X-Accel-Redirect: <prefix><stored name>, and an
+# `internal` nginx location aliased to MEDIA_ROOT sends the file.
+PHOTO_ACCEL_REDIRECT = os.environ.get("GRIDMGMT_PHOTO_ACCEL_REDIRECT", "")
+# Open311 as a public window (gridmgmt.open311.policy; README, "Open311 publication policy").
+OPEN311_PUBLICATION = {
+    # Channels whose reports are published; others (grid workers, sensors, video) only once moderated.
+    "channels": env_list("GRIDMGMT_OPEN311_CHANNELS", "public_app,hotline,urban_line"),
+    "moderated_only": env_bool("GRIDMGMT_OPEN311_MODERATED_ONLY", False),
+    "text": os.environ.get("GRIDMGMT_OPEN311_TEXT", "redacted"),  # redacted | moderated
+    "coordinate_decimals": 3,  # about 110 m of latitude
+    "window_days": 90,
+    "max_ids": 50,
+    "max_requests": 1000,
+}
 # Bulk imports are stored in chunks of EVENTS_IMPORT_CHUNK_ROWS rows; a file
 # of more than one chunk over EVENTS_IMPORT_WORKERS connections with two-phase
 # commit (gridmgmt.events.import_parallel): the server needs

@@ -1,8 +1,10 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from gridmgmt.areas import api as areas_api
+from gridmgmt.events.photo_view import photo_download
 from gridmgmt.grids import api as grids_api
 from gridmgmt.water import urls as water_urls
 
@@ -26,6 +28,8 @@ urlpatterns = [
     path("api/", include(api_patterns)),
     path("api/", include("gridmgmt.events.urls")),
     path("open311/v2/", include("gridmgmt.open311.urls")),
+    # Every stored photo's .url lands here: served after a jurisdiction check (gridmgmt.events.photo_view).
+    path(settings.MEDIA_URL.lstrip("/") + "<path:name>", photo_download, name="photo"),
     path("", include("gridmgmt.ops.urls")),
     path("", include(water_urls.page_urlpatterns)),
     path("duties/", include("gridmgmt.duties.page_urls")),
