@@ -38,12 +38,12 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gridmgmt.settings")
 TARGET_PER_S = 2000
 
 
-def create_database() -> None:
-    """The benchmark database with PostGIS, created when missing."""
+def create_database(url: str = BENCH_DB) -> None:
+    """The benchmark database at ``url`` with PostGIS, created when missing."""
     import dj_database_url
     import psycopg2
 
-    config = dj_database_url.parse(BENCH_DB)
+    config = dj_database_url.parse(url)
     where = {"user": config["USER"], "host": config["HOST"] or config["OPTIONS"].get("host"),
              "port": config["PORT"] or None}
     admin = psycopg2.connect(dbname="postgres", **where)
