@@ -29,3 +29,8 @@ def notification_mark_read(*, user, notification_id: int) -> int:
     """Marks one of the user's own notifications read; 0 if it is not theirs."""
     return Notification.objects.filter(pk=notification_id, user=user, read_at__isnull=True).update(
         read_at=timezone.now())
+
+
+def notifications_mark_all_read(*, user) -> int:
+    """Marks all the user's unread notifications read; returns how many."""
+    return Notification.objects.filter(user=user, read_at__isnull=True).update(read_at=timezone.now())

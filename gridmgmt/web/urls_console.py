@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from gridmgmt.web import console, dashboard, department, kpi
+from gridmgmt.web import console, dashboard, department, kpi, notifications
 
 urlpatterns = [
     path("console/", console.case_list, name="console"),
@@ -10,6 +10,9 @@ urlpatterns = [
     path("console/cases/<int:case_id>/", console.case_detail, name="console-case"),
     path("console/cases/<int:case_id>/<str:step>/", console.case_step, name="console-step"),
     path("console/kpis/", kpi.kpi_page, name="console-kpis"),
+    path("notifications/", notifications.inbox, name="notifications"),
+    path("notifications/read-all/", notifications.mark_all_read, name="notifications-read-all"),
+    path("notifications/<int:notification_id>/open/", notifications.open_notification, name="notification-open"),
     path("department/", department.queue, name="department"),
     path("department/cases/<int:case_id>/", department.case_detail, name="department-case"),
     path("department/cases/<int:case_id>/<str:step>/", department.case_step, name="department-step"),
