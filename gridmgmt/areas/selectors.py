@@ -73,7 +73,9 @@ def building_layer(*, bbox=None, precision: int, community_code: str | None = No
     where = [("c.code = %s", [community_code])] if community_code else []
     return feature_collection(
         table="areas_building", geometry="coalesce(areas_building.footprint, areas_building.location)",
-        properties={"households": "areas_building.households", "population": "areas_building.population",
+        properties={"households": "areas_building.households",
+                    "households_source": "areas_building.households_source",
+                    "population": "areas_building.population",
                     "address": "areas_building.address", "community_code": "c.code",
                     "source": "areas_building.source"},
         joins="LEFT JOIN areas_community c ON c.id = areas_building.community_id",

@@ -5,6 +5,7 @@ The case files in tests/data/osm/cases come from the testers' shared cases
 """
 
 import bz2
+import json
 from io import StringIO
 from pathlib import Path
 
@@ -339,3 +340,10 @@ def test_complete_admin_with_mapped_codes_then_generate_grids_gives_grid_codes_u
     codes = list(Grid.objects.filter(active=True).values_list("code", "community__code", "households"))
     assert codes and all(code.startswith(community) and len(code) == 14 for code, community, _ in codes)
     assert sum(households for _, _, households in codes) == 12
+
+
+def test_buildings_layer_says_where_each_household_count_came_from(client):
+    run(CASES / "complete_admin.osm")
+    body = json.loads(client.get("/api/buildings/").content)
+    (feature,) = body["features"]
+    assert (feature["properties"]["households"], feature["properties"]["households_source"]) == (12, "tag")
