@@ -1,0 +1,57 @@
+"""The grid's file page (一格一档), joined by the grid code, cases by jurisdiction (real PostGIS)."""
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.gis.geos import LineString, Point
+
+from gridmgmt.accounts.models import Role, RoleAssignment
+from gridmgmt.areas.models import Department, HealthFacility
+from gridmgmt.cases.models import Case
+from gridmgmt.duties.models import GridCoverage
+from gridmgmt.events.services import event_create
+from gridmgmt.sensors.ingest import readings_ingest
+from gridmgmt.sensors.services import sensor_create
+from gridmgmt.water.models import WaterBody
+
+URL = "/duties/grids/44010400100101/"
+
+
+@pytest.fixture
+def busy_grid(areas, duty_classes):
+    event_create(small_class_code="2301", point=Point(113.262, 23.125, srid=4326), channel="hotline")
+    sensor_create(code="noise-7", kind="noise", noise_zone_class="2", location=Point(113.263, 23.126, srid=4326))
+    readings_ingest([("noise-7", b'{"value": 90}')])  # above day and night limits: an episode (STHJ event)
+    HealthFacility.objects.create(osm_id=9, kind="clinic", name="一社区卫生站", location=Point(113.264, 23.124))
+    WaterBody.objects.create(code="WB-9", name="九号涌", kind="canal", source="test",
+                             geometry=LineString((113.261, 23.121), (113.269, 23.129), srid=4326))
+    GridCoverage.objects.create(grid_code="44010400100101", households=150, households_within=120, share=0.8,
+                                walk_limit_m=1080, computed_at="2026-11-01T00:00Z")
+    return areas
+
+
+def login(client, username, role, **scope):
+    user = get_user_model().objects.create_user(username)
+    RoleAssignment.objects.create(user=user, role=role, **scope)
+    client.force_login(user)
+
+
+def test_file_joins_every_duty_by_the_grid_code(client, busy_grid):
+    login(client, "leader", Role.DISTRICT_LEADER)
+    page = client.get(URL).content.decode()
+    for expected in ("150", "一社区卫生站", "九号涌", "noise-7", "80%", "2301", "2401"):
+        assert expected in page, expected
+
+
+def test_department_reads_only_its_own_duty_cases(client, busy_grid):
+    water_affairs = Department.objects.get(code="SW")
+    Case.objects.filter(small_class__code="2301").update(department=water_affairs)  # as dispatched
+    login(client, "sw-handler", Role.DEPARTMENT_HANDLER, department=water_affairs)
+    page = client.get(URL).content.decode()
+    assert "2301" in page and "2401" not in page  # the black-odour case is water affairs'; noise is ecology's
+
+
+def test_unknown_grid_404_and_no_role_403(client, busy_grid):
+    client.force_login(get_user_model().objects.create_user("nobody"))
+    assert client.get(URL).status_code == 403
+    login(client, "leader", Role.DISTRICT_LEADER)
+    assert client.get("/duties/grids/44010400199999/").status_code == 404
