@@ -261,7 +261,8 @@ class _OnePass:
         self.bbox = [180.0, 90.0, -180.0, -90.0]
         self.header_area: Polygon | None = None
         self.way_refs: dict[int, array] = {}
-        # (osm_type, osm_id, tags, geometry or None to assemble at the end)
+        # (osm_type, osm_id, tags, geometry) of buildings and health facilities built so far;
+        # relations and admin boundaries wait in areas_to_build until every way has been seen.
         self.building_tags: list[tuple[str, int, dict[str, str], BaseGeometry]] = []
         self.areas_to_build: list[tuple[str, int, dict[str, str], list]] = []
         self.roads: list[Road] = []
@@ -291,11 +292,12 @@ class _OnePass:
 
     def _node(self, node) -> None:
         lng, lat = node.location.lon, node.location.lat
-        bbox = self.bbox
-        bbox[0] = min(bbox[0], lng)
-        bbox[1] = min(bbox[1], lat)
-        bbox[2] = max(bbox[2], lng)
-        bbox[3] = max(bbox[3], lat)
+        if self.header_area is None:  # the area is then the bounding box of the nodes
+            bbox = self.bbox
+            bbox[0] = min(bbox[0], lng)
+            bbox[1] = min(bbox[1], lat)
+            bbox[2] = max(bbox[2], lng)
+            bbox[3] = max(bbox[3], lat)
         if not node.tags:
             return
         tags = {tag.k: tag.v for tag in node.tags}
@@ -391,9 +393,12 @@ class _OnePass:
         is_area = kind == "multipolygon" and (tags.get("building", "no") != "no" or _is_health(tags))
         if not (wanted_admin or is_area):
             return
+        # Ways by role, and nodes marked "node:<role>" (a label may tell a cut boundary's inside);
+        # relation members (subareas) play no part in the geometry.
         members = [
             (member.role, member.ref) if member.type == "w" else (f"node:{member.role}", member.ref)
             for member in relation.members
+            if member.type in ("w", "n")
         ]
         self.areas_to_build.append(("relation", relation.id, tags, members))
 
