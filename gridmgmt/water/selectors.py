@@ -4,9 +4,11 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q
 
 from gridmgmt.accounts.models import Role
+from gridmgmt.accounts.selectors import assignments_of
 from gridmgmt.accounts.jurisdiction import scope_of
 from gridmgmt.areas.models import Community
 from gridmgmt.events.models import Event
+from gridmgmt.grids.models import Grid
 from gridmgmt.water.models import WaterBody
 from gridmgmt.water.patrols import grids_touching, patrol_statuses
 
@@ -41,3 +43,12 @@ def water_body_file(*, code: str, user) -> dict | None:
         "observations": body.observations.all()[:50],
         "events": events,
     }
+
+
+def water_bodies_of_worker(user) -> list[WaterBody]:
+    """Water bodies touching the active grids the user is grid worker of."""
+    codes = [a.grid_code for a in assignments_of(user) if a.role == Role.GRID_WORKER]
+    touching = Q(pk__in=[])
+    for polygon in Grid.objects.active().filter(code__in=codes).values_list("polygon", flat=True):
+        touching |= Q(geometry__intersects=polygon)
+    return list(WaterBody.objects.filter(touching).order_by("name", "code"))

@@ -3,4 +3,7 @@ from django.urls import path
 from gridmgmt.water import api, views
 
 api_urlpatterns = [path("patrols/", api.PatrolCreateView.as_view(), name="patrol-create")]
-page_urlpatterns = [path("water/<str:code>/", views.water_body_page, name="water-body")]
+page_urlpatterns = [
+    path("water/patrol/", views.patrol_page, name="water-patrol"),  # before the code pattern, which would take it
+    path("water/<str:code>/", views.water_body_page, name="water-body"),
+]

@@ -5,8 +5,9 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import render
 
-from gridmgmt.web.roles import roles_of
-from gridmgmt.water.selectors import water_body_file
+from gridmgmt.accounts.models import Role
+from gridmgmt.water.selectors import water_body_file, water_bodies_of_worker
+from gridmgmt.web.roles import role_required, roles_of
 
 
 def water_body_page(request, code: str):
@@ -19,3 +20,9 @@ def water_body_page(request, code: str):
     if file is None:
         raise Http404(code)
     return render(request, "water/body.html", file)
+
+
+@role_required(Role.GRID_WORKER)
+def patrol_page(request):
+    """The worker's patrol recorder (frontend/static/js/patrol.js): tracks kept on the phone until sent."""
+    return render(request, "water/patrol.html", {"bodies": water_bodies_of_worker(request.user)})
