@@ -76,6 +76,9 @@ INSTALLED_APPS = [
     "gridmgmt.cases",
     "gridmgmt.maps",
     "gridmgmt.web",
+    "django.contrib.postgres",  # pg_trgm lookups of gridmgmt.geocoding
+    "gridmgmt.geocoding",
+    "gridmgmt.hotline",
     "gridmgmt.water",
     "gridmgmt.sensors",
     "gridmgmt.duties",

@@ -33,7 +33,8 @@ ROLE_HOMES = [
 _CENTRE_AND_SUPERVISORS = (Role.CALL_TAKER, Role.SHIFT_LEADER, Role.DISPATCHER, Role.COMMUNITY_SUPERVISOR,
                            Role.STREET_SUPERVISOR, Role.DISTRICT_LEADER)
 # (role, path, navigation label) of pages besides the home page.
-ROLE_EXTRAS = [(role, "/console/kpis/", _("KPIs")) for role in _CENTRE_AND_SUPERVISORS] + [
+ROLE_EXTRAS = [(role, "/intake/", _("Hotline intake")) for role in (Role.CALL_TAKER, Role.SHIFT_LEADER)] + [
+    (role, "/console/kpis/", _("KPIs")) for role in _CENTRE_AND_SUPERVISORS] + [
     (role, "/dashboard/", _("Dashboard")) for role in _CENTRE_AND_SUPERVISORS]
 
 

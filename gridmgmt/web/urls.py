@@ -10,7 +10,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 
-from gridmgmt.web import views, worker
+from gridmgmt.web import intake, views, worker
 
 app_name = "web"
 
@@ -22,6 +22,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("intake/", intake.hotline, name="intake"),
+    path("intake/places/", intake.places, name="intake-places"),
     path("worker/", worker.home, name="worker-home"),
     path("worker/me.json", worker.me, name="worker-me"),
     path("worker/offline/", worker.offline, name="worker-offline"),

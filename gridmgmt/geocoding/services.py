@@ -1,0 +1,78 @@
+"""Filling the gazetteer: a CSV of standard addresses, and the named buildings already imported (OSM or demo)."""
+
+import csv
+import io
+from pathlib import Path
+
+from django.contrib.gis.geos import Point
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from shapely.geometry import Point as ShapelyPoint
+
+from gridmgmt.areas.models import Building
+from gridmgmt.geocoding.models import Place, PlaceKind
+from spatial.crs import gcj02_to_wgs84
+
+CSV_COLUMNS = ("id", "name", "address", "lng", "lat")
+ENCODINGS = ("utf-8-sig", "gb18030")  # what Excel writes in China besides UTF-8
+
+
+def _read_text(path: Path) -> str:
+    raw = path.read_bytes()
+    for encoding in ENCODINGS:
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise ValidationError({"file": f"{path.name}: neither UTF-8 nor GB18030 text"})
+
+
+def _point(row: dict, line: int, crs: str) -> Point:
+    try:
+        lng, lat = float(row["lng"]), float(row["lat"])
+    except (TypeError, ValueError):
+        raise ValidationError({"lng": f"line {line}: lng/lat are not numbers"}) from None
+    if not (-180 <= lng <= 180 and -90 <= lat <= 90):
+        raise ValidationError({"lng": f"line {line}: {lng}, {lat} is not a longitude/latitude"})
+    if crs == "gcj02":
+        lng, lat = gcj02_to_wgs84(ShapelyPoint(lng, lat)).coords[0]
+    return Point(lng, lat, srid=4326)
+
+
+@transaction.atomic
+def places_import_csv(*, path: Path, crs: str = "wgs84", kind: str = PlaceKind.ADDRESS) -> int:
+    """Stores the rows of a CSV of standard addresses (columns id,name,address,lng,lat); all rows or none.
+
+    ``crs`` is ``wgs84`` or ``gcj02`` (coordinates picked on a Chinese web map).
+    A row with the same id as one stored before replaces it. Returns the number of rows.
+
+    Raises ValidationError naming the file, line and field of the first bad row.
+    """
+    if crs not in ("wgs84", "gcj02"):
+        raise ValidationError({"crs": f"unknown crs {crs!r}: wgs84 or gcj02"})
+    reader = csv.DictReader(io.StringIO(_read_text(path)))
+    missing = [column for column in CSV_COLUMNS if column not in (reader.fieldnames or [])]
+    if missing:
+        raise ValidationError({"file": f"{path.name}: missing columns {', '.join(missing)}"})
+    count = 0
+    for line, row in enumerate(reader, start=2):
+        name = (row["name"] or "").strip()
+        if not name or not (row["id"] or "").strip():
+            raise ValidationError({"name": f"line {line}: id and name are required"})
+        Place.objects.update_or_create(source="csv", source_id=row["id"].strip(), defaults={
+            "kind": kind, "name": name[:200], "address": (row["address"] or "").strip()[:255],
+            "location": _point(row, line, crs)})
+        count += 1
+    return count
+
+
+@transaction.atomic
+def places_from_buildings() -> int:
+    """A place for every building with an address (OSM ``addr:*`` or demo), at its representative point."""
+    count = 0
+    for building in Building.objects.exclude(address="").only("pk", "address", "location").iterator():
+        Place.objects.update_or_create(source="buildings", source_id=str(building.pk), defaults={
+            "kind": PlaceKind.BUILDING, "name": building.address[:200], "address": building.address,
+            "location": building.location})
+        count += 1
+    return count

@@ -1,0 +1,83 @@
+"""Call-taker intake (受理): a report from a phone call to 12345 / 12319 or a walk-in, placed by address search.
+
+The page posts here; the write is hotline.services.hotline_call_take (the
+one intake core plus the private caller). The address search answers JSON
+from the gazetteer (geocoding.selectors.place_search, pg_trgm).
+"""
+
+from django import forms
+from django.contrib import messages
+from django.contrib.gis.geos import Point
+from django.core.exceptions import ValidationError
+from django.http import JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET, require_http_methods
+from shapely.geometry import Point as ShapelyPoint
+
+from gridmgmt.accounts.models import Role
+from gridmgmt.geocoding.selectors import place_search
+from gridmgmt.hotline.services import hotline_call_take
+from gridmgmt.web import selectors
+from gridmgmt.web.roles import role_required
+from spatial.crs import gcj02_to_wgs84
+
+call_takers = role_required(Role.CALL_TAKER, Role.SHIFT_LEADER)
+SEARCH_LIMIT = 10
+
+
+class HotlineForm(forms.Form):
+    line = forms.ChoiceField(label=_("Line"), widget=forms.RadioSelect, initial="12345", choices=[
+        ("12345", _("12345 citizen hotline")), ("12319", _("12319 urban-management line")),
+        ("walk_in", _("Walk-in at the front desk"))])
+    caller_phone = forms.CharField(label=_("Caller's phone (private)"), max_length=32)
+    caller_name = forms.CharField(label=_("Caller's name (private, optional)"), max_length=64, required=False)
+    service_code = forms.CharField(label=_("Class"), max_length=16)
+    description = forms.CharField(label=_("What the caller says"), widget=forms.Textarea(attrs={"rows": 3}))
+    address = forms.CharField(label=_("Address"), max_length=255, required=False)
+    lng = forms.FloatField(widget=forms.HiddenInput, min_value=-180, max_value=180)
+    lat = forms.FloatField(widget=forms.HiddenInput, min_value=-90, max_value=90)
+    crs = forms.ChoiceField(choices=[("wgs84", "WGS84"), ("gcj02", "GCJ-02")], initial="wgs84", required=False,
+                            label=_("Coordinates from"))
+
+    def point(self) -> Point:
+        """The place in WGS84: coordinates read off a Chinese map app (GCJ-02) are converted."""
+        lng, lat = self.cleaned_data["lng"], self.cleaned_data["lat"]
+        if self.cleaned_data.get("crs") == "gcj02":
+            lng, lat = gcj02_to_wgs84(ShapelyPoint(lng, lat)).coords[0]
+        return Point(lng, lat, srid=4326)
+
+
+@require_http_methods(["GET", "POST"])
+@call_takers
+def hotline(request):
+    form = HotlineForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            event = hotline_call_take(
+                line=form.cleaned_data["line"], caller_phone=form.cleaned_data["caller_phone"],
+                caller_name=form.cleaned_data["caller_name"], small_class_code=form.cleaned_data["service_code"],
+                point=form.point(), description=form.cleaned_data["description"],
+                address=form.cleaned_data["address"], taken_by=request.user)
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, _("Report %(id)s saved: it follows the normal loop.") % {"id": event.pk})
+            return redirect("web:intake")
+    status = 400 if request.method == "POST" else 200
+    return render(request, "intake/hotline.html", {
+        "form": form, "catalogue": selectors.report_catalogue(), "service_code": request.POST.get("service_code", ""),
+    }, status=status)
+
+
+@require_GET
+@call_takers
+def places(request):
+    """``{"results": [{name, address, kind, lng, lat, score}]}`` for ``?q=`` (WGS84), best first."""
+    found = place_search(query=request.GET.get("q", "")[:100], limit=SEARCH_LIMIT)
+    return JsonResponse({"results": [
+        {"name": p.name, "address": p.address, "kind": p.kind, "lng": round(p.location.x, 7),
+         "lat": round(p.location.y, 7), "score": round(p.score or 0, 3)} for p in found]})
+
+

@@ -1,0 +1,92 @@
+"""Address search (地理编码): pg_trgm fuzzy matching over standard addresses and building addresses."""
+
+import pytest
+from django.contrib.gis.geos import Point
+from django.core.exceptions import ValidationError
+from django.core.management import CommandError, call_command
+from shapely.geometry import Point as ShapelyPoint
+
+from gridmgmt.areas.models import Building
+from gridmgmt.geocoding.models import Place
+from gridmgmt.geocoding.selectors import place_search
+from gridmgmt.geocoding.services import places_from_buildings, places_import_csv
+from spatial.crs import wgs84_to_gcj02
+
+pytestmark = pytest.mark.django_db
+
+CSV = "id,name,address,lng,lat\n" \
+      "A1,越秀区中山五路193号,广州市越秀区中山五路193号,113.2665,23.1291\n" \
+      "A2,北京路步行街,广州市越秀区北京路,113.2700,23.1260\n" \
+      "A3,广州市第一人民医院,越秀区盘福路1号,113.2610,23.1400\n"
+
+
+@pytest.fixture
+def addresses(tmp_path):
+    path = tmp_path / "addresses.csv"
+    path.write_text(CSV, encoding="utf-8")
+    assert places_import_csv(path=path) == 3
+    return path
+
+
+def names(query):
+    return [place.name for place in place_search(query=query)]
+
+
+def test_substring_of_an_address_finds_it_first(addresses):
+    assert names("中山五路")[0] == "越秀区中山五路193号"
+
+
+def test_a_wrong_character_still_finds_the_place(addresses):
+    assert "广州市第一人民医院" in names("广州第一人民医院")  # the caller drops 市
+
+
+def test_empty_and_unrelated_queries_find_nothing(addresses):
+    assert names("  ") == [] and names("东风东路") == []
+
+
+def test_gcj02_csv_is_stored_in_wgs84(tmp_path):
+    gcj = wgs84_to_gcj02(ShapelyPoint(113.2665, 23.1291))
+    path = tmp_path / "gcj.csv"
+    path.write_text(f"id,name,address,lng,lat\nG1,某地,,{gcj.x},{gcj.y}\n", encoding="utf-8")
+    places_import_csv(path=path, crs="gcj02")
+    stored = Place.objects.get().location
+    assert stored.x == pytest.approx(113.2665, abs=1e-5) and stored.y == pytest.approx(23.1291, abs=1e-5)
+
+
+def test_gbk_csv_as_excel_writes_it_is_read(tmp_path):
+    path = tmp_path / "gbk.csv"
+    path.write_bytes(CSV.encode("gbk"))
+    assert places_import_csv(path=path) == 3 and names("北京路")[0] == "北京路步行街"
+
+
+def test_bad_row_refuses_the_whole_file_naming_the_line(tmp_path):
+    path = tmp_path / "bad.csv"
+    path.write_text(CSV + "A4,坏点,,500000,2558000\n", encoding="utf-8")
+    with pytest.raises(ValidationError, match="line 5"):
+        places_import_csv(path=path)
+    assert Place.objects.count() == 0
+
+
+def test_command_names_a_missing_column(tmp_path):
+    path = tmp_path / "cols.csv"
+    path.write_text("id,name\nA,B\n", encoding="utf-8")
+    with pytest.raises(CommandError, match="missing columns address, lng, lat"):
+        call_command("import_places", str(path))
+
+
+def test_building_addresses_become_places():
+    Building.objects.create(location=Point(113.27, 23.13, srid=4326), address="越秀区惠福东路8号", source="demo",
+                            source_id="b1")
+    Building.objects.create(location=Point(113.27, 23.13, srid=4326), source="demo", source_id="b2")  # no address
+    assert places_from_buildings() == 1
+    assert names("惠福东路") == ["越秀区惠福东路8号"]
+
+
+def test_search_uses_the_trigram_index(addresses):
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SET enable_seqscan = off")
+        cursor.execute("EXPLAIN SELECT id FROM geocoding_place WHERE name %%> %s", ["中山五路"])
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "place_name_trgm" in plan
