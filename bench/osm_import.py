@@ -15,6 +15,11 @@ each in a fresh Python process so one run's memory never counts in another's:
   one parse per feature kind), taken from git at commit 5099753, XML only,
   reading the same features, for comparison.
 
+With ``--replicate N`` it also builds, from the largest extract, a file of N
+copies side by side (ids offset, each copy shifted east by its own width) as
+PBF and as plain XML, and reads both: memory should grow with the content,
+N times the single copy's, not with a multiple of the file size.
+
 Per run it prints wall and CPU time, peak resident memory (``ru_maxrss`` of
 the process), the memory added by the run (peak less the process's peak
 after imports, before reading), and that increase against the file size on
@@ -105,6 +110,32 @@ def to_pbf(source: Path, target: Path) -> float:
     return time.perf_counter() - started
 
 
+def replicate(source: Path, copies: int, targets: list[Path]) -> None:
+    """Write ``copies`` tiles of ``source`` side by side to each target (PBF or XML by suffix)."""
+    import osmium
+
+    min_lng, max_lng = 180.0, -180.0
+    for element in osmium.FileProcessor(str(source), osmium.osm.NODE):
+        min_lng, max_lng = min(min_lng, element.location.lon), max(max_lng, element.location.lon)
+    width = max_lng - min_lng
+    offset = 10 ** 11  # above any OSM id, so the copies never share one
+    for target in targets:
+        with osmium.SimpleWriter(str(target)) as writer:
+            for entity in (osmium.osm.NODE, osmium.osm.WAY, osmium.osm.RELATION):  # sorted: nodes, ways, relations
+                for copy in range(copies):
+                    shift = copy * offset
+                    for element in osmium.FileProcessor(str(source), entity):
+                        if element.is_node():
+                            location = (element.location.lon + copy * width, element.location.lat)
+                            writer.add(element.replace(id=element.id + shift, location=location))
+                        elif element.is_way():
+                            writer.add(element.replace(id=element.id + shift,
+                                                       nodes=[node.ref + shift for node in element.nodes]))
+                        else:
+                            members = [(m.type, m.ref + shift, m.role) for m in element.members]
+                            writer.add(element.replace(id=element.id + shift, members=members))
+
+
 def xml_size(path: Path) -> int:
     if path.suffix == ".bz2":
         with bz2.open(path, "rb") as handle:
@@ -149,6 +180,8 @@ def main() -> None:
     parser.add_argument("dir", nargs="?", default=str(DEFAULT_DIR))
     parser.add_argument("--no-import", action="store_true", help="Measure reading only (no database)")
     parser.add_argument("--no-previous", action="store_true", help="Skip the previous (osmnx) reader")
+    parser.add_argument("--replicate", type=int, default=0, metavar="N",
+                        help="Also read N copies of the largest extract side by side (XML and PBF)")
     parser.add_argument("--child", nargs=2, metavar=("MODE", "PATH"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -177,6 +210,16 @@ def main() -> None:
                 runs += [("import XML", "import", path), ("import PBF", "import", pbf)]
             for label, mode, file in runs:
                 print(row(label, measure(mode, file, env), file.stat().st_size, xml), flush=True)
+        if args.replicate:
+            largest = max(extracts, key=lambda p: xml_size(p))
+            stem = largest.name.removesuffix(".bz2").removesuffix(".osm")
+            tiled = [tmp / f"{stem}_x{args.replicate}.osm.pbf", tmp / f"{stem}_x{args.replicate}.osm"]
+            replicate(largest, args.replicate, tiled)
+            xml = tiled[1].stat().st_size
+            print(f"\n{largest.name} × {args.replicate} side by side: {xml / 2**20:.1f} MB as XML, "
+                  f"{tiled[0].stat().st_size / 2**20:.1f} MB as PBF")
+            for label, file in (("read XML", tiled[1]), ("read PBF", tiled[0])):
+                print(row(label, measure("read", file, env), file.stat().st_size, xml), flush=True)
     finally:
         shutil.rmtree(tmp)
 
