@@ -1,0 +1,61 @@
+"""Health facilities from a CSV file (the OSM import brings the others): one core for the command and tests.
+
+Columns: ``id`` (the source's id, unique in the file), ``name``, ``kind``
+(hospital, clinic, doctors, centre or pharmacy; see
+:data:`gridmgmt.duties.coverage.CARE_KINDS`), ``lng``, ``lat`` (WGS84). All
+rows or none: a missing column, an unknown kind, a bad number or a point
+outside the district refuses the file, naming the rows. Stored with
+``osm_type="csv"``, so a later load of the same file updates them.
+"""
+
+import csv
+from pathlib import Path
+
+from django.contrib.gis.geos import Point
+from django.db import transaction
+
+from gridmgmt.areas.models import District, HealthFacility
+from gridmgmt.geo import STORAGE_SRID
+
+KINDS = ("hospital", "clinic", "doctors", "centre", "pharmacy")
+COLUMNS = ("id", "name", "kind", "lng", "lat")
+
+
+class FacilityImportError(ValueError):
+    """The file was refused; the message names the rows."""
+
+
+@transaction.atomic
+def health_facilities_import_csv(*, path: Path) -> int:
+    """Upsert the file's facilities; returns how many."""
+    try:
+        with open(path, encoding="utf-8-sig", newline="") as handle:
+            rows = list(csv.DictReader(handle))
+    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+        raise FacilityImportError(f"{path}: cannot read the CSV ({exc})") from None
+    if rows and (missing := [c for c in COLUMNS if c not in rows[0]]):
+        raise FacilityImportError(f"{path}: missing columns {', '.join(missing)}")
+    districts = list(District.objects.all())
+    problems, records, seen = [], [], set()
+    for line, row in enumerate(rows, start=2):
+        try:
+            source_id, lng, lat = int(row["id"]), float(row["lng"]), float(row["lat"])
+        except (TypeError, ValueError):
+            problems.append(f"line {line}: id, lng and lat must be numbers")
+            continue
+        point = Point(lng, lat, srid=STORAGE_SRID)
+        if row["kind"] not in KINDS:
+            problems.append(f"line {line}: kind {row['kind']!r} is not one of {', '.join(KINDS)}")
+        elif source_id in seen:
+            problems.append(f"line {line}: id {source_id} appears twice")
+        elif not any(d.boundary.covers(point) for d in districts):
+            problems.append(f"line {line}: ({lat}, {lng}) is outside the district")
+        else:
+            seen.add(source_id)
+            records.append((source_id, row["name"], row["kind"], point))
+    if problems:
+        raise FacilityImportError(f"{path}: {len(problems)} rows refused: " + "; ".join(problems[:20]))
+    for source_id, name, kind, point in records:
+        HealthFacility.objects.update_or_create(osm_type="csv", osm_id=source_id,
+                                                defaults={"name": name[:128], "kind": kind, "location": point})
+    return len(records)

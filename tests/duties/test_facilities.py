@@ -1,0 +1,37 @@
+"""Health facilities from CSV: loaded and reloaded by id, bad rows named, nothing stored (real PostGIS)."""
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from gridmgmt.areas.models import HealthFacility
+
+
+def write(tmp_path, text):
+    path = tmp_path / "facilities.csv"
+    path.write_text(text, encoding="utf-8")
+    return str(path)
+
+
+def test_loaded_and_reloaded_by_id(areas, tmp_path):
+    path = write(tmp_path, "id,name,kind,lng,lat\n1,一社区卫生服务站,clinic,113.265,23.125\n2,药店,pharmacy,113.27,23.126\n")
+    call_command("import_health_facilities", path, stdout=open("/dev/null", "w"))
+    call_command("import_health_facilities", path, stdout=open("/dev/null", "w"))
+    assert sorted(HealthFacility.objects.values_list("osm_type", "osm_id", "kind")) == [
+        ("csv", 1, "clinic"), ("csv", 2, "pharmacy")]
+
+
+def test_bad_rows_named_and_nothing_stored(areas, tmp_path):
+    path = write(tmp_path, "id,name,kind,lng,lat\n1,a,clinic,113.265,23.125\n2,b,spa,113.265,23.125\n"
+                           "3,c,clinic,-71.06,42.36\nx,d,clinic,1,2\n1,e,clinic,113.266,23.125\n")
+    with pytest.raises(CommandError) as info:
+        call_command("import_health_facilities", path)
+    message = str(info.value)
+    assert "4 rows refused" in message and "line 3: kind 'spa'" in message
+    assert "line 4: (42.36, -71.06) is outside the district" in message and "line 5: id, lng and lat" in message
+    assert "line 6: id 1 appears twice" in message
+    assert not HealthFacility.objects.exists()
+
+
+def test_missing_column_named(areas, tmp_path):
+    with pytest.raises(CommandError, match="missing columns kind"):
+        call_command("import_health_facilities", write(tmp_path, "id,name,lng,lat\n1,a,113.265,23.125\n"))
