@@ -322,6 +322,11 @@ EVENTS_IMPORT_CHUNK_ROWS = int(os.environ.get("GRIDMGMT_IMPORT_CHUNK_ROWS", "100
 CASE_WORKING_PERIODS = [
     tuple(p.split("-")) for p in env_list("GRIDMGMT_WORKING_PERIODS", "08:30-12:00,14:00-17:30")
 ]
+# Holiday files imported by `manage.py import_holidays` (years chinesecalendar
+# does not know yet; see gridmgmt.cases.holiday_files).
+CASE_HOLIDAY_DIR = Path(os.environ.get("GRIDMGMT_HOLIDAY_DIR", BASE_DIR / "var" / "holidays"))
+# A postponement may add at most this much (working days; hours count 1/7 of a day).
+CASE_MAX_POSTPONEMENT_WORKING_DAYS = int(os.environ.get("GRIDMGMT_MAX_POSTPONEMENT_WORKING_DAYS", "60"))
 # Warn the department when this many working hours or fewer are left.
 CASE_WARNING_WORKING_HOURS = float(os.environ.get("GRIDMGMT_WARNING_WORKING_HOURS", "1"))
 # On-site verification: GPS this far (metres) outside the grid is still accepted.
@@ -337,6 +342,9 @@ CELERY_TIMEZONE = TIME_ZONE
 # A queue of its own, so that a Redis shared with other applications (or
 # other test runs) never hands this worker their tasks.
 CELERY_TASK_DEFAULT_QUEUE = os.environ.get("GRIDMGMT_CELERY_QUEUE", "gridmgmt")
+# Results come back only where a caller waits for them (generate_grids --fan-out).
+CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND", CELERY_BROKER_URL)
+CELERY_RESULT_EXPIRES = 3600
 CELERY_BEAT_SCHEDULE = {
     "cases-check-deadlines": {"task": "gridmgmt.cases.tasks.check_deadlines",
                               "schedule": float(os.environ.get("GRIDMGMT_DEADLINE_CHECK_SECONDS", "300"))},

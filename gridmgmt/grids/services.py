@@ -20,10 +20,11 @@ from gridmgmt.areas.models import Community
 from gridmgmt.grids.codes import GridCodeExhausted, grid_codes_next
 from gridmgmt.grids.inputs import CommunityInput, community_inputs
 from gridmgmt.grids.models import Grid, GridGeneration
+from gridmgmt.grids.partitioning import community_payload, partition_payload
 from gridmgmt.grids.selectors import generation_violations
+from gridmgmt.grids.tasks import celery_workers, partition_many
 from spatial.equirectangular import equirectangular
 from spatial.grid_survival import grid_of_each, surviving
-from spatial.partition import BuildingInput, partition_community
 
 
 class GridGenerationError(ValueError):
@@ -38,45 +39,31 @@ class GenerationReport:
     oversize_buildings: list[str] = field(default_factory=list)
 
 
-# Grid vertices this close to a community outline vertex (degrees, ~0.1 mm)
-# become that vertex bit for bit: the round trip through the metric plane
-# moves them by ~1e-15°, and a point on a vertex two communities share must
-# be covered by exactly the grids of the community it belongs to.
-_OUTLINE_SNAP_DEG = 1e-9
-
-
-def _community_grids(item: CommunityInput, generation: GridGeneration, report: GenerationReport,
+def _community_grids(item: CommunityInput, outcome: dict, generation: GridGeneration, report: GenerationReport,
                      previous: list[Grid]) -> list[Grid]:
     community = item.community
-    # An affine plane, not a projection: a cut vertex placed on the community's
-    # edge must stay on that edge in WGS84, or grids would overlap the
-    # neighbouring community by centimetre slivers (see spatial.equirectangular).
-    to_metric, to_wgs84 = equirectangular(item.boundary_wgs84)
-    boundary_m = to_metric(item.boundary_wgs84)
-    # One vectorised transform per community, not one per geometry.
+    if "error" in outcome:
+        raise GridGenerationError(f"community {community.code} {community.name}: {outcome['error']}")
+    to_metric, _ = equirectangular(item.boundary_wgs84)
     metric_geoms = to_metric(np.asarray(item.building_geoms, dtype=object))
-    buildings = [BuildingInput(id=i, geometry=g, households=h)
-                 for i, g, h in zip(item.building_ids, metric_geoms, item.households)]
-    try:
-        result = partition_community(boundary_m, buildings, target_households=generation.target_households,
-                                     cut_lines_m=list(to_metric(np.asarray(item.roads, dtype=object))))
-    except ValueError as exc:
-        raise GridGenerationError(f"community {community.code} {community.name}: {exc}") from None
-    polygons = shapely.snap(to_wgs84(np.asarray(result.polygons, dtype=object)), item.boundary_wgs84,
-                            _OUTLINE_SNAP_DEG)
-    polygons_wkt = shapely.to_wkt(polygons, rounding_precision=-1)
-    codes = _codes(community, generation, result.grids, previous, item.building_ids, metric_geoms, to_metric)
+    pieces = [(to_metric(shapely.from_wkb(g["polygon"])), g["building_ids"]) for g in outcome["grids"]]
+    codes = _codes(community, generation, pieces, previous, item.building_ids, metric_geoms, to_metric)
     population = dict(zip(item.building_ids, item.population))
     grids = [Grid(generation=generation, community=community, code=code, sequence=sequence,
-                  polygon=polygon_wkt, households=piece.households,
-                  residents=sum(population[i] for i in piece.building_ids), area_m2=0.0, valid_from=valid_from)
-             for piece, polygon_wkt, (sequence, code, valid_from) in zip(result.grids, polygons_wkt, codes)]
-    report.oversize_buildings.extend(f"{community.code}: building {i}" for i in result.oversize_building_ids)
+                  polygon=shapely.to_wkt(shapely.from_wkb(g["polygon"]), rounding_precision=-1),
+                  households=g["households"], residents=sum(population[i] for i in g["building_ids"]),
+                  area_m2=0.0, valid_from=valid_from)
+             for g, (sequence, code, valid_from) in zip(outcome["grids"], codes)]
+    report.oversize_buildings.extend(f"{community.code}: building {i}" for i in outcome["oversize_building_ids"])
     return grids
 
 
 def _codes(community, generation, pieces, previous: list[Grid], building_ids, metric_geoms, to_metric) -> list[tuple]:
-    """(sequence, code, valid_from) per new grid: a surviving grid's own, else the next never-used codes."""
+    """(sequence, code, valid_from) per new grid: a surviving grid's own, else the next never-used codes.
+
+    ``pieces`` are (polygon in metres, building ids) in the partition's
+    west→east, north→south order, which new codes follow.
+    """
     old_polygons = [to_metric(shapely.from_wkb(bytes(g.polygon.wkb))) for g in previous]
     # The old grids' buildings as they are now: a grid whose buildings changed did not survive.
     old_members = [set() for _ in previous]
@@ -84,7 +71,7 @@ def _codes(community, generation, pieces, previous: list[Grid], building_ids, me
         if grid_index >= 0:
             old_members[grid_index].add(building_id)
     matches = surviving([(p, frozenset(m)) for p, m in zip(old_polygons, old_members)],
-                        [(piece.polygon, frozenset(piece.building_ids)) for piece in pieces])
+                        [(polygon, frozenset(ids)) for polygon, ids in pieces])
     try:
         fresh = iter(grid_codes_next(community=community, count=len(pieces) - len(matches),
                                      code_digits=generation.code_digits))
@@ -108,12 +95,16 @@ def grids_generate(
     code_digits: int,
     activate: bool = False,
     note: str = "",
+    fan_out: bool = False,
 ) -> GenerationReport:
     """Build a new grid generation for ``communities`` (inactive unless ``activate``).
 
     Each community is divided on its own, so regenerating one community
-    never changes another's codes. Either every community succeeds or
-    nothing is stored.
+    never changes another's codes. Either every community succeeds and the
+    stored generation passes the invariant check, or nothing is stored
+    (``GridGenerationError`` naming the community and the invariant).
+    ``fan_out``: partition one community per Celery task when a broker and
+    a worker answer (same grids as a serial run); otherwise serially here.
     """
     if target_households < 1:
         raise GridGenerationError(f"target households must be at least 1, got {target_households}")
@@ -126,9 +117,11 @@ def grids_generate(
     previous: dict[int, list[Grid]] = {}
     for grid in Grid.objects.active().filter(community__in=communities).order_by("sequence"):
         previous.setdefault(grid.community_id, []).append(grid)
+    items = community_inputs(communities)
+    outcomes = _partitions(items, target_households, fan_out)
     grids: list[Grid] = []
-    for item in community_inputs(communities):
-        grids.extend(_community_grids(item, generation, report, previous.get(item.community.id, [])))
+    for item, outcome in zip(items, outcomes):
+        grids.extend(_community_grids(item, outcome, generation, report, previous.get(item.community.id, [])))
     Grid.objects.bulk_create(grids, batch_size=1000)
     # Areas on the spheroid: the affine plane used for cutting is ~1e-4 off in scale.
     with connection.cursor() as cursor:
@@ -140,6 +133,13 @@ def grids_generate(
     if activate:
         grid_generation_activate(generation=generation)
     return report
+
+
+def _partitions(items: list[CommunityInput], target_households: int, fan_out: bool) -> list[dict]:
+    payloads = [community_payload(item, target_households) for item in items]
+    if fan_out and len(payloads) > 1 and celery_workers() > 0:
+        return partition_many(payloads)
+    return [partition_payload(payload) for payload in payloads]
 
 
 def _refuse_failing(generation: GridGeneration) -> None:

@@ -16,7 +16,9 @@ class Command(BaseCommand):
         which.add_argument("--community", help="12-digit community code")
         parser.add_argument("--target-households", type=int, default=settings.GRID_TARGET_HOUSEHOLDS)
         parser.add_argument("--code-digits", type=int, choices=(2, 3), default=settings.GRID_CODE_SEQUENCE_DIGITS)
-        parser.add_argument("--activate", action="store_true")
+        parser.add_argument("--activate", action="store_true", help="Activate the generation (only if it passes)")
+        parser.add_argument("--fan-out", action="store_true",
+                            help="One Celery task per community when a broker and a worker answer; else serial")
         parser.add_argument("--if-missing", action="store_true", help="Only communities without active grids")
 
     def handle(self, *args, **opts):
@@ -34,7 +36,8 @@ class Command(BaseCommand):
             raise CommandError("no community matches the selection")
         try:
             report = grids_generate(communities=communities, target_households=opts["target_households"],
-                                    code_digits=opts["code_digits"], activate=opts["activate"])
+                                    code_digits=opts["code_digits"], activate=opts["activate"],
+                                    fan_out=opts["fan_out"])
         except GridGenerationError as exc:
             raise CommandError(f"{exc}; nothing stored") from None
         stats = household_stats(report.generation.grids.values_list("households", flat=True))

@@ -1,0 +1,66 @@
+"""generate_grids --fan-out: one community per task on a real Celery worker (Redis), same grids as serial."""
+
+import os
+import subprocess
+import sys
+import time
+from io import StringIO
+from pathlib import Path
+
+import pytest
+import shapely
+from django.core.management import call_command
+
+from gridmgmt.celery import app
+from gridmgmt.grids.inputs import community_inputs
+from gridmgmt.grids.models import Grid, GridGeneration
+from gridmgmt.grids.partitioning import community_payload, partition_payload
+from gridmgmt.grids.tasks import celery_workers, partition_many
+
+pytestmark = pytest.mark.django_db
+REPO = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def worker(monkeypatch):
+    """A real worker on a queue of this test's own, so no other worker on the broker takes its tasks."""
+    queue = f"gridgen-test-{os.getpid()}-{time.monotonic_ns()}"
+    name = f"{queue}@localhost"
+    monkeypatch.setitem(app.conf, "task_default_queue", queue)
+    process = subprocess.Popen(
+        [str(Path(sys.executable).parent / "celery"), "-A", "gridmgmt", "worker", "--pool", "solo", "-Q", queue,
+         "-n", name, "--without-gossip", "--without-mingle", "--without-heartbeat", "--loglevel", "WARNING"],
+        cwd=REPO, env={**os.environ, "GRIDMGMT_CELERY_QUEUE": queue}, stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 60
+        while not app.control.ping(destination=[name], timeout=0.5):
+            assert process.poll() is None, process.stderr.read().decode()
+            assert time.monotonic() < deadline, "worker did not start"
+        yield name
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def grids_of(generation):
+    # Codes differ: the second generation never reuses the first one's (even inactive) codes.
+    return [(g.community.code, shapely.from_wkb(bytes(g.polygon.wkb)).wkb, g.households)
+            for g in generation.grids.select_related("community").order_by("community__code", "sequence")]
+
+
+def test_fan_out_on_a_real_worker_gives_the_serial_grids(two_communities, worker):
+    payloads = [community_payload(item, 200) for item in community_inputs(list(two_communities))]
+    assert partition_many(payloads) == [partition_payload(p) for p in payloads]
+
+    call_command("generate_grids", "--all", stdout=StringIO())
+    call_command("generate_grids", "--all", "--fan-out", stdout=StringIO())
+    serial, fanned = GridGeneration.objects.order_by("id")
+    assert grids_of(serial) == grids_of(fanned) and len(grids_of(serial)) == 6
+
+
+def test_fan_out_without_a_broker_runs_serially(two_communities, monkeypatch):
+    monkeypatch.setitem(app.conf, "broker_url", "redis://127.0.0.1:1/0")  # nothing listens on port 1
+    assert celery_workers(timeout_s=0.2) == 0
+    call_command("generate_grids", "--all", "--fan-out", "--activate", stdout=StringIO())
+    assert Grid.objects.filter(active=True).count() == 6
