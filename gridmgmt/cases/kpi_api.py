@@ -13,7 +13,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from gridmgmt.api_params import choice_param, date_param, day_end_exclusive, day_start
-from gridmgmt.cases.kpis import COLUMNS, DIMENSIONS, kpi_table
+from gridmgmt.cases.kpis import COLUMN_LABELS, COLUMNS, DIMENSIONS, kpi_table
 
 
 class KpiCsvRenderer(BaseRenderer):
@@ -24,9 +24,9 @@ class KpiCsvRenderer(BaseRenderer):
     def render(self, data, accepted_media_type=None, renderer_context=None):
         out = io.StringIO()
         if isinstance(data, dict) and "rows" in data:
-            writer = csv.DictWriter(out, fieldnames=COLUMNS, extrasaction="ignore")
-            writer.writeheader()
-            writer.writerows(data["rows"])
+            # Headers in the reader's language (the request's, activated by LocaleMiddleware).
+            csv.writer(out).writerow([str(COLUMN_LABELS[column]) for column in COLUMNS])
+            csv.DictWriter(out, fieldnames=COLUMNS, extrasaction="ignore").writerows(data["rows"])
         else:  # an error body
             out.write(str(data.get("detail", data)) if isinstance(data, dict) else str(data))
         # BOM so that spreadsheet programs read the Chinese names as UTF-8.

@@ -1,11 +1,14 @@
-"""综合评价: the KPI page, a table and bar charts of :func:`gridmgmt.cases.kpis.kpi_table`.
+"""综合评价: the KPI page, a table and bar charts of :func:`gridmgmt.cases.kpis.kpi_table`, and the monthly trend.
 
-The chart is inline SVG drawn by the template from numbers computed here:
-no chart library, nothing fetched from outside (closed networks). The CSV
-link is the KPI API with the page's own filters, so the file is the table.
+The charts are inline SVG drawn by the template from numbers computed here:
+no chart library, nothing fetched from outside (closed networks). Each chart
+is drawn from the very rows its table shows (the per-unit bars from the
+table's rows, the trend bars from the trend table's rows). The CSV link is
+the KPI API with the page's own filters, so the file is the table.
 """
 
-from datetime import date
+from datetime import date, timedelta
+from types import SimpleNamespace
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
@@ -19,8 +22,9 @@ from django.views.decorators.http import require_GET
 
 from gridmgmt.accounts.models import Role
 from gridmgmt.api_params import day_end_exclusive, day_start
-from gridmgmt.cases.kpis import kpi_table
+from gridmgmt.cases.kpis import kpi_table, kpi_trend
 from gridmgmt.web.console import CONSOLE_ROLES
+from gridmgmt.web.names import local_name
 from gridmgmt.web.roles import role_required
 
 DIMENSION_LABELS = {"street": _("Street"), "community": _("Community"), "grid": _("Grid"),
@@ -41,14 +45,40 @@ class KpiFilterForm(forms.Form):
         return data
 
 
+TREND_MONTHS = 6  # the default period: this month and the five before, so the trend has a shape
+TREND_HEIGHT = 120  # SVG user units of the tallest month
+
+
 def _defaults(today: date) -> dict:
-    return {"dimension": "street", "start": today.replace(day=1).isoformat(), "end": today.isoformat()}
+    start = today.replace(day=1)
+    for _month in range(TREND_MONTHS - 1):
+        start = (start - timedelta(days=1)).replace(day=1)
+    return {"dimension": "street", "start": start.isoformat(), "end": today.isoformat()}
+
+
+def _labelled(rows: list[dict], dimension: str) -> list[dict]:
+    """Rows with ``label``: the unit's name in the reader's language (grids: the code)."""
+    plain = dimension in ("grid", "grid_worker")
+    return [{**row, "label": (row["name"] or row["key"]) if plain else local_name(
+        SimpleNamespace(name=row["name"] or row["key"], name_en=row.get("name_en", "")))} for row in rows]
+
+
+def _trend_bars(trend: list[dict]) -> list[dict]:
+    """Received and closed per month as bar heights (0–TREND_HEIGHT), scaled to the busiest month."""
+    top = max((max(m["received"], m["closed"]) for m in trend), default=0) or 1
+    bars = []
+    for index, month in enumerate(trend):
+        received_h = round(month["received"] / top * TREND_HEIGHT, 1)
+        closed_h = round(month["closed"] / top * TREND_HEIGHT, 1)
+        bars.append({**month, "x": 70 * index, "received_h": received_h, "closed_h": closed_h,
+                     "received_y": TREND_HEIGHT + 10 - received_h, "closed_y": TREND_HEIGHT + 10 - closed_h})
+    return bars
 
 
 def _bars(rows: list[dict]) -> list[dict]:
     """Closure and on-time rates as bar lengths (0–BAR_WIDTH) for the first CHART_ROWS rows with cases due."""
     due = [row for row in rows if row["due"]][:CHART_ROWS]
-    return [{"label": row["name"] or row["key"], "closure": row["closure_rate"] or 0,
+    return [{"label": row["label"], "closure": row["closure_rate"] or 0,
              "on_time": row["on_time_rate"] or 0,
              "closure_w": round((row["closure_rate"] or 0) * BAR_WIDTH, 1),
              "on_time_w": round((row["on_time_rate"] or 0) * BAR_WIDTH, 1), "y": 28 * index}
@@ -60,15 +90,18 @@ def _bars(rows: list[dict]) -> list[dict]:
 def kpi_page(request):
     today = timezone.localdate()
     form = KpiFilterForm(request.GET or _defaults(today))
-    rows, csv_url = [], ""
+    rows, trend, csv_url = [], [], ""
     if form.is_valid():
         data, tz = form.cleaned_data, ZoneInfo(settings.TIME_ZONE)
-        rows = kpi_table(user=request.user, dimension=data["dimension"],
-                         start=day_start(data["start"], tz), end=day_end_exclusive(data["end"], tz))
+        start, end = day_start(data["start"], tz), day_end_exclusive(data["end"], tz)
+        rows = _labelled(kpi_table(user=request.user, dimension=data["dimension"], start=start, end=end),
+                         data["dimension"])
+        trend = _trend_bars(kpi_trend(user=request.user, start=start, end=end))
         csv_url = reverse("kpis") + "?" + urlencode({"dimension": data["dimension"], "start": data["start"],
                                                     "end": data["end"], "format": "csv"})
     bars = _bars(rows)
     return render(request, "console/kpis.html", {
         "form": form, "rows": rows, "bars": bars, "bar_width": BAR_WIDTH,
         "chart_height": 28 * len(bars) + 8, "csv_url": csv_url,
+        "trend": trend, "trend_height": TREND_HEIGHT, "trend_width": 70 * len(trend) + 10,
     })

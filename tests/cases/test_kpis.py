@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.contrib.gis.geos import Point
 
-from gridmgmt.cases.kpis import kpi_table
+from gridmgmt.cases.kpis import kpi_table, kpi_trend
 from gridmgmt.cases.models import Case
 
 pytestmark = pytest.mark.django_db
@@ -81,11 +81,60 @@ def test_kpis_are_limited_to_the_reader_s_jurisdiction(cases, users):
     assert [row["key"] for row in rows] == ["SW"]
 
 
-def test_kpi_api_exports_csv(cases, client_as):
-    response = client_as("leader").get("/api/kpis/", {"dimension": "department", "start": "2025-11-01",
-                                                      "end": "2025-11-30", "format": "csv"})
+def test_kpi_api_exports_csv_with_headers_in_the_readers_language(cases, client_as):
+    params = {"dimension": "department", "start": "2025-11-01", "end": "2025-11-30", "format": "csv"}
+    client = client_as("leader")
+    response = client.get("/api/kpis/", params, HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
     table = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
-    assert [(r["key"], r["due"]) for r in table] == [("CG", "4"), ("SW", "1")]
+    assert [(r["Code"], r["Due"]) for r in table] == [("CG", "4"), ("SW", "1")]
+    chinese = client.get("/api/kpis/", params, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode("utf-8-sig")
+    header = chinese.splitlines()[0]
+    assert header.startswith("编码,名称,英文名称,受理数,已立案,应结案") and "Due" not in header
     bad = client_as("leader").get("/api/kpis/", {"dimension": "planet", "start": "2025-11-01", "end": "2025-11-30"})
     assert bad.status_code == 400 and "planet" in str(bad.json())
+
+
+def test_every_unit_is_listed_with_zeros(cases, users, world):
+    world["d1"].name_en = "Urban management"
+    world["d1"].save()
+    from gridmgmt.areas.models import Department
+    Department.objects.create(code="ZZ", name="无案卷局")
+    rows = by_key(kpi_table(user=users["leader"], dimension="department", start=NOV, end=DEC, now=NOW))
+    assert set(rows) == {"CG", "SW", "ZZ"}
+    idle = rows["ZZ"]
+    assert (idle["received"], idle["due"], idle["closed"], idle["closure_rate"]) == (0, 0, 0, None)
+    assert rows["CG"]["name_en"] == "Urban management"
+    quiet = kpi_table(user=users["leader"], dimension="street", start=datetime(2024, 1, 1, tzinfo=TZ),
+                      end=datetime(2024, 2, 1, tzinfo=TZ), now=NOW)
+    assert [(r["key"], r["received"]) for r in quiet] == [("440104001", 0), ("440104002", 0)]
+
+
+def test_units_follow_the_readers_jurisdiction(cases, users):
+    communities = kpi_table(user=users["community_supB"], dimension="community", start=NOV, end=DEC, now=NOW)
+    assert [r["key"] for r in communities] == ["440104002001"]
+    grids = kpi_table(user=users["street_supA"], dimension="grid", start=NOV, end=DEC, now=NOW)
+    assert [r["key"] for r in grids] == ["44010400100101"]
+    workers = kpi_table(user=users["street_supA"], dimension="grid_worker", start=NOV, end=DEC, now=NOW)
+    assert [r["key"] for r in workers] == [str(users["workerA"].pk)]
+
+
+def test_trend_gives_each_month_of_the_period_with_zeros(cases, users):
+    trend = kpi_trend(user=users["leader"], start=datetime(2025, 10, 1, tzinfo=TZ), end=datetime(2026, 1, 1, tzinfo=TZ),
+                      now=NOW)
+    assert [m["month"] for m in trend] == ["2025-10", "2025-11", "2025-12"]
+    october, november, december = trend
+    assert october["received"] == 1 and october["closed"] == 0
+    november_table = kpi_table(user=users["leader"], dimension="street", start=NOV, end=DEC, now=NOW)
+    assert november["received"] == sum(r["received"] for r in november_table)  # the same counting as the table
+    assert november["closed"] == sum(r["closed"] for r in november_table)
+    assert december["received"] == 0 and december["due"] == 1  # case 5 falls due on 3 December
+
+
+def test_self_handled_cases_are_counted_apart(cases, users, world):
+    Case.objects.create(small_class=world["rubbish"], location=Point(113.265, 23.125, srid=4326),
+                        grid_code=world["A"]["grid"].code, community_code=world["A"]["community"].code,
+                        street_code=world["A"]["street"].code, received_at=nov(26), opened_at=nov(26),
+                        closed_at=nov(26, 11), status="closed", self_handled=True)
+    street = by_key(kpi_table(user=users["leader"], dimension="street", start=NOV, end=DEC, now=NOW))["440104001"]
+    assert street["self_handled"] == 1 and street["due"] == 4 and street["closed"] == 3

@@ -9,6 +9,7 @@ from django.utils import timezone
 from gridmgmt.cases import services
 from gridmgmt.cases.models import Case
 from gridmgmt.events.services import event_create
+from gridmgmt.cases.kpis import TREND_MAX_MONTHS
 from tests.web.conftest import DESKTOP
 
 pytestmark = pytest.mark.browser
@@ -81,7 +82,8 @@ def test_department_and_kpi_pages_render_on_phone_and_desktop(live_district, pag
 
     kpis = page_as(users["dispatcher"])
     kpis.goto("/console/kpis/?dimension=grid&start=2020-01-01&end=2030-12-31")
-    assert kpis.get_by_test_id("kpi-table").locator("tbody tr").count() == 1
+    assert kpis.get_by_test_id("kpi-table").locator("tbody tr").count() == 2  # both grids, the idle one with zeros
+    assert kpis.get_by_test_id("kpi-trend-table").locator("tbody tr").count() == TREND_MAX_MONTHS
     assert "dimension=grid" in kpis.get_by_test_id("kpi-csv").get_attribute("href")
     screenshot(kpis, "console-kpis")
     assert page.context.blocked == [] and kpis.context.blocked == []

@@ -245,8 +245,12 @@ def test_kpi_page_draws_bars_and_links_a_csv_with_the_same_filters(as_user, make
     today = timezone.localdate().isoformat()
     client = as_user("dispatcher")
     response = client.get(f"/console/kpis/?dimension=street&start={today}&end={today}")
-    assert [(r["key"], r["closure_rate"]) for r in response.context["rows"]] == [(world["A"]["street"].code, 1.0)]
+    assert [(r["key"], r["closure_rate"]) for r in response.context["rows"]] == [
+        (world["A"]["street"].code, 1.0), (world["B"]["street"].code, None)]  # every street, zeros included
+    assert [bar["label"] for bar in response.context["bars"]] == ["街道A"]  # bars of the units with cases due
     assert response.context["bars"][0]["closure_w"] == 300  # full bar = 100 %
+    (month,) = response.context["trend"]
+    assert (month["received"], month["closed"]) == (1, 1)  # the trend counts what the table counts
     csv_url = response.context["csv_url"]
     assert f"start={today}" in csv_url and "dimension=street" in csv_url and "format=csv" in csv_url
     csv = client.get(csv_url).content.decode("utf-8-sig").splitlines()
