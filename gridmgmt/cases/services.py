@@ -22,7 +22,7 @@ from gridmgmt.accounts.selectors import users_with_role
 from gridmgmt.areas.models import Department
 from gridmgmt.cases.errors import CaseInvalid
 from gridmgmt.cases.models import CASE_NUMBER_SQL, Case, CaseEvent, NotificationKind, Status
-from gridmgmt.cases.notifications import notify
+from gridmgmt.cases.notifications import local_time, notify
 from gridmgmt.cases.selectors import point_within_grid
 from gridmgmt.cases.steps import begin, commit
 from gridmgmt.cases.ways_back import department_staff, restart_clock
@@ -129,7 +129,7 @@ def case_dispatch(*, case_id: int, version: int, actor: AbstractBaseUser,
     commit(case, action="dispatch", from_status=from_status, actor=actor, role=role, at=now, note=reason,
             data={"department": department.pk, "deadline": case.deadline.isoformat()})
     notify(users=department_staff(department.pk), kind=NotificationKind.NEW_TASK, case=case,
-           message=f"case {case.number} ({case.small_class}) dispatched to {department}, due {case.deadline:%Y-%m-%d %H:%M}")
+           message=f"case {case.number} ({case.small_class}) dispatched to {department}, due {local_time(case.deadline)}")
     return case
 
 

@@ -17,7 +17,7 @@ from gridmgmt.accounts.selectors import users_with_role
 from gridmgmt.areas.models import Department
 from gridmgmt.cases.errors import CaseInvalid
 from gridmgmt.cases.models import Case, NotificationKind, Status
-from gridmgmt.cases.notifications import notify
+from gridmgmt.cases.notifications import local_time, notify
 from gridmgmt.cases.steps import begin, commit
 from gridmgmt.cases.working_calendar import working_calendar
 
@@ -65,7 +65,7 @@ def case_redispatch(*, case_id: int, version: int, actor: AbstractBaseUser, depa
            data={"from_department": previous.pk, "department": department.pk,
                  "deadline": case.deadline.isoformat()})
     notify(users=department_staff(department.pk), kind=NotificationKind.NEW_TASK, case=case,
-           message=f"case {case.number} redispatched to {department}, due {case.deadline:%Y-%m-%d %H:%M}")
+           message=f"case {case.number} redispatched to {department}, due {local_time(case.deadline)}")
     notify(users=department_staff(previous.pk), kind=NotificationKind.NEW_TASK, case=case,
            message=f"case {case.number} moved from {previous} to {department}: {reason}")
     return case

@@ -10,4 +10,4 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         run = cases_check_deadlines()
-        self.stdout.write(f"warned {run.warned}, overdue {run.overdue}")
+        self.stdout.write(f"warned {run.warned}, overdue {run.overdue}, failed {run.failed} (logged)")

@@ -1,0 +1,183 @@
+"""R9 (bounded working-time arithmetic), R12 (the 2027 calendar) and R8 (times people read in Asia/Shanghai)."""
+
+import logging
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core import mail
+from django.core.management import CommandError, call_command
+from django.test import Client
+from django.utils import timezone
+
+from gridmgmt.accounts.models import Role, RoleAssignment
+from gridmgmt.cases.deadlines import cases_check_deadlines
+from gridmgmt.cases.models import Case, Notification
+from gridmgmt.cases.working_calendar import OFFICIAL, STATUTORY, WEEKDAYS_ONLY, coming_year_uncovered, year_coverage
+from tests.cases.test_jurisdiction import dispatched
+
+pytestmark = pytest.mark.django_db
+TZ = ZoneInfo("Asia/Shanghai")
+
+
+def at(*args) -> datetime:
+    return datetime(*args, tzinfo=TZ)
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    def set_now(moment: datetime):
+        monkeypatch.setattr(timezone, "now", lambda: moment)
+
+    return set_now
+
+
+@pytest.fixture
+def holiday_dir(settings, tmp_path):
+    settings.CASE_HOLIDAY_DIR = tmp_path / "holidays"
+    return settings.CASE_HOLIDAY_DIR
+
+
+def postpone(client_as, case, value, unit="working_days"):
+    return client_as("handler1").post(f"/api/cases/{case.pk}/postpone/", {
+        "version": case.version, "value": value, "unit": unit, "reason": "needs a crane"}, format="json")
+
+
+# R9 ------------------------------------------------------------------------------------------
+
+
+def test_postponement_of_5000_working_days_is_refused_at_request(make_event, case_of, client_as, settings):
+    settings.CASE_MAX_POSTPONEMENT_WORKING_DAYS = 60
+    case = dispatched(case_of(make_event("A")), client_as)
+    response = postpone(client_as, case, 5000)
+    assert response.status_code == 400 and "at most 60 working days" in str(response.json())
+    assert not case.postponements.exists()
+
+
+def test_postponement_in_hours_is_measured_against_the_maximum_in_days(make_event, case_of, client_as, settings):
+    settings.CASE_MAX_POSTPONEMENT_WORKING_DAYS = 2  # 14 working hours with 7-hour days
+    case = dispatched(case_of(make_event("A")), client_as)
+    assert postpone(client_as, case, 15, "working_hours").status_code == 400
+    assert postpone(client_as, case, 14, "working_hours").status_code == 200
+
+
+def test_one_case_the_calendar_cannot_answer_does_not_stop_the_job_for_the_others(
+        make_event, case_of, client_as, clock, caplog):
+    clock(at(2026, 3, 2, 16))
+    near, far = (dispatched(case_of(make_event("A")), client_as) for _ in range(2))
+    # A deadline past what the calendar scans (stored before the maximum existed, or edited by hand).
+    Case.objects.filter(pk=far.pk).update(deadline=at(2026, 3, 2, 17) + timedelta(days=9000))
+    Case.objects.filter(pk=near.pk).update(deadline=at(2026, 3, 2, 16, 30))
+    Case.objects.filter(pk=far.pk).update(deadline=at(2026, 3, 2, 16, 45))
+    with pytest.MonkeyPatch.context() as patch:
+        from gridmgmt.cases import calendar as calendar_module
+
+        real = calendar_module.WorkingCalendar.working_hours_between
+
+        def broken_for_far(self, start, end):
+            if end == at(2026, 3, 2, 16, 45):
+                raise calendar_module.CalendarError("no working time within 3660 days")
+            return real(self, start, end)
+
+        patch.setattr(calendar_module.WorkingCalendar, "working_hours_between", broken_for_far)
+        with caplog.at_level(logging.ERROR, logger="gridmgmt.cases.deadlines"):
+            run = cases_check_deadlines()
+    assert (run.warned, run.failed) == (1, 1)
+    assert Case.objects.get(pk=near.pk).warned_at is not None
+    record = next(r for r in caplog.records if r.name == "gridmgmt.cases.deadlines")
+    assert str(far.pk) in record.getMessage() and record.exc_info
+
+
+def test_a_deadline_decades_away_is_not_scanned_by_the_job(make_event, case_of, client_as, clock):
+    clock(at(2026, 3, 2, 16))
+    case = dispatched(case_of(make_event("A")), client_as)
+    Case.objects.filter(pk=case.pk).update(deadline=at(2060, 1, 1, 9))
+    assert cases_check_deadlines() == type(cases_check_deadlines())(warned=0, overdue=0, failed=0)
+
+
+# R12 -----------------------------------------------------------------------------------------
+
+
+def test_seven_working_hours_dispatched_on_2026_12_31_at_16_are_not_due_on_new_years_day(
+        make_event, case_of, client_as, clock, world, holiday_dir):
+    world["rubbish"].time_limit_value = 7
+    world["rubbish"].save()
+    clock(at(2026, 12, 31, 16))
+    case = dispatched(case_of(make_event("A")), client_as)
+    # 1.5 h on Thu Dec 31; Fri Jan 1 元旦 (statutory), Sat–Sun; Mon Jan 4: 3.5 h + 2 h → 16:00.
+    assert case.deadline == at(2027, 1, 4, 16)
+
+
+def test_2027_is_covered_by_its_statutory_days_until_the_notice_is_imported(holiday_dir, tmp_path):
+    assert year_coverage(2026) == OFFICIAL
+    assert year_coverage(2027) == STATUTORY
+    assert year_coverage(2031) == WEEKDAYS_ONLY
+    assert coming_year_uncovered(date(2026, 11, 30)) == 2027
+    notice = tmp_path / "notice-2027.json"
+    notice.write_text('{"year": 2027, "complete": true, "source": "国务院办公厅关于2027年部分节假日安排的通知 (test copy)",'
+                      ' "days": [{"date": "2027-01-01", "working": false, "name": "元旦"},'
+                      ' {"date": "2027-01-02", "working": true, "name": "调休上班 (test)"}]}', encoding="utf-8")
+    call_command("import_holidays", str(notice))
+    assert year_coverage(2027) == OFFICIAL and coming_year_uncovered(date(2026, 11, 30)) is None
+    from gridmgmt.cases.working_calendar import official_is_working_day
+
+    assert official_is_working_day(date(2027, 1, 2))  # a Saturday made working by the imported file
+
+
+@pytest.mark.parametrize(("text", "named"), [
+    ("{", "not JSON"), ('{"year": 2027, "complete": "yes", "source": "x", "days": []}', "complete"),
+    ('{"year": 2027, "complete": true, "source": "x", "days": [{"date": "2027-02-30", "working": false}]}', "day #1"),
+    ('{"year": 2027, "complete": true, "source": "x", "days": [{"date": "2028-01-01", "working": false}]}', "not in 2027"),
+])
+def test_import_holidays_refuses_a_bad_file_naming_the_problem(holiday_dir, tmp_path, text, named):
+    path = tmp_path / "bad.json"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(CommandError, match=named):
+        call_command("import_holidays", str(path))
+    assert not holiday_dir.exists() or not list(holiday_dir.iterdir())
+
+
+def test_admins_see_the_uncovered_coming_year_in_the_pages(db, clock, holiday_dir):
+    clock(at(2026, 11, 30, 10))
+    admin = get_user_model().objects.create_user("boss", password="x", is_superuser=True, is_staff=True)
+    worker = get_user_model().objects.create_user("w", password="x")
+    RoleAssignment.objects.create(user=worker, role=Role.DISTRICT_LEADER)
+    client = Client()
+    client.force_login(admin)
+    assert b'data-testid="calendar-warning"' in client.get("/admin/").content
+    client.force_login(worker)
+    assert b'data-testid="calendar-warning"' not in client.get("/dashboard/").content
+
+
+# R8 ------------------------------------------------------------------------------------------
+
+
+def test_overdue_notice_and_e_mail_give_the_deadline_in_beijing_time(
+        make_event, case_of, client_as, clock, users, settings, django_capture_on_commit_callbacks):
+    django_capture_on_commit = lambda: django_capture_on_commit_callbacks(execute=True)  # noqa: E731
+    settings.CASE_NOTIFY_BY_EMAIL = True
+    clock(at(2026, 3, 2, 9))
+    case = dispatched(case_of(make_event("A")), client_as)
+    Case.objects.filter(pk=case.pk).update(deadline=at(2026, 3, 2, 16))  # 08:00 UTC
+    clock(at(2026, 3, 2, 16, 5))
+    mail.outbox.clear()
+    with django_capture_on_commit():
+        cases_check_deadlines()
+    overdue = Notification.objects.get(user=users["handler1"], kind="overdue")
+    assert "2026-03-02 16:00" in overdue.message and "08:00" not in overdue.message
+    assert "超期" in overdue.message  # zh-hans, the deployment's language
+    escalated = Notification.objects.filter(kind="escalated").first()
+    assert "16:00" in escalated.message
+    sent = [m for m in mail.outbox if users["handler1"].email in m.to]
+    assert sent and "2026-03-02 16:00" in sent[0].body and "08:00" not in sent[0].body
+
+
+def test_warning_notice_gives_local_time(make_event, case_of, client_as, clock, users):
+    clock(at(2026, 3, 2, 9))
+    case = dispatched(case_of(make_event("A")), client_as)
+    Case.objects.filter(pk=case.pk).update(deadline=at(2026, 3, 2, 16))
+    clock(at(2026, 3, 2, 15, 30))
+    cases_check_deadlines()
+    warning = Notification.objects.get(user=users["handler1"], kind="deadline_near")
+    assert "2026-03-02 16:00" in warning.message
