@@ -11,13 +11,30 @@ from django.db import transaction
 
 from gridmgmt.areas.models import Department
 from gridmgmt.events.models import BigClass, SmallClass
+from gridmgmt.text_files import TextFileError, read_text
 
 DEFAULT_CATALOGUE = Path(__file__).resolve().parents[2] / "fixtures" / "catalogue" / "catalogue.json"
 
 
-def catalogue_read(path: Path = DEFAULT_CATALOGUE) -> dict:
-    with open(path, encoding="utf-8") as handle:
-        return json.load(handle)
+class CatalogueError(ValueError):
+    """A catalogue file that cannot be read; the message names the file and the problem."""
+
+
+def catalogue_read(path: Path = DEFAULT_CATALOGUE, *, encoding: str | None = None) -> dict:
+    """The parsed catalogue JSON (UTF-8, UTF-8 with BOM or GBK/GB18030; see :mod:`gridmgmt.text_files`)."""
+    try:
+        data = json.loads(read_text(path, encoding=encoding))
+    except OSError as exc:
+        raise CatalogueError(f"{path}: cannot read: {exc.strerror}") from None
+    except TextFileError as exc:
+        raise CatalogueError(str(exc)) from None
+    except ValueError as exc:
+        raise CatalogueError(f"{path}: not JSON: {exc}") from None
+    missing = [key for key in ("departments", "big_classes", "small_classes") if not isinstance(data, dict)
+               or not isinstance(data.get(key), list)]
+    if missing:
+        raise CatalogueError(f"{path}: a catalogue needs the lists {', '.join(missing)}")
+    return data
 
 
 @transaction.atomic

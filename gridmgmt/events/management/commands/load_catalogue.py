@@ -1,8 +1,8 @@
 from pathlib import Path
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
-from gridmgmt.events.catalogue import DEFAULT_CATALOGUE, catalogue_load, catalogue_read
+from gridmgmt.events.catalogue import DEFAULT_CATALOGUE, CatalogueError, catalogue_load, catalogue_read
 
 
 class Command(BaseCommand):
@@ -10,7 +10,13 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("path", nargs="?", default=str(DEFAULT_CATALOGUE))
+        parser.add_argument("--encoding", default=None,
+                            help="the file's encoding (default: UTF-8 with or without BOM, else GB18030/GBK)")
 
-    def handle(self, *args, path, **options):
-        counts = catalogue_load(data=catalogue_read(Path(path)))
+    def handle(self, *args, path, encoding, **options):
+        try:
+            data = catalogue_read(Path(path), encoding=encoding)
+        except CatalogueError as exc:
+            raise CommandError(f"nothing loaded: {exc}") from None
+        counts = catalogue_load(data=data)
         self.stdout.write(", ".join(f"{n} {kind}" for kind, n in counts.items()))
