@@ -1,22 +1,33 @@
-"""Benchmark: grids for all of Yuexiu, ours against HOT's fmtm-splitter, side by side.
+"""Benchmark: grids for the Yuexiu demo and every real OSM extract, ours against HOT's fmtm-splitter.
 
-Usage: ``.venv/bin/python bench/grids.py [--skip-fmtm]``
+Usage: ``.venv/bin/python bench/grids.py [--skip-fmtm] [--skip-yuexiu] [--png] [--extracts DIR]``
 
-Loads the demo district into its own database (``gridmgmt_bench_grids`` on
-the project cluster, or ``BENCH_DATABASE_URL``), then
+Inputs, each run by both tools side by side:
 
-1. generates grids for all 222 communities with gridmgmt (target 200
-   households) and measures wall and CPU time (CPU time of this process is
-   the one-core figure; the database work is a few bulk queries);
-2. runs fmtm-splitter's ``split_by_sql`` (its default FMTM algorithm) over
-   the same district and buildings, with the building count per task that
-   matches 200 households at the district's mean households per building;
-3. prints time, household balance and containment violations of both.
+* the Yuexiu demo (222 communities), loaded into a database of its own
+  (``gridmgmt_bench_grids`` on the project cluster, or ``BENCH_DATABASE_URL``);
+  ours is ``grids_generate`` (partition, codes, store and the invariant check),
+  fmtm-splitter's ``split_by_sql`` runs over the district;
+* every extract in ``../shared/data/osm/`` (or ``--extracts``): the extract's
+  area is the community; buildings (footprints), roads, waterways and
+  railways come from ``spatial.osm_reader``; ours is ``partition_community``
+  (block method where there are roads) and, for before/after, the straight-cut
+  bisection alone.
 
-A containment violation is a grid or task that reaches into more than one
-community (beyond 1 m² in a second one): such a grid has no single
-community, street or grid worker. Targets: gridmgmt under 10 s on one core,
-better balance than fmtm-splitter, zero containment violations. Not a test.
+Per input and tool: wall and CPU time (CPU of this process: the one-core
+figure; fmtm-splitter works inside PostGIS, so its CPU is mostly the
+server's and only wall time compares), grids, households min/median/max
+and CV, cap violations (a cell above 200 households that is not one
+building alone), containment violations (a cell reaching more than 1 m²
+into a second community, or outside the extract's area), points of the
+community in no cell (a 10 m lattice and every building's point), share of
+cell boundary length within 5 m of roads/waterways/railways/the outline and
+of roads/the outline alone, and median Polsby–Popper compactness.
+
+Targets: 0 cap and containment violations and 0 uncovered points; on the
+suburb extract at least 60 % of grid boundary on roads or the outline;
+Yuexiu in at most 3 s of CPU. ``--png`` writes ``artifacts/grids-<input>.png``
+(grids, buildings, roads) per extract. Not a test.
 """
 
 import argparse
@@ -32,6 +43,10 @@ os.environ["DATABASE_URL"] = os.environ.get(
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gridmgmt.settings")
 TARGET_HOUSEHOLDS = 200
 FOOTPRINT_HALF_SIDE_M = 6.0  # fmtm-splitter reads buildings as polygons: demo points become 12 m squares
+NEAR_LINE_M = 5.0
+LATTICE_M = 10.0
+EXTRACTS = REPO.parent / "shared" / "data" / "osm"
+ARTIFACTS = REPO / "artifacts"
 
 
 def database_url() -> str:
@@ -53,7 +68,7 @@ def ensure_database() -> None:
     admin.close()
 
 
-def prepare() -> None:
+def prepare(load_demo: bool = True) -> None:
     import django
 
     ensure_database()
@@ -61,15 +76,8 @@ def prepare() -> None:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
-    call_command("load_demo", "--no-grids", stdout=open(os.devnull, "w"))
-
-
-def household_row(values: list[int]) -> dict:
-    from spatial.grid_quality import household_stats
-
-    stats = household_stats(values)
-    stats["over_cap"] = sum(v > TARGET_HOUSEHOLDS for v in values)
-    return stats
+    if load_demo:
+        call_command("load_demo", "--no-grids", stdout=open(os.devnull, "w"))
 
 
 def community_layer():
@@ -96,100 +104,297 @@ def containment_violations(cells, community_polygons, tree) -> int:
     return violations
 
 
-def run_gridmgmt() -> dict:
+def cell_figures(cells_m, boundary_m, points_m, households, lines_m, roads_m, buildings_m=None) -> dict:
+    """Every figure of one tool on one input, all in one metric plane (metres).
+
+    ``cells_m``: the grids or tasks; ``points_m``/``households``: each building's
+    point and households; ``lines_m``: roads, waterways and railways;
+    ``roads_m``: roads alone; ``buildings_m``: footprints, to tell a cell of one
+    building from a cell of several.
+    """
+    import numpy as np
+    import shapely
+
+    from spatial.grid_quality import household_stats, polsby_popper
+
+    cells = np.asarray(cells_m, dtype=object)
+    tree = shapely.STRtree(cells)
+    point_index, cell_index = tree.query(np.asarray(points_m, dtype=object), predicate="intersects")
+    per_cell = np.zeros(len(cells))
+    buildings_in = np.zeros(len(cells), dtype=int)
+    first = {}
+    for p, c in zip(point_index, cell_index):
+        first.setdefault(int(p), int(c))
+    for p, c in first.items():
+        per_cell[c] += households[p]
+        buildings_in[c] += 1
+    stats = household_stats(per_cell)
+    over_cap = int(np.sum((per_cell > TARGET_HOUSEHOLDS) & (buildings_in > 1)))
+    outside = shapely.area(shapely.difference(cells, boundary_m))
+    lattice = _lattice(boundary_m)
+    probes = np.concatenate([lattice, np.asarray(points_m, dtype=object)[shapely.covers(boundary_m, points_m)]])
+    covered = np.zeros(len(probes), dtype=bool)
+    covered[tree.query(probes, predicate="intersects")[0]] = True
+    edges = shapely.union_all(shapely.boundary(cells))
+    outline = boundary_m.boundary
+    near_all = shapely.buffer(shapely.union_all(np.asarray(list(lines_m) + [outline], dtype=object)), NEAR_LINE_M)
+    near_roads = shapely.buffer(shapely.union_all(np.asarray(list(roads_m) + [outline], dtype=object)), NEAR_LINE_M)
+    total = edges.length
+    return {"cells": len(cells), "households": stats, "over_cap": over_cap,
+            "containment": int(np.sum(outside > 1.0)), "uncovered": int((~covered).sum()),
+            "on_lines": shapely.intersection(edges, near_all).length / total if total else float("nan"),
+            "on_roads": shapely.intersection(edges, near_roads).length / total if total else float("nan"),
+            "pp": float(np.median([polsby_popper(c) for c in cells]))}
+
+
+def _lattice(boundary_m):
+    import numpy as np
+    import shapely
+
+    x0, y0, x1, y1 = boundary_m.bounds
+    xs, ys = np.meshgrid(np.arange(x0 + LATTICE_M / 2, x1, LATTICE_M), np.arange(y0 + LATTICE_M / 2, y1, LATTICE_M))
+    points = shapely.points(xs.ravel(), ys.ravel())
+    return points[shapely.contains(boundary_m, points)]
+
+
+def timed(fn):
+    wall, cpu = time.perf_counter(), time.process_time()
+    result = fn()
+    return result, time.perf_counter() - wall, time.process_time() - cpu
+
+
+# -- the real extracts -----------------------------------------------------------------------------
+
+def read_input(path: Path) -> dict:
+    """One extract as a community: its area, buildings (footprints where they lie inside), roads and barriers."""
+    import shapely
+
+    from spatial.osm_reader import read_extract
+    from spatial.projection import local_metric
+
+    extract = read_extract(path)
+    area = extract.area
+    to_metric, to_wgs84 = local_metric(area)
+    boundary_m = to_metric(area)
+    buildings = []
+    for b in extract.buildings:
+        geometry = to_metric(b.geometry)
+        if geometry.geom_type != "Polygon" or not boundary_m.contains(geometry):
+            geometry = geometry.representative_point()
+        if boundary_m.contains(geometry):
+            buildings.append((f"{b.osm_type}/{b.osm_id}", geometry, b.households))
+
+    def clipped(lines):
+        parts = [to_metric(line.geometry).intersection(boundary_m) for line in lines]
+        return [g for p in parts for g in shapely.get_parts(p) if g.geom_type == "LineString" and g.length > 0]
+
+    roads = clipped(extract.roads)
+    return {"name": path.name.split(".osm")[0], "boundary_m": boundary_m, "to_wgs84": to_wgs84, "area": area,
+            "buildings": buildings, "roads": roads, "barriers": clipped(extract.barriers)}
+
+
+def run_ours_on_extract(data: dict, method: str) -> dict:
+    import shapely
+
+    from spatial.partition import BuildingInput, partition_community
+
+    buildings = [BuildingInput(id=i, geometry=g, households=h) for i, g, h in data["buildings"]]
+    result, wall, cpu = timed(lambda: partition_community(
+        data["boundary_m"], buildings, target_households=TARGET_HOUSEHOLDS,
+        cut_lines_m=data["roads"] + data["barriers"], method=method))
+    points = [shapely.point_on_surface(b.geometry) for b in buildings]
+    figures = cell_figures(result.polygons, data["boundary_m"], points, [b.households for b in buildings],
+                           data["roads"] + data["barriers"], data["roads"])
+    return {"name": f"gridmgmt {method}", "wall_s": wall, "cpu_s": cpu, "polygons": result.polygons, **figures}
+
+
+def run_fmtm_on_extract(data: dict) -> dict:
+    import shapely
+    from fmtm_splitter.splitter import split_by_sql
+    from geojson import Feature, FeatureCollection
+    from shapely.geometry import mapping
+
+    from spatial.projection import local_metric
+
+    to_wgs84 = data["to_wgs84"]
+    households = [h for _, _, h in data["buildings"]]
+    per_task = max(1, round(TARGET_HOUSEHOLDS * len(households) / max(1, sum(households))))
+    features = []
+    for index, (_, geometry, _) in enumerate(data["buildings"]):
+        footprint = geometry if geometry.geom_type == "Polygon" else geometry.buffer(FOOTPRINT_HALF_SIDE_M, 1)
+        features.append(Feature(geometry=mapping(to_wgs84(footprint)),
+                                properties={"osm_id": index + 1, "tags": {"building": "yes"}}))
+    for index, line in enumerate(data["roads"]):
+        features.append(Feature(geometry=mapping(to_wgs84(line)),
+                                properties={"osm_id": 10**9 + index, "tags": {"highway": "residential"}}))
+    for index, line in enumerate(data["barriers"]):
+        features.append(Feature(geometry=mapping(to_wgs84(line)),
+                                properties={"osm_id": 2 * 10**9 + index, "tags": {"waterway": "river"}}))
+    aoi = FeatureCollection([Feature(geometry=mapping(data["area"]), properties={})])
+    tasks, wall, cpu = timed(lambda: split_by_sql(aoi, database_url(), num_buildings=per_task,
+                                                  osm_extract=FeatureCollection(features)))
+    to_metric, _ = local_metric(data["area"])
+    cells = [to_metric(shapely.geometry.shape(f["geometry"])) for f in tasks["features"]]
+    cells = [c for c in cells if c.area > 0]
+    points = [shapely.point_on_surface(g) for _, g, _ in data["buildings"]]
+    figures = cell_figures(cells, data["boundary_m"], points, households, data["roads"] + data["barriers"],
+                           data["roads"])
+    return {"name": f"fmtm-splitter ({per_task}/task)", "wall_s": wall, "cpu_s": cpu, "polygons": cells, **figures}
+
+
+# -- the Yuexiu demo (database) --------------------------------------------------------------------
+
+def run_gridmgmt_yuexiu() -> dict:
     import shapely
 
     from gridmgmt.areas.models import Community
     from gridmgmt.grids.services import grids_generate
 
-    wall, cpu = time.perf_counter(), time.process_time()
-    report = grids_generate(communities=Community.objects.order_by("code"), target_households=TARGET_HOUSEHOLDS,
-                            code_digits=2, note="bench")
-    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
-    grids = list(report.generation.grids.all())
-    _, polygons, tree = community_layer()
-    cells = [shapely.from_wkb(bytes(g.polygon.wkb)) for g in grids]
-    return {"name": "gridmgmt", "wall_s": wall, "cpu_s": cpu, "cells": len(grids),
-            "households": household_row([g.households for g in grids]),
-            "containment": containment_violations(cells, polygons, tree)}
+    report, wall, cpu = timed(lambda: grids_generate(
+        communities=Community.objects.order_by("code"), target_households=TARGET_HOUSEHOLDS, code_digits=2,
+        note="bench"))
+    cells = [shapely.from_wkb(bytes(g.polygon.wkb)) for g in report.generation.grids.all()]
+    return {"name": "gridmgmt", "wall_s": wall, "cpu_s": cpu, **yuexiu_figures(cells)}
 
 
-def building_points():
-    from gridmgmt.areas.models import Building
+def yuexiu_figures(cells_wgs84) -> dict:
+    """Figures over the district in one metric plane, containment against the communities."""
+    import shapely
 
-    return list(Building.objects.filter(source="demo").values_list("location", "households"))
+    from gridmgmt.areas.models import Building, District, Road
+    from spatial.projection import local_metric
+
+    communities, polygons, tree = community_layer()
+    district = shapely.from_wkb(bytes(District.objects.get(code="440104").boundary.wkb))
+    to_metric, _ = local_metric(district)
+    rows = list(Building.objects.values_list("location", "households"))
+    points = [to_metric(shapely.Point(p.x, p.y)) for p, _ in rows]
+    roads = [to_metric(shapely.from_wkb(bytes(g.wkb))) for g in Road.objects.values_list("geometry", flat=True)]
+    figures = cell_figures([to_metric(c) for c in cells_wgs84], to_metric(shapely.union_all(polygons)), points,
+                           [h for _, h in rows], roads, roads)
+    figures["containment"] = containment_violations(cells_wgs84, polygons, tree)
+    return figures
 
 
-def run_fmtm() -> dict:
+def run_fmtm_yuexiu() -> dict:
     import shapely
     from fmtm_splitter.splitter import split_by_sql
     from geojson import Feature, FeatureCollection
     from shapely.geometry import box, mapping
 
-    from gridmgmt.areas.models import District
+    from gridmgmt.areas.models import Building, District
     from spatial.projection import local_metric
 
-    buildings = building_points()
+    buildings = list(Building.objects.filter(source="demo").values_list("location", "households"))
     households = [h for _, h in buildings]
     per_task = max(1, round(TARGET_HOUSEHOLDS * len(households) / sum(households)))
     district = shapely.from_wkb(bytes(District.objects.get(code="440104").boundary.wkb))
     to_metric, to_wgs84 = local_metric(district)
-    points = [shapely.Point(p.x, p.y) for p, _ in buildings]
     footprints = []
-    for index, point in enumerate(points):
-        centre = to_metric(point)
+    for index, (point, _) in enumerate(buildings):
+        centre = to_metric(shapely.Point(point.x, point.y))
         square = box(centre.x - FOOTPRINT_HALF_SIDE_M, centre.y - FOOTPRINT_HALF_SIDE_M,
                      centre.x + FOOTPRINT_HALF_SIDE_M, centre.y + FOOTPRINT_HALF_SIDE_M)
         footprints.append(Feature(geometry=mapping(to_wgs84(square)),
                                   properties={"osm_id": index + 1, "tags": {"building": "yes"}}))
     aoi = FeatureCollection([Feature(geometry=mapping(district), properties={})])
-    wall, cpu = time.perf_counter(), time.process_time()
-    tasks = split_by_sql(aoi, database_url(), num_buildings=per_task, osm_extract=FeatureCollection(footprints))
-    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    tasks, wall, cpu = timed(lambda: split_by_sql(aoi, database_url(), num_buildings=per_task,
+                                                  osm_extract=FeatureCollection(footprints)))
     cells = [shapely.geometry.shape(f["geometry"]) for f in tasks["features"]]
-    tree = shapely.STRtree(cells)
-    per_cell = [0] * len(cells)
-    for point, hh in zip(points, households):
-        hits = tree.query(point, predicate="intersects")
-        if len(hits):
-            per_cell[int(min(hits))] += hh
-    _, polygons, community_tree = community_layer()
-    return {"name": f"fmtm-splitter ({per_task} buildings/task)", "wall_s": wall, "cpu_s": cpu,
-            "cells": len(cells), "households": household_row(per_cell),
-            "containment": containment_violations(cells, polygons, community_tree)}
+    return {"name": f"fmtm-splitter ({per_task}/task)", "wall_s": wall, "cpu_s": cpu, **yuexiu_figures(cells)}
 
 
-def print_table(rows: list[dict]) -> None:
-    header = f"{'':32}" + "".join(f"{r['name']:>34}" for r in rows)
-    print(header)
+# -- output ----------------------------------------------------------------------------------------
+
+def print_table(title: str, rows: list[dict]) -> None:
+    print(f"\n== {title}")
+    print(f"{'':34}" + "".join(f"{r['name']:>28}" for r in rows))
     lines = [
         ("time, wall (s)", lambda r: f"{r['wall_s']:.2f}"),
         ("time, CPU of this process (s)", lambda r: f"{r['cpu_s']:.2f}"),
         ("grids / tasks", lambda r: f"{r['cells']}"),
         ("households min / median / max", lambda r: "{min:.0f} / {median:.0f} / {max:.0f}".format(**r["households"])),
         ("households CV", lambda r: f"{r['households']['cv']:.3f}"),
-        (f"cells above {TARGET_HOUSEHOLDS} households", lambda r: f"{r['households']['over_cap']}"),
+        (f"cap violations (> {TARGET_HOUSEHOLDS}, not alone)", lambda r: f"{r['over_cap']}"),
         ("containment violations", lambda r: f"{r['containment']}"),
+        ("points in no cell", lambda r: f"{r['uncovered']}"),
+        ("boundary on roads/water/rail/outline", lambda r: f"{r['on_lines']:.1%}"),
+        ("boundary on roads/outline", lambda r: f"{r['on_roads']:.1%}"),
+        ("Polsby-Popper, median", lambda r: f"{r['pp']:.3f}"),
     ]
     for label, cell in lines:
-        print(f"{label:32}" + "".join(f"{cell(r):>34}" for r in rows))
-    ours = rows[0]
-    print(f"\ntarget: all of Yuexiu < 10 s on one core -> CPU {ours['cpu_s']:.2f} s, wall {ours['wall_s']:.2f} s")
-    if len(rows) > 1:
-        theirs = rows[1]
-        print(f"balance (CV) ratio fmtm/gridmgmt: {theirs['households']['cv'] / ours['households']['cv']:.2f}x; "
-              f"containment violations: gridmgmt {ours['containment']}, fmtm-splitter {theirs['containment']}")
+        print(f"{label:34}" + "".join(f"{cell(r):>28}" for r in rows))
+    ours, others = rows[0], rows[1:]
+    for other in others:
+        print(f"  time ratio {other['name']} / {ours['name']}: wall {other['wall_s'] / max(ours['wall_s'], 1e-9):.2f}x")
+
+
+def write_png(data: dict, rows: list[dict], path: Path, size_px: int = 1400) -> None:
+    """Grids (coloured, dark edges) over buildings (grey) and roads (orange), waterways/railways (blue)."""
+    import numpy as np
+    import shapely
+    from PIL import Image, ImageDraw
+
+    x0, y0, x1, y1 = data["boundary_m"].bounds
+    scale = (size_px - 20) / max(x1 - x0, y1 - y0)
+    width, height = int((x1 - x0) * scale) + 20, int((y1 - y0) * scale) + 20
+    panels = Image.new("RGB", (width * len(rows), height + 24), "white")
+    rng = np.random.default_rng(0)
+
+    def xy(coords, offset):
+        return [(offset + 10 + (x - x0) * scale, height - 10 - (y - y0) * scale) for x, y in coords]
+
+    for k, row in enumerate(rows):
+        draw = ImageDraw.Draw(panels, "RGBA")
+        offset = k * width
+        for polygon in row["polygons"]:
+            for part in shapely.get_parts(polygon):
+                colour = tuple(int(c) for c in rng.integers(120, 240, 3)) + (110,)
+                draw.polygon(xy(part.exterior.coords, offset), fill=colour)
+        for _, geometry, _ in data["buildings"]:
+            if geometry.geom_type == "Polygon":
+                draw.polygon(xy(geometry.exterior.coords, offset), fill=(90, 90, 90, 255))
+            else:
+                px, py = xy(geometry.coords, offset)[0]
+                draw.ellipse((px - 1.5, py - 1.5, px + 1.5, py + 1.5), fill=(90, 90, 90, 255))
+        for line in data["roads"]:
+            draw.line(xy(line.coords, offset), fill=(230, 120, 0, 255), width=2)
+        for line in data["barriers"]:
+            draw.line(xy(line.coords, offset), fill=(30, 110, 220, 255), width=2)
+        for polygon in row["polygons"]:
+            for part in shapely.get_parts(polygon):
+                draw.line(xy(part.exterior.coords, offset), fill=(20, 20, 120, 255), width=3)
+        draw.line(xy(data["boundary_m"].exterior.coords, offset), fill=(0, 0, 0, 255), width=2)
+        draw.text((offset + 10, height + 4), f"{data['name']}: {row['name']}, {row['cells']} grids, "
+                  f"{row['on_roads']:.0%} on roads/outline", fill=(0, 0, 0, 255))
+    path.parent.mkdir(exist_ok=True)
+    panels.save(path)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--skip-fmtm", action="store_true")
+    parser.add_argument("--skip-yuexiu", action="store_true")
+    parser.add_argument("--png", action="store_true", help="Write artifacts/grids-<extract>.png")
+    parser.add_argument("--extracts", type=Path, default=EXTRACTS)
     args = parser.parse_args()
-    prepare()
-    rows = [run_gridmgmt()]
-    if not args.skip_fmtm:
-        rows.append(run_fmtm())
-    print_table(rows)
+    prepare(load_demo=not args.skip_yuexiu)
+    if not args.skip_yuexiu:
+        rows = [run_gridmgmt_yuexiu()]
+        if not args.skip_fmtm:
+            rows.append(run_fmtm_yuexiu())
+        print_table("Yuexiu demo (222 communities)", rows)
+        print(f"  target: Yuexiu <= 3 s CPU on one core -> {rows[0]['cpu_s']:.2f} s")
+    for path in sorted(args.extracts.glob("*.osm*")):
+        data = read_input(path)
+        rows = [run_ours_on_extract(data, "auto"), run_ours_on_extract(data, "bisection")]
+        if not args.skip_fmtm:
+            rows.append(run_fmtm_on_extract(data))
+        households = sum(h for _, _, h in data["buildings"])
+        print_table(f"{data['name']}: {len(data['buildings'])} buildings, {households} households, "
+                    f"{len(data['roads'])} road pieces, {len(data['barriers'])} waterway/railway pieces", rows)
+        if args.png:
+            write_png(data, rows, ARTIFACTS / f"grids-{data['name']}.png")
 
 
 if __name__ == "__main__":
