@@ -21,6 +21,7 @@ from gridmgmt.cases.progress_notes import case_note_add
 from gridmgmt.cases.selectors import case_get, case_list
 from gridmgmt.cases.workflow import WITH_DEPARTMENT
 from gridmgmt.events.models import TimeLimitUnit
+from gridmgmt.web.case_place import case_place
 from gridmgmt.web.console_actions import available_actions, post_step
 from gridmgmt.web.console_case import case_page_context
 from gridmgmt.web.console_filters import case_rows
@@ -52,8 +53,9 @@ def case_detail(request, case_id: int):
     actions = available_actions(request.user, case, DEPARTMENT_ACTIONS)
     if case.status in WITH_DEPARTMENT:
         actions.add("note")
+    context = case_page_context(case)
     return render(request, "department/case.html", {
-        **case_page_context(case), "actions": actions, "units": UNIT_LABELS.items(),
+        **context, "place": case_place(case, context["reports"]), "actions": actions, "units": UNIT_LABELS.items(),
         "handlers": users_with_role(Role.DEPARTMENT_HANDLER, department_id=case.department_id)
         if "assign" in actions else [],
     })
