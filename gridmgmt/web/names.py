@@ -6,7 +6,7 @@ the Chinese name is shown and marked as such, so a reader sees why.
 """
 
 from django.utils.html import format_html
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
 
 
 def name_in_language(record, language: str | None = None) -> tuple[str, bool]:
@@ -30,5 +30,6 @@ def local_name_html(record) -> str:
     """HTML: the Chinese fallback is wrapped in ``<span lang="zh-Hans" class="untranslated">``."""
     name, fallback = name_in_language(record)
     if fallback:
-        return format_html('<span lang="zh-Hans" class="untranslated" title="中文名称">{}</span>', name)
+        return format_html('<span lang="zh-Hans" class="untranslated" title="{}">{}</span>',
+                           gettext("No English name known"), name)
     return format_html("{}", name)
