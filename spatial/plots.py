@@ -48,21 +48,26 @@ def block_plots(block: Polygon, claims: np.ndarray) -> list[Polygon] | None:
                                                        ordered=True))
     if len(cells) != len(points) or not shapely.is_valid(cells).all():
         return None
-    everything = shapely.union_all(claims, grid_size=GRID_SIZE_M)
-    open_space = polygonal(shapely.difference(block, everything, grid_size=GRID_SIZE_M))
-    # Clip each cell first: the clipped pieces lie on the precision grid, so
-    # their unions per building are robust (raw cells snapped are not).
-    # Cells rounded to 0.1 mm first: raw cells have near-coincident vertices
-    # that snap-rounding to the fine grid cannot always node.
-    cells = shapely.set_precision(cells, _CELL_GRID_M)
-    pieces = shapely.intersection(cells, open_space, grid_size=GRID_SIZE_M)
-    kept = ~shapely.is_empty(pieces)
-    pieces, owner = pieces[kept], owner[kept]
-    pieces = np.asarray([polygonal(p) for p in pieces], dtype=object)
+    # Cells rounded to 0.1 mm first (vertex by vertex: neighbours share
+    # their vertices, so they stay edge to edge): raw cells have
+    # near-coincident vertices that snap-rounding cannot always node.
+    cells = shapely.set_precision(cells, _CELL_GRID_M, mode="pointwise")
+    claim_tree = shapely.STRtree(claims)
     plots = []
     for index in range(len(claims)):
-        mine = np.concatenate([pieces[owner == index], claims[index:index + 1]])
-        plots.append(polygonal(shapely.union_all(mine, grid_size=GRID_SIZE_M)))
+        mine = cells[owner == index]
+        try:
+            cell = shapely.coverage_union_all(mine)
+        except shapely.errors.GEOSException:
+            cell = shapely.union_all(mine, grid_size=_CELL_GRID_M)
+        cell = polygonal(shapely.intersection(cell, block, grid_size=GRID_SIZE_M))
+        # Each plot gives up what other footprints take of it, and takes all of its own.
+        others = claim_tree.query(cell, predicate="intersects")
+        others = others[others != index]
+        if others.size:
+            cell = polygonal(shapely.difference(cell, shapely.union_all(claims[others], grid_size=GRID_SIZE_M),
+                                                grid_size=GRID_SIZE_M))
+        plots.append(polygonal(shapely.union(cell, claims[index], grid_size=GRID_SIZE_M)))
     return _settle_fragments(block, plots, claims)
 
 
