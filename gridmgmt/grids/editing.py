@@ -1,0 +1,163 @@
+"""The GIS editor's grid edits: split a grid by a line, merge adjacent grids, undo.
+
+Every edit builds a new generation for one community: the grids it does not
+touch are copied with their codes, the new pieces get never-used codes
+(``gridmgmt.grids.codes``), and the generation is activated through
+``grid_generation_activate``, which runs the one invariant checker first. A
+failing edit (a piece above the cap, a line through a building, merged grids
+that do not touch) raises ``GridEditError`` and stores nothing. Geometry is
+WGS84 (EPSG:4326), (lng, lat).
+"""
+
+from dataclasses import dataclass
+
+import shapely
+from django.db import connection, transaction
+from django.utils import timezone
+from shapely.geometry import LineString, Polygon
+from shapely.ops import split as shapely_split
+
+from gridmgmt.areas.models import Community
+from gridmgmt.grids.codes import grid_codes_next
+from gridmgmt.grids.inputs import community_inputs
+from gridmgmt.grids.models import Grid, GridGeneration
+from gridmgmt.grids.services import GridGenerationError, grid_generation_activate
+
+
+class GridEditError(ValueError):
+    """An edit that cannot be made as asked; the message names the grid and the reason."""
+
+
+@dataclass
+class GridEditResult:
+    generation: GridGeneration
+    retired: list[str]
+    created: list[str]
+
+
+def _polygon(grid: Grid) -> Polygon:
+    return shapely.from_wkb(bytes(grid.polygon.wkb))
+
+
+def _households(community: Community, polygons: list[Polygon]) -> list[tuple[int, int]]:
+    """(households, residents) per polygon, buildings placed as the checker places them.
+
+    A footprint belongs to the polygon holding most of it; a point to the
+    first polygon covering it (the checker then reports a point on a seam
+    covered by two grids).
+    """
+    item = community_inputs([community])[0]
+    totals = [[0, 0] for _ in polygons]
+    tree = shapely.STRtree(polygons)
+    for geometry, households, population in zip(item.building_geoms, item.households, item.population):
+        hits = tree.query(geometry, predicate="intersects")
+        if len(hits) == 0:
+            continue
+        if geometry.geom_type != "Point" and len(hits) > 1:
+            hits = [max(hits, key=lambda i: polygons[i].intersection(geometry).area)]
+        totals[int(min(hits))][0] += households
+        totals[int(min(hits))][1] += population
+    return [(h, r) for h, r in totals]
+
+
+def _replace(*, community: Community, removed: list[Grid], pieces: list[Polygon], note: str) -> GridEditResult:
+    """Store a generation of ``community`` with ``removed`` replaced by ``pieces``, and activate it."""
+    current = list(Grid.objects.active().filter(community=community).order_by("sequence"))
+    template = current[0].generation
+    generation = GridGeneration.objects.create(target_households=template.target_households,
+                                               code_digits=template.code_digits, note=note)
+    removed_ids = {g.pk for g in removed}
+    kept = [g for g in current if g.pk not in removed_ids]
+    fresh = grid_codes_next(community=community, count=len(pieces), code_digits=template.code_digits)
+    polygons = [_polygon(g) for g in kept] + pieces
+    counts = _households(community, polygons)
+    grids = [Grid(generation=generation, community=community, code=g.code, sequence=g.sequence,
+                  polygon=g.polygon, households=h, residents=r, area_m2=g.area_m2, valid_from=g.valid_from)
+             for g, (h, r) in zip(kept, counts)]
+    grids += [Grid(generation=generation, community=community, code=code, sequence=sequence,
+                   polygon=shapely.to_wkt(piece, rounding_precision=-1), households=h, residents=r, area_m2=0.0)
+              for piece, (sequence, code), (h, r) in zip(pieces, fresh, counts[len(kept):])]
+    Grid.objects.bulk_create(grids)
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE grids_grid SET area_m2 = ST_Area(polygon::geography) WHERE generation_id = %s",
+                       [generation.pk])
+    try:
+        grid_generation_activate(generation=generation)
+    except GridGenerationError as exc:
+        raise GridEditError(str(exc)) from None
+    return GridEditResult(generation=generation, retired=sorted(g.code for g in removed),
+                          created=[code for _, code in fresh])
+
+
+@transaction.atomic
+def grid_split(*, grid: Grid, line: LineString, note: str = "") -> GridEditResult:
+    """Split an active grid along ``line`` (WGS84) into the pieces the line cuts.
+
+    The pieces get new codes; the grid's code retires. Raises
+    ``GridEditError`` when the grid is not active, the line does not cross
+    it from edge to edge, or a piece breaks an invariant (e.g. the line runs
+    through a building).
+    """
+    grid = Grid.objects.select_for_update().get(pk=grid.pk)
+    if not grid.active:
+        raise GridEditError(f"grid {grid.code} is not active; only current grids can be split")
+    polygon = _polygon(grid)
+    if not line.is_valid or line.length == 0:
+        raise GridEditError("the split line is empty or invalid")
+    pieces = [p for p in shapely.get_parts(shapely_split(polygon, line)) if p.area > 0]
+    if len(pieces) < 2:
+        raise GridEditError(f"the line does not cross grid {grid.code} from edge to edge; nothing to split")
+    return _replace(community=grid.community, removed=[grid], pieces=pieces,
+                    note=note or f"split {grid.code}")
+
+
+@transaction.atomic
+def grids_merge(*, grids: list[Grid], note: str = "") -> GridEditResult:
+    """Merge two or more adjacent active grids of one community into one grid with a new code.
+
+    Raises ``GridEditError`` when fewer than two grids are given, they are of
+    different communities or not active, their union is not one polygon (they
+    do not share an edge), or the merged grid breaks an invariant (e.g. above
+    the household cap).
+    """
+    grids = list(Grid.objects.select_for_update().filter(pk__in=[g.pk for g in grids]).order_by("pk"))
+    if len(grids) < 2:
+        raise GridEditError("choose at least two grids to merge")
+    if len({g.community_id for g in grids}) > 1:
+        raise GridEditError("grids of different communities cannot be merged: "
+                            + ", ".join(g.code for g in grids))
+    inactive = [g.code for g in grids if not g.active]
+    if inactive:
+        raise GridEditError(f"only current grids can be merged; not active: {', '.join(inactive)}")
+    merged = shapely.union_all([_polygon(g) for g in grids], grid_size=1e-9)
+    if merged.geom_type != "Polygon":
+        raise GridEditError(f"grids {', '.join(g.code for g in grids)} do not share an edge; "
+                            "their union is not one polygon")
+    return _replace(community=grids[0].community, removed=grids, pieces=[merged],
+                    note=note or f"merge {'+'.join(g.code for g in grids)}")
+
+
+@transaction.atomic
+def community_grids_undo(*, community: Community) -> GridEditResult:
+    """Reactivate the grids the community had before its last activation (one step back).
+
+    The current grids are retired (``valid_to`` set) but stay stored; the
+    previous ones come back with their codes. Raises ``GridEditError`` when
+    the community has no earlier grids.
+    """
+    Community.objects.select_for_update().filter(pk=community.pk).first()
+    current = list(Grid.objects.active().filter(community=community))
+    generation_ids = {g.generation_id for g in current}
+    previous_generation = (Grid.objects.filter(community=community, active=False, valid_to__isnull=False)
+                           .exclude(generation_id__in=generation_ids)
+                           .order_by("-valid_to", "-generation_id").values_list("generation_id", flat=True)
+                           .first())
+    if previous_generation is None:
+        raise GridEditError(f"community {community.code} has no earlier grids to go back to")
+    now = timezone.now()
+    Grid.objects.filter(pk__in=[g.pk for g in current]).update(active=False, valid_to=now)
+    restored = Grid.objects.filter(community=community, generation_id=previous_generation)
+    restored.update(active=True, valid_to=None)
+    return GridEditResult(generation=GridGeneration.objects.get(pk=previous_generation),
+                          retired=sorted(g.code for g in current),
+                          created=sorted(restored.values_list("code", flat=True)))
