@@ -28,6 +28,15 @@ from gridmgmt.water.models import Patrol, PatrolRule, WarningLevel, WaterBody
 from gridmgmt.water.tracks import clean_track
 
 DUE_SOON = timedelta(days=1)
+# (warning level, every n days, min minutes, min km), as migration 0003 installs them (see its docstring).
+DEFAULT_RULES = [("none", 10, 10, 1.0), ("yellow", 5, 10, 1.0), ("orange", 3, 10, 1.0), ("red", 1, 10, 1.0)]
+
+
+def patrol_rules_ensure() -> None:
+    """The default rules where a level has none (a flushed database, e.g. after transactional tests)."""
+    for level, every_days, min_minutes, min_km in DEFAULT_RULES:
+        PatrolRule.objects.get_or_create(warning_level=level, defaults={
+            "every_days": every_days, "min_minutes": min_minutes, "min_km": min_km})
 
 
 def rule_for(level: str) -> PatrolRule:

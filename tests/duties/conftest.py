@@ -1,6 +1,5 @@
-"""The tiny district and duty classes (tests/water) and the headless-Chromium fixtures of tests/web."""
+"""The tiny district, duty classes and patrol rules of tests/water."""
 
-from tests.water.conftest import areas, duty_classes  # noqa: F401
-from tests.web.conftest import browser, new_context, screenshot, sign_in  # noqa: F401
+from tests.water.conftest import areas, duty_classes, patrol_rules  # noqa: F401
 
-__all__ = ["areas", "browser", "duty_classes", "new_context", "screenshot", "sign_in"]
+__all__ = ["areas", "duty_classes", "patrol_rules"]

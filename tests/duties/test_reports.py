@@ -14,7 +14,6 @@ from gridmgmt.duties.reports import _REMOTE_ASSET, monthly_report_build, report_
 from gridmgmt.events.services import event_create
 from gridmgmt.sensors.ingest import readings_ingest
 from gridmgmt.sensors.services import sensor_create
-from tests.duties.conftest import sign_in
 
 MONTH = timezone.localdate().replace(day=1)
 
@@ -79,21 +78,3 @@ def test_download_only_within_jurisdiction(client, month_of_work):
     assert f"/duties/reports/{street.pk}.html" in listing and f"/duties/reports/{district.pk}.html" not in listing
     client.logout()
     assert client.get(f"/duties/reports/{street.pk}.html").status_code == 404
-
-
-@pytest.mark.browser
-@pytest.mark.django_db(transaction=True)
-def test_report_opens_in_chromium_with_no_outside_request(areas, duty_classes, media_root, new_context, live_server,
-                                                          screenshot):
-    event_create(small_class_code="2301", point=Point(113.262, 23.125, srid=4326), channel="hotline")
-    report = monthly_report_build(level="district", area_code="440104", month=MONTH, pdf=False)
-    leader = get_user_model().objects.create_user("leader")
-    RoleAssignment.objects.create(user=leader, role=Role.DISTRICT_LEADER)
-    context = new_context(viewport={"width": 1200, "height": 900})
-    sign_in(context, leader, live_server)
-    page = context.new_page()
-    page.goto(f"{live_server.url}/duties/reports/{report.pk}.html")
-    page.wait_for_selector(".leaflet-container path.leaflet-interactive")
-    assert page.locator("path.leaflet-interactive").count() == 1  # the one grid, drawn by the inlined Leaflet
-    assert context.blocked == []
-    screenshot(page, "duties-monthly-report")

@@ -8,11 +8,18 @@ from gridmgmt.areas.models import Department
 from gridmgmt.events.models import BigClass, SmallClass
 from tests.events.conftest import INSIDE_C1, INSIDE_C2, OUTSIDE, areas
 
-__all__ = ["INSIDE_C1", "INSIDE_C2", "OUTSIDE", "areas", "duty_classes"]
+__all__ = ["INSIDE_C1", "INSIDE_C2", "OUTSIDE", "areas", "duty_classes", "patrol_rules"]
 
 
 @pytest.fixture
-def duty_classes(db):
+def patrol_rules(db):
+    """The default patrol rules: a transactional test elsewhere may have flushed the migration's rows."""
+    from gridmgmt.water.patrols import patrol_rules_ensure
+    patrol_rules_ensure()
+
+
+@pytest.fixture
+def duty_classes(db, patrol_rules):
     """Classes 2301 black-odorous water (SW), 2401 excess noise and 2404 monitor alarm (STHJ), as fixtures/catalogue."""
     sw = Department.objects.create(code="SW", name="水务局")
     sthj = Department.objects.create(code="STHJ", name="生态环境局")

@@ -15,7 +15,7 @@ T0 = datetime(2026, 11, 2, 1, 0, tzinfo=UTC).timestamp()
 
 
 @pytest.fixture
-def ditch(areas):
+def ditch(areas, patrol_rules):
     body = WaterBody.objects.create(code="WB-1", name="一号涌", kind="ditch", source="test",
                                     geometry=LineString((LNG, 23.1205), (LNG, 23.1295), srid=4326))
     RiverChief.objects.create(water_body=body, level="community", name="李河长", phone="020-1234")

@@ -17,7 +17,7 @@ LNG, LAT = 113.262, 23.121
 
 
 @pytest.fixture
-def ditch(areas):
+def ditch(areas, patrol_rules):
     # Along the west side of grid 44010400100101 (lng 113.26-113.27), 1.1 km north-south.
     return WaterBody.objects.create(code="WB-1", name="一号涌", kind="ditch", source="test",
                                     geometry=LineString((LNG, 23.1205), (LNG, 23.1295), srid=4326))
@@ -36,7 +36,7 @@ def walk(minutes: float, km: float, start=T0, steps=20):
             for i in range(steps + 1)]
 
 
-def test_default_rules_are_data_with_guangzhou_none_level(db):
+def test_default_rules_are_data_with_guangzhou_none_level(patrol_rules):
     rule = PatrolRule.objects.get(warning_level="none")
     assert (rule.every_days, rule.min_minutes, rule.min_km) == (10, 10, 1.0)
 

@@ -6,12 +6,13 @@ from django.contrib.gis.geos import LineString
 
 from gridmgmt.accounts.models import Role, RoleAssignment
 from gridmgmt.water.models import Patrol, WaterBody
-from tests.web.conftest import WORKER_GPS, browser, new_context, screenshot, sign_in  # noqa: F401
+from tests.water.conftest import areas, patrol_rules  # noqa: F401
+from tests.web.conftest import WORKER_GPS, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_patrol_recorded_offline_then_sent_once_online(areas, new_context, live_server, screenshot):
+def test_patrol_recorded_offline_then_sent_once_online(areas, patrol_rules, new_context, live_server, screenshot):
     body = WaterBody.objects.create(code="WB-1", name="一号涌", kind="ditch", source="test",
                                     geometry=LineString((113.262, 23.1205), (113.262, 23.1295), srid=4326))
     worker = get_user_model().objects.create_user("worker1")
