@@ -1,7 +1,6 @@
 """Pages of the duties app: the monthly reports, listed and downloaded within the reader's jurisdiction."""
 
 from django.core.files.storage import default_storage
-from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
@@ -9,7 +8,7 @@ from django.views.decorators.http import require_GET
 from gridmgmt.accounts.jurisdiction import scope_of
 from gridmgmt.duties.grid_file import grid_file
 from gridmgmt.duties.models import MonthlyReport
-from gridmgmt.web.roles import roles_of
+from gridmgmt.water.views import any_role
 
 
 def _readable(user) -> list[MonthlyReport]:
@@ -42,13 +41,9 @@ def report_download(request, pk: int, kind: str):
 
 
 @require_GET
+@any_role
 def grid_file_page(request, code: str):
     """Anyone with a role reads the grid's file; its cases are limited to their jurisdiction."""
-    if not request.user.is_authenticated:
-        from django.contrib.auth.views import redirect_to_login
-        return redirect_to_login(request.get_full_path())
-    if not (roles_of(request.user) or request.user.is_superuser):
-        raise PermissionDenied
     file = grid_file(code=code, user=request.user)
     if file is None:
         raise Http404(code)
