@@ -10,7 +10,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 
-from gridmgmt.web import intake, views, worker
+from gridmgmt.web import intake, self_handling, views, worker
 
 app_name = "web"
 
@@ -30,6 +30,7 @@ urlpatterns = [
     path("worker/report/", worker.report, name="worker-report"),
     path("worker/reports/", worker.reports, name="worker-reports"),
     path("worker/tasks/<int:case_id>/", worker.verify, name="worker-verify"),
+    path("worker/fixed/<int:case_id>/", self_handling.fixed_on_the_spot, name="worker-fixed"),
 ]
 
 # The other engineer's pages; present or not, this module stays importable.
