@@ -203,7 +203,7 @@ def buildings_set_households(*, path: str | Path) -> int:
             raise BuildingImportError(f"line {line}: the same building appears on an earlier line")
         updates[building_id] = _row_counts(line, row)
     with transaction.atomic():
-        buildings = Building.objects.select_for_update().in_bulk(list(updates))
+        buildings = Building.objects.select_for_update().order_by("pk").in_bulk(list(updates))
         for building_id, (households, population) in updates.items():
             building = buildings[building_id]
             building.households, building.households_source = households, HouseholdsSource.COUNT

@@ -174,7 +174,7 @@ def boundaries_save(
         raise BoundaryImportRefused(report)
 
     with transaction.atomic():
-        existing = model.objects.select_for_update().in_bulk([r.code for r in records], field_name="code")
+        existing = model.objects.select_for_update().order_by("pk").in_bulk([r.code for r in records], field_name="code")
         for record in records:
             extra = {PARENT_FIELD[level]: parents[record.parent_code]} if parent_model else {}
             area = existing.get(record.code)

@@ -24,7 +24,7 @@ from gridmgmt.cases.errors import CaseInvalid
 from gridmgmt.cases.models import CASE_NUMBER_SQL, Case, CaseEvent, NotificationKind, Status
 from gridmgmt.cases.notifications import local_time, notify
 from gridmgmt.cases.selectors import point_within_grid
-from gridmgmt.cases.steps import begin, commit
+from gridmgmt.cases.steps import begin, commit, contention_as_conflict, lock_in_order
 from gridmgmt.cases.ways_back import department_staff, restart_clock
 from gridmgmt.cases.workflow import TRANSITIONS
 from gridmgmt.prepared import execute_prepared
@@ -133,10 +133,12 @@ def case_dispatch(*, case_id: int, version: int, actor: AbstractBaseUser,
     return case
 
 
+@contention_as_conflict
 @transaction.atomic
 def case_dispatch_bulk(*, cases: Sequence[tuple[int, int]], actor: AbstractBaseUser,
                        department: Department | None = None, reason: str = "") -> list[Case]:
     """Dispatches several ``(case_id, version)`` at once; one refusal refuses them all."""
+    lock_in_order(case_id for case_id, _ in cases)
     return [case_dispatch(case_id=case_id, version=version, actor=actor, department=department, reason=reason)
             for case_id, version in cases]
 
@@ -236,12 +238,14 @@ def case_resume(*, case_id: int, version: int, actor: AbstractBaseUser, note: st
     return case
 
 
+@contention_as_conflict
 @transaction.atomic
 def case_merge(*, case_id: int, version: int, others: Sequence[tuple[int, int]], actor: AbstractBaseUser,
                note: str = "") -> Case:
     """Merges other reports' cases into this one: their reports become its sources."""
     if not others or case_id in {other_id for other_id, _ in others}:
         raise CaseInvalid(f"case {case_id}: merge needs other cases, not the case itself")
+    lock_in_order([case_id, *(other_id for other_id, _ in others)])
     target, role = begin("merge", case_id=case_id, version=version, actor=actor)
     now = timezone.now()
     for other_id, other_version in others:

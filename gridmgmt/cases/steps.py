@@ -6,8 +6,10 @@ the optimistic lock or the history.
 
 from collections.abc import Sequence
 from datetime import datetime
+from functools import wraps
 
 from django.core.files import File
+from django.db import OperationalError
 
 from gridmgmt.accounts.jurisdiction import roles_over
 from gridmgmt.cases.errors import CaseInvalid, VersionConflict
@@ -25,6 +27,38 @@ def lock(case_id: int, version: int) -> Case:
         raise VersionConflict(f"case {case_id} was changed by someone else (now version {case.version}, "
                               f"you sent {version}); reload it and try again")
     return case
+
+
+def lock_in_order(case_ids) -> None:
+    """Lock the rows of several cases in id order before any is changed.
+
+    Two multi-case steps over the same cases (bulk dispatches in opposite
+    orders, merges X→Y and Y→X) then queue on the first row instead of each
+    holding one row the other waits for; the one that waited finds the
+    versions moved and gets :class:`VersionConflict` (409).
+    """
+    list(Case.objects.select_for_update().filter(pk__in=set(case_ids)).order_by("pk").values_list("pk", flat=True))
+
+
+# PostgreSQL's deadlock_detected and serialization_failure: a concurrent
+# writer won; for the caller that is a conflict to reload, not a server error.
+CONTENTION_PGCODES = ("40P01", "40001")
+
+
+def contention_as_conflict(service):
+    """Wraps a (transactional) service so that losing a lock race raises :class:`VersionConflict`."""
+
+    @wraps(service)
+    def wrapper(*args, **kwargs):
+        try:
+            return service(*args, **kwargs)
+        except OperationalError as exc:
+            if getattr(exc.__cause__, "pgcode", None) not in CONTENTION_PGCODES:
+                raise
+            raise VersionConflict("these cases were changed by someone else at the same moment; "
+                                  "reload them and try again") from None
+
+    return wrapper
 
 
 def begin(action: str, *, case_id: int, version: int, actor) -> tuple[Case, str]:
