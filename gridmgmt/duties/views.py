@@ -1,13 +1,19 @@
-"""Pages of the duties app: the monthly reports, listed and downloaded within the reader's jurisdiction."""
+"""Pages of the duties app: medical coverage and traffic, the grid's file, the monthly reports (within jurisdiction)."""
+
+from datetime import timedelta
 
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from gridmgmt.accounts.jurisdiction import scope_of
+from gridmgmt.duties.coverage import worst_served
 from gridmgmt.duties.grid_file import grid_file
 from gridmgmt.duties.models import MonthlyReport
+from gridmgmt.duties.traffic import traffic_segments
+from gridmgmt.maps.scope import area_scope_of
 from gridmgmt.water.views import any_role
 
 
@@ -48,3 +54,14 @@ def grid_file_page(request, code: str):
     if file is None:
         raise Http404(code)
     return render(request, "duties/grid.html", file)
+
+
+@require_GET
+@any_role
+def duties_page(request):
+    """Medical coverage (choropleth, worst-served grids) and the traffic segments of the last 30 days."""
+    end = timezone.now()
+    start = end - timedelta(days=30)
+    segments = traffic_segments(scope=area_scope_of(request.user), start=start, end=end)["features"]
+    return render(request, "duties/medical.html", {"worst": worst_served(10), "segments": segments,
+                                                   "start": start, "end": end})

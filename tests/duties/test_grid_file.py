@@ -55,3 +55,20 @@ def test_unknown_grid_404_and_no_role_403(client, busy_grid):
     assert client.get(URL).status_code == 403
     login(client, "leader", Role.DISTRICT_LEADER)
     assert client.get("/duties/grids/44010400199999/").status_code == 404
+
+
+def test_duties_page_lists_worst_served_and_traffic_segments(client, busy_grid):
+    from django.contrib.gis.geos import LineString as Line
+
+    from gridmgmt.areas.models import Road
+    from gridmgmt.events.models import BigClass, SmallClass
+    traffic = BigClass.objects.create(code="22", kind="event", name="交通管理")
+    SmallClass.objects.create(big_class=traffic, code="2201", name="违法停车", time_limit_value=2,
+                              time_limit_unit="working_hours")
+    Road.objects.create(osm_id=1, name="东西路", highway="primary",
+                        geometry=Line((113.261, 23.125), (113.269, 23.125), srid=4326))
+    event_create(small_class_code="2201", point=Point(113.263, 23.1251, srid=4326), channel="hotline")
+    login(client, "leader", Role.DISTRICT_LEADER)
+    page = client.get("/duties/").content.decode()
+    assert "44010400100101" in page and "80%" in page  # worst served
+    assert "<td>东西路</td><td>primary</td><td>1</td>" in page
