@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "gridmgmt.sensors",
     "gridmgmt.duties",
     "gridmgmt.ops",
+    "gridmgmt.gis",
 ]
 
 MIDDLEWARE = [

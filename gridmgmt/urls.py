@@ -33,5 +33,6 @@ urlpatterns = [
     path("", include("gridmgmt.ops.urls")),
     path("", include(water_urls.page_urlpatterns)),
     path("duties/", include("gridmgmt.duties.page_urls")),
+    path("gis/", include("gridmgmt.gis.urls")),
     path("", include("gridmgmt.web.urls")),
 ]

@@ -26,7 +26,7 @@ ROLE_HOMES = [
     (Role.DEPARTMENT_HEAD, "/department/", _("Department queue")),
     (Role.DEPARTMENT_HANDLER, "/department/", _("Department queue")),
     (Role.DISTRICT_LEADER, "/dashboard/", _("Dashboard")),
-    (Role.GIS_EDITOR, "/admin/", _("Administration")),
+    (Role.GIS_EDITOR, "/gis/", _("GIS editor")),
     (Role.ADMIN, "/admin/", _("Administration")),
 ]
 

@@ -1,0 +1,15 @@
+from django.urls import path
+
+from gridmgmt.gis import views
+
+app_name = "gis"
+
+urlpatterns = [
+    path("", views.editor, name="editor"),
+    path("api/boundaries/check/", views.boundary_check, name="boundary-check"),
+    path("api/boundaries/save/", views.boundary_save, name="boundary-save"),
+    path("api/grids/split/", views.grid_split, name="grid-split"),
+    path("api/grids/merge/", views.grid_merge, name="grid-merge"),
+    path("api/grids/undo/", views.grid_undo, name="grid-undo"),
+    path("api/history/<str:code>/", views.history, name="history"),
+]

@@ -1,0 +1,154 @@
+"""The GIS editor's page and its JSON endpoints (gis_editor role only); the services do the work."""
+
+import json
+from datetime import date
+
+import shapely
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+from shapely.errors import GEOSException
+from shapely.geometry import shape
+
+from gridmgmt.accounts.models import Role
+from gridmgmt.gis.audit import change_history
+from gridmgmt.gis.boundary_edits import BoundaryEditError, BoundaryEditRefused, boundary_edit, boundary_edit_plan
+from gridmgmt.gis.grid_edits import community_grids_undo_audited, grid_split_audited, grids_merge_audited
+from gridmgmt.grids.editing import GridEditError
+from gridmgmt.web.roles import role_required
+
+gis_only = role_required(Role.GIS_EDITOR)
+
+
+class BadRequest(ValueError):
+    pass
+
+
+def _body(request) -> dict:
+    try:
+        body = json.loads(request.body or b"{}")
+    except (ValueError, UnicodeDecodeError):
+        raise BadRequest(_("The request body is not JSON.")) from None
+    if not isinstance(body, dict):
+        raise BadRequest(_("The request body must be a JSON object."))
+    return body
+
+
+def _geometry(body: dict, key: str):
+    try:
+        return shape(body[key])
+    except KeyError:
+        raise BadRequest(_("Missing %(field)s.") % {"field": key}) from None
+    except (ValueError, TypeError, AttributeError, IndexError, GEOSException) as exc:
+        raise BadRequest(_("%(field)s is not a GeoJSON geometry (%(error)s).") % {"field": key, "error": exc}) from None
+
+
+def _text(body: dict, key: str, default: str | None = None) -> str:
+    value = body.get(key, default)
+    if not isinstance(value, str):
+        raise BadRequest(_("Missing %(field)s.") % {"field": key})
+    return value
+
+
+def _day(body: dict) -> date | None:
+    value = body.get("valid_from")
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        raise BadRequest(_("valid_from must be a date YYYY-MM-DD.")) from None
+
+
+def _error(message: str, status: int = 400, **extra) -> JsonResponse:
+    return JsonResponse({"detail": message, **extra}, status=status)
+
+
+def _plan_json(plan) -> dict:
+    return {"level": plan.level, "code": plan.code, "neighbours": plan.neighbours,
+            "problems": {"type": "FeatureCollection", "features": [p.as_feature() for p in plan.problems]},
+            "boundaries": {"type": "FeatureCollection", "features": [
+                {"type": "Feature", "geometry": shapely.geometry.mapping(g), "properties": {"code": c}}
+                for c, g in plan.geometries.items()]}}
+
+
+@require_GET
+@gis_only
+def editor(request):
+    """The editor page (frontend/static/js/gis_editor.js)."""
+    return render(request, "gis/editor.html")
+
+
+def _json_endpoint(view):
+    """POST only, gis_editor only, JSON in and out; bad input is a 400 naming the problem."""
+
+    @require_POST
+    @gis_only
+    def wrapped(request):
+        try:
+            return view(request, _body(request))
+        except (BadRequest, BoundaryEditError, GridEditError) as exc:
+            return _error(str(exc))
+
+    wrapped.__name__ = view.__name__
+    wrapped.__doc__ = view.__doc__
+    return wrapped
+
+
+@_json_endpoint
+def boundary_check(request, body):
+    """{level, code, geometry, neighbours_follow} → the plan: problems and new boundaries as GeoJSON."""
+    plan = boundary_edit_plan(level=_text(body, "level"), code=_text(body, "code"),
+                              geometry=_geometry(body, "geometry"),
+                              neighbours_follow=bool(body.get("neighbours_follow")))
+    return JsonResponse(_plan_json(plan))
+
+
+@_json_endpoint
+def boundary_save(request, body):
+    """{level, code, geometry, neighbours_follow, reason, valid_from?} → saved plan, or 409 with the problems."""
+    try:
+        plan = boundary_edit(user=request.user, level=_text(body, "level"), code=_text(body, "code"),
+                             geometry=_geometry(body, "geometry"), reason=_text(body, "reason", ""),
+                             valid_from=_day(body), neighbours_follow=bool(body.get("neighbours_follow")))
+    except BoundaryEditRefused as exc:
+        return JsonResponse({"detail": _("Not saved: the boundary has topology problems."),
+                             **_plan_json(exc.plan)}, status=409)
+    return JsonResponse({"saved": [plan.code, *plan.neighbours], **_plan_json(plan)})
+
+
+def _grid_result(result) -> JsonResponse:
+    return JsonResponse({"generation": result.generation.pk, "retired": result.retired, "created": result.created})
+
+
+@_json_endpoint
+def grid_split(request, body):
+    """{grid, line (GeoJSON LineString), reason} → {generation, retired, created}."""
+    return _grid_result(grid_split_audited(user=request.user, code=_text(body, "grid"),
+                                           line=_geometry(body, "line"), reason=_text(body, "reason", "")))
+
+
+@_json_endpoint
+def grid_merge(request, body):
+    """{grids: [code, ...], reason} → {generation, retired, created}."""
+    codes = body.get("grids")
+    if not isinstance(codes, list) or not all(isinstance(c, str) for c in codes):
+        raise BadRequest(_("grids must be a list of grid codes."))
+    return _grid_result(grids_merge_audited(user=request.user, codes=codes, reason=_text(body, "reason", "")))
+
+
+@_json_endpoint
+def grid_undo(request, body):
+    """{community, reason} → the previous grids reactivated."""
+    return _grid_result(community_grids_undo_audited(user=request.user, community_code=_text(body, "community"),
+                                                     reason=_text(body, "reason", "")))
+
+
+@require_GET
+@gis_only
+def history(request, code: str):
+    """The changes filed under an area or grid code, newest first."""
+    return JsonResponse({"code": code, "changes": [
+        {"at": r.at.isoformat(), "user": r.user.get_username(), "kind": r.kind, "action": r.action,
+         "reason": r.reason, "codes": r.codes} for r in change_history(code=code)]})
