@@ -1,0 +1,160 @@
+// The GIS editor page (/gis/): boundaries edited with Leaflet-Geoman (snapping to the neighbours' edges),
+// checked and saved through /gis/api/boundaries/; grids split by a drawn line, merged, undone through
+// /gis/api/grids/. Geometry is GeoJSON in WGS84 (lng, lat); Leaflet's LatLng is (lat, lng).
+import { api, ApiError } from "./api.js";
+import { addGeoJSON, createMap } from "./map.js";
+
+const $ = (id) => document.getElementById(id);
+const m = createMap($("gis-map"), { layers: ["streets", "communities", "grids"] });
+const state = { editLayer: null, problemLayer: null, proposalLayer: null, splitLine: null, selected: new Set() };
+
+function say(id, text, isError = false) {
+  $(id).textContent = text;
+  $(id).classList.toggle("error", isError);
+}
+
+function clearLayer(name) {
+  if (state[name]) state[name].remove();
+  state[name] = null;
+}
+
+async function reload(name) {
+  const data = await api(name === "grids" ? "/api/grids/" : `/api/${name}/`);
+  m.layers[name].clearLayers();
+  m.layers[name].addData(data);
+  bindClicks();
+}
+
+function featureOf(layerName, code) {
+  let found = null;
+  m.layers[layerName].eachLayer((layer) => { if (layer.feature.properties.code === code) found = layer.feature; });
+  return found;
+}
+
+// Problems drawn in red with their reasons; the proposed boundaries (the neighbours following) dashed.
+function showPlan(plan) {
+  clearLayer("problemLayer");
+  clearLayer("proposalLayer");
+  const list = $("boundary-problems");
+  list.replaceChildren();
+  state.proposalLayer = addGeoJSON(m.map, "proposal", plan.boundaries, { color: "#1a73e8", weight: 2, dashArray: "6 4", fillOpacity: 0 });
+  state.problemLayer = L.geoJSON(plan.problems, {
+    style: { color: "#d00000", weight: 3, fillColor: "#d00000", fillOpacity: 0.45, className: "layer-problem" },
+    pointToLayer: (feature, latlng) => L.circleMarker(latlng, { radius: 9, className: "layer-problem" }),
+    onEachFeature: (feature, layer) => layer.bindTooltip(feature.properties.reason, { sticky: true }),
+  }).addTo(m.map);
+  plan.problems.features.forEach((feature) => {
+    const item = document.createElement("li");
+    item.textContent = feature.properties.reason;
+    item.dataset.kind = feature.properties.kind;
+    list.append(item);
+  });
+}
+
+function boundaryRequest() {
+  const layers = state.editLayer ? state.editLayer.getLayers() : [];
+  if (!layers.length) throw new Error(gettext("Choose an area and press “Edit on the map” first."));
+  return {
+    level: $("boundary-level").value, code: $("boundary-code").value.trim(),
+    geometry: layers[0].toGeoJSON().geometry, neighbours_follow: $("neighbours-follow").checked,
+    reason: $("boundary-reason").value, valid_from: $("boundary-valid-from").value || null,
+  };
+}
+
+function startEdit() {
+  const level = $("boundary-level").value;
+  const feature = featureOf(level === "street" ? "streets" : "communities", $("boundary-code").value.trim());
+  if (!feature) return say("boundary-status", gettext("No area with that code on the map."), true);
+  clearLayer("editLayer");
+  state.editLayer = L.geoJSON(feature, { style: { color: "#ff7f00", weight: 3, fillOpacity: 0.15, className: "layer-edit" } }).addTo(m.map);
+  state.editLayer.getLayers().forEach((layer) => layer.pm.enable({ snappable: true, snapDistance: 20, allowSelfIntersection: true }));
+  m.map.fitBounds(state.editLayer.getBounds(), { padding: [40, 40] });
+  say("boundary-status", gettext("Drag the vertices, then check."));
+}
+
+async function post(url, body, statusId) {
+  try {
+    return await api(url, { method: "POST", json: body });
+  } catch (error) {
+    if (error instanceof ApiError && error.body && error.body.problems) showPlan(error.body);
+    say(statusId, error.message, true);
+    return null;
+  }
+}
+
+async function check() {
+  let body;
+  try { body = boundaryRequest(); } catch (error) { return say("boundary-status", error.message, true); }
+  const plan = await post("/gis/api/boundaries/check/", body, "boundary-status");
+  if (!plan) return;
+  showPlan(plan);
+  const follow = plan.neighbours.length ? ` ${gettext("Neighbours that follow")}: ${plan.neighbours.join(", ")}.` : "";
+  say("boundary-status", (plan.problems.features.length ? gettext("Problems found: not saveable.") : gettext("No problems: ready to save.")) + follow,
+      plan.problems.features.length > 0);
+}
+
+async function save() {
+  let body;
+  try { body = boundaryRequest(); } catch (error) { return say("boundary-status", error.message, true); }
+  const result = await post("/gis/api/boundaries/save/", body, "boundary-status");
+  if (!result) return;
+  clearLayer("editLayer");
+  clearLayer("proposalLayer");
+  clearLayer("problemLayer");
+  $("boundary-problems").replaceChildren();
+  say("boundary-status", `${gettext("Saved as new boundary versions")}: ${result.saved.join(", ")}`);
+  await reload(body.level === "street" ? "streets" : "communities");
+}
+
+function showSelection() {
+  $("grid-selection").textContent = [...state.selected].join(", ") || "–";
+}
+
+function bindClicks() {
+  m.layers.communities.eachLayer((layer) => layer.off("click").on("click", () => {
+    $("boundary-code").value = layer.feature.properties.code;
+  }));
+  m.layers.grids.eachLayer((layer) => layer.off("click").on("click", () => {
+    const { code, community_code: community } = layer.feature.properties;
+    if (state.selected.has(code)) state.selected.delete(code); else state.selected.add(code);
+    $("boundary-code").value = community;
+    showSelection();
+  }));
+}
+
+async function gridAction(url, body) {
+  const result = await post(url, { ...body, reason: $("grid-reason").value }, "grid-status");
+  if (!result) return;
+  say("grid-status", `${gettext("New grids")}: ${result.created.join(", ")} · ${gettext("Retired")}: ${result.retired.join(", ")}`);
+  state.selected.clear();
+  showSelection();
+  clearLayer("splitLine");
+  await reload("grids");
+}
+
+m.ready.then(() => {
+  bindClicks();
+  m.map.on("pm:create", (event) => {
+    if (event.shape !== "Line") return;
+    clearLayer("splitLine");
+    state.splitLine = event.layer;
+  });
+  document.body.dataset.gisReady = "1";
+});
+
+$("boundary-edit").addEventListener("click", startEdit);
+$("boundary-check").addEventListener("click", check);
+$("boundary-save").addEventListener("click", save);
+$("grid-draw-line").addEventListener("click", () => m.map.pm.enableDraw("Line", { snappable: true }));
+$("grid-split").addEventListener("click", () => {
+  if (state.selected.size !== 1 || !state.splitLine) return say("grid-status", gettext("Select one grid and draw a line across it."), true);
+  gridAction("/gis/api/grids/split/", { grid: [...state.selected][0], line: state.splitLine.toGeoJSON().geometry });
+});
+$("grid-merge").addEventListener("click", () => {
+  if (state.selected.size < 2) return say("grid-status", gettext("Select two or more adjacent grids of one community."), true);
+  gridAction("/gis/api/grids/merge/", { grids: [...state.selected] });
+});
+$("grid-undo").addEventListener("click", () => gridAction("/gis/api/grids/undo/", { community: $("boundary-code").value.trim() }));
+
+// For the browser tests: the editor's state and map, as a hand would leave them after dragging and drawing.
+window.gisEditor = { map: m.map, state, drawSplitLine(latlngs) { clearLayer("splitLine"); state.splitLine = L.polyline(latlngs).addTo(m.map); } };

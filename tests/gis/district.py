@@ -1,0 +1,42 @@
+"""Two communities sharing an edge at lng 113.27, in one street, and a GIS editor (real PostGIS)::
+
+    lat 23.13 +-----------+-----------+
+              |   west    |   east    |   street 440104001 = both; district 440104
+              | ..001001  | ..001002  |
+    lat 23.12 +-----------+-----------+
+         lng 113.26    113.27      113.28
+"""
+
+from types import SimpleNamespace
+
+from django.contrib.auth import get_user_model
+from django.contrib.gis.geos import MultiPolygon, Polygon
+
+from gridmgmt.accounts.models import Role, RoleAssignment
+from gridmgmt.areas.models import BoundaryVersion, Community, District, Street
+
+
+def box(min_lng, min_lat, max_lng, max_lat) -> Polygon:
+    return Polygon.from_bbox((min_lng, min_lat, max_lng, max_lat))
+
+
+def make_user(username: str, role: str | None = None, **scope):
+    user = get_user_model().objects.create_user(username, f"{username}@example.org", "pw")
+    if role:
+        RoleAssignment.objects.create(user=user, role=role, **scope)
+    return user
+
+
+def build_two_communities() -> SimpleNamespace:
+    whole = MultiPolygon(box(113.26, 23.12, 113.28, 23.13))
+    district = District.objects.create(code="440104", name="越秀区", boundary=whole)
+    street = Street.objects.create(code="440104001", name="洪桥街道", district=district, boundary=whole)
+    west = Community.objects.create(code="440104001001", name="西社区", street=street,
+                                    boundary=MultiPolygon(box(113.26, 23.12, 113.27, 23.13)))
+    east = Community.objects.create(code="440104001002", name="东社区", street=street,
+                                    boundary=MultiPolygon(box(113.27, 23.12, 113.28, 23.13)))
+    for area in (west, east):
+        BoundaryVersion.objects.create(level="community", code=area.code, version=1, name=area.name,
+                                       geometry=area.boundary, valid_from=area.boundary_valid_from)
+    return SimpleNamespace(district=district, street=street, west=west, east=east,
+                           gis=make_user("gis", Role.GIS_EDITOR), dispatcher=make_user("dispatcher", Role.DISPATCHER))

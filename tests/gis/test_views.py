@@ -1,0 +1,89 @@
+"""The /gis/ page and endpoints: gis_editor only, bad input a 400 naming the problem, nothing changed."""
+
+import json
+
+import pytest
+from django.test import Client
+
+from gridmgmt.areas.models import BoundaryVersion
+
+WEST_WIDER = {"type": "Polygon", "coordinates": [[[113.26, 23.12], [113.272, 23.12], [113.272, 23.13],
+                                                  [113.26, 23.13], [113.26, 23.12]]]}
+
+
+def _client(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def _post(client, url, body):
+    return client.post(url, json.dumps(body) if not isinstance(body, str) else body, content_type="application/json")
+
+
+def test_gis_user_lands_on_the_editor_after_sign_in(two_communities):
+    client = _client(two_communities.gis)
+    assert client.get("/").url == "/gis/"
+    page = client.get("/gis/")
+    assert page.status_code == 200 and b'data-testid="gis-map"' in page.content
+
+
+@pytest.mark.parametrize("url", ["/gis/api/boundaries/save/", "/gis/api/grids/merge/", "/gis/api/grids/split/"])
+def test_other_roles_cannot_change_geometry(two_communities, url):
+    response = _post(_client(two_communities.dispatcher), url,
+                     {"level": "community", "code": two_communities.west.code, "geometry": WEST_WIDER,
+                      "neighbours_follow": True, "reason": "x"})
+    assert response.status_code == 403
+    assert BoundaryVersion.objects.filter(code=two_communities.west.code).count() == 1
+    assert _client(two_communities.dispatcher).get("/gis/").status_code == 403
+
+
+def test_anonymous_is_sent_to_sign_in(two_communities):
+    assert Client().get("/gis/").status_code == 302
+
+
+@pytest.mark.parametrize("body, message", [
+    ("not json", "not JSON"),
+    ({"level": "community", "code": "440104001001", "geometry": {"type": "Polygon", "coordinates": "x"}},
+     "not a GeoJSON geometry"),
+    ({"level": "county", "code": "440104001001", "geometry": WEST_WIDER}, "Unknown level"),
+    ({"level": "community", "code": "440104009009", "geometry": WEST_WIDER}, "No community"),
+])
+def test_malformed_check_request_is_a_400_naming_the_problem(two_communities, body, message):
+    response = _post(_client(two_communities.gis), "/gis/api/boundaries/check/", body)
+    assert response.status_code == 400 and message in response.json()["detail"]
+
+
+def test_check_returns_the_overlap_as_geojson_and_save_refuses_with_409(two_communities):
+    client = _client(two_communities.gis)
+    body = {"level": "community", "code": two_communities.west.code, "geometry": WEST_WIDER, "reason": "survey"}
+    plan = _post(client, "/gis/api/boundaries/check/", body).json()
+    (problem,) = plan["problems"]["features"]
+    assert problem["properties"]["kind"] == "overlap" and problem["geometry"]["type"] == "Polygon"
+    refused = _post(client, "/gis/api/boundaries/save/", body)
+    assert refused.status_code == 409 and refused.json()["problems"]["features"]
+    assert BoundaryVersion.objects.filter(code=two_communities.west.code).count() == 1
+
+
+def test_save_without_a_reason_is_refused(two_communities):
+    body = {"level": "community", "code": two_communities.west.code, "geometry": WEST_WIDER,
+            "neighbours_follow": True, "reason": " "}
+    response = _post(_client(two_communities.gis), "/gis/api/boundaries/save/", body)
+    assert response.status_code == 400 and "why" in response.json()["detail"]
+
+
+def test_save_with_neighbours_following_and_history_lists_it(two_communities):
+    client = _client(two_communities.gis)
+    body = {"level": "community", "code": two_communities.west.code, "geometry": WEST_WIDER,
+            "neighbours_follow": True, "reason": "survey 2026", "valid_from": "2026-12-01"}
+    saved = _post(client, "/gis/api/boundaries/save/", body).json()
+    assert saved["saved"] == [two_communities.west.code, two_communities.east.code]
+    (change,) = client.get(f"/gis/api/history/{two_communities.east.code}/").json()["changes"]
+    assert (change["user"], change["reason"]) == ("gis", "survey 2026")
+
+
+def test_bad_valid_from_is_a_400(two_communities):
+    body = {"level": "community", "code": two_communities.west.code, "geometry": WEST_WIDER,
+            "neighbours_follow": True, "reason": "x", "valid_from": "1st of May"}
+    response = _post(_client(two_communities.gis), "/gis/api/boundaries/save/", body)
+    assert response.status_code == 400 and "valid_from" in response.json()["detail"]
