@@ -5,6 +5,7 @@ from django.contrib import admin, messages
 from gridmgmt.areas.admin_geometry import ReadOnlyGeometryAdmin
 from gridmgmt.events.api_keys import api_key_revoke
 from gridmgmt.events.models import ApiKey, BigClass, Component, Event, EventPhoto, RoutingRule, SmallClass
+from gridmgmt.open311.moderation import event_moderate
 
 
 @admin.register(BigClass)
@@ -60,6 +61,13 @@ class EventAdmin(ReadOnlyGeometryAdmin):
     raw_id_fields = ["grid", "community", "street", "component", "reporter", "routing_rule", "api_key"]
     inlines = [PhotoInline]
     date_hierarchy = "received_at"
+    actions = ["publish_on_open311"]
+
+    @admin.action(description="Clear for Open311 (moderated; text redacted unless edited)")
+    def publish_on_open311(self, request, queryset):
+        for event in queryset:
+            event_moderate(event_id=event.pk, public_description=event.public_description or None)
+        self.message_user(request, f"{queryset.count()} report(s) cleared for Open311", messages.SUCCESS)
 
 
 @admin.register(ApiKey)

@@ -132,3 +132,25 @@ def test_published_request_keeps_the_spec_shape(areas, catalogue, fmt):
 def test_redact_leaves_ordinary_numbers():
     assert redact("3 袋垃圾，约 20 米") == "3 袋垃圾，约 20 米"
     assert redact("+86 138 0013 8000") == "[redacted]"
+
+
+def test_moderation_service_publishes_a_worker_report_with_redacted_text_and_can_withdraw(areas, catalogue):
+    from gridmgmt.open311.moderation import event_moderate, event_unpublish
+
+    worker = make("worker_app", description="井盖缺失，联系 13800138000")
+    assert ids() == set()
+    event_moderate(event_id=worker.pk)
+    [published] = get("")
+    assert published["description"] == "井盖缺失，联系 [redacted]"
+    event_moderate(event_id=worker.pk, public_description="井盖缺失")
+    assert get("")[0]["description"] == "井盖缺失"
+    assert event_unpublish(event_id=worker.pk) == 1 and ids() == set()
+
+
+def test_moderating_an_unknown_report_is_refused(db):
+    from django.core.exceptions import ValidationError
+
+    from gridmgmt.open311.moderation import event_moderate
+
+    with pytest.raises(ValidationError, match="report 987654 does not exist"):
+        event_moderate(event_id=987654)
