@@ -1,0 +1,117 @@
+"""The GIS editor in headless Chromium as the gis user: a boundary edit with the neighbour following,
+an overlapping edit refused with the overlap drawn, a grid split and two grids merged with the grid
+check passing. The vertex drag and the drawn line are set through Leaflet (what Geoman leaves after a
+drag); the buttons, the requests and the drawing are the page's own. Screenshots in artifacts/screenshots/.
+"""
+
+import pytest
+import shapely
+
+from gridmgmt.areas.models import BoundaryVersion, Building, Community
+from gridmgmt.gis.models import ChangeRecord
+from gridmgmt.grids.models import Grid
+from gridmgmt.grids.selectors import grid_quality_report
+from gridmgmt.grids.services import grids_generate
+from tests.gis.district import build_two_communities
+from tests.web.conftest import DESKTOP
+
+pytestmark = pytest.mark.browser
+
+# West's east edge dragged from lng 113.27 to 113.272, into its neighbour (Leaflet: lat, lng).
+WEST_WIDER = [[[23.12, 113.26], [23.13, 113.26], [23.13, 113.272], [23.12, 113.272]]]
+
+
+@pytest.fixture
+def district(transactional_db):
+    return build_two_communities()
+
+
+def _open_editor(page, code):
+    page.goto("/gis/")
+    page.wait_for_selector("body[data-gis-ready='1']")
+    page.get_by_test_id("boundary-code").fill(code)
+    page.get_by_test_id("boundary-edit").click()
+    page.wait_for_selector("path.layer-edit")
+
+
+def _drag_to(page, latlngs):
+    page.evaluate("(ll) => { const layer = window.gisEditor.state.editLayer.getLayers()[0];"
+                  " layer.setLatLngs(ll); layer.fire('pm:edit'); }", latlngs)
+
+
+def test_community_boundary_edited_with_the_neighbour_following(district, page_as, screenshot):
+    page = page_as(district.gis, viewport=DESKTOP)
+    _open_editor(page, district.west.code)
+    _drag_to(page, WEST_WIDER)
+    page.get_by_test_id("neighbours-follow").check()
+    page.get_by_test_id("boundary-reason").fill("survey 2026")
+    page.get_by_test_id("boundary-check").click()
+    page.wait_for_function("document.querySelector('[data-testid=boundary-status]').textContent.includes('440104001002')")
+    screenshot(page, "gis-boundary-neighbour-follows")
+    page.get_by_test_id("boundary-save").click()
+    page.wait_for_function("document.querySelector('[data-testid=boundary-status]').textContent.includes('440104001001, 440104001002')")
+    east = shapely.from_wkb(bytes(Community.objects.get(code=district.east.code).boundary.wkb))
+    assert east.bounds == pytest.approx((113.272, 23.12, 113.28, 23.13))
+    assert BoundaryVersion.objects.filter(code=district.east.code, valid_to__isnull=True).get().version == 2
+    assert ChangeRecord.objects.get().user == district.gis
+    assert page.context.blocked == []
+
+
+def test_overlapping_edit_refused_with_the_overlap_drawn(district, page_as, screenshot):
+    page = page_as(district.gis, viewport=DESKTOP)
+    _open_editor(page, district.west.code)
+    _drag_to(page, WEST_WIDER)
+    page.get_by_test_id("boundary-reason").fill("survey 2026")
+    page.get_by_test_id("boundary-save").click()
+    overlap = page.locator("[data-testid=boundary-problems] li[data-kind=overlap]")
+    overlap.wait_for()
+    assert "440104001002" in overlap.text_content()
+    assert page.locator("path.layer-problem").count() == 1
+    screenshot(page, "gis-boundary-overlap-refused")
+    assert BoundaryVersion.objects.filter(code=district.west.code).count() == 1
+
+
+def _lattice(community, *, x0, households):
+    """9 point buildings on a 3 × 3 lattice at 0.0025° steps inside the community's 0.01° square."""
+    from django.contrib.gis.geos import Point
+    Building.objects.bulk_create([
+        Building(community=community, households=households, location=Point(x0 + 0.0025 * (1 + i % 3),
+                 23.12 + 0.0025 * (1 + i // 3), srid=4326), source="test", source_id=f"{community.code}-{i}")
+        for i in range(9)])
+
+
+def _select_grid(page, code):
+    page.evaluate("(code) => window.gisEditor.map.eachLayer((l) => { if (l.feature && l.feature.properties"
+                  " && l.feature.properties.code === code && l.feature.properties.households !== undefined)"
+                  " l.fire('click'); })", code)
+
+
+def test_grid_split_by_a_line_then_the_halves_merged_with_the_check_passing(district, page_as, screenshot):
+    _lattice(district.west, x0=113.26, households=10)
+    _lattice(district.east, x0=113.27, households=10)
+    grids_generate(communities=[district.west, district.east], target_households=200, code_digits=2, activate=True)
+    (only,) = Grid.objects.active().filter(community=district.east)
+    page = page_as(district.gis, viewport=DESKTOP)
+    page.goto("/gis/")
+    page.wait_for_selector("body[data-gis-ready='1']")
+    _select_grid(page, only.code)
+    # A north-south line between the lattice's first and second columns, beyond the grid on both sides.
+    page.evaluate("() => window.gisEditor.drawSplitLine([[23.119, 113.2738], [23.131, 113.2738]])")
+    page.get_by_test_id("grid-reason").fill("two teams")
+    page.get_by_test_id("grid-split").click()
+    page.wait_for_function("document.querySelector('[data-testid=grid-status]').textContent.includes('"
+                           + only.code + "')")
+    halves = sorted(g.code for g in Grid.objects.active().filter(community=district.east))
+    assert len(halves) == 2 and only.code not in halves
+    screenshot(page, "gis-grid-split")
+    for code in halves:
+        _select_grid(page, code)
+    page.get_by_test_id("grid-reason").fill("one team again")
+    page.get_by_test_id("grid-merge").click()
+    # The selection empties once the edit is stored (a refused edit keeps it).
+    page.wait_for_function("document.querySelector('[data-testid=grid-selection]').textContent === '–'")
+    (merged,) = Grid.objects.active().filter(community=district.east)
+    assert merged.code not in halves + [only.code] and merged.households == 90
+    assert grid_quality_report(target_households=200).violations == {}
+    assert list(ChangeRecord.objects.order_by("at").values_list("action", flat=True)) == ["split", "merge"]
+    screenshot(page, "gis-grid-merged")
