@@ -59,3 +59,39 @@ def test_unknown_area_code_is_refused_by_service_and_command(areas, catalogue):
         api_key_create(name="x", channel="hotline", area_codes=["440104999"])
     with pytest.raises(CommandError, match="440104999"):
         call_command("create_api_key", "hotline", "--area", "440104999")
+
+
+def _report_at_s1_point(areas, catalogue, **extra) -> Event:
+    from django.contrib.gis.geos import Point
+
+    return Event.objects.create(
+        small_class=catalogue.rubbish, location=Point(113.249070, 23.114029, srid=4326), grid=areas.grid,
+        community=areas.c1, street=areas.street, grid_code=areas.grid.code, community_code=areas.c1.code,
+        street_code=areas.street.code, department=catalogue.depts["HW"], routing_status="routed",
+        channel="worker_app", description="门口垃圾 13800138000", **extra)
+
+
+S1 = "/api/events/duplicates?lat=23.114029&lng=113.249070&service_code=1102"
+
+
+def test_s1_duplicates_as_a_signed_in_user_without_role_is_empty(areas, catalogue):
+    from django.contrib.auth import get_user_model
+
+    from gridmgmt.accounts.models import Role, RoleAssignment
+
+    _report_at_s1_point(areas, catalogue)
+    nobody = APIClient()
+    nobody.force_authenticate(get_user_model().objects.create_user("nobody", password="x"))
+    answer = nobody.get(S1)
+    assert answer.status_code == 200 and answer.json()["features"] == []
+    worker = get_user_model().objects.create_user("worker", password="x")
+    RoleAssignment.objects.create(user=worker, role=Role.GRID_WORKER, grid_code=areas.grid.code)
+    nobody.force_authenticate(worker)
+    assert len(nobody.get(S1).json()["features"]) == 1  # the same request in the caller's grid finds it
+
+
+def test_s2_any_api_key_listing_5000_reads_only_its_own(areas, catalogue):
+    _report_at_s1_point(areas, catalogue)
+    _, raw = api_key_create(name="integration", channel="api")
+    answer = key_client(raw).get("/api/events/?limit=5000")
+    assert answer.status_code == 200 and answer.json()["features"] == []
