@@ -35,6 +35,8 @@ from spatial.precision import GRID_SIZE_M
 
 # Shared edges shorter than this (metres) are corner touches, not adjacency.
 _MIN_SHARED_M = 1e-6
+# Footprints overlapping by more than this (m²) are one plot; less is noise.
+_MIN_OVERLAP_M2 = 1e-4
 
 
 def block_part(
@@ -133,7 +135,10 @@ def _overlapping(claims: np.ndarray) -> list[np.ndarray]:
     graph = nx.Graph()
     graph.add_nodes_from(range(len(claims)))
     left, right = shapely.STRtree(claims).query(claims, predicate="overlaps")
-    graph.add_edges_from(zip(left.tolist(), right.tolist()))
+    # Wall-sharing footprints overlap by rounding noise only; they stay apart.
+    shared_m2 = shapely.area(shapely.intersection(claims[left], claims[right]))
+    real = shared_m2 > _MIN_OVERLAP_M2
+    graph.add_edges_from(zip(left[real].tolist(), right[real].tolist()))
     return [np.asarray(sorted(c)) for c in sorted(nx.connected_components(graph), key=min)]
 
 

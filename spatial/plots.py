@@ -31,8 +31,9 @@ def block_plots(block: Polygon, claims: np.ndarray) -> list[Polygon] | None:
     block
         The block, metres.
     claims
-        Polygons inside the block that do not overlap (building footprints
-        clipped to the block, or the small squares of point buildings).
+        Polygons inside the block that do not overlap beyond rounding noise
+        (building footprints clipped to the block, or the small squares of
+        point buildings).
 
     Returns
     -------
@@ -43,6 +44,7 @@ def block_plots(block: Polygon, claims: np.ndarray) -> list[Polygon] | None:
     """
     if len(claims) == 1:
         return [block]
+    claims = _disjoint(claims)
     points, owner = _generators(claims)
     cells = shapely.get_parts(shapely.voronoi_polygons(shapely.multipoints(points), extend_to=block,
                                                        ordered=True))
@@ -69,6 +71,19 @@ def block_plots(block: Polygon, claims: np.ndarray) -> list[Polygon] | None:
                                                 grid_size=GRID_SIZE_M))
         plots.append(polygonal(shapely.union(cell, claims[index], grid_size=GRID_SIZE_M)))
     return _settle_fragments(block, plots, claims)
+
+
+def _disjoint(claims: np.ndarray) -> np.ndarray:
+    """Claims with the rounding-noise overlaps of wall-sharing neighbours given to the first of them."""
+    claims = claims.copy()
+    left, right = shapely.STRtree(claims).query(claims, predicate="overlaps")
+    for j in np.unique(right[left < right]):
+        earlier = left[(right == j) & (left < j)]
+        trimmed = polygonal(shapely.difference(claims[j], shapely.union_all(claims[earlier], grid_size=GRID_SIZE_M),
+                                               grid_size=GRID_SIZE_M))
+        if not trimmed.is_empty:
+            claims[j] = trimmed
+    return claims
 
 
 def _generators(claims: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
