@@ -2,7 +2,10 @@ from django.urls import path
 
 from gridmgmt.water import api, views
 
-api_urlpatterns = [path("patrols/", api.PatrolCreateView.as_view(), name="patrol-create")]
+api_urlpatterns = [
+    path("patrols/", api.PatrolCreateView.as_view(), name="patrol-create"),
+    path("water-observations/", api.WaterObservationCreateView.as_view(), name="water-observation-create"),
+]
 page_urlpatterns = [
     path("water/patrol/", views.patrol_page, name="water-patrol"),  # before the code pattern, which would take it
     path("water/<str:code>/", views.water_body_page, name="water-body"),

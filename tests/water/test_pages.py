@@ -82,3 +82,30 @@ def test_patrol_api_refuses_non_workers(client, ditch):
     response = client.post("/api/patrols/", {"client_id": "x", "fixes": walk(12, 1.05)},
                            content_type="application/json")
     assert response.status_code == 403
+
+
+def test_observation_api_black_odorous_opens_event(client, ditch, duty_classes):
+    client.force_login(user_with("worker1", Role.GRID_WORKER, grid_code="44010400100101"))
+    response = client.post("/api/water-observations/", {"water_body": "WB-1", "lat": 23.125, "lng": LNG,
+                                                        "dissolved_oxygen_mg_l": 0.1, "orp_mv": -250},
+                           content_type="application/json")
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert body["black_odor_class"] == 2 and body["grid_code"] == "44010400100101" and body["event"]
+
+
+def test_observation_api_bad_values_named_nothing_stored(client, ditch, duty_classes):
+    from gridmgmt.water.models import WaterObservation
+    client.force_login(user_with("worker1", Role.GRID_WORKER, grid_code="44010400100101"))
+    bad = client.post("/api/water-observations/", {"lat": 23.125, "lng": LNG, "orp_mv": "low"},
+                      content_type="application/json")
+    assert bad.status_code == 400 and "orp_mv" in bad.json()
+    outside = client.post("/api/water-observations/", {"lat": 42.36, "lng": -71.06, "orp_mv": 10},
+                          content_type="application/json")
+    assert outside.status_code == 400 and "outside the district" in outside.json()["location"][0]
+    nothing = client.post("/api/water-observations/", {"lat": 23.125, "lng": LNG}, content_type="application/json")
+    assert nothing.status_code == 400 and "no indicator" in nothing.content.decode()
+    assert not WaterObservation.objects.exists()
+    client.force_login(get_user_model().objects.create_user("nobody"))
+    assert client.post("/api/water-observations/", {"lat": 23.125, "lng": LNG, "orp_mv": 10},
+                       content_type="application/json").status_code == 403
