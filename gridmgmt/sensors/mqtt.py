@@ -9,8 +9,9 @@ is logged and counted, and the consumer goes on.
 
 Delivery is at most once past the broker: a message is acknowledged when
 received (QoS 1 to the broker), so readings still queued in memory when the
-process dies are lost. Sensors resend nothing; a few seconds of readings
-matter less than a consumer that keeps up.
+process dies are lost (at most one batch, a fraction of a second). While the
+consumer is down, the broker keeps the readings of its persistent session
+(``mqtt_consume --client-id``).
 """
 
 import logging
@@ -42,6 +43,8 @@ class MqttConsumer:
 
     def __init__(self, *, host: str = "127.0.0.1", port: int = 1883, topic: str = TOPIC,
                  batch_size: int = 2000, batch_seconds: float = 0.2, client_id: str | None = None):
+        """``client_id`` given: a persistent session (the broker keeps QoS 1 readings while the consumer is
+        down, up to its ``max_queued_messages``); None: a throw-away session (tests, benchmarks)."""
         self.topic, self.batch_size, self.batch_seconds = topic, batch_size, batch_seconds
         self.messages: queue.SimpleQueue = queue.SimpleQueue()
         self.report = IngestReport()
@@ -49,7 +52,8 @@ class MqttConsumer:
         self.subscribed = threading.Event()
         self._stop = threading.Event()
         self.client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2,
-                                  client_id=client_id or f"gridmgmt-sensors-{uuid.uuid4().hex[:8]}")
+                                  client_id=client_id or f"gridmgmt-sensors-{uuid.uuid4().hex[:8]}",
+                                  clean_session=client_id is None)
         self.client.on_connect = self._on_connect
         self.client.on_subscribe = lambda *args: self.subscribed.set()
         self.client.on_message = lambda client, userdata, msg: self.messages.put((msg.topic, msg.payload))

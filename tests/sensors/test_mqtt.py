@@ -65,3 +65,16 @@ def test_topic_shape_checked():
     assert sensor_code_from_topic("gridmgmt/sensors/do-3/readings") == "do-3"
     with pytest.raises(Exception, match="bad_topic"):
         sensor_code_from_topic("gridmgmt/sensors//readings")
+
+
+def test_persistent_session_keeps_readings_sent_while_the_consumer_was_down(areas, duty_classes, broker_port):
+    sensor_create(code="air-1", kind="pm10", location=Point(INSIDE_C1[1], INSIDE_C1[0], srid=4326))
+    first = MqttConsumer(port=broker_port, batch_seconds=0.1, client_id="gridmgmt-sensors-test")
+    first.start()
+    first.run(max_readings=0, idle_exit_s=0.2)  # subscribed, then disconnected: the broker keeps the session
+    at = datetime.now(UTC).replace(microsecond=0) - timedelta(minutes=5)
+    publish_all(broker_port, [("gridmgmt/sensors/air-1/readings",
+                               json.dumps({"value": 50, "time": at.isoformat()}).encode())])
+    again = MqttConsumer(port=broker_port, batch_seconds=0.1, client_id="gridmgmt-sensors-test")
+    again.start()
+    assert again.run(max_readings=1, idle_exit_s=5).accepted == 1

@@ -16,6 +16,8 @@ class Command(BaseCommand):
         parser.add_argument("--host", default=os.environ.get("GRIDMGMT_MQTT_HOST", "127.0.0.1"))
         parser.add_argument("--port", type=int, default=int(os.environ.get("GRIDMGMT_MQTT_PORT", "1883")))
         parser.add_argument("--topic", default=TOPIC)
+        parser.add_argument("--client-id", default="gridmgmt-sensors",
+                            help="persistent session: the broker keeps readings while the consumer is down")
         parser.add_argument("--batch-size", type=int, default=2000)
         parser.add_argument("--max-readings", type=int, help="stop after this many messages")
         parser.add_argument("--idle-exit", type=float, help="stop after this many seconds without a message")
@@ -23,7 +25,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **opts):
         consumer = MqttConsumer(host=opts["host"], port=opts["port"], topic=opts["topic"],
-                                batch_size=opts["batch_size"])
+                                batch_size=opts["batch_size"], client_id=opts["client_id"])
         signal.signal(signal.SIGTERM, lambda *_: consumer.stop())
         try:
             consumer.start()
