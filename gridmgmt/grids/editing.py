@@ -1,4 +1,4 @@
-"""The GIS editor's grid edits: split a grid by a line, merge adjacent grids, undo.
+"""The GIS editor's grid edits: split a grid by a line, merge adjacent grids, redraw a shared edge, undo.
 
 Every edit builds a new generation for one community: the grids it does not
 touch are copied with their codes, the new pieces get never-used codes
@@ -39,44 +39,59 @@ def _polygon(grid: Grid) -> Polygon:
     return shapely.from_wkb(bytes(grid.polygon.wkb))
 
 
-def _households(community: Community, polygons: list[Polygon]) -> list[tuple[int, int]]:
-    """(households, residents) per polygon, buildings placed as the checker places them.
+def _members(community: Community, polygons: list[Polygon]) -> tuple[list[list[int]], object]:
+    """Indices of the community's buildings per polygon, placed as the checker places them.
 
     A footprint belongs to the polygon holding most of it; a point to the
     first polygon covering it (the checker then reports a point on a seam
-    covered by two grids).
+    covered by two grids). Returns the lists and the community's inputs.
     """
     item = community_inputs([community])[0]
-    totals = [[0, 0] for _ in polygons]
+    members: list[list[int]] = [[] for _ in polygons]
     tree = shapely.STRtree(polygons)
-    for geometry, households, population in zip(item.building_geoms, item.households, item.population):
+    for index, geometry in enumerate(item.building_geoms):
         hits = tree.query(geometry, predicate="intersects")
         if len(hits) == 0:
             continue
         if geometry.geom_type != "Point" and len(hits) > 1:
             hits = [max(hits, key=lambda i: polygons[i].intersection(geometry).area)]
-        totals[int(min(hits))][0] += households
-        totals[int(min(hits))][1] += population
-    return [(h, r) for h, r in totals]
+        members[int(min(hits))].append(index)
+    return members, item
 
 
-def _replace(*, community: Community, removed: list[Grid], pieces: list[Polygon], note: str) -> GridEditResult:
-    """Store a generation of ``community`` with ``removed`` replaced by ``pieces``, and activate it."""
+def _households(community: Community, polygons: list[Polygon]) -> list[tuple[int, int]]:
+    """(households, residents) per polygon."""
+    members, item = _members(community, polygons)
+    return [(sum(item.households[i] for i in m), sum(item.population[i] for i in m)) for m in members]
+
+
+def _replace(*, community: Community, removed: list[Grid], pieces: list[Polygon], note: str,
+             survivors: dict[int, Grid] | None = None) -> GridEditResult:
+    """Store a generation of ``community`` with ``removed`` replaced by ``pieces``, and activate it.
+
+    ``survivors`` maps a piece's index to the removed grid whose code (and
+    sequence and valid-from) it keeps; every other piece gets a new code.
+    """
+    survivors = survivors or {}
     current = list(Grid.objects.active().filter(community=community).order_by("sequence"))
     template = current[0].generation
     generation = GridGeneration.objects.create(target_households=template.target_households,
                                                code_digits=template.code_digits, note=note)
     removed_ids = {g.pk for g in removed}
     kept = [g for g in current if g.pk not in removed_ids]
-    fresh = grid_codes_next(community=community, count=len(pieces), code_digits=template.code_digits)
+    fresh = iter(grid_codes_next(community=community, count=len(pieces) - len(survivors),
+                                 code_digits=template.code_digits))
+    numbered = [(survivors[i].sequence, survivors[i].code, survivors[i].valid_from) if i in survivors
+                else (*next(fresh), None) for i in range(len(pieces))]
     polygons = [_polygon(g) for g in kept] + pieces
     counts = _households(community, polygons)
     grids = [Grid(generation=generation, community=community, code=g.code, sequence=g.sequence,
                   polygon=g.polygon, households=h, residents=r, area_m2=g.area_m2, valid_from=g.valid_from)
              for g, (h, r) in zip(kept, counts)]
     grids += [Grid(generation=generation, community=community, code=code, sequence=sequence,
-                   polygon=shapely.to_wkt(piece, rounding_precision=-1), households=h, residents=r, area_m2=0.0)
-              for piece, (sequence, code), (h, r) in zip(pieces, fresh, counts[len(kept):])]
+                   polygon=shapely.to_wkt(piece, rounding_precision=-1), households=h, residents=r, area_m2=0.0,
+                   valid_from=valid_from)
+              for piece, (sequence, code, valid_from), (h, r) in zip(pieces, numbered, counts[len(kept):])]
     Grid.objects.bulk_create(grids)
     with connection.cursor() as cursor:
         cursor.execute("UPDATE grids_grid SET area_m2 = ST_Area(polygon::geography) WHERE generation_id = %s",
@@ -85,8 +100,9 @@ def _replace(*, community: Community, removed: list[Grid], pieces: list[Polygon]
         grid_generation_activate(generation=generation)
     except GridGenerationError as exc:
         raise GridEditError(str(exc)) from None
-    return GridEditResult(generation=generation, retired=sorted(g.code for g in removed),
-                          created=[code for _, code in fresh])
+    kept_codes = {g.code for g in survivors.values()}
+    return GridEditResult(generation=generation, retired=sorted(g.code for g in removed if g.code not in kept_codes),
+                          created=[code for _, code, _ in numbered if code not in kept_codes])
 
 
 @transaction.atomic
@@ -135,6 +151,47 @@ def grids_merge(*, grids: list[Grid], note: str = "") -> GridEditResult:
                             "their union is not one polygon")
     return _replace(community=grids[0].community, removed=grids, pieces=[merged],
                     note=note or f"merge {'+'.join(g.code for g in grids)}")
+
+
+@transaction.atomic
+def grids_redraw_edge(*, grids: list[Grid], line: LineString, note: str = "") -> GridEditResult:
+    """Redraw the shared edge of two adjacent active grids of one community along ``line`` (WGS84).
+
+    The two grids' union is cut by the line into exactly two pieces. A piece
+    holding the same buildings as one of the two grids had is that grid
+    surviving and keeps its code; a piece whose buildings changed gets a new
+    code and the old code retires (the grid issue's rule). Raises
+    ``GridEditError`` when the grids are not two adjacent active grids of one
+    community, the line does not cut their union in two, or a piece breaks an
+    invariant.
+    """
+    grids = list(Grid.objects.select_for_update().filter(pk__in=[g.pk for g in grids]).order_by("pk"))
+    if len(grids) != 2:
+        raise GridEditError("choose exactly two grids whose shared edge is redrawn")
+    if grids[0].community_id != grids[1].community_id:
+        raise GridEditError(f"grids {grids[0].code} and {grids[1].code} are in different communities")
+    inactive = [g.code for g in grids if not g.active]
+    if inactive:
+        raise GridEditError(f"only current grids can be redrawn; not active: {', '.join(inactive)}")
+    if not line.is_valid or line.length == 0:
+        raise GridEditError("the new edge is empty or invalid")
+    union = shapely.union_all([_polygon(g) for g in grids], grid_size=1e-9)
+    if union.geom_type != "Polygon":
+        raise GridEditError(f"grids {grids[0].code} and {grids[1].code} do not share an edge")
+    pieces = [p for p in shapely.get_parts(shapely_split(union, line)) if p.area > 0]
+    if len(pieces) != 2:
+        raise GridEditError(f"the new edge must cut grids {grids[0].code} and {grids[1].code} into exactly two "
+                            f"pieces from edge to edge; it makes {len(pieces)}")
+    community = grids[0].community
+    old_members, _ = _members(community, [_polygon(g) for g in grids])
+    new_members, _ = _members(community, pieces)
+    survivors = {}
+    for index, members in enumerate(new_members):
+        for grid, before in zip(grids, old_members):
+            if sorted(members) == sorted(before) and grid not in survivors.values():
+                survivors[index] = grid
+    return _replace(community=community, removed=grids, pieces=pieces, survivors=survivors,
+                    note=note or f"redraw {grids[0].code}|{grids[1].code}")
 
 
 @transaction.atomic

@@ -7,7 +7,7 @@ cap of 200); east: 12 × 10 households (one grid). Geometry in WGS84 (lng, lat).
 import pytest
 from shapely.geometry import LineString
 
-from gridmgmt.grids.editing import GridEditError, community_grids_undo, grid_split, grids_merge
+from gridmgmt.grids.editing import GridEditError, community_grids_undo, grid_split, grids_merge, grids_redraw_edge
 from gridmgmt.grids.models import Grid
 from gridmgmt.grids.selectors import grid_quality_report
 from gridmgmt.grids.services import grids_generate
@@ -87,3 +87,43 @@ def test_undo_without_earlier_grids_is_refused(generated):
     _, east = generated
     with pytest.raises(GridEditError, match="no earlier grids"):
         community_grids_undo(community=east)
+
+
+def _east_halves(east):
+    """East's one grid split at lng 113.273: lattice columns at 113.272 | 113.274, 113.276, 113.278."""
+    (only,) = Grid.objects.active().filter(community=east)
+    grid_split(grid=only, line=LineString([(113.273, 23.119), (113.273, 23.131)]))
+    return sorted(Grid.objects.active().filter(community=east), key=lambda g: _polygon(g).bounds[0])
+
+
+def test_redraw_moving_no_building_keeps_both_codes(generated):
+    _, east = generated
+    west_half, east_half = _east_halves(east)
+    result = grids_redraw_edge(grids=[west_half, east_half],
+                               line=LineString([(113.2735, 23.119), (113.2735, 23.131)]))
+    assert (result.retired, result.created) == ([], [])
+    active = {g.code: g for g in Grid.objects.active().filter(community=east)}
+    assert set(active) == {west_half.code, east_half.code}
+    assert _polygon(active[west_half.code]).bounds[2] == pytest.approx(113.2735)
+    assert grid_quality_report(target_households=200).violations == {}
+
+
+def test_redraw_moving_buildings_retires_both_codes_for_new_ones(generated):
+    _, east = generated
+    west_half, east_half = _east_halves(east)
+    result = grids_redraw_edge(grids=[west_half, east_half],
+                               line=LineString([(113.275, 23.119), (113.275, 23.131)]))
+    assert result.retired == sorted([west_half.code, east_half.code]) and len(result.created) == 2
+    assert not set(result.created) & {west_half.code, east_half.code}
+    households = sorted(g.households for g in Grid.objects.active().filter(community=east))
+    assert households == [60, 60]
+    assert grid_quality_report(target_households=200).violations == {}
+
+
+def test_redraw_with_a_line_missing_the_grids_is_refused(generated):
+    _, east = generated
+    halves = _east_halves(east)
+    count = Grid.objects.count()
+    with pytest.raises(GridEditError, match="exactly two"):
+        grids_redraw_edge(grids=halves, line=LineString([(113.0, 23.0), (113.01, 23.01)]))
+    assert Grid.objects.count() == count
