@@ -22,6 +22,8 @@ from gridmgmt.areas.models import District
 from gridmgmt.geo import STORAGE_SRID
 from gridmgmt.water.models import WaterBody, WaterBodyKind
 from gridmgmt.water.osm_water import read_water_bodies
+from spatial.crs import lnglat_range_problem
+from spatial.osm_reader import OsmReadError
 
 KIND_ALIASES = {"reservoir": WaterBodyKind.LAKE, "basin": WaterBodyKind.POND}
 GEOMETRY_TYPES = {"LineString", "MultiLineString", "Polygon", "MultiPolygon"}
@@ -84,6 +86,10 @@ def records_from_geojson(path: Path) -> list[WaterBodyRecord]:
             if geom.is_empty or not geom.is_valid:
                 problems.append(f"{label}: empty or invalid geometry ({shapely.is_valid_reason(geom)})")
                 continue
+            outside = lnglat_range_problem(geom)
+            if outside:
+                problems.append(f"{label}: {outside}; GeoJSON here is WGS84 longitude/latitude (RFC 7946)")
+                continue
             records.append(WaterBodyRecord(str(props["code"]), str(props.get("name") or ""), kind, geom))
     codes = [r.code for r in records]
     problems += [f"code {c} appears more than once" for c in sorted({c for c in codes if codes.count(c) > 1})]
@@ -95,7 +101,7 @@ def records_from_geojson(path: Path) -> list[WaterBodyRecord]:
 def records_from_osm(path: Path) -> list[WaterBodyRecord]:
     try:
         bodies = read_water_bodies(path)
-    except (OSError, RuntimeError) as exc:
+    except (OSError, RuntimeError, OsmReadError) as exc:
         raise WaterImportError(f"{path}: cannot read the OSM extract ({exc})") from None
     return [WaterBodyRecord(b.code, b.name, _kind(b.kind) or WaterBodyKind.OTHER, b.geometry) for b in bodies]
 

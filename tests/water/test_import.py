@@ -68,3 +68,18 @@ def test_broken_file_named(areas, tmp_path):
     path.write_text("{not json")
     with pytest.raises(CommandError, match="not a GeoJSON FeatureCollection"):
         call_command("import_water_bodies", str(path))
+
+
+def test_geojson_in_projected_metres_refused_naming_the_range(areas, tmp_path):
+    """The R10 kind for water bodies: UTM metres read as degrees would land at latitude 2,558,000."""
+    path = write_geojson(tmp_path, [feature("M-1", [[500000, 2558000], [500100, 2558100]])])
+    with pytest.raises(CommandError, match="M-1.*outside the longitude/latitude range"):
+        call_command("import_water_bodies", str(path))
+    assert not WaterBody.objects.exists()
+
+
+def test_broken_osm_extract_named_not_a_traceback(areas, tmp_path):
+    path = tmp_path / "cut.osm"
+    path.write_text("<osm version='0.6'><node id='1' lat='23.1'")
+    with pytest.raises(CommandError, match="cannot read the OSM extract"):
+        call_command("import_water_bodies", str(path))
