@@ -13,6 +13,7 @@ from django.conf import settings
 from django.contrib.sessions.backends.db import SessionStore as DatabaseSessionStore
 from django.http import Http404, JsonResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -73,10 +74,14 @@ def offline(request):
 
 @worker_only
 def home(request):
+    tasks = list(selectors.verification_tasks(request.user))
     return _page(request, "worker/home.html", {
         "grid_codes": selectors.worker_grid_codes(request.user),
         "grids_geojson": _grids(selectors.worker_grid_codes(request.user)),
-        "tasks": selectors.verification_tasks(request.user),
+        "tasks": tasks,
+        # Embedded like the grids, so the tasks' pins show offline from the cached page.
+        "task_points": [{"id": case.pk, "lat": case.location.y, "lng": case.location.x, "label": case.small_class.name,
+                         "url": reverse("web:worker-verify", args=[case.pk])} for case in tasks],
     })
 
 

@@ -24,8 +24,9 @@ const LAYERS = {
     label: gettext("Open cases per grid"),
     url: () => "/api/maps/open-cases-by-grid/",
     options: () => ({
-      style: (f) => ({ className: "layer-choropleth", color: "#555", weight: 1, fillOpacity: 0.7,
-        fillColor: SCALE[scaleIndex(f.properties.open_cases)] }),
+      // Grids without open cases are outlines only, so the density below shows through them.
+      style: (f) => ({ className: "layer-choropleth", color: "#555", weight: f.properties.open_cases ? 2 : 0.6,
+        fillOpacity: f.properties.open_cases ? 0.8 : 0, fillColor: SCALE[scaleIndex(f.properties.open_cases)] }),
       onEachFeature: (f, path) => {
         path.bindTooltip(`${f.properties.code} · ${interpolate(gettext("%s open cases"), [f.properties.open_cases])}`, { sticky: true });
         path.on("click", () => showGrid(f.properties.code));
@@ -90,6 +91,7 @@ async function load(name) {
   if (shown[name]) shown[name].remove();
   shown[name] = layer;
   if (enabled.has(name)) layer.addTo(map);
+  shown.choropleth?.bringToFront(); // open cases stay above the density hexagons whichever loads last
   element.dataset[`loaded${name[0].toUpperCase()}${name.slice(1)}`] = String(data.features.length);
 }
 

@@ -108,3 +108,19 @@ export function trackPosition(map, onPosition = () => {}) {
     { enableHighAccuracy: true, maximumAge: 10000, timeout: 20000 },
   );
 }
+
+// Whether latlng lies inside any polygon of a GeoJSON FeatureCollection (ray casting on lng/lat; holes respected).
+export function insideGeoJSON(latlng, collection) {
+  const inRing = (ring) => {
+    let inside = false;
+    for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
+      const [xi, yi] = ring[i];
+      const [xj, yj] = ring[j];
+      if ((yi > latlng.lat) !== (yj > latlng.lat) && latlng.lng < ((xj - xi) * (latlng.lat - yi)) / (yj - yi) + xi) inside = !inside;
+    }
+    return inside;
+  };
+  const inPolygon = (rings) => inRing(rings[0]) && !rings.slice(1).some(inRing);
+  return collection.features.some(({ geometry }) => (geometry.type === "Polygon" ? [geometry.coordinates]
+    : geometry.type === "MultiPolygon" ? geometry.coordinates : []).some(inPolygon));
+}

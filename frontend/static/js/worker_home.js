@@ -7,6 +7,13 @@ const { map } = createMap(document.getElementById("worker-map"), { layers: ["dis
 const mine = addGeoJSON(map, "grids", grids, { weight: 3, fillOpacity: 0.08 });
 if (grids.features.length) map.fitBounds(mine.getBounds(), { padding: [16, 16] });
 
+// The cases waiting for my on-site check, as pins that open the verification page.
+for (const task of JSON.parse(document.getElementById("task-points").textContent)) {
+  const link = Object.assign(document.createElement("a"), { href: task.url, textContent: `${gettext("Case")} ${task.id} · ${task.label}` });
+  L.marker([task.lat, task.lng], { title: `${task.id}`, alt: `${gettext("Case")} ${task.id}` }).bindPopup(link).addTo(map)
+    .getElement()?.setAttribute("data-testid", `task-pin-${task.id}`);
+}
+
 const status = document.getElementById("gps-status");
 trackPosition(map, (here, accuracy) => {
   status.textContent = here

@@ -4,7 +4,7 @@
 // likely duplicates before sending. Every report goes to the device queue
 // first (offline_queue.js), then is sent from there.
 import { api, notify } from "./api.js";
-import { addGeoJSON, createMap, trackPosition } from "./map.js";
+import { addGeoJSON, createMap, insideGeoJSON, trackPosition } from "./map.js";
 import { enqueue, flush, listReports } from "./offline_queue.js";
 import { shrinkPhoto } from "./worker_photos.js";
 import { startWorkerPage, USER } from "./worker.js";
@@ -128,8 +128,12 @@ function place(latlng, { moved }) {
   marker.setLatLng(latlng).addTo(map);
   document.getElementById("location-text").textContent =
     `${moved ? gettext("Moved by hand") : gettext("From GPS")}: ${latlng.lat.toFixed(6)}, ${latlng.lng.toFixed(6)}`;
+  // Allowed (a problem just across the street still counts), but the worker should know it goes to another grid.
+  document.getElementById("outside-grid").hidden = !grids.features.length || insideGeoJSON(latlng, grids);
   checkDuplicates();
 }
+
+map.on("click", (event) => place(event.latlng, { moved: true })); // a tap places the pin
 
 marker.on("dragend", () => place(marker.getLatLng(), { moved: true }));
 trackPosition(map, (here) => {

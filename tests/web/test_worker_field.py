@@ -1,0 +1,42 @@
+"""The worker's phone in the field: tasks as pins on the map; a pin placed by a tap, warned outside the grid."""
+
+import pytest
+
+from gridmgmt.events.models import Event
+from tests.web.test_photos_seen import handled_case_with_photos
+
+pytestmark = pytest.mark.browser
+
+
+def test_tapping_outside_the_grid_moves_the_pin_and_warns_and_inside_clears_the_warning(live_district, page_as,
+                                                                                       screenshot):
+    page = page_as(live_district.users["worker"])
+    page.goto("/worker/report/")
+    page.get_by_test_id("location-text").filter(has_text="23.125").wait_for()  # GPS, inside grid 01
+    assert page.get_by_test_id("outside-grid").is_hidden()
+    box = page.locator("#report-map").bounding_box()
+    # The map is fitted to grid 01 (113.26–113.27): its right edge is past 113.27, in grid 02.
+    page.mouse.click(box["x"] + box["width"] - 4, box["y"] + box["height"] / 2)
+    page.get_by_test_id("outside-grid").wait_for()
+    assert "手动" in page.get_by_test_id("location-text").inner_text() or "Moved" in page.get_by_test_id(
+        "location-text").inner_text()
+    lng = float(page.get_by_test_id("location-text").inner_text().split(",")[-1])
+    assert lng > 113.27
+    screenshot(page, "worker-report-outside-grid")
+    page.mouse.click(box["x"] + box["width"] * 0.3, box["y"] + box["height"] * 0.3)  # inside, off the GPS pin
+    page.get_by_test_id("outside-grid").wait_for(state="hidden")
+    page.get_by_test_id("class-1102").click()
+    page.get_by_test_id("send-report").click()
+    page.locator("#receipts [data-testid=receipt][data-status=sent]").wait_for()
+    assert Event.objects.get().grid_code == live_district.grids[0].code
+
+
+def test_tasks_show_as_pins_that_open_the_verification_page(live_district, page_as, screenshot):
+    case = handled_case_with_photos(live_district)
+    page = page_as(live_district.users["worker"])
+    page.goto("/worker/")
+    pin = page.get_by_test_id(f"task-pin-{case.pk}")
+    pin.click()
+    page.locator(".leaflet-popup-content a").click()
+    page.wait_for_url(f"**/worker/tasks/{case.pk}/")
+    page.get_by_test_id("photos-before").wait_for()
