@@ -1,18 +1,24 @@
-"""Grid edits from the GIS editor, audited: split, merge, undo (``gridmgmt.grids.editing`` does the edit).
+"""Grid edits from the GIS editor, audited: split, merge, redraw, undo (``gridmgmt.grids.editing``),
+and a community's regeneration proposed beside its current grids, then activated in one step.
 
-Each call runs the edit and files a ``ChangeRecord`` under the community's
+Each write runs the edit and files a ``ChangeRecord`` under the community's
 code in one transaction, so a refused edit leaves neither grids nor a record.
 """
 
 import shapely
+from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
 from shapely.geometry import LineString
 
 from gridmgmt.areas.models import Community
 from gridmgmt.gis.audit import change_record
-from gridmgmt.grids.editing import GridEditError, GridEditResult, community_grids_undo, grid_split, grids_merge
-from gridmgmt.grids.models import Grid
+from gridmgmt.grids.editing import (GridEditError, GridEditResult, community_grids_undo, grid_split, grids_merge,
+                                    grids_redraw_edge)
+from gridmgmt.grids.models import Grid, GridGeneration
+from gridmgmt.grids.services import GridGenerationError, grid_generation_activate, grids_generate
+from spatial.equirectangular import equirectangular
+from spatial.grid_quality import polsby_popper
 
 
 def _active(codes: list[str]) -> list[Grid]:
@@ -77,3 +83,79 @@ def community_grids_undo_audited(*, user, community_code: str, reason: str) -> G
     change_record(user=user, kind="grid", action="undo", code=community.code, reason=reason, before=before,
                   after={code: "reactivated" for code in result.created})
     return result
+
+
+@transaction.atomic
+def grids_redraw_edge_audited(*, user, codes: list[str], line: LineString, reason: str) -> GridEditResult:
+    """Redraw the shared edge of the two active grids ``codes`` along ``line``; raises ``GridEditError``."""
+    reason = _reason(reason)
+    if not isinstance(line, LineString):
+        raise GridEditError(_("Draw the new edge as one line."))
+    grids = _active(codes)
+    before = _geometries(codes)
+    result = grids_redraw_edge(grids=grids, line=line, note=reason[:255])
+    after = {g.code: shapely.from_wkb(bytes(g.polygon.wkb)) for g in result.generation.grids.filter(code__in=codes)}
+    after |= {g.code: shapely.from_wkb(bytes(g.polygon.wkb))
+              for g in result.generation.grids.filter(code__in=result.created)}
+    change_record(user=user, kind="grid", action="redraw", code=grids[0].community.code, reason=reason,
+                  before=before, after=after)
+    return result
+
+
+def _grid_features(grids: list[Grid], codes_elsewhere: set[str]) -> dict:
+    """Grids as GeoJSON with households, Polsby–Popper compactness and whether the code is in the other set."""
+    features = []
+    for grid in grids:
+        polygon = shapely.from_wkb(bytes(grid.polygon.wkb))
+        to_metric, _unused = equirectangular(polygon)
+        features.append({"type": "Feature", "geometry": shapely.geometry.mapping(polygon), "properties": {
+            "code": grid.code, "households": grid.households, "compactness": round(polsby_popper(to_metric(polygon)), 3),
+            "code_kept": grid.code in codes_elsewhere}})
+    return {"type": "FeatureCollection", "features": features}
+
+
+def community_grids_propose(*, community_code: str) -> dict:
+    """Regenerate a community's grids as a stored, checked but inactive generation, beside the current grids.
+
+    Returns ``{"generation": id, "current": FeatureCollection, "proposal":
+    FeatureCollection, "kept": [...], "retired": [...], "new": [...]}``;
+    features carry households and compactness. Raises ``GridEditError``
+    (unknown community, or the generation fails its check: nothing stored).
+    """
+    community = Community.objects.filter(code=community_code).first()
+    if community is None:
+        raise GridEditError(_("No community with code %(code)s.") % {"code": community_code})
+    current = list(Grid.objects.active().filter(community=community).select_related("generation").order_by("code"))
+    digits = current[0].generation.code_digits if current else settings.GRID_CODE_SEQUENCE_DIGITS
+    try:
+        report = grids_generate(communities=[community], target_households=settings.GRID_TARGET_HOUSEHOLDS,
+                                code_digits=digits, note=f"proposal for {community.code}")
+    except GridGenerationError as exc:
+        raise GridEditError(str(exc)) from None
+    proposal = list(report.generation.grids.order_by("code"))
+    now, then = {g.code for g in current}, {g.code for g in proposal}
+    return {"generation": report.generation.pk, "current": _grid_features(current, then),
+            "proposal": _grid_features(proposal, now), "kept": sorted(now & then), "retired": sorted(now - then),
+            "new": sorted(then - now)}
+
+
+@transaction.atomic
+def grid_generation_activate_audited(*, user, generation_id: int, reason: str) -> GridEditResult:
+    """Activate a proposed generation in one step (it is checked again first); undo reactivates the previous."""
+    reason = _reason(reason)
+    generation = GridGeneration.objects.filter(pk=generation_id, activated_at__isnull=True).first()
+    if generation is None or not generation.grids.exists():
+        raise GridEditError(_("No proposal %(id)s waiting to be activated.") % {"id": generation_id})
+    grids = list(generation.grids.select_related("community"))
+    community = grids[0].community
+    before = {g.code: shapely.from_wkb(bytes(g.polygon.wkb))
+              for g in Grid.objects.active().filter(community__in={g.community_id for g in grids})}
+    try:
+        grid_generation_activate(generation=generation)
+    except GridGenerationError as exc:
+        raise GridEditError(str(exc)) from None
+    after = {g.code: shapely.from_wkb(bytes(g.polygon.wkb)) for g in grids}
+    change_record(user=user, kind="grid", action="regenerate", code=community.code, reason=reason,
+                  before=before, after=after)
+    return GridEditResult(generation=generation, retired=sorted(set(before) - set(after)),
+                          created=sorted(set(after) - set(before)))

@@ -10,6 +10,9 @@ urlpatterns = [
     path("api/boundaries/save/", views.boundary_save, name="boundary-save"),
     path("api/grids/split/", views.grid_split, name="grid-split"),
     path("api/grids/merge/", views.grid_merge, name="grid-merge"),
+    path("api/grids/redraw/", views.grid_redraw, name="grid-redraw"),
+    path("api/grids/propose/", views.grid_propose, name="grid-propose"),
+    path("api/grids/activate/", views.grid_activate, name="grid-activate"),
     path("api/grids/undo/", views.grid_undo, name="grid-undo"),
     path("api/history/<str:code>/", views.history, name="history"),
 ]

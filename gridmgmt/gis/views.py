@@ -14,7 +14,9 @@ from shapely.geometry import shape
 from gridmgmt.accounts.models import Role
 from gridmgmt.gis.audit import change_history
 from gridmgmt.gis.boundary_edits import BoundaryEditError, BoundaryEditRefused, boundary_edit, boundary_edit_plan
-from gridmgmt.gis.grid_edits import community_grids_undo_audited, grid_split_audited, grids_merge_audited
+from gridmgmt.gis.grid_edits import (community_grids_propose, community_grids_undo_audited,
+                                     grid_generation_activate_audited, grid_split_audited, grids_merge_audited,
+                                     grids_redraw_edge_audited)
 from gridmgmt.grids.editing import GridEditError
 from gridmgmt.web.roles import role_required
 
@@ -129,13 +131,40 @@ def grid_split(request, body):
                                            line=_geometry(body, "line"), reason=_text(body, "reason", "")))
 
 
-@_json_endpoint
-def grid_merge(request, body):
-    """{grids: [code, ...], reason} → {generation, retired, created}."""
+def _codes(body: dict) -> list[str]:
     codes = body.get("grids")
     if not isinstance(codes, list) or not all(isinstance(c, str) for c in codes):
         raise BadRequest(_("grids must be a list of grid codes."))
-    return _grid_result(grids_merge_audited(user=request.user, codes=codes, reason=_text(body, "reason", "")))
+    return codes
+
+
+@_json_endpoint
+def grid_merge(request, body):
+    """{grids: [code, ...], reason} → {generation, retired, created}."""
+    return _grid_result(grids_merge_audited(user=request.user, codes=_codes(body), reason=_text(body, "reason", "")))
+
+
+@_json_endpoint
+def grid_redraw(request, body):
+    """{grids: [code, code], line (GeoJSON LineString), reason} → {generation, retired, created}."""
+    return _grid_result(grids_redraw_edge_audited(user=request.user, codes=_codes(body), line=_geometry(body, "line"),
+                                                  reason=_text(body, "reason", "")))
+
+
+@_json_endpoint
+def grid_propose(request, body):
+    """{community} → the regenerated grids (stored, inactive) beside the current ones, with the codes that change."""
+    return JsonResponse(community_grids_propose(community_code=_text(body, "community")))
+
+
+@_json_endpoint
+def grid_activate(request, body):
+    """{generation, reason} → the proposal activated (checked again first)."""
+    generation = body.get("generation")
+    if not isinstance(generation, int) or isinstance(generation, bool):
+        raise BadRequest(_("generation must be a number."))
+    return _grid_result(grid_generation_activate_audited(user=request.user, generation_id=generation,
+                                                         reason=_text(body, "reason", "")))
 
 
 @_json_endpoint

@@ -40,3 +40,14 @@ def build_two_communities() -> SimpleNamespace:
                                        geometry=area.boundary, valid_from=area.boundary_valid_from)
     return SimpleNamespace(district=district, street=street, west=west, east=east,
                            gis=make_user("gis", Role.GIS_EDITOR), dispatcher=make_user("dispatcher", Role.DISPATCHER))
+
+
+def add_lattice(community, *, x0: float, households: int) -> None:
+    """9 point buildings on a 3 × 3 lattice at 0.0025° steps inside the community's 0.01° square from ``x0``."""
+    from django.contrib.gis.geos import Point
+
+    from gridmgmt.areas.models import Building
+    Building.objects.bulk_create([
+        Building(community=community, households=households, location=Point(x0 + 0.0025 * (1 + i % 3),
+                 23.12 + 0.0025 * (1 + i // 3), srid=4326), source="test", source_id=f"{community.code}-{i}")
+        for i in range(9)])

@@ -12,7 +12,7 @@ WEST_WIDER = {"type": "Polygon", "coordinates": [[[113.26, 23.12], [113.272, 23.
 
 
 def _client(user) -> Client:
-    client = Client()
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")  # reasons checked in the source language
     client.force_login(user)
     return client
 
@@ -87,3 +87,11 @@ def test_bad_valid_from_is_a_400(two_communities):
             "neighbours_follow": True, "reason": "x", "valid_from": "1st of May"}
     response = _post(_client(two_communities.gis), "/gis/api/boundaries/save/", body)
     assert response.status_code == 400 and "valid_from" in response.json()["detail"]
+
+
+def test_problem_reasons_come_in_the_readers_language(two_communities):
+    client = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
+    client.force_login(two_communities.gis)
+    body = {"level": "community", "code": two_communities.west.code, "geometry": WEST_WIDER}
+    (problem,) = _post(client, "/gis/api/boundaries/check/", body).json()["problems"]["features"]
+    assert "重叠" in problem["properties"]["reason"]

@@ -1,18 +1,20 @@
 """The GIS editor in headless Chromium as the gis user: a boundary edit with the neighbour following,
 an overlapping edit refused with the overlap drawn, a grid split and two grids merged with the grid
-check passing. The vertex drag and the drawn line are set through Leaflet (what Geoman leaves after a
+check passing, a community regenerated with the proposal beside its grids, activated and undone. The vertex drag and the drawn line are set through Leaflet (what Geoman leaves after a
 drag); the buttons, the requests and the drawing are the page's own. Screenshots in artifacts/screenshots/.
 """
 
 import pytest
 import shapely
+from shapely.geometry import LineString
 
-from gridmgmt.areas.models import BoundaryVersion, Building, Community
+from gridmgmt.areas.models import BoundaryVersion, Community
 from gridmgmt.gis.models import ChangeRecord
+from gridmgmt.grids.editing import grid_split
 from gridmgmt.grids.models import Grid
 from gridmgmt.grids.selectors import grid_quality_report
 from gridmgmt.grids.services import grids_generate
-from tests.gis.district import build_two_communities
+from tests.gis.district import add_lattice, build_two_communities
 from tests.web.conftest import DESKTOP
 
 pytestmark = pytest.mark.browser
@@ -71,15 +73,6 @@ def test_overlapping_edit_refused_with_the_overlap_drawn(district, page_as, scre
     assert BoundaryVersion.objects.filter(code=district.west.code).count() == 1
 
 
-def _lattice(community, *, x0, households):
-    """9 point buildings on a 3 × 3 lattice at 0.0025° steps inside the community's 0.01° square."""
-    from django.contrib.gis.geos import Point
-    Building.objects.bulk_create([
-        Building(community=community, households=households, location=Point(x0 + 0.0025 * (1 + i % 3),
-                 23.12 + 0.0025 * (1 + i // 3), srid=4326), source="test", source_id=f"{community.code}-{i}")
-        for i in range(9)])
-
-
 def _select_grid(page, code):
     page.evaluate("(code) => window.gisEditor.map.eachLayer((l) => { if (l.feature && l.feature.properties"
                   " && l.feature.properties.code === code && l.feature.properties.households !== undefined)"
@@ -87,8 +80,8 @@ def _select_grid(page, code):
 
 
 def test_grid_split_by_a_line_then_the_halves_merged_with_the_check_passing(district, page_as, screenshot):
-    _lattice(district.west, x0=113.26, households=10)
-    _lattice(district.east, x0=113.27, households=10)
+    add_lattice(district.west, x0=113.26, households=10)
+    add_lattice(district.east, x0=113.27, households=10)
     grids_generate(communities=[district.west, district.east], target_households=200, code_digits=2, activate=True)
     (only,) = Grid.objects.active().filter(community=district.east)
     page = page_as(district.gis, viewport=DESKTOP)
@@ -115,3 +108,31 @@ def test_grid_split_by_a_line_then_the_halves_merged_with_the_check_passing(dist
     assert grid_quality_report(target_households=200).violations == {}
     assert list(ChangeRecord.objects.order_by("at").values_list("action", flat=True)) == ["split", "merge"]
     screenshot(page, "gis-grid-merged")
+
+
+def test_community_regenerated_with_the_proposal_beside_activated_then_undone(district, page_as, screenshot):
+    add_lattice(district.east, x0=113.27, households=10)
+    grids_generate(communities=[district.east], target_households=200, code_digits=2, activate=True)
+    (only,) = Grid.objects.active().filter(community=district.east)
+    grid_split(grid=only, line=LineString([(113.274, 23.119), (113.274, 23.131)]))
+    halves = sorted(Grid.objects.active().filter(community=district.east).values_list("code", flat=True))
+    page = page_as(district.gis, viewport=DESKTOP)
+    page.goto("/gis/")
+    page.wait_for_selector("body[data-gis-ready='1']")
+    page.get_by_test_id("boundary-code").fill(district.east.code)
+    page.get_by_test_id("grid-propose").click()
+    page.locator("[data-testid=proposal-table] tbody tr").first.wait_for()
+    # 90 households fit one grid: both halves' codes retire, one new code.
+    assert page.locator("[data-testid=proposal-table] tr[data-code]").count() == 3
+    assert sorted(Grid.objects.active().filter(community=district.east).values_list("code", flat=True)) == halves
+    screenshot(page, "gis-grid-regenerate-proposal")
+    page.get_by_test_id("grid-reason").fill("rebalance")
+    page.get_by_test_id("grid-activate").click()
+    page.wait_for_function("document.querySelector('[data-testid=grid-activate]').disabled")
+    (regenerated,) = Grid.objects.active().filter(community=district.east)
+    assert regenerated.code not in halves + [only.code] and regenerated.households == 90
+    page.get_by_test_id("grid-reason").fill("too early")
+    with page.expect_response("**/gis/api/grids/undo/") as undo:
+        page.get_by_test_id("grid-undo").click()
+    assert undo.value.status == 200
+    assert sorted(Grid.objects.active().filter(community=district.east).values_list("code", flat=True)) == halves

@@ -124,12 +124,13 @@ function bindClicks() {
 
 async function gridAction(url, body) {
   const result = await post(url, { ...body, reason: $("grid-reason").value }, "grid-status");
-  if (!result) return;
+  if (!result) return null;
   say("grid-status", `${gettext("New grids")}: ${result.created.join(", ")} · ${gettext("Retired")}: ${result.retired.join(", ")}`);
   state.selected.clear();
   showSelection();
   clearLayer("splitLine");
   await reload("grids");
+  return result;
 }
 
 m.ready.then(() => {
@@ -153,6 +154,45 @@ $("grid-split").addEventListener("click", () => {
 $("grid-merge").addEventListener("click", () => {
   if (state.selected.size < 2) return say("grid-status", gettext("Select two or more adjacent grids of one community."), true);
   gridAction("/gis/api/grids/merge/", { grids: [...state.selected] });
+});
+$("grid-redraw").addEventListener("click", () => {
+  if (state.selected.size !== 2 || !state.splitLine) return say("grid-status", gettext("Select two adjacent grids and draw their new edge."), true);
+  gridAction("/gis/api/grids/redraw/", { grids: [...state.selected], line: state.splitLine.toGeoJSON().geometry });
+});
+
+// The proposal beside the current grids: both drawn, one table row per grid with households,
+// Polsby–Popper compactness and whether its code is kept, new or retired.
+function showProposal(result) {
+  clearLayer("proposalLayer");
+  state.proposal = result.generation;
+  state.proposalLayer = addGeoJSON(m.map, "proposal", result.proposal, { color: "#1a73e8", weight: 3, dashArray: "6 4", fillOpacity: 0.05 });
+  const rows = [
+    ...result.current.features.map((f) => [f, f.properties.code_kept ? gettext("kept") : gettext("retired"), gettext("current")]),
+    ...result.proposal.features.map((f) => [f, f.properties.code_kept ? gettext("kept") : gettext("new"), gettext("proposal")]),
+  ];
+  const body = document.querySelector("[data-testid=proposal-table] tbody");
+  body.replaceChildren(...rows.map(([feature, code, which]) => {
+    const row = document.createElement("tr");
+    row.dataset.code = code;
+    [`${feature.properties.code} (${which})`, feature.properties.households, feature.properties.compactness, code].forEach((text) => {
+      const cell = document.createElement("td");
+      cell.textContent = text;
+      row.append(cell);
+    });
+    return row;
+  }));
+  body.parentElement.hidden = false;
+  $("grid-activate").disabled = false;
+}
+
+$("grid-propose").addEventListener("click", async () => {
+  const result = await post("/gis/api/grids/propose/", { community: $("boundary-code").value.trim() }, "grid-status");
+  if (result) showProposal(result);
+});
+$("grid-activate").addEventListener("click", async () => {
+  if (!(await gridAction("/gis/api/grids/activate/", { generation: state.proposal }))) return;
+  clearLayer("proposalLayer");
+  $("grid-activate").disabled = true;
 });
 $("grid-undo").addEventListener("click", () => gridAction("/gis/api/grids/undo/", { community: $("boundary-code").value.trim() }));
 

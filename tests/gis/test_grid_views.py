@@ -1,0 +1,93 @@
+"""Grid edits through the /gis/ endpoints: refused with the reason and nothing stored, or stored, checked,
+activated and audited; a regeneration proposed beside the current grids, activated, then undone.
+
+East community: 9 buildings × 10 households on a 3 × 3 lattice (columns at lng 113.2725, 113.275, 113.2775).
+"""
+
+import json
+
+import pytest
+from django.test import Client
+
+from gridmgmt.gis.models import ChangeRecord
+from gridmgmt.grids.models import Grid, GridGeneration
+from gridmgmt.grids.selectors import grid_quality_report
+from gridmgmt.grids.services import grids_generate
+from tests.gis.district import add_lattice
+
+
+@pytest.fixture
+def gridded(two_communities):
+    add_lattice(two_communities.west, x0=113.26, households=10)
+    add_lattice(two_communities.east, x0=113.27, households=10)
+    grids_generate(communities=[two_communities.west, two_communities.east], target_households=200, code_digits=2,
+                   activate=True)
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")  # reasons checked in the source language
+    client.force_login(two_communities.gis)
+    two_communities.client = client
+    return two_communities
+
+
+def _post(d, url, body):
+    return d.client.post(url, json.dumps(body), content_type="application/json")
+
+
+def _line(lng):
+    return {"type": "LineString", "coordinates": [[lng, 23.119], [lng, 23.131]]}
+
+
+def _east_codes(d):
+    return sorted(Grid.objects.active().filter(community=d.east).values_list("code", flat=True))
+
+
+def test_split_line_that_does_not_cross_the_grid_is_a_400_with_the_reason(gridded):
+    (code,) = _east_codes(gridded)
+    count = Grid.objects.count()
+    response = _post(gridded, "/gis/api/grids/split/", {"grid": code, "reason": "x", "line": _line(113.29)})
+    assert response.status_code == 400 and "does not cross" in response.json()["detail"]
+    assert Grid.objects.count() == count and not ChangeRecord.objects.exists()
+
+
+def test_split_of_an_unknown_grid_is_a_400_naming_it(gridded):
+    response = _post(gridded, "/gis/api/grids/split/", {"grid": "44010400100299", "reason": "x",
+                                                        "line": _line(113.274)})
+    assert response.status_code == 400 and "44010400100299" in response.json()["detail"]
+
+
+def test_split_then_redraw_without_moving_buildings_keeps_codes_and_audits_both(gridded):
+    (code,) = _east_codes(gridded)
+    split = _post(gridded, "/gis/api/grids/split/", {"grid": code, "reason": "two teams", "line": _line(113.274)})
+    assert split.status_code == 200 and split.json()["retired"] == [code]
+    halves = _east_codes(gridded)
+    redraw = _post(gridded, "/gis/api/grids/redraw/", {"grids": halves, "reason": "street edge",
+                                                       "line": _line(113.2735)})
+    assert redraw.status_code == 200 and redraw.json()["retired"] == [] and _east_codes(gridded) == halves
+    assert grid_quality_report(target_households=200).violations == {}
+    history = gridded.client.get(f"/gis/api/history/{gridded.east.code}/").json()["changes"]
+    assert [c["action"] for c in history] == ["redraw", "split"]
+
+
+def test_regeneration_proposed_beside_the_current_grids_activated_then_undone(gridded):
+    (code,) = _east_codes(gridded)
+    _post(gridded, "/gis/api/grids/split/", {"grid": code, "reason": "two teams", "line": _line(113.274)})
+    halves = _east_codes(gridded)
+    proposal = _post(gridded, "/gis/api/grids/propose/", {"community": gridded.east.code}).json()
+    generation = GridGeneration.objects.get(pk=proposal["generation"])
+    assert generation.activated_at is None and _east_codes(gridded) == halves  # nothing changed yet
+    assert [f["properties"]["code"] for f in proposal["current"]["features"]] == halves
+    assert sum(f["properties"]["households"] for f in proposal["proposal"]["features"]) == 90
+    assert all(0 < f["properties"]["compactness"] <= 1 for f in proposal["proposal"]["features"])
+    assert sorted(proposal["kept"] + proposal["retired"]) == halves
+    activated = _post(gridded, "/gis/api/grids/activate/", {"generation": generation.pk, "reason": "rebalance"})
+    assert activated.status_code == 200
+    assert _east_codes(gridded) == sorted(proposal["kept"] + proposal["new"])
+    again = _post(gridded, "/gis/api/grids/activate/", {"generation": generation.pk, "reason": "rebalance"})
+    assert again.status_code == 400 and "No proposal" in again.json()["detail"]
+    undone = _post(gridded, "/gis/api/grids/undo/", {"community": gridded.east.code, "reason": "too early"})
+    assert undone.status_code == 200 and _east_codes(gridded) == halves
+
+
+@pytest.mark.parametrize("body", [{"generation": "7", "reason": "x"}, {"generation": True, "reason": "x"}])
+def test_activate_with_a_malformed_generation_is_a_400(gridded, body):
+    response = _post(gridded, "/gis/api/grids/activate/", body)
+    assert response.status_code == 400 and "generation" in response.json()["detail"]
