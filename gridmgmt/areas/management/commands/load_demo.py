@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand
 
 from gridmgmt.areas.building_services import buildings_import_csv
 from gridmgmt.areas.services import boundaries_import
+from fixtures.yuexiu.demo_cases import demo_cases_load
 from gridmgmt.duties.demo import duties_demo_load
 
 DEMO = Path(settings.BASE_DIR) / "fixtures" / "yuexiu"
@@ -44,3 +45,4 @@ class Command(BaseCommand):
             call_command("create_demo_users", stdout=self.stdout)
         if not opts["no_grids"]:  # synthetic roads, facilities, water bodies, sensors: gridmgmt/duties/demo.py
             duties_demo_load(stdout=self.stdout)
+            demo_cases_load(stdout=self.stdout)  # a month of synthetic cases: fixtures/yuexiu/demo_cases.py
