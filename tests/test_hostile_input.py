@@ -162,3 +162,11 @@ def test_console_bulk_dispatch_with_bad_case_reference_is_400(db, value):
     client = Client()
     client.force_login(user)
     assert client.post("/console/dispatch-bulk/", {"case": value}).status_code == 400
+
+
+@pytest.mark.parametrize("field", ["service_code", "idempotency_key", "address_string", "attribute[x]", "lat"])
+def test_open311_post_with_nul_in_any_field_is_400_and_stores_nothing(areas, catalogue, key, media_root, field):
+    response = open311_post(key, **{field: "a\x00b"})
+    assert response.status_code == 400, response.content
+    assert json.loads(response.content)[0]["code"] == 400
+    assert not Event.objects.exists()

@@ -24,7 +24,7 @@ the same figures per calendar month (local time) for the trend chart.
 """
 
 from collections import defaultdict
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
@@ -129,6 +129,12 @@ def kpi_table(*, user, dimension: str, start: datetime, end: datetime, now: date
             for key in sorted(set(units) | set(counted))]
 
 
+def _add_months(first_of_month: date, months: int) -> date | None:
+    """The first day ``months`` later, or None past year 9999."""
+    index = first_of_month.year * 12 + first_of_month.month - 1 + months
+    return None if index // 12 > date.max.year else date(index // 12, index % 12 + 1, 1)
+
+
 def kpi_trend(*, user, start: datetime, end: datetime, now: datetime | None = None) -> list[dict]:
     """The reader's figures per calendar month (local time) overlapping [start, end), each clipped to the period.
 
@@ -139,12 +145,13 @@ def kpi_trend(*, user, start: datetime, end: datetime, now: datetime | None = No
     now, months, tz = now or timezone.now(), [], timezone.get_default_timezone()
     first = timezone.localtime(start, tz).date().replace(day=1)
     last = timezone.localtime(end - timedelta(microseconds=1), tz).date().replace(day=1)
-    for _month in range((last.year - first.year) * 12 + last.month - first.month - TREND_MAX_MONTHS + 1):
-        first = (first.replace(day=28) + timedelta(days=4)).replace(day=1)  # a long period: its last months
-    while True:
+    skipped = (last.year - first.year) * 12 + last.month - first.month - TREND_MAX_MONTHS + 1
+    if skipped > 0:  # a long period: its last months
+        first = _add_months(first, skipped)
+    while first is not None:
         month_start = max(start, datetime.combine(first, time(), tz))
-        following = (first.replace(day=28) + timedelta(days=4)).replace(day=1)
-        month_end = min(end, datetime.combine(following, time(), tz))
+        following = _add_months(first, 1)  # None after December 9999: the period's end bounds it
+        month_end = end if following is None else min(end, datetime.combine(following, time(), tz))
         if month_start >= end:
             break
         months.append((first.strftime("%Y-%m"), month_start, month_end))

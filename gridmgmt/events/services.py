@@ -40,7 +40,7 @@ _SMALL_CLASS_SQL = f"SELECT {select_columns(SmallClass)} FROM events_smallclass 
 def small_class_for_report(code: str, *, field: str = "service_code") -> SmallClass:
     """The active small class with ``code``, or a ValidationError naming the code."""
     small_class = None
-    if code:
+    if code and "\x00" not in str(code):  # PostgreSQL text cannot hold NUL: no class has it
         with connection.cursor() as cursor:
             execute_prepared(cursor, "gridmgmt_small_class", _SMALL_CLASS_SQL, [str(code)])
             row = cursor.fetchone()
@@ -90,6 +90,7 @@ def event_create(
     try:
         description = clean_text(description, "description")
         address = clean_text(address, "address")
+        idempotency_key = clean_text(idempotency_key, "idempotency_key", max_length=64) or None
         cleaned_attributes, client_attributes = split_attribute_values(
             small_class.attributes, _clean_attribute_texts(attributes))
     except ParamError as exc:
