@@ -50,14 +50,15 @@ def post_step(request, *, case_id: int, step: str, steps: dict, page: str, list_
     """
     if step not in steps:
         raise Http404(f"no step {step!r}")
-    if case_get(user=request.user, case_id=case_id) is None:
+    case = case_get(user=request.user, case_id=case_id)
+    if case is None:
         raise Http404(f"case {case_id} not found")
     version = int_param(request.POST, "version", default=None, low=0, high=MAX_ID)
     if version is None:
         return HttpResponseBadRequest("'version' is required")
     action, done = steps[step]
     ref = {"case_id": case_id, "version": version, "actor": request.user}
-    run_step(request, lambda: action(request, ref), done=done % {"id": case_id})
+    run_step(request, lambda: action(request, ref), done=done % {"id": case.number})
     if case_get(user=request.user, case_id=case_id) is None:
         return redirect(reverse(list_page))
     return redirect(reverse(page, args=[case_id]))

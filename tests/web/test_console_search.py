@@ -87,7 +87,7 @@ def test_duplicate_reports_are_flagged_and_merged_from_the_console(as_user, make
     other = Case.objects.get(pk=second.pk)
     response = post_step(client, first, f"/console/cases/{first.pk}/merge/",
                          {"other": f"{other.pk}:{other.version}", "note": "same heap"})
-    assert any("merged" in m for m in [str(m) for m in response.context["messages"]])
+    assert [str(m) for m in response.context["messages"]] == [f"重复案卷已合并到案卷 {first.number}。"]
     other.refresh_from_db()
     assert other.status == "merged" and other.merged_into_id == first.pk
     assert first.sources.count() == 2
