@@ -102,6 +102,8 @@ def test_pages_kpi_and_console_received_to_9999_12_31_are_not_500(areas, db):
     client.force_login(user)
     assert client.get("/console/kpis/", {"dimension": "street", "start": "2026-01-01", "end": "9999-12-31"}).status_code == 200
     assert client.get("/console/", {"received_to": "9999-12-31"}).status_code == 200
+    assert client.get("/console/", {"q": SUPERSCRIPT_TWO}).status_code == 200  # search by case sequence
+    assert client.get("/console/", {"q": "9" * 40}).status_code == 200
 
 
 @pytest.mark.parametrize("path", ["/api/communities/?street=%00", "/api/events/?status=%00",

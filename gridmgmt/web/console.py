@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
+from rest_framework.exceptions import ValidationError as ParamError
 
 from gridmgmt.accounts.models import Role
 from gridmgmt.api_params import MAX_ID, int_value
@@ -114,9 +115,10 @@ def _case_refs(values: list[str]) -> list[tuple[int, int]]:
     refs = []
     for value in values:
         case_id, _sep, version = value.partition(":")
-        if not (case_id.isdigit() and version.isdigit()):
-            raise CaseInvalid(f"'{value}' is not a case reference id:version")
-        refs.append((int(case_id), int(version)))
+        try:
+            refs.append((int_value(case_id, "case", low=1, high=MAX_ID), int_value(version, "case", low=0, high=MAX_ID)))
+        except ParamError:
+            raise CaseInvalid(f"'{value}' is not a case reference id:version") from None
     return refs
 
 

@@ -73,7 +73,7 @@ def search_q(text: str) -> Q:
     description, class name (either language) or a report's address; every word must be found."""
     text = text.strip()
     number = CASE_NUMBER.match(text)
-    if number or text.isdigit():
+    if number or (text.isascii() and text.isdigit()):  # "²".isdigit() is true, int("²") fails
         sequence = int(number.group(2) if number else text)
         by_number = Q(number=text) | Q(number__endswith=f"-{sequence:06d}") | Q(pk=sequence)
         return by_number if number else by_number | Q(description__icontains=text)
