@@ -93,6 +93,56 @@ async function load(name) {
   if (enabled.has(name)) layer.addTo(map);
   shown.choropleth?.bringToFront(); // open cases stay above the density hexagons whichever loads last
   element.dataset[`loaded${name[0].toUpperCase()}${name.slice(1)}`] = String(data.features.length);
+  // Every grid is a feature of the choropleth: it is "empty" when none has an open case.
+  emptyState(name, name === "choropleth" ? data.features.filter((f) => f.properties.open_cases > 0).length : data.features.length);
+  if (name === "choropleth") hottest(data);
+}
+
+// Says why a layer draws nothing, instead of a map that only looks quiet.
+const EMPTY = {
+  choropleth: () => gettext("No open cases in your area."),
+  hexbins: () => gettext("No reports in the last 30 days in this view."),
+  grids: () => gettext("No grids in this view."),
+  health: () => gettext("No health facilities loaded (import them from OSM with import_osm)."),
+  roads: () => gettext("No roads loaded in this view (import them from OSM with import_osm)."),
+  traffic: () => gettext("No open traffic cases."),
+};
+const empties = new Map();
+
+function emptyState(name, count) {
+  if (count) empties.delete(name);
+  else empties.set(name, EMPTY[name]());
+  const box = document.getElementById("layer-empty");
+  box.replaceChildren(...[...empties.values()].map((text) => Object.assign(document.createElement("p"), { textContent: text })));
+  box.hidden = !empties.size;
+}
+
+// The grids with most open cases: a list to start from (a busy grid may be a sliver on the map).
+function hottest(data) {
+  const box = document.getElementById("hottest-grids");
+  if (!box) return;
+  const top = data.features.filter((f) => f.properties.open_cases > 0)
+    .sort((a, b) => b.properties.open_cases - a.properties.open_cases).slice(0, 5);
+  box.replaceChildren(...top.map((f) => {
+    const button = Object.assign(document.createElement("button"), { type: "button", className: "row",
+      textContent: `${f.properties.code} · ${interpolate(gettext("%s open cases"), [f.properties.open_cases])}` });
+    button.dataset.testid = "hot-grid";
+    button.addEventListener("click", () => showGrid(f.properties.code));
+    const item = document.createElement("li");
+    item.append(button);
+    return item;
+  }));
+  if (!top.length) box.append(Object.assign(document.createElement("li"), { className: "hint", textContent: gettext("No open cases in your area.") }));
+}
+
+// Looking a grid up takes the map to it.
+function zoomToGrid(code) {
+  shown.choropleth?.eachLayer((path) => {
+    if (path.feature.properties.code === code) {
+      map.fitBounds(path.getBounds(), { maxZoom: 17, padding: [24, 24] });
+      path.setStyle({ weight: 4, color: "#000" });
+    }
+  });
 }
 
 async function refresh(names) {
@@ -133,6 +183,7 @@ async function showGrid(code) {
   const panel = document.getElementById("grid-summary");
   try {
     const g = await api(`/api/maps/grids/${encodeURIComponent(code)}/`);
+    zoomToGrid(g.code);
     panel.innerHTML = "";
     const dl = document.createElement("dl");
     dl.className = "facts";
