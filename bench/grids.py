@@ -262,11 +262,13 @@ def yuexiu_figures(cells_wgs84) -> dict:
     import shapely
 
     from gridmgmt.areas.models import Building, District, Road
-    from spatial.projection import local_metric
+    from spatial.equirectangular import equirectangular
 
     communities, polygons, tree = community_layer()
     district = shapely.from_wkb(bytes(District.objects.get(code="440104").boundary.wkb))
-    to_metric, _ = local_metric(district)
+    # The affine plane grids are cut in: a projection bends a long outline
+    # edge, and a grid vertex on it would seem 0.1 mm off (a false gap).
+    to_metric, _ = equirectangular(district)
     rows = list(Building.objects.values_list("location", "households"))
     points = [to_metric(shapely.Point(p.x, p.y)) for p, _ in rows]
     roads = [to_metric(shapely.from_wkb(bytes(g.wkb))) for g in Road.objects.values_list("geometry", flat=True)]
