@@ -152,7 +152,7 @@ def _osm_source_id(value: str) -> str | None:
     for osm_type in OSM_TYPES:
         for prefix in (f"{osm_type}/", osm_type[0]):
             number = text[len(prefix):]
-            if text.startswith(prefix) and number.isdigit():
+            if text.startswith(prefix) and number.isascii() and number.isdigit():
                 return f"{osm_type}/{int(number)}"
     return None
 
@@ -194,7 +194,8 @@ def buildings_set_households(*, path: str | Path) -> int:
         raise BuildingImportError(f"{path}: cannot read ({exc})") from None
     osm_ids = {_osm_source_id(row.get("osm_id") or "") for _, row in rows} - {None}
     by_osm = dict(Building.objects.filter(source="osm", source_id__in=osm_ids).values_list("source_id", "id"))
-    building_ids = {int(row["building_id"]) for _, row in rows if (row.get("building_id") or "").strip().isdigit()}
+    building_ids = {int(row["building_id"]) for _, row in rows
+                    if (row.get("building_id") or "").strip().isdigit() and row["building_id"].isascii()}
     known_ids = set(Building.objects.filter(id__in=building_ids).values_list("id", flat=True))
     updates: dict[int, tuple[int, int | None]] = {}
     for line, row in rows:
@@ -224,7 +225,7 @@ def _row_building(line: int, row: dict, by_osm: dict[str, int], known_ids: set[i
         return by_osm[source_id]
     if not id_value:
         raise BuildingImportError(f"line {line}: neither osm_id nor building_id given")
-    if not id_value.isdigit() or int(id_value) not in known_ids:
+    if not (id_value.isascii() and id_value.isdigit()) or int(id_value) not in known_ids:
         raise BuildingImportError(f"line {line}: no building with building_id '{id_value}'")
     return int(id_value)
 

@@ -60,6 +60,8 @@ def test_counted_households_survive_a_re_import_of_the_extract(tmp_path, osm_bui
     ("osm_id,households\nway/30,twelve\n", "line 2: households 'twelve' is not a whole number ≥ 0"),
     ("osm_id,households\nstreet 5,3\n", "line 2: osm_id 'street 5' is not like way/123 or w123"),
     ("building_id,households\n999999,3\n", "line 2: no building with building_id '999999'"),
+    ("building_id,households\n²,3\n", "line 2: no building with building_id '²'"),  # isdigit() but no int
+    ("osm_id,households\nway/²,3\n", "line 2: osm_id 'way/²' is not like way/123 or w123"),
     ("osm_id,building_id,households\n,,3\n", "line 2: neither osm_id nor building_id given"),
     ("id,flats\n1,2\n", "needs a households column and an osm_id or building_id column (found: id, flats)"),
 ])
