@@ -139,10 +139,11 @@ def kpi_trend(*, user, start: datetime, end: datetime, now: datetime | None = No
     """The reader's figures per calendar month (local time) overlapping [start, end), each clipped to the period.
 
     Rows: ``{"month": "2026-03", **counts, rates}`` in month order; the
-    months are those of the period (its last ``TREND_MAX_MONTHS`` when
-    longer), zeros included. One aggregate query.
+    months are those of the period up to now (its last ``TREND_MAX_MONTHS``
+    when longer), zeros included. One aggregate query.
     """
     now, months, tz = now or timezone.now(), [], timezone.get_default_timezone()
+    end = min(end, now)  # months still to come have nothing to show
     first = timezone.localtime(start, tz).date().replace(day=1)
     last = timezone.localtime(end - timedelta(microseconds=1), tz).date().replace(day=1)
     skipped = (last.year - first.year) * 12 + last.month - first.month - TREND_MAX_MONTHS + 1

@@ -138,3 +138,10 @@ def test_self_handled_cases_are_counted_apart(cases, users, world):
                         closed_at=nov(26, 11), status="closed", self_handled=True)
     street = by_key(kpi_table(user=users["leader"], dimension="street", start=NOV, end=DEC, now=NOW))["440104001"]
     assert street["self_handled"] == 1 and street["due"] == 4 and street["closed"] == 3
+
+
+def test_trend_of_a_long_period_shows_its_last_24_months_up_to_now(cases, users):
+    trend = kpi_trend(user=users["leader"], start=datetime(2020, 1, 1, tzinfo=TZ),
+                      end=datetime(2031, 1, 1, tzinfo=TZ), now=NOW)
+    assert len(trend) == 24 and trend[0]["month"] == "2024-01" and trend[-1]["month"] == "2025-12"
+    assert sum(m["received"] for m in trend) == 8  # cases 1-7 and 9: all but the merged duplicate
