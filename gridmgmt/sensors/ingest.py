@@ -22,6 +22,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 
+from gridmgmt.cases.notifications import local_time
 from gridmgmt.events.models import Channel
 from gridmgmt.events.services import event_create
 from gridmgmt.sensors.models import Sensor, SensorEpisode
@@ -218,7 +219,7 @@ def _episode_open(sensor: Sensor, reading: Reading, report: IngestReport) -> Sen
     result = event_create(
         small_class_code=spec.small_class_code, point=sensor.location, channel=Channel.SENSOR,
         description=(f"sensor {sensor.code} {sensor.name} ({sensor.kind}): {reading.value:g} {spec.unit} at "
-                     f"{reading.measured_at.isoformat()}, limit {_limit_text(limit, reading.measured_at)}"),
+                     f"{local_time(reading.measured_at)}, limit {_limit_text(limit, reading.measured_at)}"),
         attributes=attributes, idempotency_key=f"sensor-episode-{episode.pk}", device_time=reading.measured_at)
     episode.event = result.event
     episode.save(update_fields=["event"])

@@ -57,6 +57,12 @@ def test_exceedance_opens_one_event_while_it_lasts_and_closes_when_back_below(pm
     assert pm25.open_episode == second and pm25.last_value == 90
 
 
+def test_event_text_gives_the_reading_time_in_beijing_time(pm25):
+    readings_ingest([message(120, 1)], received_at=RECEIVED)
+    # 02:01 UTC is 10:01 in Guangzhou; the report's text is read by people (R8).
+    assert "2026-11-02 10:01" in Event.objects.get().description
+
+
 def test_exceedance_across_batches_still_one_event(pm25):
     for minute, value in enumerate([80, 90, 100, 110]):
         readings_ingest([message(value, minute)], received_at=RECEIVED)
