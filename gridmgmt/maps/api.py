@@ -44,7 +44,11 @@ def conditional_layer(request, response):
     layer is a 304 with no body. A changed layer is gzipped when the client
     accepts it (GeoJSON outlines shrink about 4×).
     """
-    if request.method != "GET" or response.status_code != 200 or type(response) is not HttpResponse:
+    if request.method != "GET" or response.status_code != 200:
+        return response
+    if isinstance(response, Response):
+        response.render()  # DRF renders after this hook; the ETag needs the bytes now
+    elif type(response) is not HttpResponse:
         return response
     response["Cache-Control"] = "private, no-cache"
     set_response_etag(response)

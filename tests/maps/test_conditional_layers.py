@@ -46,3 +46,12 @@ def test_a_closed_case_changes_the_layer_too(make_event, case_of, client_as):
 def test_anonymous_reader_gets_no_etag_and_no_304(client):
     response = client.get(LAYER, HTTP_IF_NONE_MATCH='"x"')
     assert response.status_code in (401, 403) and not response.has_header("ETag")
+
+
+def test_hexagon_layer_rendered_by_drf_is_conditional_too(make_event, client_as):
+    make_event("A")
+    client = client_as("dispatcher")
+    url = "/api/maps/report-hexbins/?zoom=13"
+    first = client.get(url)
+    assert first.status_code == 200 and first.json()["features"]
+    assert client.get(url, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
