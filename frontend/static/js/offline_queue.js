@@ -4,8 +4,13 @@
 // idempotency key: a report sent twice (two tabs, a retry after a lost
 // answer) is stored once by the server (unique channel + key).
 //
-// Record: { key, user, createdAt, label, fields: {service_code, lat, lng, description, attributes, device_time},
-//           photos: [{ blob, name }], status: "queued" | "sent" | "failed", eventId, error, sentAt }
+// Record: { key, user, createdAt, label, kind: "report" (default) | "verification", caseId (verification),
+//           fields: report {service_code, lat, lng, description, attributes, device_time}
+//                   or verification {version, passed, lat, lng, note},
+//           photos: [{ blob, name }], status: "queued" | "sent" | "failed" | "conflict", eventId, error, sentAt }
+// A verification acts on the case version the worker read: if the case moved on
+// meanwhile the server answers 409 and the record becomes a "conflict", shown
+// with the server's message until the worker removes it — never dropped silently.
 import { api, ApiError, csrfToken, errorMessage } from "./api.js";
 
 const DB_NAME = "gridmgmt";
@@ -48,9 +53,9 @@ export function newKey() {
   return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
-export async function enqueue({ user, label, fields, photos = [] }) {
+export async function enqueue({ user, label, fields, photos = [], kind = "report", caseId = null }) {
   const record = {
-    key: newKey(), user, label, fields, createdAt: new Date().toISOString(), status: "queued",
+    key: newKey(), user, label, fields, kind, caseId, createdAt: new Date().toISOString(), status: "queued",
     // Files become plain Blobs: what IndexedDB keeps reliably across browsers.
     photos: photos.map((file) => ({ blob: new Blob([file], { type: file.type }), name: file.name || "photo.jpg" })),
   };
@@ -68,7 +73,15 @@ export async function discard(key) {
   changes.dispatchEvent(new Event("change"));
 }
 
+function verificationForm(record) {
+  const form = new FormData();
+  for (const [name, value] of Object.entries(record.fields)) form.append(name, value);
+  for (const photo of record.photos) form.append("photos", photo.blob, photo.name);
+  return form;
+}
+
 function formOf(record) {
+  if (record.kind === "verification") return verificationForm(record);
   const form = new FormData();
   const { attributes, ...fields } = record.fields;
   for (const [name, value] of Object.entries(fields)) {
@@ -86,6 +99,9 @@ function formOf(record) {
 // app's channel) marks it sent; anything else keeps it queued for a retry. The
 // description is not compared: the server may clean it (control characters).
 export function isAnswerFor(record, body) {
+  if (record.kind === "verification") {
+    return Boolean(body) && typeof body === "object" && body.id === record.caseId && ["closed", "rework"].includes(body.status);
+  }
   return Boolean(body) && typeof body === "object" && !Array.isArray(body) && body.type === "Feature"
     && Number.isInteger(body.id) && Boolean(body.properties)
     && body.properties.service_code === record.fields.service_code && body.properties.channel === "worker_app";
@@ -126,10 +142,15 @@ function upload(url, form, key) {
 
 async function sendOne(record) {
   try {
-    const event = await upload("/api/events/", formOf(record), record.key);
-    if (!isAnswerFor(record, event)) throw new NotTheServer();
-    await put({ ...record, status: "sent", eventId: event.id, sentAt: new Date().toISOString(), error: "" });
+    const url = record.kind === "verification" ? `/api/cases/${record.caseId}/verify/` : "/api/events/";
+    const answer = await upload(url, formOf(record), record.key);
+    if (!isAnswerFor(record, answer)) throw new NotTheServer();
+    await put({ ...record, status: "sent", eventId: answer.id, caseStatus: answer.status, sentAt: new Date().toISOString(), error: "" });
   } catch (error) {
+    if (error.status === 409) { // the case moved on (stale version, another state): the worker must see it
+      await put({ ...record, status: "conflict", error: error.message });
+      return;
+    }
     // 400/404/413: the report itself is refused; retrying cannot help, so it waits for the user.
     // No network, a server error, an expired session (401/403), an answer not from the API: keep it queued, retry later.
     const refused = error.status >= 400 && error.status < 500 && ![401, 403, 408, 429].includes(error.status);

@@ -22,8 +22,11 @@ export async function registerServiceWorker() {
 const STATUS_TEXT = {
   queued: () => gettext("Queued on this device"),
   sending: () => gettext("Sending…"),
-  sent: (r) => interpolate(gettext("Sent: report %s"), [r.eventId]),
+  sent: (r) => (r.kind === "verification"
+    ? (r.caseStatus === "closed" ? gettext("Case closed.") : gettext("Case returned for rework."))
+    : interpolate(gettext("Sent: report %s"), [r.eventId])),
   failed: (r) => `${gettext("Refused")}: ${r.error}`,
+  conflict: (r) => `${gettext("Not applied")}: ${r.error}`,
 };
 
 function receiptItem(record, sendingKey) {
@@ -49,7 +52,7 @@ function receiptItem(record, sendingKey) {
     bar.setAttribute("aria-label", gettext("Upload"));
     li.append(bar);
   }
-  if (record.status === "failed") {
+  if (record.status === "failed" || record.status === "conflict") {
     const remove = document.createElement("button");
     remove.type = "button";
     remove.className = "danger";

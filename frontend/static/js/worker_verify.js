@@ -1,10 +1,14 @@
 // gettext() is the global of /jsi18n/ (JavaScriptCatalog), loaded by base.html before any module runs.
 // On-site verification (核查) of a handled case: GPS position + photo +
 // note, then close it or return it for rework through POST /api/cases/<id>/verify/.
-// Needs the network: a verification acts on the case's current version, which a queue could not know.
-import { api, notify } from "./api.js";
+// Queued on the device like reports (offline_queue.js), with the case version read
+// when the page was loaded: if the case moved on before it is sent, the server's
+// 409 turns it into a "conflict" receipt shown to the worker, never dropped.
+import { notify } from "./api.js";
 import { addGeoJSON, createMap, trackPosition } from "./map.js";
-import { startWorkerPage } from "./worker.js";
+import { enqueue, flush, listReports } from "./offline_queue.js";
+import { shrinkPhoto } from "./worker_photos.js";
+import { startWorkerPage, USER } from "./worker.js";
 
 const kase = JSON.parse(document.getElementById("case-data").textContent);
 const grid = JSON.parse(document.getElementById("case-grid").textContent);
@@ -37,30 +41,28 @@ if (form) {
       : !photo.files.length ? gettext("Take an on-site photo first.")
         : !passed && !note ? gettext("Say what is still wrong before returning the case for rework.") : "";
     if (error.textContent) return;
-    const body = new FormData();
-    body.append("version", kase.version);
-    body.append("passed", passed ? "true" : "false");
-    body.append("lat", here.lat.toFixed(7));
-    body.append("lng", here.lng.toFixed(7));
-    body.append("note", note);
-    body.append("photos", photo.files[0], photo.files[0].name);
     for (const button of form.querySelectorAll("button")) button.disabled = true;
-    try {
-      const updated = await api(`/api/cases/${kase.id}/verify/`, { method: "POST", form: body });
-      notify(updated.status === "closed" ? gettext("Case closed.") : gettext("Case returned for rework."), "ok");
-      form.replaceWith(Object.assign(document.createElement("p"), {
-        textContent: updated.status === "closed" ? gettext("Case closed.") : gettext("Case returned for rework."),
-        className: "chosen",
-      }));
+    const record = await enqueue({
+      user: USER, kind: "verification", caseId: kase.id,
+      label: `${gettext("Verify case")} ${kase.number || kase.id}: ${passed ? gettext("Fixed: close the case") : gettext("Not fixed: return for rework")}`,
+      fields: { version: kase.version, passed: passed ? "true" : "false", lat: here.lat.toFixed(7), lng: here.lng.toFixed(7), note },
+      photos: [await shrinkPhoto(photo.files[0])],
+    });
+    await flush(USER).catch(() => null);
+    const saved = (await listReports(USER)).find((r) => r.key === record.key);
+    const text = saved.status === "sent"
+      ? (saved.caseStatus === "closed" ? gettext("Case closed.") : gettext("Case returned for rework."))
+      : saved.status === "queued" ? gettext("Saved on this device: it will be sent when the network returns.")
+        : `${gettext("Not applied")}: ${saved.error}`;
+    notify(text, saved.status === "sent" || saved.status === "queued" ? "ok" : "error");
+    form.replaceWith(Object.assign(document.createElement("p"), { textContent: text, className: "chosen" }));
+    if (saved.status === "sent") {
       const badge = document.querySelector("[data-testid=case-status]");
-      badge.textContent = updated.status === "closed" ? gettext("Closed") : gettext("Returned for rework");
-      badge.className = `badge ${updated.status}`;
-      badge.dataset.status = updated.status;
-    } catch (failure) {
-      error.textContent = failure.message;
-      for (const button of form.querySelectorAll("button")) button.disabled = false;
+      badge.textContent = saved.caseStatus === "closed" ? gettext("Closed") : gettext("Returned for rework");
+      badge.className = `badge ${saved.caseStatus}`;
+      badge.dataset.status = saved.caseStatus;
     }
   });
 }
 
-startWorkerPage();
+startWorkerPage({ receipts: document.getElementById("receipts") });
