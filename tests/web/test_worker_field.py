@@ -40,3 +40,19 @@ def test_tasks_show_as_pins_that_open_the_verification_page(live_district, page_
     page.locator(".leaflet-popup-content a").click()
     page.wait_for_url(f"**/worker/tasks/{case.pk}/")
     page.get_by_test_id("photos-before").wait_for()
+
+
+def test_my_reports_open_offline_from_the_last_sync(live_district, page_as):
+    from django.contrib.gis.geos import Point
+
+    from gridmgmt.events.services import event_create
+
+    event = event_create(small_class_code="1102", point=Point(113.265, 23.125, srid=4326), channel="worker_app",
+                         reporter=live_district.users["worker"], description="上次同步的上报").event
+    page = page_as(live_district.users["worker"], service_workers="allow")
+    page.goto("/worker/reports/")
+    page.locator("html[data-offline-ready=true]").wait_for()
+    page.context.set_offline(True)
+    page.reload()  # served by the service worker from this worker's own cache
+    page.get_by_test_id(f"report-{event.pk}").filter(has_text="上次同步的上报").wait_for()
+    assert page.locator("body").get_attribute("data-user") == "worker"
