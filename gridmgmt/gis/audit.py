@@ -8,6 +8,7 @@ D" comes from ``BoundaryVersion.objects.on(D)`` and the grids' validity.
 from datetime import date, datetime, time, timedelta
 
 import shapely
+from django.contrib.gis.geos import GEOSGeometry
 from django.db.models import Q
 from django.utils import timezone
 from shapely.geometry.base import BaseGeometry
@@ -18,6 +19,8 @@ from gridmgmt.grids.models import Grid
 
 
 def _json(value):
+    if isinstance(value, GEOSGeometry):
+        value = shapely.from_wkb(bytes(value.wkb))
     if isinstance(value, BaseGeometry):
         return shapely.geometry.mapping(shapely.set_precision(value, 1e-7))
     return value

@@ -1,7 +1,7 @@
 """The audit trail of geometry and base-data changes made by people (issue 13, point 5)."""
 
 from django.conf import settings
-from django.db import models
+from django.contrib.gis.db import models
 
 
 class ChangeKind(models.TextChoices):
@@ -35,3 +35,49 @@ class ChangeRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.user} {self.action} {self.kind} {self.code}"
+
+
+class CorrectionKind(models.TextChoices):
+    HOUSEHOLDS = "households", "households of a building"
+    ADDRESS = "address", "missing or wrong address of a building"
+    COMPONENT = "component", "position of a component (部件), with a photo"
+
+
+class CorrectionStatus(models.TextChoices):
+    PENDING = "pending", "pending"
+    ACCEPTED = "accepted", "accepted"
+    REJECTED = "rejected", "rejected"
+
+
+class BaseDataCorrection(models.Model):
+    """A grid worker's correction of the base data (四标四实) proposed from the field, then decided.
+
+    Carries the area codes of where it applies (``grid_code``,
+    ``community_code``, ``street_code``) so the one jurisdiction rule
+    (``gridmgmt.accounts.jurisdiction``) filters it like a report.
+    """
+
+    kind = models.CharField(max_length=16, choices=CorrectionKind.choices)
+    status = models.CharField(max_length=16, choices=CorrectionStatus.choices, default=CorrectionStatus.PENDING)
+    building = models.ForeignKey("areas.Building", on_delete=models.PROTECT, null=True, blank=True)
+    component = models.ForeignKey("events.Component", on_delete=models.PROTECT, null=True, blank=True)
+    households = models.PositiveIntegerField(null=True, blank=True)
+    address = models.CharField(max_length=255, blank=True)
+    location = models.PointField(srid=4326, null=True, blank=True, help_text="Where the worker stood or the component is")
+    photo = models.ImageField(upload_to="corrections/%Y/%m/", blank=True)
+    note = models.CharField(max_length=500, blank=True)
+    grid_code = models.CharField(max_length=15, db_index=True)
+    community_code = models.CharField(max_length=12, db_index=True)
+    street_code = models.CharField(max_length=9, db_index=True)
+    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="corrections")
+    proposed_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="corrections_decided")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-proposed_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} correction {self.pk} ({self.status})"

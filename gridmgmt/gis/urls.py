@@ -1,11 +1,13 @@
 from django.urls import path
 
-from gridmgmt.gis import views
+from gridmgmt.gis import correction_views, views
 
 app_name = "gis"
 
 urlpatterns = [
     path("", views.editor, name="editor"),
+    path("field/", correction_views.field_form, name="field"),
+    path("corrections/", correction_views.corrections_list, name="corrections"),
     path("api/boundaries/check/", views.boundary_check, name="boundary-check"),
     path("api/boundaries/save/", views.boundary_save, name="boundary-save"),
     path("api/grids/split/", views.grid_split, name="grid-split"),

@@ -35,7 +35,10 @@ _CENTRE_AND_SUPERVISORS = (Role.CALL_TAKER, Role.SHIFT_LEADER, Role.DISPATCHER, 
 # (role, path, navigation label) of pages besides the home page.
 ROLE_EXTRAS = [(role, "/intake/", _("Hotline intake")) for role in (Role.CALL_TAKER, Role.SHIFT_LEADER)] + [
     (role, "/console/kpis/", _("KPIs")) for role in _CENTRE_AND_SUPERVISORS] + [
-    (role, "/dashboard/", _("Dashboard")) for role in _CENTRE_AND_SUPERVISORS]
+    (role, "/dashboard/", _("Dashboard")) for role in _CENTRE_AND_SUPERVISORS] + [
+    (Role.GIS_EDITOR, "/gis/corrections/", _("Corrections from the field")),
+    (Role.COMMUNITY_SUPERVISOR, "/gis/corrections/", _("Corrections from the field")),
+    (Role.GRID_WORKER, "/gis/field/", _("Correct the base data"))]
 
 
 # Short role names for the header; the model's labels are bilingual on purpose (admin), these follow the language.

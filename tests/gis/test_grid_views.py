@@ -7,25 +7,10 @@ East community: 9 buildings × 10 households on a 3 × 3 lattice (columns at lng
 import json
 
 import pytest
-from django.test import Client
 
 from gridmgmt.gis.models import ChangeRecord
 from gridmgmt.grids.models import Grid, GridGeneration
 from gridmgmt.grids.selectors import grid_quality_report
-from gridmgmt.grids.services import grids_generate
-from tests.gis.district import add_lattice
-
-
-@pytest.fixture
-def gridded(two_communities):
-    add_lattice(two_communities.west, x0=113.26, households=10)
-    add_lattice(two_communities.east, x0=113.27, households=10)
-    grids_generate(communities=[two_communities.west, two_communities.east], target_households=200, code_digits=2,
-                   activate=True)
-    client = Client(HTTP_ACCEPT_LANGUAGE="en")  # reasons checked in the source language
-    client.force_login(two_communities.gis)
-    two_communities.client = client
-    return two_communities
 
 
 def _post(d, url, body):

@@ -1,6 +1,6 @@
 """The GIS editor in headless Chromium as the gis user: a boundary edit with the neighbour following,
 an overlapping edit refused with the overlap drawn, a grid split and two grids merged with the grid
-check passing, a community regenerated with the proposal beside its grids, activated and undone. The vertex drag and the drawn line are set through Leaflet (what Geoman leaves after a
+check passing, a community regenerated with the proposal beside its grids, activated and undone, a worker's household correction accepted. The vertex drag and the drawn line are set through Leaflet (what Geoman leaves after a
 drag); the buttons, the requests and the drawing are the page's own. Screenshots in artifacts/screenshots/.
 """
 
@@ -8,13 +8,14 @@ import pytest
 import shapely
 from shapely.geometry import LineString
 
-from gridmgmt.areas.models import BoundaryVersion, Community
-from gridmgmt.gis.models import ChangeRecord
+from gridmgmt.accounts.models import Role
+from gridmgmt.areas.models import BoundaryVersion, Building, Community
+from gridmgmt.gis.models import BaseDataCorrection, ChangeRecord
 from gridmgmt.grids.editing import grid_split
 from gridmgmt.grids.models import Grid
 from gridmgmt.grids.selectors import grid_quality_report
 from gridmgmt.grids.services import grids_generate
-from tests.gis.district import add_lattice, build_two_communities
+from tests.gis.district import add_lattice, build_two_communities, make_user
 from tests.web.conftest import DESKTOP
 
 pytestmark = pytest.mark.browser
@@ -136,3 +137,27 @@ def test_community_regenerated_with_the_proposal_beside_activated_then_undone(di
         page.get_by_test_id("grid-undo").click()
     assert undo.value.status == 200
     assert sorted(Grid.objects.active().filter(community=district.east).values_list("code", flat=True)) == halves
+
+
+def test_workers_household_correction_accepted_and_the_grids_households_updated(district, page_as, screenshot):
+    add_lattice(district.east, x0=113.27, households=10)
+    grids_generate(communities=[district.east], target_households=200, code_digits=2, activate=True)
+    (grid,) = Grid.objects.active().filter(community=district.east)
+    worker = make_user("worker", Role.GRID_WORKER, grid_code=grid.code)
+    building = Building.objects.filter(community=district.east).order_by("id").first()
+    phone = page_as(worker)
+    phone.goto("/gis/field/")
+    phone.get_by_test_id("correction-building").select_option(str(building.pk))
+    phone.get_by_test_id("correction-households").fill("24")
+    phone.get_by_test_id("correction-note").fill("counted door to door")
+    phone.get_by_test_id("correction-send").click()
+    phone.wait_for_url("**/gis/field/")
+    phone.locator(".message.success").wait_for()
+    (correction,) = BaseDataCorrection.objects.all()
+    desk = page_as(district.gis, viewport=DESKTOP)
+    desk.goto("/gis/corrections/")
+    screenshot(desk, "gis-correction-pending")
+    desk.get_by_test_id(f"accept-{correction.pk}").click()
+    desk.get_by_test_id("no-corrections").wait_for()
+    assert Grid.objects.get(pk=grid.pk).households == 90 - 10 + 24
+    assert Building.objects.get(pk=building.pk).households_source == "count"
