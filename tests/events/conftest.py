@@ -18,36 +18,26 @@ import io
 from types import SimpleNamespace
 
 import pytest
-from django.contrib.gis.geos import MultiPolygon, Polygon
 from PIL import Image
 
-from gridmgmt.areas.models import Community, Department, District, Street
+from gridmgmt.areas.models import Department
 from gridmgmt.events.models import BigClass, SmallClass
-from gridmgmt.grids.models import Grid, GridGeneration
+from tests import factories
 
 INSIDE_C1 = (23.125, 113.265)  # (lat, lng)
 INSIDE_C2 = (23.125, 113.275)
 OUTSIDE = (42.3594, -71.0587)  # Boston City Hall
 
 
-def square(min_lng, min_lat, max_lng, max_lat) -> Polygon:
-    return Polygon.from_bbox((min_lng, min_lat, max_lng, max_lat))
-
-
 @pytest.fixture
 def areas(db):
-    district = District.objects.create(code="440104", name="越秀区",
-                                       boundary=MultiPolygon(square(113.26, 23.12, 113.28, 23.13)))
-    street = Street.objects.create(code="440104001", name="洪桥街道", district=district,
-                                   boundary=MultiPolygon(square(113.26, 23.12, 113.28, 23.13)))
-    c1 = Community.objects.create(code="440104001001", name="一社区", street=street,
-                                  boundary=MultiPolygon(square(113.26, 23.12, 113.27, 23.13)))
-    c2 = Community.objects.create(code="440104001002", name="二社区", street=street,
-                                  boundary=MultiPolygon(square(113.27, 23.12, 113.28, 23.13)))
-    generation = GridGeneration.objects.create(target_households=200, code_digits=2)
-    grid = Grid.objects.create(generation=generation, community=c1, code="44010400100101", sequence=1,
-                               polygon=square(113.26, 23.12, 113.27, 23.13), households=150,
-                               residents=400, area_m2=1.1e6, active=True)
+    district = factories.district((113.26, 23.12, 113.28, 23.13))
+    street = factories.street(district, (113.26, 23.12, 113.28, 23.13))
+    c1 = factories.community(street, (113.26, 23.12, 113.27, 23.13), name="一社区")
+    c2 = factories.community(street, (113.27, 23.12, 113.28, 23.13), code="440104001002", name="二社区")
+    generation = factories.grid_generation()
+    grid = factories.grid(c1, (113.26, 23.12, 113.27, 23.13), generation=generation, households=150,
+                          residents=400, area_m2=1.1e6)
     return SimpleNamespace(district=district, street=street, c1=c1, c2=c2, grid=grid, generation=generation)
 
 

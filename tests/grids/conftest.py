@@ -1,13 +1,11 @@
 """A tiny district for grid tests: one street, two communities of 0.01° × 0.01° (≈1 km²)."""
 
 import pytest
-from django.contrib.gis.geos import MultiPolygon, Point, Polygon
+from django.contrib.gis.geos import Point
 
-from gridmgmt.areas.models import Building, Community, District, Street
-
-
-def square(x, y, size=0.01):
-    return MultiPolygon(Polygon.from_bbox((x, y, x + size, y + size)), srid=4326)
+from gridmgmt.areas.models import Building
+from tests import factories
+from tests.factories import square
 
 
 def add_buildings(community, *, count, households, x0, y0, size=0.01, batch="a"):
@@ -22,11 +20,10 @@ def add_buildings(community, *, count, households, x0, y0, size=0.01, batch="a")
 
 @pytest.fixture
 def two_communities(db):
-    district = District.objects.create(code="440104", name="越秀区", boundary=square(113.26, 23.12, 0.02))
-    street = Street.objects.create(code="440104001", name="洪桥街道", district=district,
-                                   boundary=square(113.26, 23.12, 0.02))
-    west = Community.objects.create(code="440104001001", name="西社区", street=street, boundary=square(113.26, 23.12))
-    east = Community.objects.create(code="440104001002", name="东社区", street=street, boundary=square(113.27, 23.12))
+    district = factories.district(square(113.26, 23.12, 0.02))
+    street = factories.street(district, square(113.26, 23.12, 0.02))
+    west = factories.community(street, square(113.26, 23.12), name="西社区")
+    east = factories.community(street, square(113.27, 23.12), code="440104001002", name="东社区")
     add_buildings(west, count=40, households=25, x0=113.26, y0=23.12)   # 1,000 households → 5 grids
     add_buildings(east, count=12, households=10, x0=113.27, y0=23.12)   # 120 households → 1 grid
     return west, east

@@ -71,5 +71,12 @@ def test_run_starts_web_worker_and_beat_the_deadline_job_runs_and_all_stop_toget
     assert set(pids) == {"web", "worker", "beat"}
     assert re.search(r"Task gridmgmt\.cases\.tasks\.check_deadlines\[[\w-]+\] succeeded", output)
     assert "Scheduler: Sending due task cases-check-deadlines" in output
-    time.sleep(1)
-    assert [name for name, pid in pids.items() if group_alive(pid)] == []
+    assert stopped_within(pids, seconds=15) == []
+
+
+def stopped_within(pids: dict[str, int], *, seconds: float) -> list[str]:
+    """The names whose process groups still have a process after ``seconds`` (pool children exit last)."""
+    deadline = time.monotonic() + seconds
+    while (left := [name for name, pid in pids.items() if group_alive(pid)]) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    return left

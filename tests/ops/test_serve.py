@@ -14,7 +14,7 @@ import urllib.request
 
 import pytest
 
-from tests.ops.test_procfile import group_alive, web_health
+from tests.ops.test_procfile import stopped_within, web_health
 from tests.test_runserver_connections import REPO, database_url, free_port
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -49,7 +49,7 @@ def served(tmp_path):
         serve.wait(timeout=60)
     output = (tmp_path / "serve.log").read_text()
     assert {"web", "worker", "beat"} <= set(re.findall(r"(web|worker|beat)\.1 started", output)), output[-3000:]
-    assert not group_alive(serve.pid)
+    assert stopped_within({"serve": serve.pid}, seconds=15) == []
 
 
 def test_production_pages_render_with_hashed_compressed_assets_and_no_debug_page(served):

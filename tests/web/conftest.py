@@ -21,15 +21,13 @@ from types import SimpleNamespace
 from urllib.parse import urlsplit
 
 import pytest
-from django.contrib.auth import get_user_model
-from django.contrib.gis.geos import MultiPolygon, Polygon
 from django.test import Client
 from PIL import Image
 
-from gridmgmt.accounts.models import Role, RoleAssignment
-from gridmgmt.areas.models import Community, Department, District, Street
+from gridmgmt.accounts.models import Role
 from gridmgmt.events.models import BigClass, SmallClass
-from gridmgmt.grids.models import Grid, GridGeneration
+from tests import factories
+from tests.factories import user as make_user
 
 # Playwright's sync API runs an event loop in this thread; Django's ORM
 # refuses to run in a thread with a loop unless told it is safe here.
@@ -45,36 +43,21 @@ SCREENSHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
 
 
-def box(min_lng, min_lat, max_lng, max_lat) -> Polygon:
-    return Polygon.from_bbox((min_lng, min_lat, max_lng, max_lat))
-
-
 def png_bytes(color="red") -> bytes:
     buffer = io.BytesIO()
     Image.new("RGB", (32, 24), color).save(buffer, "PNG")
     return buffer.getvalue()
 
 
-def make_user(username: str, role: str | None = None, **scope):
-    user = get_user_model().objects.create_user(username, f"{username}@example.org", "pw")
-    if role:
-        assignment = RoleAssignment(user=user, role=role, **scope)
-        assignment.full_clean()
-        assignment.save()
-    return user
-
-
 def build_small_district() -> SimpleNamespace:
-    whole = box(113.26, 23.12, 113.28, 23.13)
-    district = District.objects.create(code="440104", name="越秀区", name_en="Yuexiu", boundary=MultiPolygon(whole))
-    street = Street.objects.create(code="440104001", name="洪桥街道", district=district, boundary=MultiPolygon(whole))
-    community = Community.objects.create(code="440104001001", name="三眼井社区", street=street,
-                                         boundary=MultiPolygon(whole))
-    generation = GridGeneration.objects.create(target_households=200, code_digits=2)
-    grids = [Grid.objects.create(generation=generation, community=community, code=f"{community.code}0{n}", sequence=n,
-                                 polygon=box(113.26 + 0.01 * (n - 1), 23.12, 113.27 + 0.01 * (n - 1), 23.13),
-                                 households=180, residents=450, area_m2=1.1e6, active=True) for n in (1, 2)]
-    department = Department.objects.create(code="HW", name="环卫所", name_en="Sanitation")
+    whole = (113.26, 23.12, 113.28, 23.13)
+    district = factories.district(whole, name_en="Yuexiu")
+    street = factories.street(district, whole)
+    community = factories.community(street, whole, name="三眼井社区")
+    generation = factories.grid_generation()
+    grids = [factories.grid(community, (113.26 + 0.01 * (n - 1), 23.12, 113.27 + 0.01 * (n - 1), 23.13), sequence=n,
+                            generation=generation, households=180, residents=450, area_m2=1.1e6) for n in (1, 2)]
+    department = factories.department("HW", "环卫所", name_en="Sanitation")
     big = BigClass.objects.create(code="11", kind="event", name="市容环境", name_en="City appearance")
     emergency = BigClass.objects.create(code="15", kind="event", name="突发事件", name_en="Emergencies")
     rubbish = SmallClass.objects.create(big_class=big, code="1102", name="暴露垃圾", name_en="Exposed rubbish",
