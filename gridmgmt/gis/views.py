@@ -12,7 +12,7 @@ from shapely.errors import GEOSException
 from shapely.geometry import shape
 
 from gridmgmt.accounts.models import Role
-from gridmgmt.gis.audit import change_history
+from gridmgmt.gis.audit import boundaries_on, change_history, grids_on
 from gridmgmt.gis.boundary_edits import BoundaryEditError, BoundaryEditRefused, boundary_edit, boundary_edit_plan
 from gridmgmt.gis.grid_edits import (community_grids_propose, community_grids_undo_audited,
                                      grid_generation_activate_audited, grid_split_audited, grids_merge_audited,
@@ -181,3 +181,32 @@ def history(request, code: str):
     return JsonResponse({"code": code, "changes": [
         {"at": r.at.isoformat(), "user": r.user.get_username(), "kind": r.kind, "action": r.action,
          "reason": r.reason, "codes": r.codes} for r in change_history(code=code)]})
+
+
+@require_GET
+@gis_only
+def history_page(request, code: str):
+    """The history of one area or grid (or a community's grids): who changed what, when and why."""
+    return render(request, "gis/history.html", {"code": code, "changes": change_history(code=code)})
+
+
+def _feature(geometry, properties: dict) -> dict:
+    return {"type": "Feature", "geometry": json.loads(geometry.geojson), "properties": properties}
+
+
+@require_GET
+@gis_only
+def map_on(request):
+    """?day=YYYY-MM-DD&level=street|community → the boundaries and the grids as they were at the end of that day."""
+    level = request.GET.get("level", "community")
+    if level not in ("district", "street", "community"):
+        return _error(_("Unknown level %(level)s: street or community.") % {"level": level})
+    try:
+        day = date.fromisoformat(request.GET.get("day", ""))
+    except ValueError:
+        return _error(_("day must be a date YYYY-MM-DD."))
+    return JsonResponse({"day": day.isoformat(), "boundaries": {"type": "FeatureCollection", "features": [
+        _feature(v.geometry, {"code": v.code, "name": v.name, "version": v.version,
+                              "valid_from": v.valid_from.isoformat()}) for v in boundaries_on(level=level, day=day)]},
+        "grids": {"type": "FeatureCollection", "features": [
+            _feature(g.polygon, {"code": g.code, "households": g.households}) for g in grids_on(day=day)]}})

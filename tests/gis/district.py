@@ -7,6 +7,7 @@
          lng 113.26    113.27      113.28
 """
 
+from datetime import date
 from types import SimpleNamespace
 
 from django.contrib.auth import get_user_model
@@ -14,6 +15,8 @@ from django.contrib.gis.geos import MultiPolygon, Polygon
 
 from gridmgmt.accounts.models import Role, RoleAssignment
 from gridmgmt.areas.models import BoundaryVersion, Community, District, Street
+
+SINCE = date(2026, 1, 1)
 
 
 def box(min_lng, min_lat, max_lng, max_lat) -> Polygon:
@@ -31,9 +34,10 @@ def build_two_communities() -> SimpleNamespace:
     whole = MultiPolygon(box(113.26, 23.12, 113.28, 23.13))
     district = District.objects.create(code="440104", name="越秀区", boundary=whole)
     street = Street.objects.create(code="440104001", name="洪桥街道", district=district, boundary=whole)
-    west = Community.objects.create(code="440104001001", name="西社区", street=street,
+    # Version 1 from a fixed day, so edits dated 2026-12-01 come after it whenever the tests run.
+    west = Community.objects.create(code="440104001001", name="西社区", street=street, boundary_valid_from=SINCE,
                                     boundary=MultiPolygon(box(113.26, 23.12, 113.27, 23.13)))
-    east = Community.objects.create(code="440104001002", name="东社区", street=street,
+    east = Community.objects.create(code="440104001002", name="东社区", street=street, boundary_valid_from=SINCE,
                                     boundary=MultiPolygon(box(113.27, 23.12, 113.28, 23.13)))
     for area in (west, east):
         BoundaryVersion.objects.create(level="community", code=area.code, version=1, name=area.name,

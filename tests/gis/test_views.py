@@ -95,3 +95,22 @@ def test_problem_reasons_come_in_the_readers_language(two_communities):
     body = {"level": "community", "code": two_communities.west.code, "geometry": WEST_WIDER}
     (problem,) = _post(client, "/gis/api/boundaries/check/", body).json()["problems"]["features"]
     assert "重叠" in problem["properties"]["reason"]
+
+
+def test_map_on_a_day_shows_the_boundary_valid_then_and_history_page_lists_the_change(two_communities):
+    client = _client(two_communities.gis)
+    body = {"level": "community", "code": two_communities.west.code, "geometry": WEST_WIDER,
+            "neighbours_follow": True, "reason": "survey 2026", "valid_from": "2026-12-01"}
+    assert _post(client, "/gis/api/boundaries/save/", body).status_code == 200
+    before = client.get("/gis/api/map-on/", {"day": "2026-11-30"}).json()["boundaries"]["features"]
+    after = client.get("/gis/api/map-on/", {"day": "2026-12-01"}).json()["boundaries"]["features"]
+    east_before = next(f for f in before if f["properties"]["code"] == two_communities.east.code)
+    east_after = next(f for f in after if f["properties"]["code"] == two_communities.east.code)
+    assert (east_before["properties"]["version"], east_after["properties"]["version"]) == (1, 2)
+    page = client.get(f"/gis/history/{two_communities.west.code}/")
+    assert b"survey 2026" in page.content
+
+
+@pytest.mark.parametrize("query", [{"day": "yesterday"}, {"day": "2026-12-01", "level": "grid"}])
+def test_map_on_with_a_bad_day_or_level_is_a_400(two_communities, query):
+    assert _client(two_communities.gis).get("/gis/api/map-on/", query).status_code == 400
