@@ -149,7 +149,7 @@ class Scope:
                                      department_id=None)
         return (record.grid_code in self.grid_codes or record.community_code in self.community_codes
                 or record.street_code in self.street_codes
-                or (record.department_id is not None and record.department_id in self.department_ids)
+                or getattr(record, "department_id", None) in self.department_ids
                 or (self.reporter_id is not None and getattr(record, "reporter_id", None) == self.reporter_id)
                 or (self.api_key_id is not None and getattr(record, "api_key_id", None) == self.api_key_id))
 

@@ -2,7 +2,8 @@
 
 Mounted at ``MEDIA_URL``, so every stored photo's ``.url`` (report photos,
 department feedback and verification photos) points here and templates can
-keep using ``photo.image.url``. A photo is readable when its report or case
+keep using ``photo.image.url``; a new kind of photo adds its rule to
+``PHOTO_SOURCES``. A photo is readable when its report or case
 lies in the reader's jurisdiction (:mod:`gridmgmt.accounts.jurisdiction`:
 a signed-in user, or an integration's ``X-Api-Key`` for the reports it
 submitted), or when the Open311 publication policy publishes it
@@ -18,6 +19,7 @@ file is streamed by Django.
 
 import mimetypes
 
+from django.apps import apps
 from django.conf import settings
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpResponse
@@ -37,13 +39,43 @@ def _reader_scope(request):
     return scope_of(request.user)
 
 
-def photo_readable(request, name: str) -> bool:
-    """Whether the caller of ``request`` may read the stored photo ``name`` (a report or case photo)."""
+def _event_photo(request, name: str) -> bool | None:
     photo = EventPhoto.objects.filter(image=name).select_related("event").first()
-    if photo is not None:
-        return _reader_scope(request).covers(photo.event) or photo_published(photo.event)
-    attachment = CaseAttachment.objects.filter(file=name).select_related("history__case").first()
-    return attachment is not None and _reader_scope(request).cases().filter(pk=attachment.history.case_id).exists()
+    if photo is None:
+        return None
+    return _reader_scope(request).covers(photo.event) or photo_published(photo.event)
+
+
+def _case_attachment(request, name: str) -> bool | None:
+    attachment = CaseAttachment.objects.filter(file=name).only("history__case_id").select_related("history").first()
+    if attachment is None:
+        return None
+    return _reader_scope(request).cases().filter(pk=attachment.history.case_id).exists()
+
+
+def _correction_photo(request, name: str) -> bool | None:
+    """Base-data corrections (gridmgmt.gis): their proposer, or a reader whose area covers them."""
+    try:
+        model = apps.get_model("gis", "BaseDataCorrection")
+    except LookupError:  # the GIS app without corrections
+        return None
+    correction = model.objects.filter(photo=name).first()
+    if correction is None:
+        return None
+    return correction.proposed_by_id == request.user.pk or _reader_scope(request).area.covers(correction)
+
+
+# Every model that stores photos: (stored name → True/False, or None when the name is not its own).
+PHOTO_SOURCES = (_event_photo, _case_attachment, _correction_photo)
+
+
+def photo_readable(request, name: str) -> bool:
+    """Whether the caller of ``request`` may read the stored photo ``name``; unknown names are unreadable."""
+    for source in PHOTO_SOURCES:
+        readable = source(request, name)
+        if readable is not None:
+            return readable
+    return False
 
 
 @require_GET
