@@ -1,6 +1,6 @@
 from django.urls import path
 
-from gridmgmt.gis import correction_views, views
+from gridmgmt.gis import correction_views, import_views, views
 
 app_name = "gis"
 
@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.editor, name="editor"),
     path("field/", correction_views.field_form, name="field"),
     path("corrections/", correction_views.corrections_list, name="corrections"),
+    path("import/", import_views.import_page, name="import"),
     path("api/boundaries/check/", views.boundary_check, name="boundary-check"),
     path("api/boundaries/save/", views.boundary_save, name="boundary-save"),
     path("api/grids/split/", views.grid_split, name="grid-split"),
