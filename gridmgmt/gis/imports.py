@@ -101,9 +101,11 @@ def page_import(*, user, path: Path, level: str, code_field: str = "code", name_
                 result.unchanged += report.unchanged
             if not confirm:
                 raise _DryRun
-            change_record(user=user, kind="boundary", action="import", code=level, reason=path.name,
-                          before={code: "previous version" for code in result.updated},
-                          after={code: "imported" for code in result.created + result.updated})
+            if result.created or result.updated:  # a file that changes nothing leaves no record
+                change_record(user=user, kind="boundary", action="import", code=level, reason=path.name,
+                              before={**{code: "none" for code in result.created},
+                                      **{code: "previous version" for code in result.updated}},
+                              after={code: "imported" for code in result.created + result.updated})
     except _DryRun:
         pass
     except BoundaryImportRefused as exc:

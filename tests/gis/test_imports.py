@@ -82,3 +82,56 @@ def test_page_dry_run_then_confirm(gridded):
     assert done.status_code == 200 and _east(gridded).equals(EAST_SOUTH_HALF)
     again = client.post("/gis/import/", {"step": "confirm"})
     assert again.status_code == 400 and b"dry run again" in again.content
+
+
+# A 1 km square street (OSM admin_level 8, ref = its code) in Yuexiu; a hospital and a block of 48 flats.
+TINY_OSM = """<?xml version="1.0" encoding="UTF-8"?>
+<osm version="0.6">
+ <bounds minlat="23.120" minlon="113.260" maxlat="23.140" maxlon="113.280"/>
+ <node id="1" lat="23.120" lon="113.260"/><node id="2" lat="23.120" lon="113.270"/>
+ <node id="3" lat="23.130" lon="113.270"/><node id="4" lat="23.130" lon="113.260"/>
+ <node id="11" lat="23.1221" lon="113.2621"/><node id="12" lat="23.1221" lon="113.2623"/>
+ <node id="13" lat="23.1223" lon="113.2623"/><node id="14" lat="23.1223" lon="113.2621"/>
+ <way id="100"><nd ref="1"/><nd ref="2"/><nd ref="3"/><nd ref="4"/><nd ref="1"/>
+  <tag k="boundary" v="administrative"/><tag k="admin_level" v="8"/><tag k="name" v="示例街道"/><tag k="ref" v="440104099"/></way>
+ <way id="102"><nd ref="11"/><nd ref="12"/><nd ref="13"/><nd ref="14"/><nd ref="11"/>
+  <tag k="building" v="apartments"/><tag k="building:flats" v="48"/></way>
+</osm>"""
+
+
+@pytest.fixture
+def only_district(db):
+    from django.contrib.gis.geos import MultiPolygon, Polygon
+
+    from gridmgmt.accounts.models import Role
+    from gridmgmt.areas.models import District
+    from tests.gis.district import make_user
+    District.objects.create(code="440104", name="越秀区",
+                            boundary=MultiPolygon(Polygon.from_bbox((113.25, 23.11, 113.29, 23.15)), srid=4326))
+    return make_user("gis", Role.GIS_EDITOR)
+
+
+def test_osm_extract_dry_run_lists_the_street_and_writes_nothing(only_district, tmp_path):
+    from gridmgmt.areas.models import Building, Street
+    path = tmp_path / "tiny.osm"
+    path.write_text(TINY_OSM)
+    dry = page_import(user=only_district, path=path, level="street", osm_admin_level=8)
+    assert dry.created == ["440104099"] and dry.refused == [] and "buildings" in dry.summary
+    assert not Street.objects.exists() and not Building.objects.exists()
+    page_import(user=only_district, path=path, level="street", osm_admin_level=8, confirm=True)
+    assert Street.objects.get().code == "440104099"
+
+
+def test_osm_extract_without_the_admin_level_is_refused(only_district, tmp_path):
+    path = tmp_path / "tiny.osm"
+    path.write_text(TINY_OSM)
+    with pytest.raises(ImportFileError, match="admin_level"):
+        page_import(user=only_district, path=path, level="street")
+
+
+def test_confirmed_file_that_changes_nothing_imports_nothing_and_records_nothing(two_communities, tmp_path):
+    from gridmgmt.gis.models import ChangeRecord
+    path = tmp_path / "same.geojson"
+    path.write_bytes(_geojson(("440104001002", "东社区", box(113.27, 23.12, 113.28, 23.13))))
+    result = page_import(user=two_communities.gis, path=path, level="community", parent_field="parent", confirm=True)
+    assert (result.unchanged, result.updated) == (["440104001002"], []) and not ChangeRecord.objects.exists()

@@ -1,6 +1,6 @@
 """The GIS editor in headless Chromium as the gis user: a boundary edit with the neighbour following,
 an overlapping edit refused with the overlap drawn, a grid split and two grids merged with the grid
-check passing, a community regenerated with the proposal beside its grids, activated and undone, a worker's household correction accepted. The vertex drag and the drawn line are set through Leaflet (what Geoman leaves after a
+check passing, a community regenerated with the proposal beside its grids, activated and undone, a worker's household correction accepted, a file imported through the dry run. The vertex drag and the drawn line are set through Leaflet (what Geoman leaves after a
 drag); the buttons, the requests and the drawing are the page's own. Screenshots in artifacts/screenshots/.
 """
 
@@ -161,3 +161,24 @@ def test_workers_household_correction_accepted_and_the_grids_households_updated(
     desk.get_by_test_id("no-corrections").wait_for()
     assert Grid.objects.get(pk=grid.pk).households == 90 - 10 + 24
     assert Building.objects.get(pk=building.pk).households_source == "count"
+
+
+def test_file_imported_through_the_dry_run(district, page_as, screenshot, tmp_path):
+    import json
+    path = tmp_path / "east.geojson"
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {
+        "code": district.east.code, "name": "东社区", "parent": district.street.code}, "geometry": {
+        "type": "Polygon", "coordinates": [[[113.27, 23.12], [113.28, 23.12], [113.28, 23.125], [113.27, 23.125],
+                                            [113.27, 23.12]]]}}]}))
+    page = page_as(district.gis, viewport=DESKTOP)
+    page.goto("/gis/")
+    page.get_by_test_id("link-import").click()
+    page.get_by_test_id("import-file").set_input_files(str(path))
+    page.get_by_test_id("import-parent-field").fill("parent")
+    page.get_by_test_id("import-dry-run").click()
+    assert district.east.code in page.locator("[data-testid=import-result] li[data-kind=updated]").text_content()
+    assert BoundaryVersion.objects.filter(code=district.east.code).count() == 1  # a dry run writes nothing
+    screenshot(page, "gis-import-dry-run")
+    page.get_by_test_id("import-confirm").click()
+    page.locator("[data-testid=import-result] li[data-kind=updated]").wait_for()
+    assert BoundaryVersion.objects.filter(code=district.east.code).count() == 2
