@@ -18,6 +18,7 @@ from gridmgmt.gis.grid_edits import (community_grids_propose, community_grids_un
                                      grid_generation_activate_audited, grid_split_audited, grids_merge_audited,
                                      grids_redraw_edge_audited)
 from gridmgmt.grids.editing import GridEditError
+from gridmgmt.grids.models import Grid
 from gridmgmt.web.roles import role_required
 
 gis_only = role_required(Role.GIS_EDITOR)
@@ -117,7 +118,11 @@ def boundary_save(request, body):
     except BoundaryEditRefused as exc:
         return JsonResponse({"detail": _("Not saved: the boundary has topology problems."),
                              **_plan_json(exc.plan)}, status=409)
-    return JsonResponse({"saved": [plan.code, *plan.neighbours], **_plan_json(plan)})
+    # Grids are cut from community boundaries: those of a changed community need regenerating.
+    communities = [plan.code, *plan.neighbours] if plan.level == "community" else []
+    stale = sorted(set(Grid.objects.active().filter(community__code__in=communities)
+                       .values_list("community__code", flat=True)))
+    return JsonResponse({"saved": [plan.code, *plan.neighbours], "grids_to_regenerate": stale, **_plan_json(plan)})
 
 
 def _grid_result(result) -> JsonResponse:

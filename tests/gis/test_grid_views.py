@@ -76,3 +76,16 @@ def test_regeneration_proposed_beside_the_current_grids_activated_then_undone(gr
 def test_activate_with_a_malformed_generation_is_a_400(gridded, body):
     response = _post(gridded, "/gis/api/grids/activate/", body)
     assert response.status_code == 400 and "generation" in response.json()["detail"]
+
+
+def test_saved_community_boundary_names_the_communities_whose_grids_need_regenerating(gridded):
+    wider = {"type": "Polygon", "coordinates": [[[113.26, 23.12], [113.272, 23.12], [113.272, 23.13],
+                                                 [113.26, 23.13], [113.26, 23.12]]]}
+    saved = _post(gridded, "/gis/api/boundaries/save/", {"level": "community", "code": gridded.west.code,
+                                                          "geometry": wider, "neighbours_follow": True,
+                                                          "reason": "survey"}).json()
+    assert saved["grids_to_regenerate"] == [gridded.west.code, gridded.east.code]
+    proposal = _post(gridded, "/gis/api/grids/propose/", {"community": gridded.east.code})
+    assert proposal.status_code == 200
+    assert _post(gridded, "/gis/api/grids/activate/", {"generation": proposal.json()["generation"],
+                                                       "reason": "boundary moved"}).status_code == 200

@@ -102,7 +102,9 @@ async function save() {
   clearLayer("proposalLayer");
   clearLayer("problemLayer");
   $("boundary-problems").replaceChildren();
-  say("boundary-status", `${gettext("Saved as new boundary versions")}: ${result.saved.join(", ")}`);
+  const stale = result.grids_to_regenerate.length
+    ? ` ${gettext("Their grids follow the old boundary: propose new grids for")} ${result.grids_to_regenerate.join(", ")}.` : "";
+  say("boundary-status", `${gettext("Saved as new boundary versions")}: ${result.saved.join(", ")}.${stale}`);
   await reload(body.level === "street" ? "streets" : "communities");
 }
 
