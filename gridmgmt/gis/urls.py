@@ -20,4 +20,5 @@ urlpatterns = [
     path("api/history/<str:code>/", views.history, name="history"),
     path("history/<str:code>/", views.history_page, name="history-page"),
     path("api/map-on/", views.map_on, name="map-on"),
+    path("api/workload/", views.workload, name="workload"),
 ]

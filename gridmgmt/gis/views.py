@@ -4,6 +4,7 @@ import json
 from datetime import date
 
 import shapely
+from django.conf import settings
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -19,6 +20,7 @@ from gridmgmt.gis.grid_edits import (community_grids_propose, community_grids_un
                                      grids_redraw_edge_audited)
 from gridmgmt.grids.editing import GridEditError
 from gridmgmt.grids.models import Grid
+from gridmgmt.grids.selectors import grid_workload
 from gridmgmt.web.roles import role_required
 
 gis_only = role_required(Role.GIS_EDITOR)
@@ -215,3 +217,14 @@ def map_on(request):
                               "valid_from": v.valid_from.isoformat()}) for v in boundaries_on(level=level, day=day)]},
         "grids": {"type": "FeatureCollection", "features": [
             _feature(g.polygon, {"code": g.code, "households": g.households}) for g in grids_on(day=day)]}})
+
+
+@require_GET
+@gis_only
+def workload(request):
+    """The workload monitor's suggestions: grids to split (above the target) or merge with a neighbour.
+
+    Households are recounted from the buildings as they are now, so accepted field corrections show here.
+    """
+    target = settings.GRID_TARGET_HOUSEHOLDS
+    return JsonResponse({"target_households": target, "suggestions": grid_workload(target_households=target)})

@@ -115,3 +115,12 @@ def test_worker_form_refuses_bad_input_with_a_400_and_stores_nothing(field):
     assert response.status_code == 400 and b"whole number" in response.content
     assert not BaseDataCorrection.objects.exists()
     assert client.get("/gis/corrections/").status_code == 403  # a worker does not decide
+
+
+def test_accepted_count_above_the_target_shows_in_the_workload_monitor(field):
+    assert field.grid.code not in [s["code"] for s in field.client.get("/gis/api/workload/").json()["suggestions"]
+                                   if s["action"] == "split"]
+    proposed = correction_propose(user=field.worker, kind="households", building_id=field.building.pk, households=150)
+    correction_decide(user=field.gis, correction_id=proposed.pk, accept=True)
+    suggestions = field.client.get("/gis/api/workload/").json()["suggestions"]
+    assert {"code": field.grid.code, "households": 230, "action": "split", "merge_with": None} in suggestions

@@ -132,11 +132,43 @@ async function gridAction(url, body) {
   showSelection();
   clearLayer("splitLine");
   await reload("grids");
+  showWorkload();
   return result;
+}
+
+function selectGrids(codes) {
+  state.selected = new Set(codes);
+  showSelection();
+  let bounds = null;
+  m.layers.grids.eachLayer((layer) => {
+    if (!codes.includes(layer.feature.properties.code)) return;
+    $("boundary-code").value = layer.feature.properties.community_code;
+    bounds = bounds ? bounds.extend(layer.getBounds()) : L.latLngBounds(layer.getBounds().getSouthWest(), layer.getBounds().getNorthEast());
+  });
+  if (bounds) m.map.fitBounds(bounds, { padding: [40, 40] });
+}
+
+// The workload monitor's suggestions open here: a button selects the grid (to split) or the pair (to merge).
+async function showWorkload() {
+  const { suggestions } = await api("/gis/api/workload/");
+  $("workload").replaceChildren(...suggestions.map((item) => {
+    const row = document.createElement("li");
+    const codes = item.merge_with ? [item.code, item.merge_with] : [item.code];
+    const button = document.createElement("button");
+    button.type = "button";
+    button.dataset.testid = `workload-${item.code}`;
+    button.textContent = item.action === "split" ? gettext("Split") : gettext("Merge");
+    button.addEventListener("click", () => selectGrids(codes));
+    row.append(`${codes.join(" + ")} · ${item.households} `, button);
+    return row;
+  }));
 }
 
 m.ready.then(() => {
   bindClicks();
+  const asked = new URLSearchParams(window.location.search).get("grids");
+  if (asked) selectGrids(asked.split(","));
+  showWorkload();
   m.map.on("pm:create", (event) => {
     if (event.shape !== "Line") return;
     clearLayer("splitLine");
