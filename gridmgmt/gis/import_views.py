@@ -62,7 +62,11 @@ def import_page(request):
                     raise ImportFileError(_("Choose a file."))
                 options = _options(request.POST)
                 path = _store(upload)
-                context["result"] = page_import(user=request.user, path=path, confirm=False, **options)
+                try:
+                    context["result"] = page_import(user=request.user, path=path, confirm=False, **options)
+                except ImportFileError:
+                    shutil.rmtree(path.parent, ignore_errors=True)  # an unreadable upload is not kept
+                    raise
                 if context["result"].refused:
                     shutil.rmtree(path.parent, ignore_errors=True)
                 else:

@@ -135,3 +135,11 @@ def test_confirmed_file_that_changes_nothing_imports_nothing_and_records_nothing
     path.write_bytes(_geojson(("440104001002", "东社区", box(113.27, 23.12, 113.28, 23.13))))
     result = page_import(user=two_communities.gis, path=path, level="community", parent_field="parent", confirm=True)
     assert (result.unchanged, result.updated) == (["440104001002"], []) and not ChangeRecord.objects.exists()
+
+
+def test_unknown_crs_is_refused_by_the_page_with_a_400_naming_it(gridded):
+    upload = SimpleUploadedFile("east.geojson", _geojson(("440104001002", "东社区", EAST_SOUTH_HALF)))
+    response = gridded.client.post("/gis/import/", {"file": upload, "level": "community", "parent_field": "parent",
+                                                    "crs": "EPSG:999999", "step": "dry_run"})
+    assert response.status_code == 400 and b"EPSG:999999" in response.content
+    assert b'data-testid="import-confirm"' not in response.content
