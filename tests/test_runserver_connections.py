@@ -107,4 +107,5 @@ def test_development_server_holds_no_connection_for_idle_keep_alive_clients():
 @pytest.mark.django_db
 def test_kept_connections_pile_up_so_the_check_above_can_fail():
     """The old default (60 s): each open browser connection's thread keeps its database connection (case S7)."""
-    assert held_after_keep_alive_clients(conn_max_age="60") == CLIENTS
+    # One per open browser connection, plus the one runserver's start-up checks may have kept.
+    assert held_after_keep_alive_clients(conn_max_age="60") in (CLIENTS, CLIENTS + 1)
