@@ -1,7 +1,9 @@
 """The GIS editor in headless Chromium as the gis user: a boundary edit with the neighbour following,
 an overlapping edit refused with the overlap drawn, a grid split and two grids merged with the grid
-check passing, a community regenerated with the proposal beside its grids, activated and undone, a worker's household correction accepted, a file imported through the dry run. The vertex drag and the drawn line are set through Leaflet (what Geoman leaves after a
-drag); the buttons, the requests and the drawing are the page's own. Screenshots in artifacts/screenshots/.
+check passing, a community regenerated with the proposal beside its grids, activated and undone, a
+worker's household correction accepted, a file imported through the dry run. Boundary vertices are
+dragged with the mouse (Geoman); the split line is set through Leaflet, the rest is the page's own
+buttons and requests. Screenshots in artifacts/screenshots/.
 """
 
 import pytest
@@ -20,10 +22,6 @@ from tests.web.conftest import DESKTOP
 
 pytestmark = pytest.mark.browser
 
-# West's east edge dragged from lng 113.27 to 113.272, into its neighbour (Leaflet: lat, lng).
-WEST_WIDER = [[[23.12, 113.26], [23.13, 113.26], [23.13, 113.272], [23.12, 113.272]]]
-
-
 @pytest.fixture
 def district(transactional_db):
     return build_two_communities()
@@ -37,15 +35,22 @@ def _open_editor(page, code):
     page.wait_for_selector("path.layer-edit")
 
 
-def _drag_to(page, latlngs):
-    page.evaluate("(ll) => { const layer = window.gisEditor.state.editLayer.getLayers()[0];"
-                  " layer.setLatLngs(ll); layer.fire('pm:edit'); }", latlngs)
+def _drag_east_edge(page, to_lng):
+    """Drags west's two eastern vertices (lng 113.27) to ``to_lng`` with the mouse, as a hand would."""
+    frame = page.locator("#gis-map").bounding_box()
+    for lat in (23.13, 23.12):
+        start, end = (page.evaluate("([lat, lng]) => { const p = window.gisEditor.map.latLngToContainerPoint([lat, lng]);"
+                                    " return [p.x, p.y]; }", [lat, lng]) for lng in (113.27, to_lng))
+        page.mouse.move(frame["x"] + start[0], frame["y"] + start[1])
+        page.mouse.down()
+        page.mouse.move(frame["x"] + end[0], frame["y"] + end[1], steps=8)
+        page.mouse.up()
 
 
 def test_community_boundary_edited_with_the_neighbour_following(district, page_as, screenshot):
     page = page_as(district.gis, viewport=DESKTOP)
     _open_editor(page, district.west.code)
-    _drag_to(page, WEST_WIDER)
+    _drag_east_edge(page, 113.272)
     page.get_by_test_id("neighbours-follow").check()
     page.get_by_test_id("boundary-reason").fill("survey 2026")
     page.get_by_test_id("boundary-check").click()
@@ -63,7 +68,7 @@ def test_community_boundary_edited_with_the_neighbour_following(district, page_a
 def test_overlapping_edit_refused_with_the_overlap_drawn(district, page_as, screenshot):
     page = page_as(district.gis, viewport=DESKTOP)
     _open_editor(page, district.west.code)
-    _drag_to(page, WEST_WIDER)
+    _drag_east_edge(page, 113.272)
     page.get_by_test_id("boundary-reason").fill("survey 2026")
     page.get_by_test_id("boundary-save").click()
     overlap = page.locator("[data-testid=boundary-problems] li[data-kind=overlap]")
