@@ -2,8 +2,8 @@
 an overlapping edit refused with the overlap drawn, a grid split and two grids merged with the grid
 check passing, a community regenerated with the proposal beside its grids, activated and undone, a
 worker's household correction accepted, a file imported through the dry run. Boundary vertices are
-dragged with the mouse (Geoman); the split line is set through Leaflet, the rest is the page's own
-buttons and requests. Screenshots in artifacts/screenshots/.
+dragged and the split line drawn with the mouse (Geoman); grids are selected through their layers'
+click; the rest is the page's own buttons and requests. Screenshots in artifacts/screenshots/.
 """
 
 import pytest
@@ -79,6 +79,17 @@ def test_overlapping_edit_refused_with_the_overlap_drawn(district, page_as, scre
     assert BoundaryVersion.objects.filter(code=district.west.code).count() == 1
 
 
+def _draw_line(page, latlngs):
+    """Draws a line with Geoman's line tool: a click per vertex, the last one clicked again to finish."""
+    page.get_by_test_id("grid-draw-line").click()
+    frame = page.locator("#gis-map").bounding_box()
+    points = [page.evaluate("(ll) => { const p = window.gisEditor.map.latLngToContainerPoint(ll); return [p.x, p.y]; }",
+                            list(ll)) for ll in latlngs]
+    for x, y in [*points, points[-1]]:
+        page.mouse.click(frame["x"] + x, frame["y"] + y)
+    page.wait_for_function("window.gisEditor.state.splitLine !== null")
+
+
 def _select_grid(page, code):
     page.evaluate("(code) => window.gisEditor.map.eachLayer((l) => { if (l.feature && l.feature.properties"
                   " && l.feature.properties.code === code && l.feature.properties.households !== undefined)"
@@ -95,7 +106,7 @@ def test_grid_split_by_a_line_then_the_halves_merged_with_the_check_passing(dist
     page.wait_for_selector("body[data-gis-ready='1']")
     _select_grid(page, only.code)
     # A north-south line between the lattice's first and second columns, beyond the grid on both sides.
-    page.evaluate("() => window.gisEditor.drawSplitLine([[23.119, 113.2738], [23.131, 113.2738]])")
+    _draw_line(page, [(23.119, 113.2738), (23.131, 113.2738)])
     page.get_by_test_id("grid-reason").fill("two teams")
     page.get_by_test_id("grid-split").click()
     page.wait_for_function("document.querySelector('[data-testid=grid-status]').textContent.includes('"
