@@ -230,5 +230,5 @@ $("grid-activate").addEventListener("click", async () => {
 });
 $("grid-undo").addEventListener("click", () => gridAction("/gis/api/grids/undo/", { community: $("boundary-code").value.trim() }));
 
-// For the browser tests: the editor's state and map, as a hand would leave them after dragging and drawing.
-window.gisEditor = { map: m.map, state, drawSplitLine(latlngs) { clearLayer("splitLine"); state.splitLine = L.polyline(latlngs).addTo(m.map); } };
+// For the browser tests: the map (to turn coordinates into pixels) and the editor's state.
+window.gisEditor = { map: m.map, state };
