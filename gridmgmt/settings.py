@@ -328,11 +328,6 @@ CASE_WORKING_PERIODS = [
 CASE_HOLIDAY_DIR = Path(os.environ.get("GRIDMGMT_HOLIDAY_DIR", BASE_DIR / "var" / "holidays"))
 # A postponement may add at most this much (working days; hours count 1/7 of a day).
 CASE_MAX_POSTPONEMENT_WORKING_DAYS = int(os.environ.get("GRIDMGMT_MAX_POSTPONEMENT_WORKING_DAYS", "60"))
-# Holiday files imported by `manage.py import_holidays` (years chinesecalendar
-# does not know yet; see gridmgmt.cases.holiday_files).
-CASE_HOLIDAY_DIR = Path(os.environ.get("GRIDMGMT_HOLIDAY_DIR", BASE_DIR / "var" / "holidays"))
-# A postponement may add at most this much (working days; hours count 1/7 of a day).
-CASE_MAX_POSTPONEMENT_WORKING_DAYS = int(os.environ.get("GRIDMGMT_MAX_POSTPONEMENT_WORKING_DAYS", "60"))
 # Warn the department when this many working hours or fewer are left.
 CASE_WARNING_WORKING_HOURS = float(os.environ.get("GRIDMGMT_WARNING_WORKING_HOURS", "1"))
 # On-site verification: GPS this far (metres) outside the grid is still accepted.

@@ -68,3 +68,50 @@ def test_production_pages_render_with_hashed_compressed_assets_and_no_debug_page
     # Debug is off: an unknown page is a plain 404, not Django's technical page.
     status, _, body = get(f"{served}/no-such-page/")
     assert status == 404 and b"URLconf" not in body
+
+
+def signed_in_opener(base: str, username: str):
+    """A urllib opener holding the session of ``username`` (password ``pw``), signed in through the login form."""
+    import http.cookiejar
+    import urllib.parse
+
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    page = opener.open(f"{base}/accounts/login/", timeout=30).read().decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    form = urllib.parse.urlencode({"username": username, "password": "pw", "csrfmiddlewaretoken": token}).encode()
+    opener.open(urllib.request.Request(f"{base}/accounts/login/", data=form, headers={"Referer": f"{base}/"}),
+                timeout=30)
+    return opener
+
+
+def test_production_serves_a_photo_to_its_reader_and_refuses_a_stranger(tmp_path, settings, served):
+    """S5 under production settings: photos only through the jurisdiction-checked view, never as plain files."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from gridmgmt.events.models import EventPhoto
+    from gridmgmt.events.photos import photo_clean
+    from tests import factories
+    from tests.events.test_photo_policy import camera_jpeg
+
+    settings.MEDIA_ROOT = tmp_path / "media"  # the served app's GRIDMGMT_MEDIA_ROOT
+    district = factories.district((113.26, 23.12, 113.28, 23.13))
+    street = factories.street(district, (113.26, 23.12, 113.28, 23.13))
+    community = factories.community(street, (113.26, 23.12, 113.28, 23.13))
+    grid_a = factories.grid(community, (113.26, 23.12, 113.27, 23.13), sequence=1)
+    grid_b = factories.grid(community, (113.27, 23.12, 113.28, 23.13), sequence=2)
+    kind = factories.small_class("0101", "暴露垃圾")
+    reader = factories.user("reader", "grid_worker", grid_code=grid_a.code)
+    factories.user("stranger", "grid_worker", grid_code=grid_b.code)
+    event = factories.report(grid_a, kind, reporter=reader)
+    cleaned = photo_clean(SimpleUploadedFile("IMG_1.JPG", camera_jpeg(), content_type="image/jpeg"))
+    record = EventPhoto(event=event, content_type="image/jpeg", size_bytes=1)
+    record.image.save(cleaned.content.name, cleaned.content)
+
+    url = f"{served}{record.image.url}"
+    with signed_in_opener(served, "reader").open(url, timeout=30) as response:
+        assert response.status == 200 and response.read()[:2] == b"\xff\xd8"
+    for opener in (signed_in_opener(served, "stranger"), urllib.request.build_opener()):
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            opener.open(url, timeout=30)
+        assert refused.value.code == 404
