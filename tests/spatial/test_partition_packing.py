@@ -40,3 +40,15 @@ def test_the_packing_cuts_are_feasible_and_distinct():
     assert len({(direction, k) for _, k, _, direction in cuts}) == len(cuts)
     for order, k, n_a, _ in cuts:
         assert packer.packs(np.sort(order[:k]), n_a) and packer.packs(np.sort(order[k:]), n - n_a)
+
+
+def test_a_pile_above_the_cap_on_one_point_never_packs_and_is_answered_at_once():
+    """Two 150-household buildings on one point cannot be parted by any cut: no number of grids holds them.
+
+    Before, every such question spent the whole search budget (42 s for one community).
+    """
+    xy = np.array([[0.0, 0.0], [0.0, 0.0], [50.0, 0.0], [100.0, 0.0]])
+    packer = Packer(xy, np.array([150.0, 150.0, 10.0, 10.0]), target_households=200)
+    assert not packer.packs(np.arange(4), 4)
+    assert packer.packs(np.array([2, 3]), 1)  # the rest still packs
+    assert packer._memo == {}  # refused before any search
