@@ -12,7 +12,7 @@ from gridmgmt.events.models import EventPhoto
 from gridmgmt.events.photos import GPS_IFD
 from tests.cases.conftest import photo
 from tests.cases.test_jurisdiction import dispatched
-from tests.events.test_photo_policy import camera_jpeg
+from tests.events.test_photos import camera_jpeg
 
 
 def gps_jpeg(name="DSC_0001.JPG"):

@@ -92,7 +92,7 @@ def test_production_serves_a_photo_to_its_reader_and_refuses_a_stranger(tmp_path
     from gridmgmt.events.models import EventPhoto
     from gridmgmt.events.photos import photo_clean
     from tests import factories
-    from tests.events.test_photo_policy import camera_jpeg
+    from tests.events.test_photos import camera_jpeg
 
     settings.MEDIA_ROOT = tmp_path / "media"  # the served app's GRIDMGMT_MEDIA_ROOT
     district = factories.district((113.26, 23.12, 113.28, 23.13))

@@ -10,12 +10,13 @@ pytestmark = pytest.mark.browser
 
 def test_tapping_outside_the_grid_moves_the_pin_and_warns_and_inside_clears_the_warning(live_district, page_as,
                                                                                        screenshot):
-    page = page_as(live_district.users["worker"])
+    # GPS 50 m inside grid 01's east edge (113.27): the map centres there at zoom 16 (≈2.2 m a pixel),
+    # so its right edge lies in grid 02 and its left part in grid 01, whatever the phone's width.
+    page = page_as(live_district.users["worker"], geolocation={"latitude": 23.125, "longitude": 113.2695})
     page.goto("/worker/report/")
-    page.get_by_test_id("location-text").filter(has_text="23.125").wait_for()  # GPS, inside grid 01
+    page.get_by_test_id("location-text").filter(has_text="113.2695").wait_for()  # GPS, inside grid 01
     assert page.get_by_test_id("outside-grid").is_hidden()
     box = page.locator("#report-map").bounding_box()
-    # The map is fitted to grid 01 (113.26–113.27): its right edge is past 113.27, in grid 02.
     page.mouse.click(box["x"] + box["width"] - 4, box["y"] + box["height"] / 2)
     page.get_by_test_id("outside-grid").wait_for()
     assert "手动" in page.get_by_test_id("location-text").inner_text() or "Moved" in page.get_by_test_id(
@@ -23,7 +24,8 @@ def test_tapping_outside_the_grid_moves_the_pin_and_warns_and_inside_clears_the_
     lng = float(page.get_by_test_id("location-text").inner_text().split(",")[-1])
     assert lng > 113.27
     screenshot(page, "worker-report-outside-grid")
-    page.mouse.click(box["x"] + box["width"] * 0.3, box["y"] + box["height"] * 0.3)  # inside, off the GPS pin
+    box = page.locator("#report-map").bounding_box()  # the warning above it moved the map down
+    page.mouse.click(box["x"] + box["width"] * 0.2, box["y"] + box["height"] * 0.5)  # inside, off the pins
     page.get_by_test_id("outside-grid").wait_for(state="hidden")
     page.get_by_test_id("class-1102").click()
     page.get_by_test_id("send-report").click()

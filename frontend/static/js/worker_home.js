@@ -5,7 +5,8 @@ import { startWorkerPage } from "./worker.js";
 const grids = JSON.parse(document.getElementById("my-grids").textContent);
 const { map } = createMap(document.getElementById("worker-map"), { layers: ["district"], fit: false });
 const mine = addGeoJSON(map, "grids", grids, { weight: 3, fillOpacity: 0.08 });
-if (grids.features.length) map.fitBounds(mine.getBounds(), { padding: [16, 16] });
+// No animation on the first framing: a task pin tapped while the map still zooms misses its popup.
+if (grids.features.length) map.fitBounds(mine.getBounds(), { padding: [16, 16], animate: false });
 
 // The cases waiting for my on-site check, as pins that open the verification page.
 for (const task of JSON.parse(document.getElementById("task-points").textContent)) {

@@ -118,7 +118,9 @@ photoInput.addEventListener("change", () => {
 const grids = JSON.parse(document.getElementById("my-grids").textContent);
 const { map } = createMap(document.getElementById("report-map"), { layers: ["district"], fit: false });
 const mine = addGeoJSON(map, "grids", grids, { weight: 3 });
-if (grids.features.length) map.fitBounds(mine.getBounds());
+// The first framing and the first GPS fix jump instead of animating: a tap during a zoom
+// animation would land on a point the worker did not mean.
+if (grids.features.length) map.fitBounds(mine.getBounds(), { animate: false });
 const marker = L.marker(map.getCenter(), { draggable: true, keyboard: true, title: gettext("Place of the problem") });
 let gps = null;
 
@@ -140,7 +142,7 @@ trackPosition(map, (here) => {
   gps = here;
   // GPS updates follow the user until they place the marker by hand.
   if (here && !state.moved) {
-    if (!state.point) map.setView(here, Math.max(map.getZoom(), 16));
+    if (!state.point) map.setView(here, Math.max(map.getZoom(), 16), { animate: false });
     place(here, { moved: false });
   }
 });
