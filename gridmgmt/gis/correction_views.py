@@ -5,33 +5,34 @@ Plain forms that work on any phone; the services in ``gridmgmt.gis.corrections``
 
 from django.contrib import messages
 from django.contrib.gis.geos import Point
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from gridmgmt.accounts.models import Role
+from gridmgmt.api_params import MAX_ID, int_param, point_param
 from gridmgmt.areas.models import Building
 from gridmgmt.gis.corrections import (CorrectionError, worker_grid, correction_decide, correction_propose,
                                       corrections_decidable)
 from gridmgmt.gis.models import CorrectionKind
 from gridmgmt.web.roles import role_required
 
+# More households than this in one building is a typing slip, not a count.
+MAX_HOUSEHOLDS = 10_000
 
-def _int(value: str, field: str) -> int | None:
-    if value in (None, ""):
-        return None
+
+def _parsed(parse, *args, **kwargs):
+    """A value read by the one parameter parser (``gridmgmt.api_params``); its refusal as a CorrectionError."""
     try:
-        return int(value)
-    except ValueError:
-        raise CorrectionError(_("%(field)s must be a whole number.") % {"field": field}) from None
+        return parse(*args, **kwargs)
+    except ValidationError as exc:
+        raise CorrectionError("; ".join(exc.messages)) from None
 
 
 def _point(post) -> Point | None:
     if not post.get("lng") and not post.get("lat"):
         return None
-    try:
-        return Point(float(post["lng"]), float(post["lat"]), srid=4326)
-    except (KeyError, ValueError):
-        raise CorrectionError(_("The position must be a longitude and a latitude in degrees.")) from None
+    return _parsed(point_param, post)
 
 
 @role_required(Role.GRID_WORKER)
@@ -45,8 +46,9 @@ def field_form(request):
     if request.method == "POST":
         try:
             correction_propose(user=request.user, kind=request.POST.get("kind", ""),
-                               building_id=_int(request.POST.get("building"), _("building")),
-                               households=_int(request.POST.get("households"), _("households")),
+                               building_id=_parsed(int_param, request.POST, "building", default=None, low=1, high=MAX_ID),
+                               households=_parsed(int_param, request.POST, "households", default=None, low=0,
+                                                                high=MAX_HOUSEHOLDS),
                                address=request.POST.get("address", ""),
                                component_code=request.POST.get("component", ""), location=_point(request.POST),
                                photo=request.FILES.get("photo"), note=request.POST.get("note", ""))
@@ -66,7 +68,7 @@ def corrections_list(request):
     """Pending corrections the reader may decide, each with accept and reject."""
     if request.method == "POST":
         try:
-            decided = correction_decide(user=request.user, correction_id=_int(request.POST.get("correction"), "id") or 0,
+            decided = correction_decide(user=request.user, correction_id=_parsed(int_param, request.POST, "correction", default=0, low=0, high=MAX_ID),
                                         accept=request.POST.get("decision") == "accept",
                                         note=request.POST.get("note", ""))
         except CorrectionError as exc:
