@@ -325,7 +325,7 @@ class RoutingRule(models.Model):
 
     def clean(self):
         lengths = AREA_CODE_LENGTH.get(self.level)
-        if lengths and (not self.area_code.isdigit() or len(self.area_code) not in lengths):
+        if lengths and (not (self.area_code.isascii() and self.area_code.isdigit()) or len(self.area_code) not in lengths):
             raise ValidationError({"area_code": f"a {self.level} code has {' or '.join(map(str, lengths))} digits, got {self.area_code!r}"})
 
 

@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from gridmgmt.accounts.models import Role
+from gridmgmt.api_params import MAX_ID, int_value
 from gridmgmt.cases.errors import CaseError
 from gridmgmt.cases.models import Status
 from gridmgmt.cases.selectors import case_get
@@ -30,7 +31,7 @@ def fixed_on_the_spot(request, case_id: int):
     if request.method == "POST" and case.status == Status.REPORTED:
         try:
             photos = [forms.ImageField().clean(upload) for upload in request.FILES.getlist("photos")]
-            version = int(request.POST.get("version", "0") or 0)
+            version = int_value(request.POST.get("version") or "0", "version", low=0, high=MAX_ID)
             case_self_handle(case_id=case.pk, version=version, actor=request.user,
                              note=request.POST.get("note", ""), photos=photos)
         except (CaseError, ValidationError, ValueError) as exc:
