@@ -14,6 +14,15 @@ hypothesis_settings.register_profile("fixed", derandomize=True, database=None)
 hypothesis_settings.register_profile("random")
 hypothesis_settings.load_profile(os.environ.get("GRIDMGMT_HYPOTHESIS", "fixed"))
 
+
+def pytest_configure(config):
+    # Production hashes a password with PBKDF2 at a million rounds (~0.3 s): test fixtures make
+    # hundreds of users, which cost more than the tests. A test that signs in through a separate
+    # server process sets a production hash itself (tests/ops/test_serve.py).
+    from django.conf import settings
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher",
+                                 "django.contrib.auth.hashers.PBKDF2PasswordHasher"]
+
 REPO = Path(__file__).resolve().parents[1]
 
 

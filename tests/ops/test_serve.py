@@ -87,6 +87,7 @@ def signed_in_opener(base: str, username: str):
 
 def test_production_serves_a_photo_to_its_reader_and_refuses_a_stranger(tmp_path, settings, served):
     """S5 under production settings: photos only through the jurisdiction-checked view, never as plain files."""
+    from django.contrib.auth.hashers import make_password
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from gridmgmt.events.models import EventPhoto
@@ -102,7 +103,10 @@ def test_production_serves_a_photo_to_its_reader_and_refuses_a_stranger(tmp_path
     grid_b = factories.grid(community, (113.27, 23.12, 113.28, 23.13), sequence=2)
     kind = factories.small_class("0101", "暴露垃圾")
     reader = factories.user("reader", "grid_worker", grid_code=grid_a.code)
-    factories.user("stranger", "grid_worker", grid_code=grid_b.code)
+    stranger = factories.user("stranger", "grid_worker", grid_code=grid_b.code)
+    for user in (reader, stranger):  # the served process knows production's hasher only
+        user.password = make_password("pw", hasher="pbkdf2_sha256")
+        user.save(update_fields=["password"])
     event = factories.report(grid_a, kind, reporter=reader)
     cleaned = photo_clean(SimpleUploadedFile("IMG_1.JPG", camera_jpeg(), content_type="image/jpeg"))
     record = EventPhoto(event=event, content_type="image/jpeg", size_bytes=1)
