@@ -88,9 +88,37 @@ def test_a_bad_row_read_after_storing_began_undoes_the_stored_chunks(areas, cata
 
 
 def test_a_part_failing_after_the_other_prepared_rolls_both_back(areas, catalogue):
+    """The first part holds its chunk until a second part has one; the second fails once the first has prepared.
+
+    Chunks go to whichever connection is free, so without the hold one fast part could take them all.
+    """
+    parts: list[str] = []
+    lock = threading.Lock()
+    second_part_started = threading.Event()
+
     def fail_in_second_part(**kwargs):
-        if threading.current_thread().name == "import-1":
-            raise RuntimeError("case statement failed")
+        name = threading.current_thread().name
+        with lock:
+            if name not in parts:
+                parts.append(name)
+            order = parts.index(name)
+        if order == 0:
+            second_part_started.wait(timeout=30)
+            return
+        second_part_started.set()
+        raw = raw_connection()
+        try:
+            deadline = time.monotonic() + 30
+            while time.monotonic() < deadline:
+                with raw.cursor() as cursor:
+                    cursor.execute("SELECT count(*) FROM pg_prepared_xacts WHERE gid LIKE %s",
+                                   [import_parallel.GID_PREFIX + "%"])
+                    if cursor.fetchone()[0]:
+                        break
+                time.sleep(0.05)
+        finally:
+            raw.close()
+        raise RuntimeError("case statement failed")
 
     events_created.connect(fail_in_second_part, weak=False, dispatch_uid="fail")
     try:
@@ -98,6 +126,7 @@ def test_a_part_failing_after_the_other_prepared_rolls_both_back(areas, catalogu
             run(ROWS)
     finally:
         events_created.disconnect(dispatch_uid="fail")
+    assert len(parts) == 2
     assert (Event.objects.count(), Case.objects.count(), prepared_gids()) == (0, 0, [])
 
 
