@@ -56,7 +56,17 @@ def run(text):
 
 def test_parts_are_stored_by_their_own_connections_and_committed_together(areas, catalogue):
     threads = set()
-    events_created.connect(lambda **kw: threads.add(threading.current_thread().name), weak=False, dispatch_uid="t")
+    both_parts = threading.Event()
+
+    def note_part(**kwargs):
+        # Chunks go to whichever connection is free: the first part holds its chunk (up to 30 s)
+        # until the other has one, so one fast part cannot take them all.
+        threads.add(threading.current_thread().name)
+        if len(threads) > 1:
+            both_parts.set()
+        both_parts.wait(timeout=30)
+
+    events_created.connect(note_part, weak=False, dispatch_uid="t")
     try:
         result = run(ROWS)
     finally:
