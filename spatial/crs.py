@@ -92,7 +92,7 @@ def parse_crs(value: int | str | CRS) -> ParsedCRS:
         text = value.strip()
         if text.lower() == GCJ02:
             return GCJ02
-        user_input: int | str = int(text) if text.isdigit() else text
+        user_input: int | str = int(text) if text.isascii() and text.isdigit() else text
     else:
         user_input = value
     try:

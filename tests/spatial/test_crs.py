@@ -132,3 +132,12 @@ def test_lnglat_range_problem_names_projected_metres():
         "coordinates x 500000…502000, y 2.558e+06…2.56e+06 are outside the longitude/latitude range "
         "(x -180…180, y -90…90)")
     assert lnglat_range_problem(box(179, 89, 181, 90)) is not None
+
+
+def test_superscript_digit_crs_is_an_unknown_crs_not_a_crash():
+    """R1's kind: '²'.isdigit() is true but int('²') raises ValueError."""
+    import pytest
+
+    from spatial.crs import UnknownCRSError, parse_crs
+    with pytest.raises(UnknownCRSError):
+        parse_crs("²")
