@@ -77,3 +77,19 @@ class RoleAssignment(models.Model):
                 raise ValidationError({field: f"role '{self.role}' needs a {field.replace('_', ' ')}"})
             if field != needed and value:
                 raise ValidationError({field: f"role '{self.role}' takes no {field.replace('_', ' ')}"})
+
+
+class ReadingLanguage(models.Model):
+    """The language a user reads what is sent to them (e-mails) in: one of ``LANGUAGES``.
+
+    Pages follow the browser or the language switch; an e-mail has no browser,
+    so the choice is remembered here when the user signs in or switches.
+    Without a row, the deployment's ``LANGUAGE_CODE`` is used.
+    """
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True,
+                                related_name="reading_language")
+    language = models.CharField(max_length=16, choices=settings.LANGUAGES)
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.language}"

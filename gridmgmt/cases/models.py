@@ -216,7 +216,11 @@ class Notification(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
     kind = models.CharField(max_length=16, choices=NotificationKind.choices)
     case = models.ForeignKey(Case, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    # ``message`` is the text in the recipient's language when sent (e-mail, admin); ``template`` (an
+    # English msgid) and ``params`` let each page or API reader see it in their own language.
     message = models.CharField(max_length=255)
+    template = models.CharField(max_length=255, blank=True)
+    params = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)
 
