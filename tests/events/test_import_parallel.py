@@ -121,7 +121,8 @@ def test_a_part_failing_after_the_other_prepared_rolls_both_back(areas, catalogu
             deadline = time.monotonic() + 30
             while time.monotonic() < deadline:
                 with raw.cursor() as cursor:
-                    cursor.execute("SELECT count(*) FROM pg_prepared_xacts WHERE gid LIKE %s",
+                    cursor.execute("SELECT count(*) FROM pg_prepared_xacts"
+                                   " WHERE gid LIKE %s AND database = current_database()",
                                    [import_parallel.GID_PREFIX + "%"])
                     if cursor.fetchone()[0]:
                         break
