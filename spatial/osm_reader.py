@@ -19,7 +19,10 @@ can lack member ways:
 - a road, waterway or railway keeps the runs of its nodes that are present
   (the inside part); a run of one node is dropped;
 - a building or a health area whose ring lacks a node cannot be built: it is
-  left out and reported in ``OsmExtract.problems`` with why;
+  left out and reported in ``OsmExtract.problems`` with why, unless
+  ``close_cut_buildings`` is set: then a building is closed along the
+  extract's edge (``spatial.osm_rings.close_cut_outline_along_edge``), its
+  footprint and households being those of its inside part;
 - an administrative boundary lacking nodes or member ways is left out and
   reported, unless ``close_cut_boundaries`` is set: then it is closed along
   the extract's edge (``spatial.osm_rings.close_along_edge``).
@@ -51,7 +54,12 @@ from shapely.geometry import (
 from shapely.geometry.base import BaseGeometry
 
 from spatial.osm_households import HouseholdsSource, building_households
-from spatial.osm_rings import RingError, close_along_edge, rings_to_multipolygon
+from spatial.osm_rings import (
+    RingError,
+    close_along_edge,
+    close_cut_outline_along_edge,
+    rings_to_multipolygon,
+)
 from spatial.projection import local_metric
 
 OsmPath = str | os.PathLike[str]
@@ -121,6 +129,8 @@ class OsmBuilding:
     """Why it holds no households (``"building=office"``), else None."""
     implausible: tuple[str, ...] = ()
     """Tags set aside by the plausibility limits."""
+    closed_along_edge: bool = False
+    """True when the building was cut at the extract's edge and its inside part closed along that edge."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,6 +181,8 @@ class OsmProblem:
     feature: str
     """What it would have been: ``building``, ``admin_level 10 boundary``, ``road``, ..."""
     reason: str
+    cut: bool = False
+    """True when it failed because nodes or member ways are past the extract's edge."""
 
     def __str__(self) -> str:
         return f"{self.osm_type} {self.osm_id} ({self.feature}): {self.reason}"
@@ -202,6 +214,7 @@ def read_extract(
     default_levels: int = 1,
     highway_types: Iterable[str] = DEFAULT_ROAD_TYPES,
     close_cut_boundaries: bool = False,
+    close_cut_buildings: bool = False,
 ) -> OsmExtract:
     """Read boundaries, buildings, roads, waterways, railways and health facilities in one pass.
 
@@ -221,6 +234,9 @@ def read_extract(
     close_cut_boundaries
         Close a boundary cut at the extract's edge along that edge instead
         of leaving it out.
+    close_cut_buildings
+        Close a building cut at the extract's edge along that edge (its
+        inside part) instead of leaving it out.
 
     Returns
     -------
@@ -240,7 +256,8 @@ def read_extract(
     if default_levels < 1:
         raise ValueError(f"default_levels must be at least 1, got {default_levels!r}")
     reader = _OnePass(
-        {str(level) for level in admin_levels}, frozenset(highway_types), close_cut_boundaries
+        {str(level) for level in admin_levels}, frozenset(highway_types), close_cut_boundaries,
+        close_cut_buildings,
     )
     try:
         reader.run(Path(path))
@@ -253,10 +270,13 @@ def read_extract(
 class _OnePass:
     """The state of one pass: kept features, way node ids, and features built at the end."""
 
-    def __init__(self, admin_levels: set[str], highway_types: frozenset[str], close_cut: bool):
+    def __init__(self, admin_levels: set[str], highway_types: frozenset[str], close_cut: bool,
+                 close_cut_buildings: bool = False):
         self.admin_levels = admin_levels
         self.highway_types = highway_types
         self.close_cut = close_cut
+        self.close_cut_buildings = close_cut_buildings
+        self.closed_buildings: set[tuple[str, int]] = set()
         self.counts = {"n": 0, "w": 0, "r": 0}
         self.bbox = [180.0, 90.0, -180.0, -90.0]
         self.header_area: Polygon | None = None
@@ -327,7 +347,10 @@ class _OnePass:
         closed = len(refs) >= 4 and refs[0] == refs[-1]
         if wanted_admin:
             self.areas_to_build.append(("way", way.id, tags, [("outer", way.id)]))
-        if is_building or (health and closed):
+        if is_building and missing and closed and self.close_cut_buildings and not wanted_admin:
+            # Closed along the extract's edge at the end, when the area is known (the nodes' bbox may be it).
+            self.areas_to_build.append(("way", way.id, tags, [("outer", way.id)]))
+        elif is_building or (health and closed):
             polygon = self._way_polygon(way.id, tags, coords, closed, missing)
             if polygon is not None and is_building:
                 self.building_tags.append(("way", way.id, tags, polygon))
@@ -344,7 +367,8 @@ class _OnePass:
     def _way_polygon(self, way_id, tags, coords, closed, missing) -> Polygon | MultiPolygon | None:
         feature = "building" if tags.get("building", "no") != "no" else "health facility"
         if missing:
-            self._problem("way", way_id, feature, _missing_text(missing, len(coords)) + "; ring cannot be built")
+            self._problem("way", way_id, feature, _missing_text(missing, len(coords)) + "; ring cannot be built",
+                          cut=True)
             return None
         if not closed:
             self._problem("way", way_id, feature, "way is not closed")
@@ -373,7 +397,8 @@ class _OnePass:
     def _line(self, way_id, tags, key, runs, missing, total) -> None:
         feature = "road" if key == "highway" else key
         if not runs:
-            self._problem("way", way_id, feature, _missing_text(missing, total) + "; no line of two nodes left")
+            self._problem("way", way_id, feature, _missing_text(missing, total) + "; no line of two nodes left",
+                          cut=missing > 0)
             return
         geometry = runs[0] if len(runs) == 1 else MultiLineString(runs)
         if key == "highway":
@@ -402,8 +427,8 @@ class _OnePass:
         ]
         self.areas_to_build.append(("relation", relation.id, tags, members))
 
-    def _problem(self, osm_type: str, osm_id: int, feature: str, reason: str) -> None:
-        self.problems.append(OsmProblem(osm_type, osm_id, feature, reason))
+    def _problem(self, osm_type: str, osm_id: int, feature: str, reason: str, cut: bool = False) -> None:
+        self.problems.append(OsmProblem(osm_type, osm_id, feature, reason, cut))
 
     def _area(self) -> tuple[Polygon | None, str]:
         if self.header_area is not None:
@@ -432,7 +457,8 @@ class _OnePass:
             if absent:
                 missing.append(f"way {ref} lacks node {', '.join(map(str, absent[:3]))}"
                                + (f" and {len(absent) - 3} more" if len(absent) > 3 else ""))
-            (inner if role == "inner" else outer).extend(_runs(coords))
+            ring = len(refs) >= 4 and refs[0] == refs[-1]
+            (inner if role == "inner" else outer).extend(_ring_runs(coords) if ring else _runs(coords))
         return outer, inner, inside, missing
 
     def _location(self, node_ref: int) -> tuple[float, float] | None:
@@ -448,6 +474,7 @@ class _OnePass:
             is_admin = _is_admin(tags, self.admin_levels)
             feature = f"admin_level {tags['admin_level']} boundary" if is_admin else (
                 "building" if tags.get("building", "no") != "no" else "health facility")
+            is_building = not is_admin and tags.get("building", "no") != "no"
             outer, inner, inside, missing = self._member_lines(members)
             closed_along_edge = False
             try:
@@ -456,12 +483,15 @@ class _OnePass:
                 elif is_admin and self.close_cut and area is not None:
                     geometry = close_along_edge(outer, area, inside)
                     closed_along_edge = True
+                elif is_building and self.close_cut_buildings and area is not None:
+                    geometry = close_cut_outline_along_edge(outer, area)
+                    self.closed_buildings.add((osm_type, osm_id))
                 else:
                     hint = "; --close-cut-boundaries closes it along the extract's edge" if is_admin else ""
                     raise RingError(f"cut at the extract's edge ({'; '.join(missing)}){hint}")
             except RingError as error:
                 cause = f" ({'; '.join(missing)})" if missing and "cut at" not in str(error) else ""
-                self._problem(osm_type, osm_id, feature, f"{error}{cause}; left out")
+                self._problem(osm_type, osm_id, feature, f"{error}{cause}; left out", cut=bool(missing))
                 continue
             if is_admin:
                 codes = {key: value for key, value in tags.items() if _is_code_key(key)}
@@ -481,12 +511,14 @@ class _OnePass:
         return OsmExtract(
             area=area, area_source=area_source, nodes=self.counts["n"], ways=self.counts["w"],
             relations=self.counts["r"], boundaries=boundaries,
-            buildings=_buildings(self.building_tags, area, dwelling_area_m2, default_levels),
+            buildings=_buildings(self.building_tags, area, dwelling_area_m2, default_levels,
+                                 self.closed_buildings),
             roads=self.roads, barriers=self.barriers,
             health_pois=[_health_poi(*item) for item in self.health], problems=self.problems)
 
 
-def _buildings(items, area, dwelling_area_m2: float, default_levels: int) -> list[OsmBuilding]:
+def _buildings(items, area, dwelling_area_m2: float, default_levels: int,
+               closed: set[tuple[str, int]]) -> list[OsmBuilding]:
     if not items:
         return []
     geometries = [geometry for _, _, _, geometry in items]
@@ -502,7 +534,7 @@ def _buildings(items, area, dwelling_area_m2: float, default_levels: int) -> lis
         buildings.append(OsmBuilding(
             osm_type, osm_id, tags["building"], geometry, area_m2, assessed.households,
             assessed.source, assessed.levels, _address(tags), assessed.non_residential,
-            assessed.implausible))
+            assessed.implausible, (osm_type, osm_id) in closed))
     return buildings
 
 
@@ -524,6 +556,16 @@ def _runs(coords: list[tuple[float, float] | None]) -> list[LineString]:
             runs.append(LineString(current))
         current = []
     return runs
+
+
+def _ring_runs(coords: list[tuple[float, float] | None]) -> list[LineString]:
+    """``_runs`` of a closed way (last node = first): a run through the closing node stays one line."""
+    ring = coords[:-1]
+    gaps = [index for index, coord in enumerate(ring) if coord is None]
+    if not gaps:
+        return _runs(coords)
+    start = gaps[-1] + 1
+    return _runs(ring[start:] + ring[:start])
 
 
 def _missing_text(missing: int, total: int) -> str:

@@ -18,7 +18,7 @@ from shapely.geometry import MultiLineString, MultiPolygon, Polygon
 
 from gridmgmt.areas.boundary_reader import BoundaryRecord
 from gridmgmt.areas.building_services import BuildingRecord, buildings_upsert
-from gridmgmt.areas.models import District, HealthFacility, Road, Street
+from gridmgmt.areas.models import Building, District, HealthFacility, Road, Street
 from gridmgmt.areas.osm_codes import OsmCodeMap, OsmCodeMapError
 from gridmgmt.areas.services import BoundaryImportRefused, ImportReport, boundaries_save
 from gridmgmt.geo import STORAGE_SRID
@@ -53,7 +53,11 @@ class OsmImportReport:
     file: str
     extract: str = ""
     not_built: list[str] = field(default_factory=list)
+    cut_buildings_left_out: int = 0
+    """Buildings not built because they were cut at the extract's edge (and not closed along it)."""
     closed_along_edge: list[str] = field(default_factory=list)
+    stored_outline_kept: list[str] = field(default_factory=list)
+    """Buildings closed along the edge that were already stored: the stored outline (maybe whole) is kept."""
     boundaries: list[ImportReport] = field(default_factory=list)
     buildings: int = 0
     tagged: tuple[int, int] = (0, 0)
@@ -80,9 +84,15 @@ class OsmImportReport:
         if self.not_built:
             lines.append(f"not built ({len(self.not_built)}):")
             lines += [f"  {problem}" for problem in self.not_built]
+        if self.cut_buildings_left_out:
+            lines.append(f"  {self.cut_buildings_left_out} building(s) above cut at the extract's edge: "
+                         "--close-cut-buildings keeps their inside part, closed along the edge")
         if self.closed_along_edge:
             lines.append(f"closed along the extract's edge ({len(self.closed_along_edge)}): "
                          f"{', '.join(self.closed_along_edge)}")
+        if self.stored_outline_kept:
+            lines.append(f"already stored, stored outline kept ({len(self.stored_outline_kept)}): "
+                         f"{', '.join(self.stored_outline_kept)}")
         lines += [report.summary() for report in self.boundaries]
         households = self.tagged[1] + self.estimated[1]
         lines.append(f"buildings: {self.buildings} ({households} households)")
@@ -113,6 +123,7 @@ def osm_import(
     community_admin_level: int | None = None,
     code_map: OsmCodeMap | None = None,
     close_cut_boundaries: bool = False,
+    close_cut_buildings: bool = False,
     dwelling_area_m2: float = 90.0,
     default_levels: int = 1,
     crs: str | None = None,
@@ -130,6 +141,12 @@ def osm_import(
         Official codes by OSM element, ref or template (``osm_codes``).
     close_cut_boundaries : bool
         Close a boundary cut at the extract's edge along that edge.
+    close_cut_buildings : bool
+        Keep the inside part of a building cut at the extract's edge, closed
+        along that edge (its households estimated from that part). Such a
+        building never replaces one of the same OSM id already stored (from
+        an extract where it was whole). Off by default: a cut building is
+        then left out and named.
     dwelling_area_m2 : float
         Floor area per household, in m², for buildings without a flats tag.
     crs : str, optional
@@ -157,11 +174,16 @@ def osm_import(
                                                 (community_admin_level, "community")) if value]
     extract = osm_reader.read_extract(
         path, admin_levels=[value for value, _ in levels], dwelling_area_m2=dwelling_area_m2,
-        default_levels=default_levels, close_cut_boundaries=close_cut_boundaries)
+        default_levels=default_levels, close_cut_boundaries=close_cut_boundaries,
+        close_cut_buildings=close_cut_buildings)
     report = OsmImportReport(file=Path(path).name, extract=_extract_summary(extract),
                              not_built=[str(problem) for problem in extract.problems],
                              closed_along_edge=[f"{b.osm_type} {b.osm_id} (admin_level {b.admin_level})"
                                                 for b in extract.boundaries if b.closed_along_edge])
+    if not close_cut_buildings:
+        report.cut_buildings_left_out = sum(1 for p in extract.problems if p.feature == "building" and p.cut)
+    report.closed_along_edge += [f"{b.osm_type} {b.osm_id} (building, households from its inside part)"
+                                 for b in extract.buildings if b.closed_along_edge]
     _households_report(extract.buildings, report)
     with transaction.atomic():
         for admin_level, level in levels:
@@ -172,7 +194,7 @@ def osm_import(
                                                          source=f"osm:{Path(path).name}"))
             except BoundaryImportRefused as exc:
                 raise OsmImportFailed(f"import refused: {exc.report.summary()}", report, exc.report.refused) from None
-        report.buildings = buildings_upsert(records=[_building_record(b, convert) for b in extract.buildings],
+        report.buildings = buildings_upsert(records=_building_records(extract.buildings, convert, report),
                                             source="osm")
         _roads_save(extract.roads, convert, report)
         for poi in extract.health_pois:
@@ -224,20 +246,30 @@ def _boundary_records(boundaries, level: str, code_map: OsmCodeMap, convert) -> 
     return records
 
 
+def _building_records(buildings: list[osm_reader.OsmBuilding], convert, report: OsmImportReport) -> list:
+    """The records to write; a building closed along the edge never replaces a stored one (maybe whole)."""
+    closed = [f"{b.osm_type}/{b.osm_id}" for b in buildings if b.closed_along_edge]
+    stored = set(Building.objects.filter(source="osm", source_id__in=closed).values_list("source_id", flat=True))
+    report.stored_outline_kept = sorted(stored)
+    return [_building_record(b, convert) for b in buildings if f"{b.osm_type}/{b.osm_id}" not in stored]
+
+
 def _building_record(building: osm_reader.OsmBuilding, convert) -> BuildingRecord:
     geometry = convert(building.geometry)
-    point = geometry.representative_point()
+    footprint = _footprint(geometry)
+    # The point lies in the stored footprint (a multipolygon's own point may lie in a smaller part).
+    point = (footprint or geometry).representative_point()
     return BuildingRecord(
         source_id=f"{building.osm_type}/{building.osm_id}", lng=point.x, lat=point.y,
         households=building.households, households_source=building.households_source,
-        address=building.address or "", footprint_wkt=_footprint_wkt(geometry))
+        address=building.address or "", footprint_wkt=footprint.wkt if footprint else "")
 
 
-def _footprint_wkt(geometry) -> str:
+def _footprint(geometry) -> Polygon | None:
     # The Building model holds one polygon; a multipolygon building keeps its largest part.
     if isinstance(geometry, MultiPolygon):
         geometry = max(geometry.geoms, key=lambda part: part.area)
-    return geometry.wkt if isinstance(geometry, Polygon) else ""
+    return geometry if isinstance(geometry, Polygon) else None
 
 
 def _households_report(buildings: list[osm_reader.OsmBuilding], report: OsmImportReport) -> None:

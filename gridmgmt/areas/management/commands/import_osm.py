@@ -27,6 +27,9 @@ class Command(BaseCommand):
         parser.add_argument("--close-cut-boundaries", action="store_true",
                             help="Close boundaries cut at the extract's edge along that edge (its <bounds>, "
                                  "else the bounding box of its nodes)")
+        parser.add_argument("--close-cut-buildings", action="store_true",
+                            help="Keep the inside part of a building cut at the extract's edge, closed along that "
+                                 "edge (households estimated from that part); never replaces a stored building")
         parser.add_argument("--dwelling-area", type=float, default=90.0,
                             help="Floor area per household in m², for buildings without a flats tag")
         parser.add_argument("--default-levels", type=int, default=1, help="Storeys when building:levels is missing")
@@ -40,6 +43,7 @@ class Command(BaseCommand):
                 path=opts["file"], district_admin_level=opts["district_admin_level"],
                 street_admin_level=opts["street_admin_level"], community_admin_level=opts["community_admin_level"],
                 code_map=code_map, close_cut_boundaries=opts["close_cut_boundaries"],
+                close_cut_buildings=opts["close_cut_buildings"],
                 dwelling_area_m2=opts["dwelling_area"], default_levels=opts["default_levels"], crs=opts["crs"],
                 valid_from=opts["valid_from"])
         except OsmImportFailed as exc:
