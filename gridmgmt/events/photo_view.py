@@ -54,15 +54,15 @@ def _case_attachment(request, name: str) -> bool | None:
 
 
 def _correction_photo(request, name: str) -> bool | None:
-    """Base-data corrections (gridmgmt.gis): their proposer, or a reader whose area covers them."""
+    """Base-data corrections (gridmgmt.gis, app label gis_editor): the model's own rule (``readable_by``)."""
     try:
-        model = apps.get_model("gis", "BaseDataCorrection")
+        model = apps.get_model("gis_editor", "BaseDataCorrection")
     except LookupError:  # the GIS app without corrections
         return None
     correction = model.objects.filter(photo=name).first()
     if correction is None:
         return None
-    return correction.proposed_by_id == request.user.pk or _reader_scope(request).area.covers(correction)
+    return correction.readable_by(request.user)
 
 
 # Every model that stores photos: (stored name → True/False, or None when the name is not its own).

@@ -19,6 +19,9 @@ from gridmgmt.grids.models import Grid
 
 
 def _json(value):
+    """A geometry as GeoJSON, also inside a dict of attributes (a component's location beside its name)."""
+    if isinstance(value, dict):
+        return {key: _json(item) for key, item in value.items()}
     if isinstance(value, GEOSGeometry):
         value = shapely.from_wkb(bytes(value.wkb))
     if isinstance(value, BaseGeometry):

@@ -1,6 +1,8 @@
 """Pages of base-data corrections: the worker's form (/gis/field/) and the decision list (/gis/corrections/).
 
-Plain forms that work on any phone; the services in ``gridmgmt.gis.corrections`` do the work.
+Plain forms that work on any phone (gis_field.js fills the position from the
+phone's GPS and shows the fields of the chosen kind); the services in
+``gridmgmt.gis.corrections`` do the work.
 """
 
 from django.contrib import messages
@@ -10,15 +12,13 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from gridmgmt.accounts.models import Role
-from gridmgmt.api_params import MAX_ID, int_param, point_param
+from gridmgmt.api_params import MAX_ID, code_param, int_param, point_param
 from gridmgmt.areas.models import Building
-from gridmgmt.gis.corrections import (CorrectionError, worker_grid, correction_decide, correction_propose,
-                                      corrections_decidable)
-from gridmgmt.gis.models import CorrectionKind
+from gridmgmt.gis.corrections import (MAX_HOUSEHOLDS, CorrectionError, component_classes, correction_decide,
+                                      correction_propose, corrections_decidable, worker_grid)
+from gridmgmt.gis.models import BuildingUse, CorrectionKind
+from gridmgmt.gis.selectors import corrections_map
 from gridmgmt.web.roles import role_required
-
-# More households than this in one building is a typing slip, not a count.
-MAX_HOUSEHOLDS = 10_000
 
 
 def _parsed(parse, *args, **kwargs):
@@ -35,6 +35,19 @@ def _point(post) -> Point | None:
     return _parsed(point_param, post)
 
 
+def _propose(request):
+    post = request.POST
+    return correction_propose(
+        user=request.user, kind=post.get("kind", ""),
+        building_id=_parsed(int_param, post, "building", default=None, low=1, high=MAX_ID),
+        households=_parsed(int_param, post, "households", default=None, low=0, high=MAX_HOUSEHOLDS),
+        address=post.get("address", ""), use=post.get("use", ""),
+        component_code=_parsed(code_param, post, "component", lengths=(16,)) or "",
+        small_class_code=_parsed(code_param, post, "small_class", lengths=(4,)) or "",
+        component_name=post.get("component_name", ""), location=_point(post), photo=request.FILES.get("photo"),
+        note=post.get("note", ""))
+
+
 @role_required(Role.GRID_WORKER)
 def field_form(request):
     """The worker proposes a correction of their grid's base data."""
@@ -45,13 +58,7 @@ def field_form(request):
     status = 200
     if request.method == "POST":
         try:
-            correction_propose(user=request.user, kind=request.POST.get("kind", ""),
-                               building_id=_parsed(int_param, request.POST, "building", default=None, low=1, high=MAX_ID),
-                               households=_parsed(int_param, request.POST, "households", default=None, low=0,
-                                                                high=MAX_HOUSEHOLDS),
-                               address=request.POST.get("address", ""),
-                               component_code=request.POST.get("component", ""), location=_point(request.POST),
-                               photo=request.FILES.get("photo"), note=request.POST.get("note", ""))
+            _propose(request)
         except CorrectionError as exc:
             messages.error(request, str(exc))
             status = 400
@@ -59,22 +66,26 @@ def field_form(request):
             messages.success(request, _("Sent: the GIS editor will decide."))
             return redirect("gis:field")
     buildings = Building.objects.filter(location__coveredby=grid.polygon).order_by("address", "id")[:500]
-    return render(request, "gis/field.html", {"grid": grid, "buildings": buildings, "kinds": CorrectionKind.choices},
-                  status=status)
+    return render(request, "gis/field.html", {
+        "grid": grid, "buildings": buildings, "kinds": CorrectionKind.choices, "uses": BuildingUse.choices,
+        "classes": component_classes()}, status=status)
 
 
 @role_required(Role.GIS_EDITOR, Role.COMMUNITY_SUPERVISOR)
 def corrections_list(request):
-    """Pending corrections the reader may decide, each with accept and reject."""
+    """Pending corrections the reader may decide, each with its photo, its place on a map, accept and reject."""
     if request.method == "POST":
         try:
-            decided = correction_decide(user=request.user, correction_id=_parsed(int_param, request.POST, "correction", default=0, low=0, high=MAX_ID),
-                                        accept=request.POST.get("decision") == "accept",
-                                        note=request.POST.get("note", ""))
+            decided = correction_decide(
+                user=request.user, correction_id=_parsed(int_param, request.POST, "correction", default=0, low=0,
+                                                         high=MAX_ID),
+                accept=request.POST.get("decision") == "accept", note=request.POST.get("note", ""))
         except CorrectionError as exc:
             messages.error(request, str(exc))
         else:
             messages.success(request, _("Correction %(id)s: %(status)s.") % {"id": decided.pk,
                                                                            "status": decided.get_status_display()})
         return redirect("gis:corrections")
-    return render(request, "gis/corrections.html", {"corrections": corrections_decidable(request.user)[:200]})
+    corrections = list(corrections_decidable(request.user)[:200])
+    return render(request, "gis/corrections.html", {"corrections": corrections,
+                                                    "places": corrections_map(corrections)})

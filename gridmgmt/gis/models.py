@@ -2,6 +2,11 @@
 
 from django.conf import settings
 from django.contrib.gis.db import models
+from django.utils.translation import gettext_lazy as _
+
+from gridmgmt.accounts.jurisdiction import scope_of
+from gridmgmt.accounts.models import Role
+from gridmgmt.accounts.selectors import assignments_of
 
 
 class ChangeKind(models.TextChoices):
@@ -38,9 +43,35 @@ class ChangeRecord(models.Model):
 
 
 class CorrectionKind(models.TextChoices):
-    HOUSEHOLDS = "households", "households of a building"
-    ADDRESS = "address", "missing or wrong address of a building"
-    COMPONENT = "component", "position of a component (部件), with a photo"
+    HOUSEHOLDS = "households", _("Households of a building")
+    ADDRESS = "address", _("Address of a building")
+    USE = "use", _("Use of a building")
+    COMPONENT = "component", _("Changed component, with a photo")
+    COMPONENT_NEW = "component_new", _("New component, with a photo")
+
+
+# Kinds that carry a photo and a position taken on the spot.
+COMPONENT_KINDS = frozenset({CorrectionKind.COMPONENT, CorrectionKind.COMPONENT_NEW})
+
+
+class BuildingUse(models.TextChoices):
+    """What a building is used for, as surveyed in the field (四标四实: real houses).
+
+    The one list of uses. It follows the split the OSM import makes
+    (``spatial.osm_households``): a dwelling holds households, anything
+    else holds none unless they were counted; mixed use (shops below,
+    flats above) is a dwelling there too.
+    """
+
+    RESIDENTIAL = "residential", _("residential")
+    COMMERCIAL = "commercial", _("commercial")
+    OFFICE = "office", _("office")
+    PUBLIC = "public", _("public")
+    MIXED = "mixed", _("mixed (shops below, flats above)")
+    OTHER = "other", _("other")
+
+
+DWELLING_USES = frozenset({BuildingUse.RESIDENTIAL, BuildingUse.MIXED})
 
 
 class CorrectionStatus(models.TextChoices):
@@ -63,6 +94,10 @@ class BaseDataCorrection(models.Model):
     component = models.ForeignKey("events.Component", on_delete=models.PROTECT, null=True, blank=True)
     households = models.PositiveIntegerField(null=True, blank=True)
     address = models.CharField(max_length=255, blank=True)
+    use = models.CharField(max_length=16, choices=BuildingUse.choices, blank=True)
+    small_class = models.ForeignKey("events.SmallClass", on_delete=models.PROTECT, null=True, blank=True,
+                                    help_text="The class (部件小类) of a new component")
+    component_name = models.CharField(max_length=128, blank=True, help_text="A new component's name, or a new name")
     location = models.PointField(srid=4326, null=True, blank=True, help_text="Where the worker stood or the component is")
     photo = models.ImageField(upload_to="corrections/%Y/%m/", blank=True)
     note = models.CharField(max_length=500, blank=True)
@@ -81,3 +116,23 @@ class BaseDataCorrection(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} correction {self.pk} ({self.status})"
+
+    def readable_by(self, user) -> bool:
+        """Who may see the correction and its photo: its proposer, a GIS editor, or a reader whose area covers it."""
+        if user is None or not user.is_authenticated:
+            return False
+        if self.proposed_by_id == user.pk or any(a.role == Role.GIS_EDITOR for a in assignments_of(user)):
+            return True
+        return scope_of(user).area.covers(self)
+
+
+class SurveyedUse(models.Model):
+    """A building's use as last accepted from the field (the building itself carries no use)."""
+
+    building = models.OneToOneField("areas.Building", on_delete=models.CASCADE, primary_key=True,
+                                    related_name="surveyed_use")
+    use = models.CharField(max_length=16, choices=BuildingUse.choices)
+    correction = models.ForeignKey(BaseDataCorrection, on_delete=models.PROTECT, related_name="+")
+
+    def __str__(self) -> str:
+        return f"building {self.building_id}: {self.use}"

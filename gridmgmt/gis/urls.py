@@ -17,6 +17,7 @@ urlpatterns = [
     path("api/grids/propose/", views.grid_propose, name="grid-propose"),
     path("api/grids/activate/", views.grid_activate, name="grid-activate"),
     path("api/grids/undo/", views.grid_undo, name="grid-undo"),
+    path("api/grids/stale/", views.stale_grids, name="grid-stale"),
     path("api/history/<str:code>/", views.history, name="history"),
     path("history/<str:code>/", views.history_page, name="history-page"),
     path("api/map-on/", views.map_on, name="map-on"),

@@ -15,12 +15,13 @@ from shapely.geometry import shape
 from gridmgmt.accounts.models import Role
 from gridmgmt.gis.audit import boundaries_on, change_history, grids_on
 from gridmgmt.gis.boundary_edits import BoundaryEditError, BoundaryEditRefused, boundary_edit, boundary_edit_plan
+from gridmgmt.gis.selectors import communities_with_stale_grids, corrections_recently_accepted
 from gridmgmt.gis.grid_edits import (community_grids_propose, community_grids_undo_audited,
                                      grid_generation_activate_audited, grid_split_audited, grids_merge_audited,
                                      grids_redraw_edge_audited)
 from gridmgmt.grids.editing import GridEditError
-from gridmgmt.grids.models import Grid
 from gridmgmt.grids.selectors import grid_workload
+from gridmgmt.web.names import local_name
 from gridmgmt.web.roles import role_required
 
 gis_only = role_required(Role.GIS_EDITOR)
@@ -78,11 +79,23 @@ def _plan_json(plan) -> dict:
                 for c, g in plan.geometries.items()]}}
 
 
+def _stale_json(codes: list[str] | None = None) -> list[dict]:
+    """[{code, name}] of the communities whose grids follow an old boundary (names in the reader's language)."""
+    return [{"code": c.code, "name": local_name(c)} for c in communities_with_stale_grids(codes=codes)]
+
+
 @require_GET
 @gis_only
 def editor(request):
-    """The editor page (frontend/static/js/gis_editor.js)."""
-    return render(request, "gis/editor.html")
+    """The editor page (frontend/static/js/gis_editor.js), with the communities whose grids need regenerating."""
+    return render(request, "gis/editor.html", {"stale_communities": _stale_json()})
+
+
+@require_GET
+@gis_only
+def stale_grids(request):
+    """{communities: [{code, name}]}: communities whose active grids do not match their current boundary."""
+    return JsonResponse({"communities": _stale_json()})
 
 
 def _json_endpoint(view):
@@ -121,9 +134,7 @@ def boundary_save(request, body):
         return JsonResponse({"detail": _("Not saved: the boundary has topology problems."),
                              **_plan_json(exc.plan)}, status=409)
     # Grids are cut from community boundaries: those of a changed community need regenerating.
-    communities = [plan.code, *plan.neighbours] if plan.level == "community" else []
-    stale = sorted(set(Grid.objects.active().filter(community__code__in=communities)
-                       .values_list("community__code", flat=True)))
+    stale = _stale_json([plan.code, *plan.neighbours]) if plan.level == "community" else []
     return JsonResponse({"saved": [plan.code, *plan.neighbours], "grids_to_regenerate": stale, **_plan_json(plan)})
 
 
@@ -222,9 +233,11 @@ def map_on(request):
 @require_GET
 @gis_only
 def workload(request):
-    """The workload monitor's suggestions: grids to split (above the target) or merge with a neighbour.
+    """The workload monitor's suggestions: grids to split (above the target) or merge with a neighbour,
+    and the field corrections accepted in the last 30 days per grid.
 
     Households are recounted from the buildings as they are now, so accepted field corrections show here.
     """
     target = settings.GRID_TARGET_HOUSEHOLDS
-    return JsonResponse({"target_households": target, "suggestions": grid_workload(target_households=target)})
+    return JsonResponse({"target_households": target, "suggestions": grid_workload(target_households=target),
+                         "corrections": corrections_recently_accepted()})

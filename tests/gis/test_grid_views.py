@@ -78,14 +78,22 @@ def test_activate_with_a_malformed_generation_is_a_400(gridded, body):
     assert response.status_code == 400 and "generation" in response.json()["detail"]
 
 
-def test_saved_community_boundary_names_the_communities_whose_grids_need_regenerating(gridded):
+def test_saved_community_boundary_lists_the_communities_to_regenerate_until_they_are(gridded):
     wider = {"type": "Polygon", "coordinates": [[[113.26, 23.12], [113.272, 23.12], [113.272, 23.13],
                                                  [113.26, 23.13], [113.26, 23.12]]]}
+    assert b'<script id="stale-communities" type="application/json">[]</script>' in gridded.client.get("/gis/").content
     saved = _post(gridded, "/gis/api/boundaries/save/", {"level": "community", "code": gridded.west.code,
                                                           "geometry": wider, "neighbours_follow": True,
                                                           "reason": "survey"}).json()
-    assert saved["grids_to_regenerate"] == [gridded.west.code, gridded.east.code]
+    assert [c["code"] for c in saved["grids_to_regenerate"]] == [gridded.west.code, gridded.east.code]
+    page = gridded.client.get("/gis/")
+    assert [c["code"] for c in page.context["stale_communities"]] == [gridded.west.code, gridded.east.code]
     proposal = _post(gridded, "/gis/api/grids/propose/", {"community": gridded.east.code})
     assert proposal.status_code == 200
     assert _post(gridded, "/gis/api/grids/activate/", {"generation": proposal.json()["generation"],
                                                        "reason": "boundary moved"}).status_code == 200
+    stale = gridded.client.get("/gis/api/grids/stale/").json()["communities"]
+    assert [c["code"] for c in stale] == [gridded.west.code]  # east's grids follow its new boundary now
+    assert _post(gridded, "/gis/api/grids/undo/", {"community": gridded.east.code, "reason": "x"}).status_code == 200
+    stale = gridded.client.get("/gis/api/grids/stale/").json()["communities"]
+    assert [c["code"] for c in stale] == [gridded.west.code, gridded.east.code]

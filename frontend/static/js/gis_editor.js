@@ -102,10 +102,33 @@ async function save() {
   clearLayer("proposalLayer");
   clearLayer("problemLayer");
   $("boundary-problems").replaceChildren();
-  const stale = result.grids_to_regenerate.length
-    ? ` ${gettext("Their grids follow the old boundary: propose new grids for")} ${result.grids_to_regenerate.join(", ")}.` : "";
+  const stale = result.grids_to_regenerate.length ? ` ${gettext("Their grids follow the old boundary: regenerate them.")}` : "";
   say("boundary-status", `${gettext("Saved as new boundary versions")}: ${result.saved.join(", ")}.${stale}`);
+  $("boundary-stale").replaceChildren(...result.grids_to_regenerate.map((c) => staleItem(c, "saved")));
   await reload(body.level === "street" ? "streets" : "communities");
+  await showStale();
+}
+
+// Communities whose grids follow an old boundary, each with a button that opens the regeneration proposal.
+function staleItem({ code, name }, where) {
+  const row = document.createElement("li");
+  row.dataset.code = code;
+  const button = document.createElement("button");
+  button.type = "button";
+  button.dataset.testid = `regenerate-${where}-${code}`;
+  button.textContent = gettext("Regenerate");
+  button.addEventListener("click", () => propose(code));
+  row.append(`${code} ${name} `, button);
+  return row;
+}
+
+function renderStale(communities) {
+  $("stale-list").replaceChildren(...communities.map((c) => staleItem(c, "list")));
+  $("stale-none").hidden = communities.length > 0;
+}
+
+async function showStale() {
+  renderStale((await api("/gis/api/grids/stale/")).communities);
 }
 
 function showSelection() {
@@ -150,7 +173,7 @@ function selectGrids(codes) {
 
 // The workload monitor's suggestions open here: a button selects the grid (to split) or the pair (to merge).
 async function showWorkload() {
-  const { suggestions } = await api("/gis/api/workload/");
+  const { suggestions, corrections } = await api("/gis/api/workload/");
   $("workload").replaceChildren(...suggestions.map((item) => {
     const row = document.createElement("li");
     const codes = item.merge_with ? [item.code, item.merge_with] : [item.code];
@@ -162,6 +185,12 @@ async function showWorkload() {
     row.append(`${codes.join(" + ")} · ${item.households} `, button);
     return row;
   }));
+  $("workload-corrections").replaceChildren(...corrections.map((item) => {
+    const row = document.createElement("li");
+    row.dataset.grid = item.grid;
+    row.textContent = `${item.grid} · ${item.label} × ${item.count}`;
+    return row;
+  }));
 }
 
 m.ready.then(() => {
@@ -169,6 +198,7 @@ m.ready.then(() => {
   const asked = new URLSearchParams(window.location.search).get("grids");
   if (asked) selectGrids(asked.split(","));
   showWorkload();
+  renderStale(JSON.parse($("stale-communities").textContent));
   m.map.on("pm:create", (event) => {
     if (event.shape !== "Line") return;
     clearLayer("splitLine");
@@ -219,16 +249,25 @@ function showProposal(result) {
   $("grid-activate").disabled = false;
 }
 
-$("grid-propose").addEventListener("click", async () => {
-  const result = await post("/gis/api/grids/propose/", { community: $("boundary-code").value.trim() }, "grid-status");
-  if (result) showProposal(result);
-});
+async function propose(code) {
+  $("boundary-code").value = code;
+  const result = await post("/gis/api/grids/propose/", { community: code }, "grid-status");
+  if (!result) return;
+  showProposal(result);
+  say("grid-status", `${gettext("Proposal for")} ${code}: ${gettext("compare it with the current grids, then activate it.")}`);
+  $("regenerate-title").scrollIntoView({ block: "start" });
+}
+
+$("grid-propose").addEventListener("click", () => propose($("boundary-code").value.trim()));
 $("grid-activate").addEventListener("click", async () => {
   if (!(await gridAction("/gis/api/grids/activate/", { generation: state.proposal }))) return;
   clearLayer("proposalLayer");
   $("grid-activate").disabled = true;
+  await showStale();
 });
-$("grid-undo").addEventListener("click", () => gridAction("/gis/api/grids/undo/", { community: $("boundary-code").value.trim() }));
+$("grid-undo").addEventListener("click", async () => {
+  if (await gridAction("/gis/api/grids/undo/", { community: $("boundary-code").value.trim() })) await showStale();
+});
 
 // For the browser tests: the map (to turn coordinates into pixels) and the editor's state.
 window.gisEditor = { map: m.map, state };
