@@ -17,7 +17,8 @@ filters and KPI aggregates run on one table with plain indexes.
 
 from django.conf import settings
 from django.contrib.gis.db import models
-from django.contrib.postgres.indexes import SpGistIndex
+from django.contrib.postgres.indexes import GinIndex, OpClass, SpGistIndex
+from django.db.models.functions import Upper
 from django.utils import timezone
 
 from gridmgmt.areas.models import Department
@@ -98,6 +99,11 @@ class Case(models.Model):
             models.Index(fields=["street_code"]),
             models.Index(fields=["received_at"]),
             SpGistIndex(fields=["location"], name="case_location"),
+            # Console search (gridmgmt.web.console_filters.search_q): words are found by
+            # ``description__icontains``, which Django writes as UPPER(description) LIKE UPPER('%word%'),
+            # so the trigram index is on that expression (Chinese has no spaces: substrings, not tokens).
+            GinIndex(OpClass(Upper("description"), name="gin_trgm_ops"), name="case_description_trgm"),
+            models.Index(fields=["small_class"], name="case_small_class"),  # class filter and class-name search
             *[models.Index(fields=fields, name=f"case_{'_'.join(fields)}",
                            condition=models.Q(**{f"{fields[0]}__isnull": False}))
               for fields in (["department", "status"], ["deadline"], ["closed_at"], ["handler"], ["verifier"],

@@ -18,9 +18,10 @@ import uuid
 from django.conf import settings
 from django.contrib.gis.db import models
 from django.contrib.postgres.fields import ArrayField
-from django.contrib.postgres.indexes import SpGistIndex
+from django.contrib.postgres.indexes import GinIndex, OpClass, SpGistIndex
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
+from django.db.models.functions import Upper
 from django.utils import timezone
 
 from gridmgmt.areas.models import Community, Department, Street
@@ -256,6 +257,8 @@ class Event(models.Model):
         indexes = [
             SpGistIndex(fields=["location"], name="event_location"),
             models.Index(fields=["small_class", "received_at"]),
+            # The console finds a case by words of its reports' addresses (address__icontains: UPPER … LIKE).
+            GinIndex(OpClass(Upper("address"), name="gin_trgm_ops"), name="event_address_trgm"),
             # No index on status: lists ask for "not closed" (NOT IN), which an
             # index on a handful of values does not serve; received_at does.
             models.Index(fields=["routing_status"], name="event_manual_routing",

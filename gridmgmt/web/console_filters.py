@@ -6,20 +6,22 @@ the same jurisdiction-filtered read the API uses.
 """
 
 import re
+import unicodedata
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django import forms
 from django.conf import settings
-from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db.models import BooleanField, F, Func, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from gridmgmt.api_params import day_end_exclusive
-from gridmgmt.cases.models import Postponement, PostponementStatus
+from gridmgmt.cases.models import CaseEvent, Postponement, PostponementStatus
 from gridmgmt.cases.selectors import case_list
 from gridmgmt.cases.workflow import WITH_DEPARTMENT
-from gridmgmt.events.models import Event
+from gridmgmt.events.models import SmallClass
 from gridmgmt.web.pickers import class_code_q, class_field, community_field, department_choices, street_choices
 from gridmgmt.web.status import STATUS_LABELS
 
@@ -31,7 +33,8 @@ NEAR_DEADLINE_HOURS = 4
 SORT_COLUMNS = {"number": ("id",), "class": ("small_class__code", "id"), "status": ("status", "id"),
                 "received": ("received_at", "id"), "deadline": ("deadline", "id")}
 DEFAULT_SORT = "-received"
-CASE_NUMBER = re.compile(r"^(\d{4})-(\d+)$")
+# A number with its year: 2026-000123, 2026-123 (after NFKC: full-width digits and dash are ASCII).
+CASE_NUMBER = re.compile(r"^(\d{4})\s*-\s*(\d+)$", re.ASCII)
 
 
 class ConsoleFilterForm(forms.Form):
@@ -68,21 +71,65 @@ class ConsoleFilterForm(forms.Form):
         return data
 
 
-def search_q(text: str) -> Q:
-    """A case number (``2026-000123``, or its sequence alone) or words, each found in the number,
-    description, class name (either language) or a report's address; every word must be found."""
-    text = text.strip()
+class _EqualsAny(Func):
+    """``column = ANY(ARRAY(subquery))``: the array is computed once (an InitPlan), so the column's index
+    takes it as an index condition; ``IN (subquery)`` under an OR is a per-row filter, a sequential scan."""
+
+    template = "%(expressions)s)"
+    arg_joiner = " = ANY("
+    output_field = BooleanField()
+
+
+def _in_subquery(column: str, subquery: QuerySet) -> Q:
+    return Q(_EqualsAny(F(column), ArraySubquery(subquery)))
+
+
+def _word_q(word: str) -> Q:
+    """Cases whose description, class name (either language) or a report's address contains ``word``.
+
+    Each branch is an index condition on the case table, so PostgreSQL ORs them in one bitmap:
+    the description by its trigram index on UPPER(description) (``icontains`` compares UPPER … LIKE),
+    the class by the class index (class names matched first: a small catalogue), the address by the
+    case ids of the reports whose address matches (the report's trigram index, then the primary key).
+    """
+    classes = SmallClass.objects.filter(Q(name__icontains=word) | Q(name_en__icontains=word)).values("id")
+    addressed = CaseEvent.objects.filter(event__address__icontains=word).values("case_id")
+    return Q(description__icontains=word) | _in_subquery("small_class_id", classes) | _in_subquery("pk", addressed)
+
+
+def case_number_q(text: str) -> Q | None:
+    """The case a typed number names, or None when ``text`` is no number.
+
+    The number is the year of receipt and the case id, at least 6 digits (``2026-000123``); typed
+    with or without the dash, with or without leading zeros, in full-width digits (a Chinese input
+    method's ２０２６－０００１２３), or the sequence alone (``123`` → case 123). Each form is one
+    lookup on a unique index (number or primary key).
+    """
+    text = unicodedata.normalize("NFKC", text).strip()
     number = CASE_NUMBER.match(text)
-    if number or (text.isascii() and text.isdigit()):  # "²".isdigit() is true, int("²") fails
-        sequence = int(number.group(2) if number else text)
-        by_number = Q(number=text) | Q(number__endswith=f"-{sequence:06d}") | Q(pk=sequence)
-        return by_number if number else by_number | Q(description__icontains=text)
-    q = Q()
-    for word in text.split():
-        q &= (Q(number__icontains=word) | Q(description__icontains=word) | Q(small_class__name__icontains=word)
-              | Q(small_class__name_en__icontains=word)
-              | Exists(Event.objects.filter(case_source__case=OuterRef("pk"), address__icontains=word)))
+    if number:
+        return Q(number=f"{number.group(1)}-{int(number.group(2)):06d}")
+    if not (text.isascii() and text.isdigit()):  # "²".isdigit() is true, int("²") fails
+        return None
+    q = Q(pk=int(text))  # an id beyond the column's range matches nothing (Django leaves it out)
+    if len(text) > 4 and text[:2] in ("19", "20"):  # 2026000123: a year then the sequence
+        q |= Q(number=f"{text[:4]}-{int(text[4:]):06d}")
     return q
+
+
+def search_q(text: str) -> Q:
+    """A case number (see :func:`case_number_q`) or words; every word must be found (:func:`_word_q`).
+
+    A number with its year finds only that case; digits alone may also be words (a phone number's
+    tail, a house number), so they find the case with that sequence or the words.
+    """
+    by_number = case_number_q(text)
+    if by_number is not None and not text.strip().isdigit():
+        return by_number
+    words = Q()
+    for word in unicodedata.normalize("NFKC", text).split():
+        words &= _word_q(word)
+    return by_number | words if by_number is not None else words
 
 
 def sorted_cases(cases: QuerySet, sort: str | None) -> QuerySet:

@@ -3,10 +3,12 @@
 from datetime import timedelta
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 
 from gridmgmt.cases.models import Case, Postponement
 from gridmgmt.web.console import PAGE_SIZE
+from gridmgmt.web.console_filters import filter_cases
 from tests.cases.conftest import case_of, make_event, media_in_tmp, users, world  # noqa: F401
 from tests.web.test_console_views import as_user, listed, post_step  # noqa: F401
 
@@ -20,6 +22,55 @@ def test_search_by_case_number_full_or_sequence_alone(as_user, make_event, case_
     assert listed(client.get(f"/console/?q={b.pk}")) == [b.pk]
     page = client.get(f"/console/?q={a.number}").content.decode()
     assert f'data-testid="case-number">{a.number}</a>' in page
+
+
+def test_a_case_number_is_found_however_it_is_typed(as_user, make_event, case_of):
+    case_of(make_event("A", description="20"))  # digits alone are also words: this one says "20"
+    case = case_of(make_event("B"))
+    year, sequence = case.number.split("-")
+    client = as_user("dispatcher")
+    for typed in (case.number, f"{year}{sequence}", f"{year}-{case.pk}", f"{year}{case.pk:08d}", f" {case.number} ",
+                  case.number.translate(str.maketrans("0123456789-", "０１２３４５６７８９－")),  # full-width IME
+                  f"{year} - {sequence}", sequence, str(case.pk)):
+        assert listed(client.get("/console/", {"q": typed})) == [case.pk], typed
+    assert listed(client.get("/console/", {"q": f"{int(year) - 1}-{sequence}"})) == []  # the year is checked
+    assert listed(client.get("/console/", {"q": "9" * 40})) == []  # beyond any id: nothing, not a 500
+
+
+def test_the_search_indexes_exist_on_the_expressions_the_search_compares():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexname, indexdef FROM pg_indexes WHERE indexname IN "
+                       "('case_description_trgm', 'case_small_class', 'event_address_trgm', 'cases_case_number_key')")
+        indexes = dict(cursor.fetchall())
+    assert "USING gin (upper(description) gin_trgm_ops)" in indexes["case_description_trgm"]
+    assert "USING gin (upper((address)::text) gin_trgm_ops)" in indexes["event_address_trgm"]
+    assert "(small_class_id)" in indexes["case_small_class"]
+    assert "UNIQUE INDEX" in indexes["cases_case_number_key"] and "(number)" in indexes["cases_case_number_key"]
+
+
+WORD_BRANCHES = ["upper(description) ~~", "small_class_id = ANY", "id = ANY", "upper((address)::text) ~~"]
+NUMBER = "(number)::text = '2026-000123'::text"
+
+
+@pytest.mark.parametrize("typed, conditions", [
+    ("垃圾堆", WORD_BRANCHES),
+    ("Exposed rubbish", WORD_BRANCHES),  # one word's branches as a bitmap, the other word filters its rows
+    ("2026-000123", [NUMBER]),
+    ("2026000123", ["(id = 2026000123)", NUMBER, *WORD_BRANCHES]),
+])
+def test_every_branch_of_the_search_is_an_index_condition(users, typed, conditions):
+    """With sequential and plain index scans priced out, only bitmap scans are left, and a bitmap index
+    scan needs an index condition: a branch in a shape no index serves (an OR of per-row subqueries,
+    LIKE on a column the index does not hold) would leave a Seq Scan, whatever the table's statistics."""
+    cases = filter_cases(user=users["dispatcher"], data={"q": typed}).order_by()
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_indexscan = off")
+        plan = cases.explain()
+    assert "Seq Scan on cases_case" not in plan and "Seq Scan on events_event" not in plan, plan
+    index_conditions = [line for line in plan.splitlines() if "Index Cond:" in line]
+    for condition in conditions:
+        assert sum(condition in line for line in index_conditions) >= conditions.count(condition), (condition, plan)
 
 
 def test_search_by_words_needs_every_word_in_description_class_or_address(as_user, make_event, case_of):
