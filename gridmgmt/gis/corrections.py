@@ -206,11 +206,11 @@ def _apply_component(correction: BaseDataCorrection) -> tuple[str, dict, dict]:
                                                        small_class=correction.small_class),
                               small_class=correction.small_class, name=correction.component_name,
                               location=correction.location)
-        before = {}
+        before = None  # it did not exist
     else:
         component = Component.objects.select_for_update().select_related("small_class").get(
             pk=correction.component_id)
-        before = {f"component {component.code}": _component_state(component)}
+        before = _component_state(component)
         component.location = correction.location
         component.name = correction.component_name or component.name
     try:
@@ -219,7 +219,8 @@ def _apply_component(correction: BaseDataCorrection) -> tuple[str, dict, dict]:
         raise CorrectionError("; ".join(exc.messages)) from None
     component.save()
     correction.component = component
-    return "component", before, {f"component {component.code}": _component_state(component)}
+    key = f"component {component.code}"
+    return "component", {key: before}, {key: _component_state(component)}
 
 
 def _apply(correction: BaseDataCorrection) -> tuple[str, dict, dict]:
