@@ -293,3 +293,10 @@ def bbox_param(params, name: str = "in_bbox") -> tuple[float, float, float, floa
     if not (values[0] <= values[2] and values[1] <= values[3]):
         raise _bad(name, message)
     return values
+
+
+def tile_param(params, *, max_zoom: int = 22) -> tuple[int, int, int]:
+    """``z``, ``x``, ``y`` of a web-map tile (XYZ scheme): z 0–``max_zoom``, x and y 0–2**z − 1; all required."""
+    z = int_value(_raw(params, "z", required=True), "z", low=0, high=max_zoom)
+    x, y = (int_value(_raw(params, name, required=True), name, low=0, high=2 ** z - 1) for name in ("x", "y"))
+    return z, x, y

@@ -69,7 +69,7 @@ EXEMPT = {
 AREA_PAGES = ("duties/grids/",)
 # Aggregate paths: counts per area, so an out-of-scope area's code must not appear at all.
 AGGREGATE = ("api/kpis/", "api/maps/open-cases-by-grid/", "api/maps/report-hexbins/", "api/maps/traffic-cases/",
-             "api/maps/grids/", "console/kpis/", "dashboard", "api/duties/", "duties/grids/")
+             "api/maps/open-cases-tiles/", "api/maps/open-cases-summary/", "api/maps/grids/", "console/kpis/", "dashboard", "api/duties/", "duties/grids/")
 WIDE = "start=2000-01-01&end=2099-12-31"
 QUERIES = {
     "api/kpis/": [f"dimension={d}&{WIDE}" for d in ("grid", "street", "department", "grid_worker")]
@@ -79,6 +79,7 @@ QUERIES = {
     "api/events/duplicates": ["lat=23.125&lng={lng_a}&service_code=1101",
                               "lat=23.125&lng={lng_b}&service_code=1101"],
     "api/maps/report-hexbins/": ["days=3660&zoom=14"],
+    "api/maps/open-cases-tiles/": ["z=12&x=3336&y=1777", "z=14&x=13347&y=7109"],  # tiles holding grids A and B
     "api/duties/traffic/segments/": [WIDE],
     "open311/v2/requests.json": ["", "service_request_id={all_event_ids}", "start_date=2000-01-01T00:00:00Z"],
     "api/cases/": ["limit=500"],

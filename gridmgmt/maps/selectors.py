@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.contrib.gis.geos import Polygon
+from django.db import connection
 from django.db.models import Count
 
 from gridmgmt.accounts.models import Role
@@ -24,7 +25,7 @@ from spatial.hexbins import hexbin_counts, hexbins_feature_collection
 
 # Cases that no longer need anyone: they leave the "open cases" counts.
 FINISHED_STATUSES = (Status.CLOSED, Status.CANCELLED, Status.MERGED)
-_FINISHED_SQL = ", ".join(f"'{s}'" for s in FINISHED_STATUSES)  # enum values written in code, not input
+FINISHED_SQL = ", ".join(f"'{s}'" for s in FINISHED_STATUSES)  # enum values written in code, not input
 
 # The traffic view's classes: big class 02 道路交通 (road-traffic components,
 # CJ/T 214) and 22 交通管理 (traffic-management events) of the catalogue
@@ -38,20 +39,65 @@ def open_cases_by_grid_layer(*, scope: AreaScope, bbox=None, precision: int) -> 
         table="grids_grid", geometry="grids_grid.polygon",
         properties={"code": "grids_grid.code", "community_name": "c.name", "households": "grids_grid.households",
                     "open_cases": "(SELECT count(*) FROM cases_case k WHERE k.grid_code = grids_grid.code "
-                                  f"AND k.status NOT IN ({_FINISHED_SQL}))"},
+                                  f"AND k.status NOT IN ({FINISHED_SQL}))"},
         joins="JOIN areas_community c ON c.id = grids_grid.community_id "
               "JOIN areas_street s ON s.id = c.street_id",
         where=[("grids_grid.active", []), *scope.sql(grid="grids_grid.code", community="c.code", street="s.code")],
         bbox=bbox, precision=precision, order_by="grids_grid.code")
 
 
+@dataclass(frozen=True)
+class HotGrid:
+    """A grid with open cases, and its bounds (minLng, minLat, maxLng, maxLat) to frame it."""
+
+    code: str
+    open_cases: int
+    bbox: tuple[float, float, float, float]
+
+
+@dataclass(frozen=True)
+class OpenCasesSummary:
+    """What the dashboard lists beside the open-cases tiles: totals and the busiest grids."""
+
+    open_cases: int
+    grids_with_open_cases: int
+    hottest: list[HotGrid]
+
+
+def open_cases_summary(*, scope: AreaScope, top: int = 5) -> OpenCasesSummary:
+    """Open cases in the active grids of ``scope``: their number, their grids' number, the ``top`` busiest grids."""
+    where, params = ["g.active", f"k.status NOT IN ({FINISHED_SQL})"], []
+    for clause, clause_params in scope.sql(grid="g.code", community="c.code", street="s.code"):
+        where.append(clause)
+        params.extend(clause_params)
+    query = f"""
+        SELECT g.code, count(*)::int AS n, ST_XMin(g.polygon), ST_YMin(g.polygon), ST_XMax(g.polygon),
+               ST_YMax(g.polygon)
+        FROM cases_case k
+        JOIN grids_grid g ON g.code = k.grid_code
+        JOIN areas_community c ON c.id = g.community_id
+        JOIN areas_street s ON s.id = c.street_id
+        WHERE {" AND ".join(where)}
+        GROUP BY g.code, g.polygon
+        ORDER BY n DESC, g.code"""
+    with connection.cursor() as cursor:
+        cursor.execute(query, params)
+        rows = cursor.fetchall()
+    return OpenCasesSummary(open_cases=sum(row[1] for row in rows), grids_with_open_cases=len(rows),
+                            hottest=[HotGrid(code=code, open_cases=n, bbox=tuple(box)) for code, n, *box in rows[:top]])
+
+
 def report_hexbins(*, scope: AreaScope, resolution: int, since: datetime, bbox=None, precision: int) -> dict:
     """Reports (events) received since ``since``, counted per H3 cell, as a FeatureCollection."""
-    events = Event.objects.filter(scope.q(), received_at__gte=since)
-    if bbox is not None:
-        events = events.filter(location__intersects=_envelope(bbox))
+    events = reports_binned(scope=scope, since=since, bbox=bbox)
     points = ((p.x, p.y) for p in events.values_list("location", flat=True).iterator(chunk_size=5000))
     return hexbins_feature_collection(hexbin_counts(points, resolution=resolution), precision=precision)
+
+
+def reports_binned(*, scope: AreaScope, since: datetime, bbox=None):
+    """The reports of the hexagon layer: in ``scope``, received since ``since``, in ``bbox`` (WGS84) if given."""
+    events = Event.objects.filter(scope.q(), received_at__gte=since)
+    return events if bbox is None else events.filter(location__intersects=_envelope(bbox))
 
 
 def _envelope(bbox) -> Polygon:
@@ -73,6 +119,7 @@ class GridSummary:
     open_cases: int
     by_status: dict[str, int]
     latest: list[Case]
+    bbox: tuple[float, float, float, float]  # minLng, minLat, maxLng, maxLat: to frame the grid
 
 
 def grid_summary(*, scope: AreaScope, code: str) -> GridSummary | None:
@@ -87,7 +134,8 @@ def grid_summary(*, scope: AreaScope, code: str) -> GridSummary | None:
     return GridSummary(code=grid.code, community=grid.community.name, street=grid.community.street.name,
                        households=grid.households, residents=grid.residents, workers=workers,
                        open_cases=sum(by_status.values()), by_status=by_status,
-                       latest=list(open_cases.select_related("small_class").order_by("deadline", "-received_at")[:10]))
+                       latest=list(open_cases.select_related("small_class").order_by("deadline", "-received_at")[:10]),
+                       bbox=grid.polygon.extent)
 
 
 def health_facility_layer(*, bbox=None, precision: int) -> str:
@@ -115,7 +163,7 @@ def traffic_case_layer(*, scope: AreaScope, bbox=None, precision: int) -> str:
                     "overdue": "coalesce(cases_case.deadline < now(), false)"},
         joins="JOIN events_smallclass sc ON sc.id = cases_case.small_class_id "
               "JOIN events_bigclass bc ON bc.id = sc.big_class_id",
-        where=[(f"cases_case.status NOT IN ({_FINISHED_SQL})", []), ("bc.code = ANY(%s)", [list(TRAFFIC_BIG_CLASSES)]),
+        where=[(f"cases_case.status NOT IN ({FINISHED_SQL})", []), ("bc.code = ANY(%s)", [list(TRAFFIC_BIG_CLASSES)]),
                *scope.sql(grid="cases_case.grid_code", community="cases_case.community_code",
                           street="cases_case.street_code")],
         bbox=bbox, precision=precision, order_by="cases_case.id")

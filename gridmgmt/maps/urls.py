@@ -4,6 +4,10 @@ from gridmgmt.maps import api
 
 urlpatterns = [
     path("open-cases-by-grid/", api.OpenCasesByGrid.as_view(), name="map-open-cases-by-grid"),
+    path("open-cases-tiles/", api.OpenCasesTiles.as_view(), name="map-open-cases-tiles"),
+    path("open-cases-summary/", api.OpenCasesSummaryView.as_view(), name="map-open-cases-summary"),
+    path("labels/", api.AreaLabels.as_view(), name="map-labels"),
+    path("buildings/", api.BuildingsInView.as_view(), name="map-buildings"),
     path("report-hexbins/", api.ReportHexbins.as_view(), name="map-report-hexbins"),
     path("grids/<str:code>/", api.GridSummaryView.as_view(), name="map-grid-summary"),
     path("traffic-cases/", api.TrafficCases.as_view(), name="map-traffic-cases"),
