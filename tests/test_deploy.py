@@ -12,7 +12,7 @@ from django.conf import settings
 
 REPO = Path(__file__).resolve().parents[1]
 DEPLOY = REPO / "deploy"
-UNITS = ["gridmgmt-web.service", "gridmgmt-worker.service", "gridmgmt-beat.service"]
+UNITS = ["gridmgmt-web.service", "gridmgmt-worker.service", "gridmgmt-beat.service", "gridmgmt-mqtt.service"]
 
 
 def env_example() -> dict[str, str]:
@@ -96,15 +96,19 @@ def procfile(name: str) -> dict[str, str]:
     return dict(line.split(": ", 1) for line in lines if line and not line.startswith("#"))
 
 
-def test_procfiles_and_units_run_web_worker_and_beat_alike():
+def test_procfiles_and_units_run_web_worker_beat_and_mqtt_alike():
     development, production = procfile("Procfile"), procfile("Procfile.serve")
-    assert set(development) == set(production) == {"web", "worker", "beat"}
+    assert set(development) == set(production) == {"web", "worker", "beat", "mqtt"}
     units = {unit: (DEPLOY / unit).read_text() for unit in UNITS}
     assert "gunicorn --config deploy/gunicorn.conf.py gridmgmt.wsgi" in production["web"]
     assert "gunicorn --config deploy/gunicorn.conf.py gridmgmt.wsgi" in units["gridmgmt-web.service"]
     for role in ("worker", "beat"):
         command = re.search(r"celery -A gridmgmt \w+", production[role]).group(0)
         assert command in development[role] and command in units[f"gridmgmt-{role}.service"]
+    for commands in (development["mqtt"], production["mqtt"], units["gridmgmt-mqtt.service"]):
+        assert "manage.py mqtt_consume" in commands
+    env = env_example()  # the consumer's broker and session are settings of the deployment
+    assert {"GRIDMGMT_MQTT_HOST", "GRIDMGMT_MQTT_PORT", "GRIDMGMT_MQTT_CLIENT_ID"} <= set(env)
 
 
 def test_pgbouncer_pools_in_session_mode_on_the_port_the_app_uses():

@@ -35,11 +35,14 @@ def free_port() -> int:
 
 
 @contextmanager
-def mosquitto_running(timeout_s: float = 10.0):
-    """Start Mosquitto on a free port; yields the port; stops it on exit. RuntimeError if it does not come up."""
+def mosquitto_running(timeout_s: float = 10.0, port: int | None = None):
+    """Start Mosquitto on ``port`` (None: a free one); yields the port; stops it on exit.
+
+    RuntimeError if it does not come up (e.g. the port is taken).
+    """
     if not Path(MOSQUITTO).exists():
         raise RuntimeError(f"no mosquitto binary at {MOSQUITTO}: run scripts/setup.sh (OS package 'mosquitto')")
-    port = free_port()
+    port = port or free_port()
     with tempfile.TemporaryDirectory(prefix="gridmgmt-mosquitto-") as tmp:
         config = Path(tmp) / "mosquitto.conf"
         config.write_text(CONFIG.format(port=port))

@@ -8,7 +8,11 @@ asks for all-or-nothing instead.
 A batch is stored in one transaction with a handful of statements whatever
 its size: the batch's sensors locked in id order (the HTTP endpoint and the
 consumer may write the same sensor), one upsert of the hourly rows
-(:class:`SensorHour`), the episode changes, one update of the sensors' state.
+(:class:`SensorHour`), one update of the episodes that went on or ended,
+one update of the sensors' state; only an episode that opens costs more
+(its row and its routed event through the intake core). Statements per
+reading matter beyond their own cost: in the MQTT consumer every return
+from the database waits for the GIL held by paho's network thread.
 """
 
 import json
@@ -60,6 +64,7 @@ class IngestReport:
     episodes_opened: int = 0
     episodes_closed: int = 0
     event_ids: list = field(default_factory=list)
+    pending_episode_ids: list = field(default_factory=list)  # opened without their event yet
 
     def reject(self, error: ReadingRejected) -> None:
         self.rejected[error.reason] += 1
@@ -73,6 +78,7 @@ class IngestReport:
         self.episodes_opened += other.episodes_opened
         self.episodes_closed += other.episodes_closed
         self.event_ids.extend(other.event_ids)
+        self.pending_episode_ids.extend(other.pending_episode_ids)
 
     def summary(self) -> str:
         rejected = ", ".join(f"{reason} {n} (e.g. {self.examples[reason]})" for reason, n in sorted(self.rejected.items()))
@@ -123,6 +129,15 @@ ON CONFLICT (sensor_id, hour) DO UPDATE SET
 """
 
 
+_EPISODES_UPDATE = """
+UPDATE sensors_sensorepisode e SET peak_value = u.peak, readings = u.readings, ended_at = u.ended,
+    event_id = coalesce(u.event, e.event_id)  -- the consumer's event thread may have set it meanwhile
+FROM unnest(%s::bigint[], %s::float8[], %s::int[], %s::timestamptz[], %s::bigint[])
+     AS u(id, peak, readings, ended, event)
+WHERE e.id = u.id
+"""
+
+
 _SENSORS_UPDATE = """
 UPDATE sensors_sensor s SET last_value = u.value, last_reading_at = u.at, open_episode_id = u.episode
 FROM unnest(%s::bigint[], %s::float8[], %s::timestamptz[], %s::bigint[]) AS u(id, value, at, episode)
@@ -130,8 +145,14 @@ WHERE s.id = u.id
 """
 
 
-def readings_store(readings: list[Reading], *, all_or_nothing: bool = False) -> IngestReport:
+def readings_store(readings: list[Reading], *, all_or_nothing: bool = False,
+                   open_events: bool = True) -> IngestReport:
     """Store a batch: hourly rows, episodes and their events, the sensors' last reading.
+
+    ``open_events`` False: an episode that opens is stored without its event
+    and its id listed in ``report.pending_episode_ids``, for
+    :func:`episode_events_open` after the commit (the MQTT consumer does that
+    in a thread of its own, so routing never holds up the readings).
 
     Readings of unknown or inactive sensors and physically impossible values
     are counted in the report; with ``all_or_nothing`` the first such reading
@@ -168,11 +189,14 @@ def readings_store(readings: list[Reading], *, all_or_nothing: bool = False) -> 
         by_sensor = defaultdict(list)
         for reading, sensor, exceeding in accepted:
             by_sensor[sensor.code].append((reading, exceeding))
+        episodes: dict[int, SensorEpisode] = {}  # went on, ended or opened in this batch
         changed = [sensor for code, sensor in sensors.items()
-                   if code in by_sensor and _advance(sensor, by_sensor[code], report)]
+                   if code in by_sensor and _advance(sensor, by_sensor[code], report, episodes, open_events)]
+        # One statement each from arrays: Django's bulk_update builds a CASE per
+        # row and cost 0.7 s per 2,000-reading batch of 200 sensors.
+        if episodes:
+            _episodes_write(list(episodes.values()))
         if changed:
-            # One statement from arrays: Django's bulk_update builds a CASE per
-            # row and cost 0.7 s per 2,000-reading batch of 200 sensors.
             with connection.cursor() as cursor:
                 cursor.execute(_SENSORS_UPDATE, [[s.pk for s in changed], [s.last_value for s in changed],
                                                  [s.last_reading_at for s in changed],
@@ -180,24 +204,37 @@ def readings_store(readings: list[Reading], *, all_or_nothing: bool = False) -> 
     return report
 
 
-def _advance(sensor: Sensor, readings: list[tuple[Reading, bool]], report: IngestReport) -> bool:
-    """Move ``sensor``'s episode state through its new readings in time order; True if its state changed."""
-    changed = False
+def _episodes_write(rows: list[SensorEpisode]) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(_EPISODES_UPDATE, [[e.pk for e in rows], [e.peak_value for e in rows],
+                                          [e.readings for e in rows], [e.ended_at for e in rows],
+                                          [e.event_id for e in rows]])
+
+
+def _advance(sensor: Sensor, readings: list[tuple[Reading, bool]], report: IngestReport,
+             episodes: dict[int, SensorEpisode], open_event: bool) -> bool:
+    """Move ``sensor``'s episode state through its new readings in time order; True if its state changed.
+
+    Episodes changed are put in ``episodes`` (by id), written by the caller in one statement.
+    """
+    changed, closed = False, None
     for reading, exceeding in sorted(readings, key=lambda pair: pair[0].measured_at):
         if sensor.last_reading_at is not None and reading.measured_at <= sensor.last_reading_at:
             continue
         episode = sensor.open_episode
         if exceeding and episode is None:
-            sensor.open_episode = _episode_open(sensor, reading, report)
+            if closed is not None:  # closed earlier in this batch: stored now, one open episode per sensor
+                _episodes_write([closed])
+            episode = sensor.open_episode = _episode_open(sensor, reading, report, open_event)
         elif exceeding:
             episode.peak_value = _worse(sensor.kind, episode.peak_value, reading.value)
             episode.readings += 1
-            episode.save(update_fields=["peak_value", "readings"])
         elif episode is not None:
             episode.ended_at = reading.measured_at
-            episode.save(update_fields=["ended_at"])
-            sensor.open_episode = None
+            sensor.open_episode, closed = None, episode
             report.episodes_closed += 1
+        if episode is not None:
+            episodes[episode.pk] = episode
         sensor.last_value, sensor.last_reading_at = reading.value, reading.measured_at
         changed = True
     return changed
@@ -209,23 +246,63 @@ def _worse(kind: str, a: float, b: float) -> float:
     return min(a, b) if low_is_bad else max(a, b)
 
 
-def _episode_open(sensor: Sensor, reading: Reading, report: IngestReport) -> SensorEpisode:
+def _episode_open(sensor: Sensor, reading: Reading, report: IngestReport, open_event: bool) -> SensorEpisode:
     episode = SensorEpisode.objects.create(sensor=sensor, started_at=reading.measured_at, peak_value=reading.value)
-    spec = KINDS[SensorKind(sensor.kind)]
-    limit = sensor.limit()
-    attributes = {"level_db": reading.value} if sensor.kind == SensorKind.NOISE else None
-    # The one intake core locates the sensor's point and routes the event; the
-    # episode's id as idempotency key means a retried batch cannot open two.
-    result = event_create(
-        small_class_code=spec.small_class_code, point=sensor.location, channel=Channel.SENSOR,
-        description=(f"sensor {sensor.code} {sensor.name} ({sensor.kind}): {reading.value:g} {spec.unit} at "
-                     f"{local_time(reading.measured_at)}, limit {_limit_text(limit, reading.measured_at)}"),
-        attributes=attributes, idempotency_key=f"sensor-episode-{episode.pk}", device_time=reading.measured_at)
-    episode.event = result.event
-    episode.save(update_fields=["event"])
     report.episodes_opened += 1
-    report.event_ids.append(result.event.pk)
+    if open_event:
+        episode.event = _episode_event(episode, sensor)  # stored with the batch's other episode changes
+        report.event_ids.append(episode.event_id)
+    else:
+        report.pending_episode_ids.append(episode.pk)
     return episode
+
+
+def _episode_event(episode: SensorEpisode, sensor: Sensor):
+    """The routed event of ``episode``, through the one intake core (it locates the sensor's point).
+
+    The episode's id is the idempotency key: however often this runs for
+    one episode (a retried batch, a restarted consumer), one event.
+    """
+    spec = KINDS[SensorKind(sensor.kind)]
+    attributes = {"level_db": episode.peak_value} if sensor.kind == SensorKind.NOISE else None
+    return event_create(
+        small_class_code=spec.small_class_code, point=sensor.location, channel=Channel.SENSOR,
+        description=(f"sensor {sensor.code} {sensor.name} ({sensor.kind}) above its limit since "
+                     f"{local_time(episode.started_at)}: {episode.peak_value:g} {spec.unit}, limit "
+                     f"{_limit_text(sensor.limit(), episode.started_at)}"),
+        attributes=attributes, idempotency_key=f"sensor-episode-{episode.pk}",
+        device_time=episode.started_at).event
+
+
+def episode_events_open(episode_ids=None) -> list[int]:
+    """Open the events of episodes stored without one (``readings_store(open_events=False)``); their ids.
+
+    ``episode_ids`` None: every such episode (a consumer that stopped between
+    storing an episode and opening its event catches up at its next start).
+    Each event in its own transaction, the episode row locked (skipped when
+    another process holds it), so two consumers never open one twice. An event
+    the intake core refuses (ValidationError, e.g. the monitoring class
+    missing from the catalogue) is logged and left for the next try.
+    """
+    pending = SensorEpisode.objects.filter(event__isnull=True).order_by("id")
+    if episode_ids is not None:
+        pending = pending.filter(pk__in=list(episode_ids))
+    opened = []
+    for pk in pending.values_list("pk", flat=True):
+        try:
+            with transaction.atomic():
+                episode = (SensorEpisode.objects.select_for_update(skip_locked=True, of=("self",))
+                           .select_related("sensor")
+                           .filter(pk=pk, event__isnull=True).first())
+                if episode is None:
+                    continue
+                episode.event = _episode_event(episode, episode.sensor)
+                episode.save(update_fields=["event"])
+        except ValidationError as error:
+            log.error("sensor episode %d: event refused: %s", pk, "; ".join(error.messages))
+            continue
+        opened.append(episode.event_id)
+    return opened
 
 
 def _limit_text(limit, at: datetime) -> str:
@@ -236,8 +313,11 @@ def _limit_text(limit, at: datetime) -> str:
     return f"{limit.threshold:g}"
 
 
-def readings_ingest(messages, *, received_at: datetime | None = None) -> IngestReport:
-    """Parse and store ``messages`` — (sensor_code, payload) pairs — counting the bad ones; never raises for bad input."""
+def readings_ingest(messages, *, received_at: datetime | None = None, open_events: bool = True) -> IngestReport:
+    """Parse and store ``messages`` — (sensor_code, payload) pairs — counting the bad ones; never raises for bad input.
+
+    ``open_events`` as :func:`readings_store`.
+    """
     received_at = received_at or timezone.now()
     report, readings = IngestReport(), []
     for sensor_code, payload in messages:
@@ -246,7 +326,7 @@ def readings_ingest(messages, *, received_at: datetime | None = None) -> IngestR
         except ReadingRejected as error:
             report.reject(error)
     if readings:
-        report.merge(readings_store(readings))
+        report.merge(readings_store(readings, open_events=open_events))
     for reason, detail in report.examples.items():
         log.warning("sensor readings rejected: %s x%d, e.g. %s", reason, report.rejected[reason], detail)
     return report

@@ -1,11 +1,23 @@
 """The MQTT front door for readings: subscribe, batch, store through :mod:`gridmgmt.sensors.ingest`.
 
 Topic: ``gridmgmt/sensors/<sensor code>/readings``; payload as
-:func:`gridmgmt.sensors.ingest.reading_parse`. paho-mqtt's network thread
-only queues messages; the caller's thread stores them in batches (one
-transaction per batch, so a few statements per thousand readings). A bad
-message is counted under its reason; a database failure loses that batch,
-is logged and counted, and the consumer goes on.
+:func:`gridmgmt.sensors.ingest.reading_parse`. Three threads:
+
+* paho-mqtt's network thread only queues messages (and acknowledges them);
+* the caller's thread stores them in batches (one transaction per batch, a
+  few statements per thousand readings);
+* an event thread opens the routed events of the exceedance episodes the
+  batches stored (:func:`gridmgmt.sensors.ingest.episode_events_open`), so
+  the intake core's work per event (locating, routing, the case) never holds
+  up readings. An episode whose event is not open yet when the process stops
+  gets it at the next start (the episode's id is the event's idempotency key).
+
+A bad message is counted under its reason; a database failure loses that
+batch, is logged and counted, and the consumer goes on. The broker being
+down or restarting is not fatal either: paho reconnects with backoff
+(:data:`RECONNECT_DELAY_S`) for as long as the process lives and the
+subscription is renewed on every connection, so the consumer can run under
+honcho and systemd (which stop everything, or restart it, when it exits).
 
 Delivery is at most once past the broker: a message is acknowledged when
 received (QoS 1 to the broker), so readings still queued in memory when the
@@ -21,13 +33,15 @@ import time
 import uuid
 
 import paho.mqtt.client as mqtt
-from django.db import DatabaseError, close_old_connections
+from django.db import DatabaseError, close_old_connections, connection
 
-from gridmgmt.sensors.ingest import IngestReport, ReadingRejected, readings_ingest
+from gridmgmt.sensors.ingest import IngestReport, ReadingRejected, episode_events_open, readings_ingest
 
 log = logging.getLogger(__name__)
 
 TOPIC = "gridmgmt/sensors/+/readings"
+RECONNECT_DELAY_S = (1, 30)  # paho doubles the wait after each failed attempt, from the first to the second
+_SWEEP, _DONE = object(), object()  # marks for the event thread: every pending episode; stop
 
 
 def sensor_code_from_topic(topic: str) -> str:
@@ -49,35 +63,54 @@ class MqttConsumer:
         self.messages: queue.SimpleQueue = queue.SimpleQueue()
         self.report = IngestReport()
         self.store_failures = 0
+        self.connections = 0  # successful connections (1 + reconnects)
         self.subscribed = threading.Event()
         self._stop = threading.Event()
+        self._episodes: queue.SimpleQueue = queue.SimpleQueue()  # ids of episodes waiting for their event
+        self._events_thread: threading.Thread | None = None
         self.client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2,
                                   client_id=client_id or f"gridmgmt-sensors-{uuid.uuid4().hex[:8]}",
                                   clean_session=client_id is None)
+        self.client.reconnect_delay_set(*RECONNECT_DELAY_S)
         self.client.on_connect = self._on_connect
+        self.client.on_disconnect = self._on_disconnect
         self.client.on_subscribe = lambda *args: self.subscribed.set()
         self.client.on_message = lambda client, userdata, msg: self.messages.put((msg.topic, msg.payload))
         self.client.connect_async(host, port, keepalive=30)
+        self.where = f"{host}:{port}"
 
     def _on_connect(self, client, userdata, flags, reason_code, properties):
         if reason_code.is_failure:
-            log.error("MQTT connection refused: %s", reason_code)
+            log.error("MQTT broker %s refused the connection: %s", self.where, reason_code)
             return
-        client.subscribe(self.topic, qos=1)  # again after every reconnect
+        self.connections += 1
+        if self.connections > 1:
+            log.warning("MQTT broker %s: connected again", self.where)
+        client.subscribe(self.topic, qos=1)  # again after every reconnect (a restarted broker forgets it)
 
-    def start(self, *, wait_subscribed_s: float = 10.0) -> None:
-        """Connect in paho's network thread; RuntimeError if not subscribed within the wait."""
+    def _on_disconnect(self, client, userdata, flags, reason_code, properties):
+        if not self._stop.is_set():
+            log.warning("MQTT broker %s: disconnected (%s); reconnecting", self.where, reason_code)
+
+    def start(self, *, wait_subscribed_s: float = 10.0) -> bool:
+        """Connect in paho's network thread (retried until it works) and start the event thread.
+
+        Returns whether the subscription was accepted within the wait; False
+        is not an error: the consumer keeps trying while the broker is away.
+        """
         self.client.loop_start()
-        if not self.subscribed.wait(wait_subscribed_s):
-            self.client.loop_stop()
-            raise RuntimeError("MQTT broker did not accept the subscription in time")
+        self._events_thread = threading.Thread(target=self._open_events, name="sensor-events", daemon=True)
+        self._events_thread.start()
+        self._episodes.put(_SWEEP)  # first: episodes a previous run stored without their event
+        return self.subscribed.wait(wait_subscribed_s)
 
     def stop(self) -> None:
         self._stop.set()
 
     def run(self, *, max_readings: int | None = None, idle_exit_s: float | None = None,
             on_batch=None) -> IngestReport:
-        """Store batches until stopped, ``max_readings`` messages handled, or ``idle_exit_s`` with none."""
+        """Store batches until stopped, ``max_readings`` messages handled, or ``idle_exit_s`` with none;
+        then wait for the events of the episodes stored."""
         handled, last_message = 0, time.monotonic()
         try:
             while not self._stop.is_set():
@@ -94,8 +127,12 @@ class MqttConsumer:
                 if max_readings is not None and handled >= max_readings:
                     break
         finally:
+            self._stop.set()
             self.client.disconnect()
             self.client.loop_stop()
+            if self._events_thread is not None:
+                self._episodes.put(_DONE)
+                self._events_thread.join()
         return self.report
 
     def _next_batch(self) -> list[tuple[str, bytes]]:
@@ -115,10 +152,40 @@ class MqttConsumer:
             except ReadingRejected as error:
                 report.reject(error)
         try:
-            report.merge(readings_ingest(messages))
+            report.merge(readings_ingest(messages, open_events=False))
         except DatabaseError:
             # The batch is lost, not the consumer: the next batch gets a fresh connection.
             log.exception("storing %d sensor readings failed", len(messages))
             self.store_failures += len(messages)
             close_old_connections()
+        for pk in report.pending_episode_ids:
+            self._episodes.put(pk)
         self.report.merge(report)
+
+    def _open_events(self) -> None:
+        """The event thread: open the events of the episodes the batches stored, in the order stored.
+
+        Takes every id queued at once (one pass for a burst of episodes). A
+        database failure is logged; the episodes it left stay pending in the
+        database for the next start's sweep.
+        """
+        try:
+            done = False
+            while not done:
+                items = [self._episodes.get()]
+                while True:
+                    try:
+                        items.append(self._episodes.get_nowait())
+                    except queue.Empty:
+                        break
+                done, sweep = _DONE in items, _SWEEP in items
+                ids = [item for item in items if isinstance(item, int)]
+                if not (sweep or ids):
+                    continue
+                try:
+                    self.report.event_ids.extend(episode_events_open(None if sweep else ids))
+                except DatabaseError:
+                    log.exception("opening the events of sensor episodes failed")
+                    close_old_connections()
+        finally:
+            connection.close()  # this thread's own connection

@@ -1,4 +1,7 @@
-"""Readings over MQTT through a real Mosquitto started by the test (OS package binary, free port)."""
+"""Readings over MQTT through a real Mosquitto started by the test (OS package binary, free port).
+
+Transactional: the consumer's event thread has its own database connection.
+"""
 
 import json
 from datetime import UTC, datetime, timedelta
@@ -13,6 +16,8 @@ from gridmgmt.sensors.models import SensorEpisode, SensorHour
 from gridmgmt.sensors.mqtt import MqttConsumer, sensor_code_from_topic
 from gridmgmt.sensors.services import sensor_create
 from tests.sensors.conftest import INSIDE_C1, INSIDE_C2
+
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
@@ -78,3 +83,54 @@ def test_persistent_session_keeps_readings_sent_while_the_consumer_was_down(area
     again = MqttConsumer(port=broker_port, batch_seconds=0.1, client_id="gridmgmt-sensors-test")
     again.start()
     assert again.run(max_readings=1, idle_exit_s=5).accepted == 1
+
+
+def reading(value: float, minutes_ago: float, code: str = "air-1") -> tuple[str, bytes]:
+    at = datetime.now(UTC).replace(microsecond=0) - timedelta(minutes=minutes_ago)
+    return f"gridmgmt/sensors/{code}/readings", json.dumps({"value": value, "time": at.isoformat()}).encode()
+
+
+def test_consumer_survives_the_broker_stopping_and_coming_back(areas, duty_classes):
+    """Broker down, then up again on the same port: the consumer reconnects, subscribes again, stores."""
+    sensor_create(code="air-1", kind="pm10", location=Point(INSIDE_C1[1], INSIDE_C1[0], srid=4326))
+    with mosquitto_running() as port:
+        consumer = MqttConsumer(port=port, batch_seconds=0.1)
+        assert consumer.start()
+        publish_all(port, [reading(50, 3)])
+        first = consumer.messages.get(timeout=10)  # the first broker delivered
+    assert consumer.connections == 1
+    consumer.subscribed.clear()
+    with mosquitto_running(port=port):  # the restarted broker knows no subscription: the consumer renews it
+        assert consumer.subscribed.wait(60), "no new subscription after the broker came back"
+        publish_all(port, [reading(200, 1)])  # above the PM10 limit: an episode and its event
+        consumer.messages.put(first)
+        report = consumer.run(max_readings=2, idle_exit_s=10)
+    assert consumer.connections == 2
+    assert report.accepted == 2 and report.episodes_opened == 1
+    assert SensorHour.objects.get().count == 2
+    assert Event.objects.get().grid_code == "44010400100101"
+
+
+def test_consumer_starts_before_the_broker_and_waits_for_it(areas, duty_classes):
+    sensor_create(code="air-1", kind="pm10", location=Point(INSIDE_C1[1], INSIDE_C1[0], srid=4326))
+    from gridmgmt.sensors.broker_process import free_port
+    port = free_port()
+    consumer = MqttConsumer(port=port, batch_seconds=0.1)
+    assert not consumer.start(wait_subscribed_s=0.5)  # nobody listens yet: no error, it keeps trying
+    with mosquitto_running(port=port):
+        assert consumer.subscribed.wait(60)
+        publish_all(port, [reading(60, 1)])
+        assert consumer.run(max_readings=1, idle_exit_s=10).accepted == 1
+
+
+def test_episode_stored_without_its_event_gets_it_at_the_next_start(areas, duty_classes, broker_port):
+    """The event thread's catch-up: an episode whose event was not opened before the process stopped."""
+    sensor_create(code="air-1", kind="pm10", location=Point(INSIDE_C1[1], INSIDE_C1[0], srid=4326))
+    from gridmgmt.sensors.ingest import readings_ingest
+    stored = readings_ingest([("air-1", reading(300, 2)[1])], open_events=False)
+    assert stored.pending_episode_ids and not Event.objects.exists()
+    consumer = MqttConsumer(port=broker_port, batch_seconds=0.1)
+    consumer.start()
+    report = consumer.run(max_readings=0, idle_exit_s=0.2)
+    episode = SensorEpisode.objects.get()
+    assert report.event_ids == [episode.event_id] and Event.objects.get().channel == "sensor"

@@ -1,9 +1,15 @@
-"""``manage.py mqtt_consume``: store sensor readings from the MQTT broker until stopped."""
+"""``manage.py mqtt_consume``: store sensor readings from the MQTT broker until stopped.
+
+One of the service's processes (Procfile, Procfile.serve,
+deploy/gridmgmt-mqtt.service): it never exits because the broker is down
+or restarts — it says so and keeps reconnecting — only on SIGTERM/SIGINT,
+``--max-readings`` or ``--idle-exit``.
+"""
 
 import os
 import signal
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
 from gridmgmt.sensors.mqtt import TOPIC, MqttConsumer
 
@@ -16,7 +22,7 @@ class Command(BaseCommand):
         parser.add_argument("--host", default=os.environ.get("GRIDMGMT_MQTT_HOST", "127.0.0.1"))
         parser.add_argument("--port", type=int, default=int(os.environ.get("GRIDMGMT_MQTT_PORT", "1883")))
         parser.add_argument("--topic", default=TOPIC)
-        parser.add_argument("--client-id", default="gridmgmt-sensors",
+        parser.add_argument("--client-id", default=os.environ.get("GRIDMGMT_MQTT_CLIENT_ID", "gridmgmt-sensors"),
                             help="persistent session: the broker keeps readings while the consumer is down")
         parser.add_argument("--batch-size", type=int, default=2000)
         parser.add_argument("--max-readings", type=int, help="stop after this many messages")
@@ -27,11 +33,12 @@ class Command(BaseCommand):
         consumer = MqttConsumer(host=opts["host"], port=opts["port"], topic=opts["topic"],
                                 batch_size=opts["batch_size"], client_id=opts["client_id"])
         signal.signal(signal.SIGTERM, lambda *_: consumer.stop())
-        try:
-            consumer.start()
-        except (RuntimeError, OSError) as exc:
-            raise CommandError(f"MQTT broker {opts['host']}:{opts['port']}: {exc}") from None
-        self.stdout.write(f"consuming {opts['topic']} from {opts['host']}:{opts['port']}")
+        signal.signal(signal.SIGINT, lambda *_: consumer.stop())
+        if consumer.start():
+            self.stdout.write(f"consuming {opts['topic']} from {opts['host']}:{opts['port']}")
+        else:
+            self.stdout.write(f"MQTT broker {opts['host']}:{opts['port']} not reachable yet; retrying "
+                              f"until it is (consuming {opts['topic']} once connected)")
         seen = {"next": opts["report_every"]}
 
         def progress(report):
@@ -40,10 +47,6 @@ class Command(BaseCommand):
                 self.stdout.write(report.summary())
                 seen["next"] += opts["report_every"]
 
-        try:
-            report = consumer.run(max_readings=opts["max_readings"], idle_exit_s=opts["idle_exit"],
-                                  on_batch=progress)
-        except KeyboardInterrupt:
-            report = consumer.report
+        report = consumer.run(max_readings=opts["max_readings"], idle_exit_s=opts["idle_exit"], on_batch=progress)
         self.stdout.write(report.summary() + (f"; lost to database errors {consumer.store_failures}"
                                               if consumer.store_failures else ""))
