@@ -7,6 +7,9 @@ geometry can be checked by hand. A report made by :func:`report` becomes a
 case through the app's own signal, as intake does.
 """
 
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
 from django.contrib.auth import get_user_model
 from django.contrib.gis.geos import MultiPolygon, Point, Polygon
 
@@ -17,6 +20,12 @@ from gridmgmt.grids.models import Grid, GridGeneration
 
 Area = Polygon | tuple[float, float, float, float]
 PASSWORD = "pw"
+BEIJING = ZoneInfo("Asia/Shanghai")  # the project's TIME_ZONE
+
+
+def at(*args) -> datetime:
+    """A moment in Beijing time: ``at(2026, 3, 2, 16)`` is 16:00 there (08:00 UTC)."""
+    return datetime(*args, tzinfo=BEIJING)
 
 
 def box(min_lng: float, min_lat: float, max_lng: float, max_lat: float) -> Polygon:

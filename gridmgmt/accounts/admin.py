@@ -4,7 +4,12 @@ from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 
-from gridmgmt.accounts.models import RoleAssignment
+from gridmgmt.accounts.models import ReadingLanguage, RoleAssignment
+
+
+class ReadingLanguageInline(admin.StackedInline):
+    model = ReadingLanguage
+    can_delete = True
 
 
 class RoleAssignmentInline(admin.TabularInline):
@@ -19,7 +24,7 @@ admin.site.unregister(User)
 
 @admin.register(User)
 class UserWithRolesAdmin(UserAdmin):
-    inlines = [*UserAdmin.inlines, RoleAssignmentInline]
+    inlines = [*UserAdmin.inlines, ReadingLanguageInline, RoleAssignmentInline]
 
 
 @admin.register(RoleAssignment)

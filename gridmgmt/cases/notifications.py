@@ -1,8 +1,12 @@
 """Notifications: the in-app inbox, and an e-mail copy through Django's mail backend.
 
-Mail is sent after the transaction commits, so a refused action never mails.
+A notice is stored as an English template (a msgid) with its parameters, so
+each reader sees it in their own language: pages and the API in the
+request's language (:func:`notification_text`), e-mails in the recipient's
+remembered language (:func:`gridmgmt.accounts.language.reader_language`).
 Every time in a message is written by :func:`local_time` (``TIME_ZONE``,
-Asia/Shanghai, never UTC) and the text in the reader's language.
+Asia/Shanghai, never UTC). Mail is sent after the transaction commits, so a
+refused action never mails.
 """
 
 from datetime import datetime
@@ -11,30 +15,50 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone, translation
+from django.utils.translation import gettext, gettext_lazy as _
 
+from gridmgmt.accounts.language import reader_language
 from gridmgmt.cases.models import Case, Notification, NotificationKind
+
+KIND_LABELS = {
+    NotificationKind.NEW_TASK: _("New task"), NotificationKind.DEADLINE_NEAR: _("Deadline near"),
+    NotificationKind.OVERDUE: _("Overdue"), NotificationKind.ESCALATED: _("Escalated (督办)"),
+    NotificationKind.REWORK: _("Returned for rework"), NotificationKind.POSTPONEMENT: _("Postponement"),
+}
 
 
 def local_time(moment: datetime) -> str:
     """``2026-03-02 16:00`` in the configured zone: how every time shown to a person is written."""
-    return f"{timezone.localtime(moment):%Y-%m-%d %H:%M}"
+    return f"{timezone.localtime(moment, timezone.get_default_timezone()):%Y-%m-%d %H:%M}"
 
 
-def reader_language(user) -> str:
-    """The language a stored message is written in. Users carry no language preference (the pages
-    follow the browser's); stored text uses the deployment's LANGUAGE_CODE (zh-hans)."""
-    return getattr(user, "language", None) or settings.LANGUAGE_CODE
+def _render(template: str, params: dict) -> str:
+    text = gettext(template)
+    return text % params if params else text
+
+
+def notification_text(note: Notification) -> str:
+    """The notice in the active language (the page's or the API request's); notices stored before
+    templates existed keep their one text."""
+    return _render(note.template, note.params) if note.template else note.message
 
 
 def notify(*, users, kind: str, case: Case | None, message, params: dict | None = None) -> list[Notification]:
-    """Notify each user once; ``message`` may be a lazy translation with ``%(name)s`` ``params``,
-    rendered in each reader's language."""
+    """Notify each user once.
+
+    ``message`` is an English msgid marked for translation (``gettext_noop`` or ``gettext_lazy``) with
+    ``%(name)s`` placeholders; ``params`` are plain values (strings, numbers; times through
+    :func:`local_time`), stored as JSON. Raises ``TypeError`` for a parameter JSON cannot hold.
+    """
+    with translation.override(None):
+        template = str(message)  # the msgid itself, whatever the active language
+    params = {key: value if isinstance(value, int | float) else str(value) for key, value in (params or {}).items()}
     created = []
     for user in {u.pk: u for u in users}.values():
         with translation.override(reader_language(user)):
-            text = str(message) % params if params else str(message)
-            subject = f"[gridmgmt] {NotificationKind(kind).label if kind in NotificationKind.values else kind}"
-        note = Notification(user=user, kind=kind, case=case, message=text[:255])
+            text = _render(template, params)
+            subject = f"[gridmgmt] {KIND_LABELS.get(kind, kind)}"
+        note = Notification(user=user, kind=kind, case=case, message=text[:255], template=template, params=params)
         note.full_clean()
         note.save()
         created.append(note)

@@ -8,6 +8,7 @@ version bump), so a note cannot be lost to a concurrent write either.
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from gridmgmt.accounts.jurisdiction import roles_over
 from gridmgmt.cases.errors import CaseInvalid, RoleNotAllowed, StateNotAllowed
@@ -19,14 +20,14 @@ from gridmgmt.cases.workflow import DEPARTMENT, WITH_DEPARTMENT
 @transaction.atomic
 def case_note_add(*, case_id: int, version: int, actor: AbstractBaseUser, note: str) -> Case:
     if not note.strip():
-        raise CaseInvalid(f"case {case_id}: a progress note needs a text")
+        raise CaseInvalid(_("case %(id)s: a progress note needs a text.") % {"id": case_id})
     case = lock(case_id, version)
     if case.status not in WITH_DEPARTMENT:
-        raise StateNotAllowed(f"case {case_id}: a progress note is not allowed in state '{case.status}' "
-                              f"(only in {', '.join(sorted(WITH_DEPARTMENT))})")
+        raise StateNotAllowed(_("case %(id)s: a progress note is not allowed in state '%(state)s' (only in %(states)s).") % {
+            "id": case_id, "state": case.status, "states": ", ".join(sorted(WITH_DEPARTMENT))})
     roles = roles_over(actor, case) & DEPARTMENT
     if not roles:
-        raise RoleNotAllowed(f"case {case_id}: only the department holding it may add a progress note")
+        raise RoleNotAllowed(_("case %(id)s: only the department holding it may add a progress note.") % {"id": case_id})
     commit(case, action="note", from_status=case.status, actor=actor, role=sorted(roles)[0], at=timezone.now(),
             note=note)
     return case

@@ -12,6 +12,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from gridmgmt.cases.errors import CaseInvalid
 from gridmgmt.cases.models import Case, Status
@@ -29,11 +30,13 @@ def case_self_handle(*, case_id: int, version: int, actor: AbstractBaseUser, not
     """
     case, role = begin("self_handle", case_id=case_id, version=version, actor=actor)
     if not case.sources.filter(event__reporter=actor).exists():
-        raise CaseInvalid(f"case {case_id}: only the grid worker who reported it may close it as fixed on the spot")
+        raise CaseInvalid(_("case %(id)s: only the grid worker who reported it may close it as fixed on the spot.") % {
+            "id": case_id})
     if not EventPhoto.objects.filter(event__case_source__case=case).exists():
-        raise CaseInvalid(f"case {case_id}: a matter fixed on the spot needs a photo before (in the report)")
+        raise CaseInvalid(_("case %(id)s: a matter fixed on the spot needs a photo before (in the report).") % {
+            "id": case_id})
     if not photos or not note.strip():
-        raise CaseInvalid(f"case {case_id}: say what was done and add a photo after")
+        raise CaseInvalid(_("case %(id)s: say what was done and add a photo after.") % {"id": case_id})
     now = timezone.now()
     case.status, case.self_handled = Status.CLOSED, True
     case.opened_at = case.closed_at = now

@@ -5,6 +5,7 @@ from rest_framework import serializers
 
 from gridmgmt.areas.models import Department
 from gridmgmt.cases.models import Case, CaseHistory, Notification, Postponement
+from gridmgmt.cases.notifications import notification_text
 from gridmgmt.events.models import TimeLimitUnit
 
 
@@ -128,6 +129,11 @@ class CaseDetailSerializer(CaseSerializer):
 
 
 class NotificationSerializer(serializers.ModelSerializer):
+    message = serializers.SerializerMethodField(help_text="The notice in the request's language (Accept-Language).")
+
+    def get_message(self, note) -> str:
+        return notification_text(note)
+
     class Meta:
         model = Notification
         fields = ["id", "kind", "case", "message", "created_at", "read_at"]

@@ -15,6 +15,7 @@ from django.contrib.gis.geos import Point
 from django.core.files import File
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _, gettext_noop as N_
 
 from gridmgmt.accounts.models import Role
 from gridmgmt.accounts.jurisdiction import roles_over
@@ -98,7 +99,7 @@ def case_open(*, case_id: int, version: int, actor: AbstractBaseUser, note: str 
 def case_cancel(*, case_id: int, version: int, actor: AbstractBaseUser, note: str) -> Case:
     """注销: the report is invalid; the reason is required."""
     if not note.strip():
-        raise CaseInvalid(f"case {case_id}: cancelling needs a reason in 'note'")
+        raise CaseInvalid(_("case %(id)s: cancelling needs a reason.") % {"id": case_id})
     return _simple_transition("cancel", case_id=case_id, version=version, actor=actor, note=note)
 
 
@@ -119,17 +120,19 @@ def case_dispatch(*, case_id: int, version: int, actor: AbstractBaseUser,
     case, role = begin("dispatch", case_id=case_id, version=version, actor=actor)
     department = department or case.suggested_department
     if department is None:
-        raise CaseInvalid(f"case {case_id}: the report was not routed; choose a department")
+        raise CaseInvalid(_("case %(id)s: the report was not routed; choose a department.") % {"id": case_id})
     if case.suggested_department_id not in (None, department.pk) and not reason.strip():
-        raise CaseInvalid(f"case {case_id}: dispatching to {department} instead of the routed "
-                          f"{case.suggested_department} needs a reason")
+        raise CaseInvalid(_("case %(id)s: dispatching to %(department)s instead of the routed %(routed)s needs a "
+                            "reason.") % {"id": case_id, "department": department, "routed": case.suggested_department})
     from_status, now = case.status, timezone.now()
     case.status, case.department, case.dispatched_at = Status.DISPATCHED, department, now
     restart_clock(case, now)
     commit(case, action="dispatch", from_status=from_status, actor=actor, role=role, at=now, note=reason,
             data={"department": department.pk, "deadline": case.deadline.isoformat()})
     notify(users=department_staff(department.pk), kind=NotificationKind.NEW_TASK, case=case,
-           message=f"case {case.number} ({case.small_class}) dispatched to {department}, due {local_time(case.deadline)}")
+           message=N_("Case %(number)s (%(class)s) dispatched to %(department)s, due %(due)s"),
+           params={"number": case.number, "class": case.small_class, "department": department,
+                   "due": local_time(case.deadline)})
     return case
 
 
@@ -149,12 +152,14 @@ def case_assign(*, case_id: int, version: int, actor: AbstractBaseUser, handler:
     """The department head names the handler of the case."""
     case, role = begin("assign", case_id=case_id, version=version, actor=actor)
     if Role.DEPARTMENT_HANDLER not in roles_over(handler, case):
-        raise CaseInvalid(f"case {case_id}: {handler} is not a handler of {case.department}")
+        raise CaseInvalid(_("case %(id)s: %(user)s is not a handler of %(department)s.") % {
+            "id": case_id, "user": handler, "department": case.department})
     case.handler = handler
     now = timezone.now()
     commit(case, action="assign", from_status=case.status, actor=actor, role=role, at=now, note=note,
             data={"handler": handler.pk})
-    notify(users=[handler], kind=NotificationKind.NEW_TASK, case=case, message=f"case {case.number} assigned to you")
+    notify(users=[handler], kind=NotificationKind.NEW_TASK, case=case, message=N_("Case %(number)s assigned to you"),
+           params={"number": case.number})
     return case
 
 
@@ -164,9 +169,10 @@ def case_handle(*, case_id: int, version: int, actor: AbstractBaseUser, feedback
     """处理反馈: the department reports what it did; a grid worker of the grid gets the check."""
     case, role = begin("handle", case_id=case_id, version=version, actor=actor)
     if role == Role.DEPARTMENT_HANDLER and case.handler_id not in (None, actor.pk):
-        raise CaseInvalid(f"case {case_id} is assigned to {case.handler}; only they or the head may feed back")
+        raise CaseInvalid(_("case %(id)s is assigned to %(user)s; only they or the head may feed back.") % {
+            "id": case_id, "user": case.handler})
     if not feedback.strip() or not photos:
-        raise CaseInvalid(f"case {case_id}: feedback needs a text and at least one photo")
+        raise CaseInvalid(_("case %(id)s: feedback needs a text and at least one photo.") % {"id": case_id})
     workers = list(users_with_role(Role.GRID_WORKER, grid_code=case.grid_code)) if case.grid_code else []
     from_status, now = case.status, timezone.now()
     case.status, case.verifier = Status.HANDLED, (workers[0] if workers else None)
@@ -174,10 +180,12 @@ def case_handle(*, case_id: int, version: int, actor: AbstractBaseUser, feedback
             photos=photos)
     if workers:
         notify(users=workers, kind=NotificationKind.NEW_TASK, case=case,
-               message=f"case {case.number}: verify on site in grid {case.grid_code}")
+               message=N_("Case %(number)s: verify on site in grid %(grid)s"),
+               params={"number": case.number, "grid": case.grid_code})
     else:  # a check that reaches nobody must be seen, not dropped
         notify(users=users_with_role(Role.SHIFT_LEADER), kind=NotificationKind.NEW_TASK, case=case,
-               message=f"case {case.number}: no grid worker for grid '{case.grid_code}' to verify it")
+               message=N_("Case %(number)s: no grid worker for grid '%(grid)s' to verify it"),
+               params={"number": case.number, "grid": case.grid_code})
     return case
 
 
@@ -189,10 +197,11 @@ def case_verify(*, case_id: int, version: int, actor: AbstractBaseUser, passed: 
     case, role = begin(action, case_id=case_id, version=version, actor=actor)
     tolerance = settings.CASE_VERIFY_TOLERANCE_M
     if not point_within_grid(case, location, tolerance_m=tolerance):
-        raise CaseInvalid(f"case {case_id}: the GPS position ({location.x:.6f}, {location.y:.6f}) is more than "
-                          f"{tolerance} m outside grid {case.grid_code or 'of the case'}; verify on site")
+        raise CaseInvalid(_("case %(id)s: the GPS position (%(lng).6f, %(lat).6f) is more than %(metres)s m outside "
+                            "grid %(grid)s; verify on site.") % {
+            "id": case_id, "lng": location.x, "lat": location.y, "metres": tolerance, "grid": case.grid_code or "-"})
     if not photos:
-        raise CaseInvalid(f"case {case_id}: verification needs an on-site photo")
+        raise CaseInvalid(_("case %(id)s: verification needs an on-site photo.") % {"id": case_id})
     from_status, now = case.status, timezone.now()
     case.status = TRANSITIONS[action].target
     if passed:
@@ -206,7 +215,8 @@ def case_verify(*, case_id: int, version: int, actor: AbstractBaseUser, passed: 
                   **({} if passed else {"deadline": case.deadline.isoformat()})}, photos=photos)
     if not passed:
         notify(users=[case.handler] if case.handler else department_staff(case.department_id),
-               kind=NotificationKind.REWORK, case=case, message=f"case {case.number} returned for rework: {note}")
+               kind=NotificationKind.REWORK, case=case, message=N_("Case %(number)s returned for rework: %(note)s"),
+               params={"number": case.number, "note": note})
     return case
 
 
@@ -215,7 +225,7 @@ def case_suspend(*, case_id: int, version: int, actor: AbstractBaseUser, note: s
     """挂账: parks a case that cannot be solved now; its clock stops."""
     case, role = begin("suspend", case_id=case_id, version=version, actor=actor)
     if not note.strip():
-        raise CaseInvalid(f"case {case_id}: suspending needs a reason in 'note'")
+        raise CaseInvalid(_("case %(id)s: suspending needs a reason.") % {"id": case_id})
     from_status, now = case.status, timezone.now()
     case.status, case.status_before_suspension, case.suspended_at = Status.SUSPENDED, from_status, now
     commit(case, action="suspend", from_status=from_status, actor=actor, role=role, at=now, note=note)
@@ -244,7 +254,7 @@ def case_merge(*, case_id: int, version: int, others: Sequence[tuple[int, int]],
                note: str = "") -> Case:
     """Merges other reports' cases into this one: their reports become its sources."""
     if not others or case_id in {other_id for other_id, _ in others}:
-        raise CaseInvalid(f"case {case_id}: merge needs other cases, not the case itself")
+        raise CaseInvalid(_("case %(id)s: a merge needs other cases, not the case itself.") % {"id": case_id})
     lock_in_order([case_id, *(other_id for other_id, _ in others)])
     target, role = begin("merge", case_id=case_id, version=version, actor=actor)
     now = timezone.now()

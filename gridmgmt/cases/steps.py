@@ -10,6 +10,7 @@ from functools import wraps
 
 from django.core.files import File
 from django.db import OperationalError
+from django.utils.translation import gettext as _
 
 from gridmgmt.accounts.jurisdiction import roles_over
 from gridmgmt.cases.errors import CaseInvalid, VersionConflict
@@ -22,10 +23,10 @@ from gridmgmt.events.photos import photo_clean
 def lock(case_id: int, version: int) -> Case:
     case = Case.objects.select_for_update().select_related("small_class").filter(pk=case_id).first()
     if case is None:
-        raise CaseInvalid(f"case {case_id} does not exist")
+        raise CaseInvalid(_("case %(id)s does not exist.") % {"id": case_id})
     if case.version != version:
-        raise VersionConflict(f"case {case_id} was changed by someone else (now version {case.version}, "
-                              f"you sent {version}); reload it and try again")
+        raise VersionConflict(_("case %(id)s was changed by someone else (now version %(now)s, you sent %(sent)s); "
+                                "reload it and try again.") % {"id": case_id, "now": case.version, "sent": version})
     return case
 
 
@@ -55,8 +56,8 @@ def contention_as_conflict(service):
         except OperationalError as exc:
             if getattr(exc.__cause__, "pgcode", None) not in CONTENTION_PGCODES:
                 raise
-            raise VersionConflict("these cases were changed by someone else at the same moment; "
-                                  "reload them and try again") from None
+            raise VersionConflict(_("these cases were changed by someone else at the same moment; "
+                                    "reload them and try again.")) from None
 
     return wrapper
 

@@ -11,6 +11,7 @@ from datetime import datetime
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _, gettext_noop as N_
 
 from gridmgmt.accounts.models import Role
 from gridmgmt.accounts.selectors import users_with_role
@@ -39,9 +40,16 @@ def restart_clock(case: Case, now: datetime) -> None:
     case.warned_at = case.overdue_at = None
 
 
+NEEDS_REASON = {
+    "redispatching": N_("case %(id)s: redispatching needs a reason."),
+    "returning": N_("case %(id)s: returning needs a reason."),
+    "reopening": N_("case %(id)s: reopening needs a reason."),
+}
+
+
 def _reason(case_id: int, action: str, reason: str) -> str:
     if not reason.strip():
-        raise CaseInvalid(f"case {case_id}: {action} needs a reason")
+        raise CaseInvalid(_(NEEDS_REASON[action]) % {"id": case_id})
     return reason.strip()
 
 
@@ -57,7 +65,8 @@ def case_redispatch(*, case_id: int, version: int, actor: AbstractBaseUser, depa
     case, role = begin("redispatch", case_id=case_id, version=version, actor=actor)
     reason = _reason(case_id, "redispatching", reason)
     if department is None or department.pk == case.department_id:
-        raise CaseInvalid(f"case {case_id}: choose a department other than {case.department}")
+        raise CaseInvalid(_("case %(id)s: choose a department other than %(department)s.") % {
+            "id": case_id, "department": case.department})
     previous, from_status, now = case.department, case.status, timezone.now()
     case.status, case.department, case.handler, case.dispatched_at = Status.DISPATCHED, department, None, now
     restart_clock(case, now)
@@ -65,9 +74,11 @@ def case_redispatch(*, case_id: int, version: int, actor: AbstractBaseUser, depa
            data={"from_department": previous.pk, "department": department.pk,
                  "deadline": case.deadline.isoformat()})
     notify(users=department_staff(department.pk), kind=NotificationKind.NEW_TASK, case=case,
-           message=f"case {case.number} redispatched to {department}, due {local_time(case.deadline)}")
+           message=N_("Case %(number)s redispatched to %(department)s, due %(due)s"),
+           params={"number": case.number, "department": department, "due": local_time(case.deadline)})
     notify(users=department_staff(previous.pk), kind=NotificationKind.NEW_TASK, case=case,
-           message=f"case {case.number} moved from {previous} to {department}: {reason}")
+           message=N_("Case %(number)s moved from %(previous)s to %(department)s: %(reason)s"),
+           params={"number": case.number, "previous": previous, "department": department, "reason": reason})
     return case
 
 
@@ -89,7 +100,8 @@ def case_return(*, case_id: int, version: int, actor: AbstractBaseUser, reason: 
            data={"department": previous.pk})
     notify(users=[*users_with_role(Role.DISPATCHER), *users_with_role(Role.SHIFT_LEADER)],
            kind=NotificationKind.NEW_TASK, case=case,
-           message=f"case {case.number} returned by {previous} as not theirs: {reason}")
+           message=N_("Case %(number)s returned by %(department)s as not theirs: %(reason)s"),
+           params={"number": case.number, "department": previous, "reason": reason})
     return case
 
 
@@ -104,7 +116,7 @@ def case_reopen(*, case_id: int, version: int, actor: AbstractBaseUser, reason: 
     case, role = begin("reopen", case_id=case_id, version=version, actor=actor)
     reason = _reason(case_id, "reopening", reason)
     if case.department_id is None:  # a self-handled case never had one
-        raise CaseInvalid(f"case {case_id} was never dispatched; report the matter again instead")
+        raise CaseInvalid(_("case %(id)s was never dispatched; report the matter again instead.") % {"id": case_id})
     now = timezone.now()
     case.status, case.closed_at, case.handling_working_hours = Status.REWORK, None, None
     case.rework_count += 1
@@ -112,5 +124,6 @@ def case_reopen(*, case_id: int, version: int, actor: AbstractBaseUser, reason: 
     commit(case, action="reopen", from_status=Status.CLOSED, actor=actor, role=role, at=now, note=reason,
            data={"deadline": case.deadline.isoformat()})
     notify(users=[case.handler] if case.handler else department_staff(case.department_id),
-           kind=NotificationKind.REWORK, case=case, message=f"case {case.number} reopened for rework: {reason}")
+           kind=NotificationKind.REWORK, case=case, message=N_("Case %(number)s reopened for rework: %(reason)s"),
+           params={"number": case.number, "reason": reason})
     return case

@@ -13,6 +13,8 @@ undispatched), ``reopen`` (a supervisor reopens a closed case for rework).
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 from gridmgmt.accounts.models import Role
 from gridmgmt.cases.errors import RoleNotAllowed, StateNotAllowed
 from gridmgmt.cases.models import Status
@@ -59,11 +61,12 @@ def authorise(action: str, *, status: str, roles: set[str], case_id) -> str:
     """The role the user acts in, or an error naming the state or the roles."""
     transition = TRANSITIONS[action]
     if status not in transition.sources:
-        raise StateNotAllowed(f"case {case_id}: '{action}' is not allowed in state '{status}' "
-                              f"(only in {', '.join(sorted(transition.sources))})")
+        raise StateNotAllowed(_("case %(id)s: '%(action)s' is not allowed in state '%(state)s' (only in %(states)s).") % {
+            "id": case_id, "action": action, "state": status, "states": ", ".join(sorted(transition.sources))})
     allowed = roles & transition.roles
     if not allowed:
-        held = ", ".join(sorted(roles)) or "no role over this case"
-        raise RoleNotAllowed(f"case {case_id}: '{action}' in state '{status}' needs one of "
-                             f"{', '.join(sorted(transition.roles))}; you hold {held}")
+        held = ", ".join(sorted(roles)) or _("no role over this case")
+        raise RoleNotAllowed(_("case %(id)s: '%(action)s' in state '%(state)s' needs one of %(roles)s; you hold "
+                               "%(held)s.") % {"id": case_id, "action": action, "state": status,
+                                               "roles": ", ".join(sorted(transition.roles)), "held": held})
     return sorted(allowed)[0]

@@ -17,11 +17,12 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max, Q
 from django.utils import timezone
+from django.utils.translation import gettext_noop as N_
 
 from gridmgmt.accounts.models import Role
 from gridmgmt.accounts.selectors import assignments_of, users_with_role
 from gridmgmt.cases.models import NotificationKind
-from gridmgmt.cases.notifications import notify
+from gridmgmt.cases.notifications import local_time, notify
 from gridmgmt.geo import STORAGE_SRID
 from gridmgmt.grids.models import Grid
 from gridmgmt.water.models import Patrol, PatrolRule, WarningLevel, WaterBody
@@ -141,9 +142,10 @@ def patrols_check(*, now: datetime | None = None) -> dict[str, int]:
             people += list(users_with_role(Role.GRID_WORKER, grid_code=grid_code))
         name = body.name or body.code
         if status.state == "missed":
-            kind, message = NotificationKind.OVERDUE, f"patrol missed: {name} (every {status.rule.every_days} days)"
+            kind, message = NotificationKind.OVERDUE, N_("Patrol missed: %(name)s (every %(days)s days)")
         else:
-            kind, message = NotificationKind.DEADLINE_NEAR, f"patrol due by {timezone.localtime(status.due_at):%Y-%m-%d %H:%M}: {name}"
-        counts["notified"] += len(notify(users=people, kind=kind, case=None, message=message))
+            kind, message = NotificationKind.DEADLINE_NEAR, N_("Patrol due by %(due)s: %(name)s")
+        counts["notified"] += len(notify(users=people, kind=kind, case=None, message=message, params={
+            "name": name, "days": status.rule.every_days, "due": local_time(status.due_at)}))
         WaterBody.objects.filter(pk=body.pk).update(**{stamp: now})
     return counts

@@ -11,19 +11,14 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
-from gridmgmt.cases.models import NotificationKind
-from gridmgmt.cases.notifications import notification_mark_read, notifications_mark_all_read
+from gridmgmt.cases.notifications import (
+    KIND_LABELS, notification_mark_read, notification_text, notifications_mark_all_read,
+)
 from gridmgmt.cases.selectors import notifications_of
 from gridmgmt.web.roles import home_for
 
-KIND_LABELS = {
-    NotificationKind.NEW_TASK: _("New task"), NotificationKind.DEADLINE_NEAR: _("Deadline near"),
-    NotificationKind.OVERDUE: _("Overdue"), NotificationKind.ESCALATED: _("Escalated (督办)"),
-    NotificationKind.REWORK: _("Returned for rework"), NotificationKind.POSTPONEMENT: _("Postponement"),
-}
 # Home page of the reader's role → the page that shows one case there.
 CASE_PAGES = {"/console/": "web:console-case", "/department/": "web:department-case", "/worker/": "web:worker-verify"}
 PAGE_SIZE = 50
@@ -37,7 +32,8 @@ def inbox(request):
     page = Paginator(notes, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "notifications/inbox.html", {
         "page": page, "unread_only": unread_only,
-        "items": [{"note": note, "kind": KIND_LABELS.get(note.kind, note.kind)} for note in page.object_list],
+        "items": [{"note": note, "kind": KIND_LABELS.get(note.kind, note.kind), "text": notification_text(note)}
+                  for note in page.object_list],
     })
 
 

@@ -7,9 +7,11 @@ community, street or department 1 unless the name says 2/B.
 """
 
 import io
+from datetime import datetime
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 from PIL import Image
 from rest_framework.test import APIClient
 
@@ -87,8 +89,17 @@ def photo(name: str = "p.png") -> SimpleUploadedFile:
 @pytest.fixture
 def client_as(users):
     def login(name: str) -> APIClient:
-        client = APIClient()
+        client = APIClient(HTTP_ACCEPT_LANGUAGE="en")  # the refusals asserted here are the English source texts
         client.force_authenticate(users[name])
         return client
 
     return login
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """Sets the services' "now": ``clock(at(2026, 3, 2, 9))``."""
+    def set_now(moment: datetime):
+        monkeypatch.setattr(timezone, "now", lambda: moment)
+
+    return set_now

@@ -40,7 +40,8 @@ def test_two_threads_acting_on_the_same_version_one_wins_one_conflicts(make_even
 
     assert sorted(v == "ok" for v in outcomes.values()) == [False, True], outcomes
     loser = next(name for name, v in outcomes.items() if v != "ok")
-    assert "changed by someone else" in outcomes[loser] and "you sent 3" in outcomes[loser]
+    # Services called outside a request speak the site's language (zh-hans).
+    assert "已被他人修改" in outcomes[loser] and "您提交的是 3" in outcomes[loser]
     case.refresh_from_db()
     assert case.version == 4
     assert case.status == ("suspended" if loser == "accept" else "accepted")

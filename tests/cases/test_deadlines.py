@@ -1,34 +1,19 @@
 """Deadlines fixed at dispatch on the working calendar, and the idempotent deadline job."""
 
 import logging
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date
 
 import pytest
 from django.core.management import call_command
-from django.utils import timezone
 
 from gridmgmt.cases.deadlines import cases_check_deadlines
 from gridmgmt.cases.models import CalendarOverride, Case, Notification
 from gridmgmt.cases.working_calendar import official_is_working_day
 
 from tests.cases.test_jurisdiction import dispatched
+from tests.factories import at
 
 pytestmark = pytest.mark.django_db
-TZ = ZoneInfo("Asia/Shanghai")
-
-
-def at(*args) -> datetime:
-    return datetime(*args, tzinfo=TZ)
-
-
-@pytest.fixture
-def clock(monkeypatch):
-    """Sets the services' "now"."""
-    def set_now(moment: datetime):
-        monkeypatch.setattr(timezone, "now", lambda: moment)
-
-    return set_now
 
 
 def test_dispatch_before_national_day_2025_is_due_after_it(make_event, case_of, client_as, clock):

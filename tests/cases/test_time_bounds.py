@@ -1,36 +1,21 @@
-"""R9 (bounded working-time arithmetic), R12 (the 2027 calendar) and R8 (times people read in Asia/Shanghai)."""
+"""R9 (bounded working-time arithmetic) and R12 (the 2027 calendar); R8 is in test_notifications.py."""
 
 import logging
-from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, timedelta
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core import mail
 from django.core.management import CommandError, call_command
 from django.test import Client
-from django.utils import timezone
 
 from gridmgmt.accounts.models import Role, RoleAssignment
 from gridmgmt.cases.deadlines import cases_check_deadlines
-from gridmgmt.cases.models import Case, Notification
+from gridmgmt.cases.models import Case
 from gridmgmt.cases.working_calendar import OFFICIAL, STATUTORY, WEEKDAYS_ONLY, coming_year_uncovered, year_coverage
 from tests.cases.test_jurisdiction import dispatched
+from tests.factories import at
 
 pytestmark = pytest.mark.django_db
-TZ = ZoneInfo("Asia/Shanghai")
-
-
-def at(*args) -> datetime:
-    return datetime(*args, tzinfo=TZ)
-
-
-@pytest.fixture
-def clock(monkeypatch):
-    def set_now(moment: datetime):
-        monkeypatch.setattr(timezone, "now", lambda: moment)
-
-    return set_now
 
 
 @pytest.fixture
@@ -148,36 +133,3 @@ def test_admins_see_the_uncovered_coming_year_in_the_pages(db, clock, holiday_di
     assert b'data-testid="calendar-warning"' in client.get("/admin/").content
     client.force_login(worker)
     assert b'data-testid="calendar-warning"' not in client.get("/dashboard/").content
-
-
-# R8 ------------------------------------------------------------------------------------------
-
-
-def test_overdue_notice_and_e_mail_give_the_deadline_in_beijing_time(
-        make_event, case_of, client_as, clock, users, settings, django_capture_on_commit_callbacks):
-    django_capture_on_commit = lambda: django_capture_on_commit_callbacks(execute=True)  # noqa: E731
-    settings.CASE_NOTIFY_BY_EMAIL = True
-    clock(at(2026, 3, 2, 9))
-    case = dispatched(case_of(make_event("A")), client_as)
-    Case.objects.filter(pk=case.pk).update(deadline=at(2026, 3, 2, 16))  # 08:00 UTC
-    clock(at(2026, 3, 2, 16, 5))
-    mail.outbox.clear()
-    with django_capture_on_commit():
-        cases_check_deadlines()
-    overdue = Notification.objects.get(user=users["handler1"], kind="overdue")
-    assert "2026-03-02 16:00" in overdue.message and "08:00" not in overdue.message
-    assert "超期" in overdue.message  # zh-hans, the deployment's language
-    escalated = Notification.objects.filter(kind="escalated").first()
-    assert "16:00" in escalated.message
-    sent = [m for m in mail.outbox if users["handler1"].email in m.to]
-    assert sent and "2026-03-02 16:00" in sent[0].body and "08:00" not in sent[0].body
-
-
-def test_warning_notice_gives_local_time(make_event, case_of, client_as, clock, users):
-    clock(at(2026, 3, 2, 9))
-    case = dispatched(case_of(make_event("A")), client_as)
-    Case.objects.filter(pk=case.pk).update(deadline=at(2026, 3, 2, 16))
-    clock(at(2026, 3, 2, 15, 30))
-    cases_check_deadlines()
-    warning = Notification.objects.get(user=users["handler1"], kind="deadline_near")
-    assert "2026-03-02 16:00" in warning.message

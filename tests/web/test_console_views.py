@@ -18,8 +18,10 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def as_user(client, users):
-    def login(name: str):
+    def login(name: str, language: str | None = None):
         client.force_login(users[name])
+        if language:  # else the site's zh-hans; refusals asserted in English ask for it
+            client.defaults["HTTP_ACCEPT_LANGUAGE"] = language
         return client
 
     return login
@@ -108,7 +110,7 @@ def test_a_bad_filter_names_the_field_and_lists_nothing(as_user, make_event):
 
 def test_call_taker_opens_and_cancels_on_the_case_page(as_user, make_event, case_of):
     one, two = case_of(make_event("A")), case_of(make_event("A"))
-    client = as_user("call_taker")
+    client = as_user("call_taker", "en")
     page = client.get(f"/console/cases/{one.pk}/").content.decode()
     assert 'data-testid="open-case"' in page and 'data-testid="dispatch-case"' not in page
     post_step(client, one, f"/console/cases/{one.pk}/open/")
@@ -122,7 +124,7 @@ def test_call_taker_opens_and_cancels_on_the_case_page(as_user, make_event, case
 def test_dispatch_prefills_the_routed_department_and_another_needs_a_reason(as_user, make_event, case_of, world):
     case = case_of(make_event("A"))
     Case.objects.filter(pk=case.pk).update(status="opened")
-    client = as_user("dispatcher")
+    client = as_user("dispatcher", "en")
     page = client.get(f"/console/cases/{case.pk}/").content.decode()
     assert '<option value="CG" selected>' in page  # routed: 城管局
     refused = post_step(client, case, f"/console/cases/{case.pk}/dispatch/", {"department": "SW"})
@@ -136,7 +138,7 @@ def test_dispatch_prefills_the_routed_department_and_another_needs_a_reason(as_u
 
 def test_a_dispatcher_cannot_open_and_a_stale_form_changes_nothing(as_user, make_event, case_of):
     case = case_of(make_event("A"))
-    client = as_user("dispatcher")
+    client = as_user("dispatcher", "en")
     refused = post_step(client, case, f"/console/cases/{case.pk}/open/")
     assert "needs one of" in messages_of(refused)[0]
     Case.objects.filter(pk=case.pk).update(status="opened", version=5)
@@ -155,7 +157,7 @@ def test_case_pages_outside_the_jurisdiction_are_404(as_user, make_event, case_o
 def test_bulk_dispatch_sends_all_ticked_cases_or_none(as_user, make_event, case_of):
     cases = [case_of(make_event("A")) for _ in range(3)]
     Case.objects.filter(pk__in=[c.pk for c in cases]).update(status="opened")
-    client = as_user("dispatcher")
+    client = as_user("dispatcher", "en")
     back = "/console/?status=opened"
     stale = client.post("/console/dispatch-bulk/", {"case": [f"{cases[0].pk}:1", f"{cases[1].pk}:99"],
                                                     "next": back}, follow=True)
@@ -192,12 +194,12 @@ def test_a_handler_of_another_department_cannot_open_the_case_page(as_user, make
 def test_department_accepts_assigns_notes_feeds_back_with_photo(as_user, make_event, case_of, users):
     case = dispatched(make_event, case_of)
     url = f"/department/cases/{case.pk}/"
-    handler = as_user("handler1")
+    handler = as_user("handler1", "en")
     assert 'data-testid="assign-handler"' not in handler.get(url).content.decode()  # only the head assigns
     post_step(handler, case, url + "accept/")
-    head = as_user("head1")
+    head = as_user("head1", "en")
     post_step(head, case, url + "assign/", {"handler": users["handler1"].pk})
-    handler = as_user("handler1")
+    handler = as_user("handler1", "en")
     post_step(handler, case, url + "note/", {"note": "crew on the way"})
     no_photo = post_step(handler, case, url + "handle/", {"feedback": "cleared"})
     assert "at least one photo" in messages_of(no_photo)[0]
@@ -230,7 +232,7 @@ def test_department_requests_postponement_and_the_shift_leader_decides(as_user, 
 def test_a_progress_note_is_refused_outside_the_departments_hold(as_user, make_event, case_of):
     case = dispatched(make_event, case_of)
     Case.objects.filter(pk=case.pk).update(status="handled")
-    refused = post_step(as_user("handler1"), case, f"/department/cases/{case.pk}/note/", {"note": "late note"})
+    refused = post_step(as_user("handler1", "en"), case, f"/department/cases/{case.pk}/note/", {"note": "late note"})
     assert "not allowed in state 'handled'" in messages_of(refused)[0]
 
 
