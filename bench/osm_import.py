@@ -94,7 +94,9 @@ def measure(mode: str, path: Path, env: dict) -> dict:
     done = subprocess.run([sys.executable, __file__, "--child", mode, str(path)], capture_output=True, text=True,
                           env=env, check=False)
     if done.returncode:
-        return {"error": done.stderr.strip().splitlines()[-1] if done.stderr.strip() else f"exit {done.returncode}"}
+        # The exception's own line: the last one not indented (a traceback's carets are).
+        lines = [line for line in done.stderr.splitlines() if line.strip() and not line[0].isspace()]
+        return {"error": lines[-1] if lines else f"exit {done.returncode}"}
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
