@@ -35,19 +35,39 @@ def _open_editor(page, code):
     page.wait_for_selector("path.layer-edit")
 
 
-def _drag_east_edge(page, to_lng):
-    """Drags west's two eastern vertices (lng 113.27) to ``to_lng`` with the mouse, as a hand would."""
+# A vertex handle of Geoman (not a middle marker) at viewport point [x, y]: ready to be grabbed.
+VERTEX_AT = ("([x, y]) => { const el = document.elementFromPoint(x, y);"
+             " return !!el && el.classList.contains('marker-icon') && !el.classList.contains('marker-icon-middle'); }")
+
+
+def _pixel(page, lat, lng):
+    """The viewport point of (lat, lng) on the editor's map."""
     frame = page.locator("#gis-map").bounding_box()
+    x, y = page.evaluate("([lat, lng]) => { const p = window.gisEditor.map.latLngToContainerPoint([lat, lng]);"
+                         " return [p.x, p.y]; }", [lat, lng])
+    return frame["x"] + x, frame["y"] + y
+
+
+def _drag_vertex(page, lat, lng, to_lat, to_lng):
+    """Drags the boundary vertex at (lat, lng) to (to_lat, to_lng) with the mouse, as a hand would.
+
+    Geoman draws its vertex handles again after a drag ends; the handle is grabbed only once it is
+    there, and the drag is over only once a handle stands at the new place (a fast run once grabbed a
+    stale handle and moved nothing).
+    """
+    start, end = _pixel(page, lat, lng), _pixel(page, to_lat, to_lng)
+    page.wait_for_function(VERTEX_AT, arg=list(start))
+    page.mouse.move(*start)
+    page.mouse.down()
+    page.mouse.move(*end, steps=8)
+    page.mouse.up()
+    page.wait_for_function(VERTEX_AT, arg=list(end))
+
+
+def _drag_east_edge(page, to_lng):
+    """Drags west's two eastern vertices (lng 113.27) to ``to_lng``."""
     for lat in (23.13, 23.12):
-        start, end = (page.evaluate("([lat, lng]) => { const p = window.gisEditor.map.latLngToContainerPoint([lat, lng]);"
-                                    " return [p.x, p.y]; }", [lat, lng]) for lng in (113.27, to_lng))
-        page.mouse.move(frame["x"] + start[0], frame["y"] + start[1])
-        page.mouse.down()
-        page.mouse.move(frame["x"] + end[0], frame["y"] + end[1], steps=8)
-        page.mouse.up()
-        # Geoman redraws its vertex handles after a drag ends; grabbing the next one before that
-        # can take a stale handle (seen once in four full runs: only one vertex moved).
-        page.wait_for_timeout(400)
+        _drag_vertex(page, lat, 113.27, lat, to_lng)
 
 
 def test_community_boundary_edited_with_the_neighbour_following(district, page_as, screenshot):
@@ -85,6 +105,8 @@ def test_overlapping_edit_refused_with_the_overlap_drawn(district, page_as, scre
 def _draw_line(page, latlngs):
     """Draws a line with Geoman's line tool: a click per vertex, the last one clicked again to finish."""
     page.get_by_test_id("grid-draw-line").click()
+    # The button may lie below the fold: the whole map back in view before clicking on it.
+    page.locator("#gis-map").evaluate("(el) => el.scrollIntoView({ block: 'center' })")
     frame = page.locator("#gis-map").bounding_box()
     points = [page.evaluate("(ll) => { const p = window.gisEditor.map.latLngToContainerPoint(ll); return [p.x, p.y]; }",
                             list(ll)) for ll in latlngs]
