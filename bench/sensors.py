@@ -1,27 +1,33 @@
 """Benchmark of sensor readings from MQTT into the database, beside Mosquitto's own throughput.
 
-Usage: ``.venv/bin/python bench/sensors.py [--readings 50000] [--sensors 500] [--batch-size 2000]``
+Usage: ``.venv/bin/python bench/sensors.py [--readings 30000] [--sensors 500] [--batch-size 2000] [--qos 0 1]``
 
 Prepares its own database (``gridmgmt_bench_sensors`` on the project
 cluster, or ``BENCH_SENSORS_DATABASE_URL``) with one square community and
 grid, the monitoring classes and ``--sensors`` PM2.5 sensors, and starts its
-own Mosquitto on a free port. The same pre-encoded messages (one reading
-each, QoS 1 or ``--qos 0``, 0.6 % of them above the 75 µg/m³ limit so episodes open and
-close and events are created) are published twice, by two publisher processes:
+own Mosquitto on a free port. For each QoS of the publishing sensors (0 and
+1 by default) the same pre-encoded messages (one reading each, 0.6 % of them
+above the 75 µg/m³ limit so episodes open and close and events are created)
+are published twice, by two publisher processes:
 
 1. to a subscriber that only counts them: Mosquitto + paho's own throughput;
 2. to :class:`gridmgmt.sensors.mqtt.MqttConsumer`, which stores them
-   (hourly rows, episodes, events) in batches.
+   (hourly rows, episodes) in batches and opens the episodes' events.
 
-Prints both rates (readings/s from the first publish to the last received or
-stored), their ratio, the target (≥ 2,000 readings/s), and the bytes the
-hourly table keeps per reading. Not a test.
+Prints both rates (readings/s from the first publish to the last received,
+or to the last stored with every episode's event open), their ratio, the
+target (≥ 2,000 readings/s), the CPU time of this process per 1,000
+readings on each path (the consumer's cost, less sensitive than the rates
+to what else the machine runs), the load average before and after, and the
+bytes the hourly table keeps per reading. Takes about half a minute on an
+idle 2-CPU machine. Not a test.
 """
 
 import argparse
 import json
 import multiprocessing
 import os
+import resource
 import sys
 import threading
 import time
@@ -96,13 +102,15 @@ def world(n_sensors: int) -> list[str]:
     return codes
 
 
-def messages(codes: list[str], n: int) -> list[tuple[str, bytes]]:
-    """``n`` readings round-robin over the sensors, 10 s apart per sensor.
+def messages(codes: list[str], n: int, *, passes_after: int = 0) -> list[tuple[str, bytes]]:
+    """``n`` readings round-robin over the sensors, 10 s apart per sensor, ending before now by as many
+    such spans as ``passes_after`` (an earlier pass of the same run must end before the next one starts).
 
     Every tenth sensor goes above the limit for 3 readings in every 50 (0.6 %
     of readings): episodes open, last, close, and open events.
     """
-    start = datetime.now(UTC).replace(microsecond=0) - timedelta(seconds=10 * (n // len(codes) + 2))
+    span = 10 * (n // len(codes) + 2)
+    start = datetime.now(UTC).replace(microsecond=0) - timedelta(seconds=span * (1 + passes_after))
     out = []
     for i in range(n):
         sensor, step = codes[i % len(codes)], i // len(codes)
@@ -187,12 +195,19 @@ def into_database(port: int, batch: list[tuple[str, bytes]], batch_size: int, qo
     return len(batch) / (ended - started()), report, consumer.store_failures
 
 
+def cpu_seconds() -> float:
+    """CPU time of this process, all its threads (not the publishers, which are child processes)."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--readings", type=int, default=50_000)
+    parser.add_argument("--readings", type=int, default=30_000, help="per QoS level")
     parser.add_argument("--sensors", type=int, default=500)
     parser.add_argument("--batch-size", type=int, default=2000)
-    parser.add_argument("--qos", type=int, choices=(0, 1), default=1, help="QoS of the publishing sensors")
+    parser.add_argument("--qos", type=int, nargs="+", choices=(0, 1), default=[0, 1],
+                        help="QoS of the publishing sensors, one pass each")
     args = parser.parse_args()
 
     create_database()
@@ -206,23 +221,35 @@ def main() -> None:
 
     call_command("migrate", verbosity=0)
     codes = world(args.sensors)
-    batch = messages(codes, args.readings)
-    print(f"{args.readings:,} readings from {args.sensors} sensors, QoS {args.qos}, batch size {args.batch_size}, "
-          f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f}")
+    load_before = os.getloadavg()
+    print(f"{args.readings:,} readings per QoS level from {args.sensors} sensors, batch size {args.batch_size}, "
+          f"{os.cpu_count()} CPUs, load average {load_before[0]:.2f} (1 min) {load_before[1]:.2f} (5 min)")
+    print(f"{'QoS':<4} {'Mosquitto alone/s':>18} {'into PostGIS/s':>15} {'ratio':>6} "
+          f"{'CPU ms/1000 alone':>18} {'CPU ms/1000 stored':>19}  target ≥ {TARGET_PER_S:,}/s")
+    reports = []
     with mosquitto_running() as port:
-        broker_rate = broker_only(port, batch, args.qos)
-        db_rate, report, lost = into_database(port, batch, args.batch_size, args.qos)
+        for done, qos in enumerate(args.qos):
+            batch = messages(codes, args.readings, passes_after=len(args.qos) - 1 - done)
+            cpu = cpu_seconds()
+            broker_rate = broker_only(port, batch, qos)
+            cpu_alone, cpu = cpu_seconds() - cpu, cpu_seconds()
+            db_rate, report, lost = into_database(port, batch, args.batch_size, qos)
+            cpu_stored = cpu_seconds() - cpu
+            reports.append((qos, report, lost))
+            print(f"{qos:<4} {broker_rate:>18,.0f} {db_rate:>15,.0f} {db_rate / broker_rate:>6.2f} "
+                  f"{cpu_alone / len(batch) * 1e6:>18.0f} {cpu_stored / len(batch) * 1e6:>19.0f}  "
+                  f"{'met' if db_rate >= TARGET_PER_S else 'NOT met'}", flush=True)
+    load_after = os.getloadavg()
+    print(f"load average after: {load_after[0]:.2f} (1 min) {load_after[1]:.2f} (5 min) on {os.cpu_count()} CPUs")
+    for qos, report, lost in reports:
+        print(f"QoS {qos} stored: {report.summary()}; events opened {len(report.event_ids)} (one per episode: "
+              f"{'yes' if len(report.event_ids) == report.episodes_opened else 'NO'}); "
+              f"lost to database errors {lost}")
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*), pg_total_relation_size('sensors_sensorhour') FROM sensors_sensorhour")
         hour_rows, hour_bytes = cursor.fetchone()
-    print(f"{'path':<34} {'readings/s':>11}")
-    print(f"{'Mosquitto → counting subscriber':<34} {broker_rate:>11,.0f}")
-    print(f"{'Mosquitto → consumer → PostGIS':<34} {db_rate:>11,.0f}")
-    print(f"ratio database/broker {db_rate / broker_rate:.2f}; target ≥ {TARGET_PER_S:,}/s: "
-          f"{'met' if db_rate >= TARGET_PER_S else 'NOT met'}")
-    print(f"stored: {report.summary()}; lost to database errors {lost}")
-    print(f"hourly table: {hour_rows:,} rows, {hour_bytes / args.readings:.1f} bytes per reading "
-          f"(with indexes)")
+    total = args.readings * len(args.qos)
+    print(f"hourly table: {hour_rows:,} rows, {hour_bytes / total:.1f} bytes per reading (with indexes)")
 
 
 if __name__ == "__main__":

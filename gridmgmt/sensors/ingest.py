@@ -279,8 +279,8 @@ def episode_events_open(episode_ids=None) -> list[int]:
 
     ``episode_ids`` None: every such episode (a consumer that stopped between
     storing an episode and opening its event catches up at its next start).
-    Each event in its own transaction, the episode row locked (skipped when
-    another process holds it), so two consumers never open one twice. An event
+    Each event in its own transaction with the episode row locked (waiting
+    while a batch writes it), so two consumers never open one twice. An event
     the intake core refuses (ValidationError, e.g. the monitoring class
     missing from the catalogue) is logged and left for the next try.
     """
@@ -291,7 +291,7 @@ def episode_events_open(episode_ids=None) -> list[int]:
     for pk in pending.values_list("pk", flat=True):
         try:
             with transaction.atomic():
-                episode = (SensorEpisode.objects.select_for_update(skip_locked=True, of=("self",))
+                episode = (SensorEpisode.objects.select_for_update(of=("self",))
                            .select_related("sensor")
                            .filter(pk=pk, event__isnull=True).first())
                 if episode is None:
