@@ -16,6 +16,7 @@ when the coming year is not covered by an official calendar.
 import logging
 from datetime import date
 from functools import lru_cache
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 import chinese_calendar
@@ -56,10 +57,20 @@ def year_coverage(year: int) -> str:
     return OFFICIAL if holiday_year.complete else STATUTORY
 
 
-def coming_year_uncovered(today: date | None = None) -> int | None:
+class YearGap(NamedTuple):
+    """A year without an official calendar. ``coverage`` says what is missing: ``statutory`` (the
+    fixed holidays are known; the notice's bridging days off and 调休 make-up working days are not)
+    or ``weekdays_only`` (no holiday at all)."""
+
+    year: int
+    coverage: str
+
+
+def coming_year_uncovered(today: date | None = None) -> YearGap | None:
     """The next calendar year when it has no official calendar yet, else None (shown to admins)."""
     year = (today or timezone.localdate()).year + 1
-    return None if year_coverage(year) == OFFICIAL else year
+    coverage = year_coverage(year)
+    return None if coverage == OFFICIAL else YearGap(year, coverage)
 
 
 def official_is_working_day(day: date) -> bool:

@@ -3,7 +3,7 @@
 from django.conf import settings
 
 from gridmgmt.accounts.models import Role
-from gridmgmt.cases.working_calendar import coming_year_uncovered
+from gridmgmt.cases.working_calendar import YearGap, coming_year_uncovered
 from gridmgmt.web.roles import ROLE_LABELS, navigation_for, roles_of
 
 
@@ -21,12 +21,13 @@ def web(request) -> dict:
                     for path, label in navigation_for(user)] if signed_in else [],
         "web_role_labels": sorted(str(ROLE_LABELS[r]) for r in roles_of(user)) if signed_in else [],
         "web_map_config": map_config(),
-        "web_calendar_uncovered_year": _calendar_uncovered_year(user) if signed_in else None,
+        "web_calendar_gap": _calendar_gap(user) if signed_in else None,
     }
 
 
-def _calendar_uncovered_year(user) -> int | None:
-    """The coming year, for admins, when the working calendar has no official holidays for it."""
+def _calendar_gap(user) -> YearGap | None:
+    """The coming year and what is missing of it, for admins, when the working calendar has no official
+    holidays for it (frontend/templates/calendar_warning.html says it)."""
     if not (user.is_superuser or Role.ADMIN in roles_of(user)):
         return None
     return coming_year_uncovered()

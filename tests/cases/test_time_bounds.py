@@ -1,5 +1,6 @@
 """R9 (bounded working-time arithmetic) and R12 (the 2027 calendar); R8 is in test_notifications.py."""
 
+import io
 import logging
 from datetime import date, timedelta
 
@@ -11,7 +12,9 @@ from django.test import Client
 from gridmgmt.accounts.models import Role, RoleAssignment
 from gridmgmt.cases.deadlines import cases_check_deadlines
 from gridmgmt.cases.models import Case
-from gridmgmt.cases.working_calendar import OFFICIAL, STATUTORY, WEEKDAYS_ONLY, coming_year_uncovered, year_coverage
+from gridmgmt.cases.working_calendar import (
+    OFFICIAL, STATUTORY, WEEKDAYS_ONLY, coming_year_uncovered, working_calendar, year_coverage,
+)
 from tests.cases.test_jurisdiction import dispatched
 from tests.factories import at
 
@@ -94,20 +97,24 @@ def test_seven_working_hours_dispatched_on_2026_12_31_at_16_are_not_due_on_new_y
     assert case.deadline == at(2027, 1, 4, 16)
 
 
+# Shaped as the State Council's notice: New Year's Day off and a make-up working Saturday (调休上班).
+NOTICE_2027 = ('{"year": 2027, "complete": true, "source": "国务院办公厅关于2027年部分节假日安排的通知 (test copy)",'
+               ' "days": [{"date": "2027-01-01", "working": false, "name": "元旦"},'
+               ' {"date": "2027-01-02", "working": true, "name": "调休上班 (test)"}]}')
+
+
 def test_2027_is_covered_by_its_statutory_days_until_the_notice_is_imported(holiday_dir, tmp_path):
     assert year_coverage(2026) == OFFICIAL
     assert year_coverage(2027) == STATUTORY
     assert year_coverage(2031) == WEEKDAYS_ONLY
-    assert coming_year_uncovered(date(2026, 11, 30)) == 2027
+    assert coming_year_uncovered(date(2026, 11, 30)) == (2027, STATUTORY)
     notice = tmp_path / "notice-2027.json"
-    notice.write_text('{"year": 2027, "complete": true, "source": "国务院办公厅关于2027年部分节假日安排的通知 (test copy)",'
-                      ' "days": [{"date": "2027-01-01", "working": false, "name": "元旦"},'
-                      ' {"date": "2027-01-02", "working": true, "name": "调休上班 (test)"}]}', encoding="utf-8")
-    call_command("import_holidays", str(notice))
+    notice.write_text(NOTICE_2027, encoding="utf-8")
+    call_command("import_holidays", str(notice), stdout=io.StringIO())
     assert year_coverage(2027) == OFFICIAL and coming_year_uncovered(date(2026, 11, 30)) is None
-    from gridmgmt.cases.working_calendar import official_is_working_day
-
-    assert official_is_working_day(date(2027, 1, 2))  # a Saturday made working by the imported file
+    # The R12 dispatch now runs into the make-up Saturday: 1.5 h on Thu Dec 31, Fri Jan 1 off,
+    # Sat Jan 2 worked: 3.5 h + 2 h → 16:00 (without the notice: Mon Jan 4 16:00, above).
+    assert working_calendar().add_limit(at(2026, 12, 31, 16), 7, "working_hours") == at(2027, 1, 2, 16)
 
 
 @pytest.mark.parametrize(("text", "named"), [
@@ -123,13 +130,25 @@ def test_import_holidays_refuses_a_bad_file_naming_the_problem(holiday_dir, tmp_
     assert not holiday_dir.exists() or not list(holiday_dir.iterdir())
 
 
-def test_admins_see_the_uncovered_coming_year_in_the_pages(db, clock, holiday_dir):
+def test_admins_are_told_what_the_coming_year_lacks_until_a_complete_year_is_imported(db, clock, holiday_dir, tmp_path):
     clock(at(2026, 11, 30, 10))
     admin = get_user_model().objects.create_user("boss", password="x", is_superuser=True, is_staff=True)
     worker = get_user_model().objects.create_user("w", password="x")
     RoleAssignment.objects.create(user=worker, role=Role.DISTRICT_LEADER)
-    client = Client()
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
     client.force_login(admin)
-    assert b'data-testid="calendar-warning"' in client.get("/admin/").content
+    page = client.get("/admin/").content.decode()
+    assert 'data-testid="calendar-warning"' in page and "make-up working days (调休) are unknown" in page
+    assert "调休上班日尚不清楚" in client.get("/admin/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
     client.force_login(worker)
-    assert b'data-testid="calendar-warning"' not in client.get("/dashboard/").content
+    assert 'data-testid="calendar-warning"' not in client.get("/dashboard/").content.decode()
+
+    client.force_login(admin)
+    notice = tmp_path / "notice-2027.json"
+    notice.write_text(NOTICE_2027, encoding="utf-8")
+    call_command("import_holidays", str(notice), stdout=io.StringIO())
+    assert 'data-testid="calendar-warning"' not in client.get("/admin/").content.decode()
+
+    clock(at(2030, 11, 30, 10))  # no file at all for 2031
+    client.force_login(admin)  # the session of 2026 has expired by then
+    assert "no holidays for 2031: deadlines in 2031 count Monday to Friday only" in client.get("/admin/").content.decode()
