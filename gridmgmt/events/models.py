@@ -24,6 +24,7 @@ from django.core.validators import RegexValidator
 from django.db.models.functions import Upper
 from django.utils import timezone
 
+from gridmgmt.areas.area_codes import area_code_problem
 from gridmgmt.areas.models import Community, Department, Street
 from gridmgmt.events.attributes import validate_attribute_definitions
 from gridmgmt.geo import STORAGE_SRID
@@ -300,10 +301,6 @@ class AreaLevel(models.TextChoices):
     GRID = "grid", "grid (网格)"
 
 
-AREA_CODE_LENGTH = {AreaLevel.DISTRICT: (6,), AreaLevel.STREET: (9,), AreaLevel.COMMUNITY: (12,),
-                    AreaLevel.GRID: (14, 15)}
-
-
 class RoutingRule(models.Model):
     """Reports of ``small_class`` inside the area ``area_code`` go to ``department``.
 
@@ -327,9 +324,9 @@ class RoutingRule(models.Model):
         return f"{self.small_class_id} @ {self.level} {self.area_code} → {self.department_id}"
 
     def clean(self):
-        lengths = AREA_CODE_LENGTH.get(self.level)
-        if lengths and (not (self.area_code.isascii() and self.area_code.isdigit()) or len(self.area_code) not in lengths):
-            raise ValidationError({"area_code": f"a {self.level} code has {' or '.join(map(str, lengths))} digits, got {self.area_code!r}"})
+        problem = area_code_problem(self.level, self.area_code) if self.level in AreaLevel.values else None
+        if problem:
+            raise ValidationError({"area_code": problem})
 
 
 class ApiKey(models.Model):
