@@ -21,7 +21,9 @@ class WaterBodyAdmin(ReadOnlyGeometryAdmin):
 
 @admin.register(PatrolRule)
 class PatrolRuleAdmin(admin.ModelAdmin):
-    list_display = ("warning_level", "every_days", "min_minutes", "min_km")
+    """Rules are the district's to set; ``source`` empty marks a local setting, not from a standard."""
+
+    list_display = ("warning_level", "every_days", "min_minutes", "min_km", "source")
 
 
 @admin.register(Patrol)

@@ -113,15 +113,25 @@ class RiverChief(models.Model):
 class PatrolRule(models.Model):
     """How often and how long a water body under a warning level must be patrolled (巡河).
 
-    Guangzhou's rule for a body without warning: at least once every 10 days,
-    each patrol at least 10 minutes and 1 km; a warning raises the frequency.
-    Rules are data: edit them in the admin.
+    Rules are data, edited by admins. ``source`` says where the values come
+    from; empty means a local setting, not from a standard, set by the district.
+    The default for a body without warning is from《广州市河长湖长巡查河湖指导意见》
+    (Guangzhou river chief office, 2021, as reported by 广州日报 2021-07-06):
+    village-level river chiefs patrol such a body at least one day in each
+    旬 (ten-day period; approximated here as every 10 days), each patrol at
+    least 10 minutes and 1 km. The same document raises the frequency for
+    yellow, orange and red warnings, but the reports found do not give those
+    frequencies: the defaults for them (every 5, 3 and 1 days) are local
+    settings.
     """
 
     warning_level = models.CharField(max_length=8, choices=WarningLevel.choices, unique=True)
     every_days = models.PositiveSmallIntegerField()
     min_minutes = models.PositiveSmallIntegerField()
     min_km = models.FloatField()
+    source = models.CharField(max_length=300, blank=True,
+                              help_text="the document the values come from; empty: a local setting, not from a "
+                                        "standard, set by the district")
 
     def __str__(self) -> str:
         return f"{self.warning_level}: every {self.every_days} d, ≥ {self.min_minutes} min, ≥ {self.min_km} km"

@@ -29,15 +29,20 @@ from gridmgmt.water.models import Patrol, PatrolRule, WarningLevel, WaterBody
 from gridmgmt.water.tracks import clean_track
 
 DUE_SOON = timedelta(days=1)
-# (warning level, every n days, min minutes, min km), as migration 0003 installs them (see its docstring).
-DEFAULT_RULES = [("none", 10, 10, 1.0), ("yellow", 5, 10, 1.0), ("orange", 3, 10, 1.0), ("red", 1, 10, 1.0)]
+# The source of the rule for bodies without warning (see PatrolRule); migration 0004 writes it too.
+GUANGZHOU_2021 = ("《广州市河长湖长巡查河湖指导意见》, 广州市河长制办公室, 2021 (广州日报 2021-07-06): "
+                  "无预警河湖, 村居级河长每旬巡查不少于1天次, 每次不少于10分钟、1公里")
+# (warning level, every n days, min minutes, min km, source), as migrations 0003-0004 install them;
+# an empty source: a local setting, not from a standard.
+DEFAULT_RULES = [("none", 10, 10, 1.0, GUANGZHOU_2021), ("yellow", 5, 10, 1.0, ""), ("orange", 3, 10, 1.0, ""),
+                 ("red", 1, 10, 1.0, "")]
 
 
 def patrol_rules_ensure() -> None:
     """The default rules where a level has none (a flushed database, e.g. after transactional tests)."""
-    for level, every_days, min_minutes, min_km in DEFAULT_RULES:
+    for level, every_days, min_minutes, min_km, source in DEFAULT_RULES:
         PatrolRule.objects.get_or_create(warning_level=level, defaults={
-            "every_days": every_days, "min_minutes": min_minutes, "min_km": min_km})
+            "every_days": every_days, "min_minutes": min_minutes, "min_km": min_km, "source": source})
 
 
 def rule_for(level: str) -> PatrolRule:

@@ -19,3 +19,14 @@ def test_rules_editable_patrols_and_sensor_keys_not(client, areas, patrol_rules)
     assert 'name="key_hash"' not in page and 'name="threshold"' in page
     assert client.get("/admin/sensors/sensor/add/").status_code == 403
     assert client.get("/admin/water/patrol/").status_code == 200
+
+
+def test_admin_sets_a_patrol_rule_and_its_source(client, patrol_rules):
+    client.force_login(get_user_model().objects.create_superuser("admin", "a@example.org", "pw-long-enough-1"))
+    rule = PatrolRule.objects.get(warning_level="orange")
+    assert rule.source == ""  # no standard found: a local setting until the district says otherwise
+    response = client.post(f"/admin/water/patrolrule/{rule.pk}/change/", {
+        "warning_level": "orange", "every_days": 2, "min_minutes": 15, "min_km": 1.5, "source": "区河长办 2026 年通知"})
+    assert response.status_code == 302
+    rule.refresh_from_db()
+    assert (rule.every_days, rule.min_minutes, rule.min_km, rule.source) == (2, 15, 1.5, "区河长办 2026 年通知")

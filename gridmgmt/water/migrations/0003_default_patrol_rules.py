@@ -1,9 +1,10 @@
 """Default patrol rules (editable data, PatrolRule in the admin).
 
 none: Guangzhou's published rule for a river without warning — at least once
-every 10 days, each patrol ≥ 10 minutes and ≥ 1 km. yellow/orange/red: the
-rule only says a warning raises the frequency; every 5, 3 and 1 days are this
-project's placeholders until the district sets its own.
+every 10 days, each patrol ≥ 10 minutes and ≥ 1 km (its source: 0004).
+yellow/orange/red: the rule only says a warning raises the frequency; every
+5, 3 and 1 days are local settings, not from a standard, until the district
+sets its own.
 """
 
 from django.db import migrations
