@@ -6,8 +6,12 @@ dragged and the split line drawn with the mouse (Geoman); grids are selected thr
 click; the rest is the page's own buttons and requests. Screenshots in artifacts/screenshots/.
 """
 
+import io
+import json
+
 import pytest
 import shapely
+from django.core.management import call_command
 from shapely.geometry import LineString
 
 from gridmgmt.accounts.models import Role
@@ -206,7 +210,6 @@ def test_workers_household_correction_accepted_and_the_grids_households_updated(
 
 
 def test_file_imported_through_the_dry_run(district, page_as, screenshot, tmp_path):
-    import json
     path = tmp_path / "east.geojson"
     path.write_text(json.dumps({"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {
         "code": district.east.code, "name": "东社区", "parent": district.street.code}, "geometry": {
@@ -224,3 +227,121 @@ def test_file_imported_through_the_dry_run(district, page_as, screenshot, tmp_pa
     page.get_by_test_id("import-confirm").click()
     page.locator("[data-testid=import-result] li[data-kind=updated]").wait_for()
     assert BoundaryVersion.objects.filter(code=district.east.code).count() == 2
+
+
+def _grid_status_says(page, text):
+    page.wait_for_function("(text) => document.querySelector('[data-testid=grid-status]').textContent.includes(text)",
+                           arg=text)
+
+
+def test_shared_edge_of_two_grids_redrawn_with_new_codes_and_the_check_passing(district, page_as, screenshot):
+    add_lattice(district.east, x0=113.27, households=10)
+    grids_generate(communities=[district.east], target_households=200, code_digits=2, activate=True)
+    (only,) = Grid.objects.active().filter(community=district.east)
+    # Halves: the lattice's first column (lng 113.2725, 30 households) | the other two (60 households).
+    grid_split(grid=only, line=LineString([(113.274, 23.119), (113.274, 23.131)]))
+    halves = sorted(Grid.objects.active().filter(community=district.east).values_list("code", flat=True))
+    page = page_as(district.gis, viewport=DESKTOP)
+    page.goto("/gis/")
+    page.wait_for_selector("body[data-gis-ready='1']")
+    for code in halves:
+        _select_grid(page, code)
+    assert sorted(page.get_by_test_id("grid-selection").text_content().split(", ")) == halves
+    # The new edge between the second and third columns: the second column changes grid.
+    _draw_line(page, [(23.119, 113.2765), (23.131, 113.2765)])
+    page.get_by_test_id("grid-reason").fill("the lane is the edge")
+    page.get_by_test_id("grid-redraw").click()
+    page.wait_for_function("document.querySelector('[data-testid=grid-selection]').textContent === '–'")
+    screenshot(page, "gis-grid-redrawn")
+    now = Grid.objects.active().filter(community=district.east).order_by("households")
+    # Both grids hold other buildings than before: both codes retire and two never-used codes come.
+    assert [g.households for g in now] == [30, 60]
+    assert not {g.code for g in now} & {*halves, only.code}
+    _grid_status_says(page, ", ".join(sorted(halves)))
+    out = io.StringIO()
+    call_command("grid_report", "--json", "--target-households", "200", stdout=out)  # exits 1 on a violation
+    assert json.loads(out.getvalue())["ok"] is True
+    record = ChangeRecord.objects.get(action="redraw")
+    assert (record.user, record.reason) == (district.gis, "the lane is the edge")
+
+
+def test_communities_left_on_an_old_boundary_regenerated_from_the_list(district, page_as, screenshot):
+    add_lattice(district.west, x0=113.26, households=10)
+    add_lattice(district.east, x0=113.27, households=10)
+    grids_generate(communities=[district.west, district.east], target_households=200, code_digits=2, activate=True)
+    page = page_as(district.gis, viewport=DESKTOP)
+    _open_editor(page, district.west.code)
+    assert page.get_by_test_id("stale-none").is_visible()  # grids follow their boundaries at first
+    _drag_east_edge(page, 113.272)
+    page.get_by_test_id("neighbours-follow").check()
+    page.get_by_test_id("boundary-reason").fill("survey 2026")
+    page.get_by_test_id("boundary-save").click()
+    # The save result and the page's list both name the two communities, each with its button.
+    page.get_by_test_id(f"regenerate-saved-{district.east.code}").wait_for()
+    page.get_by_test_id(f"regenerate-list-{district.west.code}").wait_for()
+    assert page.locator("[data-testid=stale-list] li").count() == 2
+    page.get_by_test_id(f"regenerate-list-{district.east.code}").click()
+    page.locator("[data-testid=proposal-table] tr[data-code]").first.wait_for()
+    screenshot(page, "gis-stale-regenerate-proposal")
+    page.get_by_test_id("grid-reason").fill("boundary moved")
+    page.get_by_test_id("grid-activate").click()
+    page.wait_for_function("document.querySelectorAll('[data-testid=stale-list] li').length === 1")
+    assert page.locator("[data-testid=stale-list] li").get_attribute("data-code") == district.west.code
+    east_grids = shapely.union_all([shapely.from_wkb(bytes(g.polygon.wkb))
+                                    for g in Grid.objects.active().filter(community=district.east)])
+    assert east_grids.bounds == pytest.approx((113.272, 23.12, 113.28, 23.13))
+    # The list stays after a reload until west is regenerated too.
+    page.reload()
+    page.wait_for_selector("body[data-gis-ready='1']")
+    assert page.locator("[data-testid=stale-list] li").count() == 1
+
+
+# Boundary edits that the check refuses, each dragged by the mouse on west (113.26–113.27 × 23.12–23.13):
+# (vertices (lat, lng) → (lat, lng), the problem's kind). The street is 113.26–113.28.
+BAD_EDITS = {
+    "self_intersecting_ring": ([((23.13, 113.27), (23.1185, 113.263))], "invalid"),
+    "gap_left_to_the_neighbour": ([((23.13, 113.27), (23.13, 113.268)), ((23.12, 113.27), (23.12, 113.268))], "gap"),
+    "part_outside_the_street": ([((23.13, 113.26), (23.13, 113.258)), ((23.12, 113.26), (23.12, 113.258))],
+                                "outside_parent"),
+}
+
+
+@pytest.mark.parametrize("case", list(BAD_EDITS))
+def test_bad_boundary_edit_drawn_on_the_map_with_its_reason_and_nothing_saved(district, page_as, screenshot, case):
+    drags, kind = BAD_EDITS[case]
+    page = page_as(district.gis, viewport=DESKTOP)
+    _open_editor(page, district.west.code)
+    for (lat, lng), (to_lat, to_lng) in drags:
+        _drag_vertex(page, lat, lng, to_lat, to_lng)
+    page.get_by_test_id("boundary-reason").fill("survey 2026")
+    with page.expect_response("**/gis/api/boundaries/save/") as saved:
+        page.get_by_test_id("boundary-save").click()
+    assert saved.value.status == 409
+    problem = page.locator(f"[data-testid=boundary-problems] li[data-kind={kind}]")
+    problem.wait_for()
+    assert problem.text_content().strip()  # the reason, in words
+    assert page.locator(".layer-problem").count() >= 1  # drawn on the map
+    screenshot(page, f"gis-bad-edit-{case}")
+    assert BoundaryVersion.objects.count() == 2 and not ChangeRecord.objects.exists()
+    assert Community.objects.get(pk=district.west.pk).boundary.extent == (113.26, 23.12, 113.27, 23.13)
+
+
+def test_split_line_that_does_not_cross_the_grid_is_refused_and_stays_on_the_map(district, page_as, screenshot):
+    add_lattice(district.east, x0=113.27, households=10)
+    grids_generate(communities=[district.east], target_households=200, code_digits=2, activate=True)
+    (only,) = Grid.objects.active().filter(community=district.east)
+    page = page_as(district.gis, viewport=DESKTOP)
+    page.goto("/gis/")
+    page.wait_for_selector("body[data-gis-ready='1']")
+    _select_grid(page, only.code)
+    # A line inside west's square, nowhere near east's grid.
+    _draw_line(page, [(23.122, 113.263), (23.128, 113.263)])
+    page.get_by_test_id("grid-reason").fill("two teams")
+    with page.expect_response("**/gis/api/grids/split/") as split:
+        page.get_by_test_id("grid-split").click()
+    assert split.value.status == 400
+    _grid_status_says(page, "does not cross")
+    assert page.evaluate("window.gisEditor.map.hasLayer(window.gisEditor.state.splitLine)")
+    screenshot(page, "gis-split-line-refused")
+    assert [g.code for g in Grid.objects.active().filter(community=district.east)] == [only.code]
+    assert not ChangeRecord.objects.exists()

@@ -230,6 +230,7 @@ function showProposal(result) {
   clearLayer("proposalLayer");
   state.proposal = result.generation;
   state.proposalLayer = addGeoJSON(m.map, "proposal", result.proposal, { color: "#1a73e8", weight: 3, dashArray: "6 4", fillOpacity: 0.05 });
+  if (result.proposal.features.length) m.map.fitBounds(state.proposalLayer.getBounds(), { padding: [40, 40], animate: false });
   const rows = [
     ...result.current.features.map((f) => [f, f.properties.code_kept ? gettext("kept") : gettext("retired"), gettext("current")]),
     ...result.proposal.features.map((f) => [f, f.properties.code_kept ? gettext("kept") : gettext("new"), gettext("proposal")]),
@@ -255,7 +256,7 @@ async function propose(code) {
   if (!result) return;
   showProposal(result);
   say("grid-status", `${gettext("Proposal for")} ${code}: ${gettext("compare it with the current grids, then activate it.")}`);
-  $("regenerate-title").scrollIntoView({ block: "start" });
+  $("regenerate-title").scrollIntoView({ block: "nearest" });
 }
 
 $("grid-propose").addEventListener("click", () => propose($("boundary-code").value.trim()));
