@@ -220,12 +220,12 @@ def merge_light_neighbours(leaves: list[Leaf], weight: np.ndarray, target_househ
     while len(leaves) > 1:
         households = np.array([weight[leaf.members].sum() for leaf in leaves])
         polygons = np.asarray([leaf.polygon for leaf in leaves], dtype=object)
-        pairs = [
-            (households[i] + households[j], i, j)
-            for i, neighbours in enumerate(_shared_edges(polygons))
-            for j in neighbours
-            if i < j and households[i] + households[j] <= target_households
-        ]
+        left, right = shapely.STRtree(polygons).query(polygons, predicate="intersects")
+        # Only a light pair can merge: the shared edges of the rest are never measured.
+        light = (left < right) & (households[left] + households[right] <= target_households)
+        left, right = left[light], right[light]
+        shared = _shared_lengths(polygons[left], polygons[right])
+        pairs = [(households[i] + households[j], int(i), int(j)) for i, j in zip(left[shared > 0], right[shared > 0])]
         for _, i, j in sorted(pairs):
             merged = _single_polygon(shapely.union(polygons[i], polygons[j], grid_size=GRID_SIZE_M))
             if merged is not None:
@@ -275,14 +275,40 @@ class _Splitter:
         ]
         for make_proposals, limit in passes:
             proposals = [p for p in make_proposals() if not (feasible_only and p.sort_key[0])]
-            best: _Split | None = None
-            for proposal in islice(proposals, limit):
-                split = self._evaluate(region, proposal, feasible_only, check_slivers)
-                if split is not None and (best is None or split.score < best.score):
-                    best = split
-            if best is not None:
-                return best
+            proposals = list(islice(proposals, limit))
+            # A full evaluation costs two snap-rounded overlays and the
+            # checks; proposals are ranked by their score measured without
+            # them, and the first that passes the full evaluation wins.
+            for index in np.argsort(self._estimates(region, proposals), kind="stable"):
+                split = self._evaluate(region, proposals[index], feasible_only, check_slivers)
+                if split is not None:
+                    return split
         return None
+
+    def _estimates(self, region: _Region, proposals: list[_Proposal]) -> np.ndarray:
+        """Each proposal's score on its raw sides (no claims moved, no packing checked).
+
+        A straight cut's sides are measured without an overlay
+        (:func:`_cut_measures`); a group of blocks by a plain overlay.
+        """
+        scores = np.full(len(proposals), np.inf)
+        weights = self.buildings.weight[region.members]
+        polygon = region.polygon
+        for index, proposal in enumerate(proposals):
+            if proposal.blocks_a is not None:
+                side_a = shapely.union_all(proposal.blocks_a)
+                side_b = shapely.difference(polygon, side_a)
+                measures = (side_a.area, side_a.length, side_b.area, side_b.length)
+            else:
+                measures = _cut_measures(polygon, *proposal.cut)
+            area_a, length_a, area_b, length_b = measures
+            if min(area_a, area_b) <= _DEBRIS_AREA_M2:
+                continue
+            weight_a = float(weights[proposal.in_a(region.members.size)].sum())
+            imbalance = float(self._balance(region, np.array([weight_a]), proposal.grid_plans)[1][0])
+            compactness = 2.0 * math.pi * (area_a / length_a**2 + area_b / length_b**2)  # mean Polsby-Popper
+            scores[index] = imbalance + _SHAPE_WEIGHT * (1.0 - compactness)
+        return scores
 
     # -- proposals ---------------------------------------------------------
 
@@ -609,7 +635,50 @@ def _half_plane(polygon: Polygon, origin: np.ndarray, axis: np.ndarray, offset: 
     normal = np.array([-axis[1], axis[0]])
     on_cut = origin + axis * offset
     far = on_cut - axis * reach
-    return Polygon([on_cut + normal * reach, far + normal * reach, far - normal * reach, on_cut - normal * reach])
+    return shapely.polygons(np.stack([on_cut + normal * reach, far + normal * reach, far - normal * reach,
+                                      on_cut - normal * reach, on_cut + normal * reach]))
+
+
+def _cut_measures(polygon: Polygon, origin: np.ndarray, axis: np.ndarray, offset: float) -> tuple[float, ...]:
+    """Area and perimeter of both sides of a straight cut, without an overlay.
+
+    Side a is ``(p - origin) · axis <= offset`` as in :func:`_half_plane`.
+    With coordinates centred on the cut line, the shoelace terms of the cut
+    edges vanish, so each side's area is the sum of the terms of the
+    polygon's edges (clipped to that side); each side's perimeter is the
+    length of those edges plus the length of the cut line inside the
+    polygon (pairs of edge crossings along it, even-odd). Holes count
+    negative. Returns ``(area_a, perimeter_a,
+    area_b, perimeter_b)``, m² and m.
+    """
+    rings = [shapely.get_coordinates(polygon.exterior)]
+    rings += [shapely.get_coordinates(ring) for ring in polygon.interiors]
+    # Shoelace sums are signed by a ring's orientation: the shell counts positive, holes negative.
+    signs = [1.0 if shapely.is_ccw(polygon.exterior) else -1.0]
+    signs += [-1.0 if shapely.is_ccw(ring) else 1.0 for ring in polygon.interiors]
+    on_cut = origin + axis * offset
+    along_cut = np.array([-axis[1], axis[0]])
+    area = np.zeros(2)
+    length = np.zeros(2)
+    crossings = []
+    for coords, sign in zip(rings, signs):
+        local = coords - on_cut
+        p, q = local[:-1], local[1:]
+        dp, dq = p @ axis, q @ axis
+        # Where an edge crosses the cut line (the end on side a counts as on it).
+        crosses = (dp <= 0) != (dq <= 0)
+        t = np.where(crosses, dp / np.where(crosses, dp - dq, 1.0), 0.0)
+        x = p + t[:, np.newaxis] * (q - p)
+        crossings.append(x[crosses] @ along_cut)
+        # Each edge's part on side a and on side b (one of them is empty unless it crosses).
+        a_start, a_end = np.where((dp <= 0)[:, None], p, x), np.where((dq <= 0)[:, None], q, x)
+        b_start, b_end = np.where((dp > 0)[:, None], p, x), np.where((dq > 0)[:, None], q, x)
+        for side, (start, end) in enumerate(((a_start, a_end), (b_start, b_end))):
+            area[side] += sign * 0.5 * np.sum(start[:, 0] * end[:, 1] - start[:, 1] * end[:, 0])
+            length[side] += np.sum(np.hypot(*(end - start).T))
+    positions = np.sort(np.concatenate(crossings))
+    chord = float(np.sum(positions[1::2] - positions[0::2])) if positions.size % 2 == 0 else 0.0
+    return area[0], length[0] + chord, area[1], length[1] + chord
 
 
 def _claim_extents(claims: np.ndarray, origin: np.ndarray, axis: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -642,11 +711,18 @@ def _shared_edges(parts: np.ndarray) -> list[list[int]]:
     left, right = tree.query(parts, predicate="intersects")
     keep = left != right
     left, right = left[keep], right[keep]
-    shared = shapely.length(shapely.intersection(shapely.boundary(parts[left]), shapely.boundary(parts[right])))
+    shared = _shared_lengths(parts[left], parts[right])
     touching: list[list[int]] = [[] for _ in parts]
     for i, j in zip(left[shared > 0], right[shared > 0]):
         touching[int(i)].append(int(j))
     return touching
+
+
+def _shared_lengths(left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    """Length (metres) of boundary each pair of polygons shares; 0 where they meet at points only."""
+    if left.size == 0:
+        return np.zeros(0)
+    return shapely.length(shapely.intersection(shapely.boundary(left), shapely.boundary(right)))
 
 
 def _polygon_parts(geom) -> list[Polygon]:

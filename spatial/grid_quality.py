@@ -278,16 +278,7 @@ def check_partition(
             owner[building_id] = grid.sequence
     violations.extend(f"building {i} is in no grid" for i in by_id if i not in owner)
 
-    polygons = {g.sequence: g.polygon for g in grids}
-    for building_id, sequence in owner.items():
-        geometry = by_id[building_id].geometry
-        grid = polygons[sequence]
-        if not holds_whole(grid, np.asarray([shapely.intersection(geometry, boundary)]))[0]:
-            violations.append(f"building {building_id} is not wholly inside grid {sequence}")
-        if geometry.geom_type == "Point":
-            others = [s for s, p in polygons.items() if s != sequence and p.covers(geometry)]
-            if others:
-                violations.append(f"point building {building_id} is also covered by grids {others}")
+    violations.extend(_placement_violations(boundary, by_id, owner, grids))
 
     for grid in grids:
         households = [by_id[i].households for i in grid.building_ids]
@@ -300,4 +291,33 @@ def check_partition(
     sequences = [g.sequence for g in grids]
     if len(set(sequences)) != len(sequences) or min(sequences, default=1) < 1:
         violations.append("sequences repeat or start below 1")
+    return violations
+
+
+def _placement_violations(boundary, by_id: dict, owner: dict, grids: Sequence) -> list[str]:
+    """Buildings not wholly inside their grid (within the community), and points another grid covers too."""
+    if not owner:
+        return []
+    ids = list(owner)
+    sequences = np.asarray([owner[i] for i in ids])
+    geoms = np.asarray([by_id[i].geometry for i in ids], dtype=object)
+    shapely.prepare(boundary)
+    # Only what reaches outside the community needs clipping.
+    outside = ~shapely.covers(boundary, geoms)
+    geoms[outside] = shapely.intersection(geoms[outside], boundary)
+    polygons = np.asarray([g.polygon for g in grids], dtype=object)
+    grid_sequences = np.asarray([g.sequence for g in grids])
+    violations = []
+    for polygon, sequence in zip(polygons, grid_sequences):
+        mine = np.flatnonzero(sequences == sequence)
+        for k in mine[~holds_whole(polygon, geoms[mine])]:
+            violations.append(f"building {ids[k]} is not wholly inside grid {sequence}")
+    is_point = shapely.get_type_id(geoms) == 0
+    points = np.flatnonzero(is_point)
+    point_index, grid_index = shapely.STRtree(polygons).query(geoms[points], predicate="covered_by")
+    others: dict[int, list] = {}
+    for k, g in zip(points[point_index], grid_index):
+        if grid_sequences[g] != sequences[k]:
+            others.setdefault(int(k), []).append(int(grid_sequences[g]))
+    violations.extend(f"point building {ids[k]} is also covered by grids {sorted(s)}" for k, s in sorted(others.items()))
     return violations
