@@ -11,7 +11,11 @@
 //   page is served only from the cache of the worker whose session is known to
 //   be alive (last labelled page, not expired, not signed out); otherwise the
 //   offline page, which shows nothing of anyone.
-// Strategies: pages and map layers network-first, /static/ stale-while-revalidate.
+// - the photos shown on a worker's cached pages go into that worker's cache
+//   too (read through the photo view, with that worker's session), so a
+//   report's detail shows its photos offline; served offline only to the live session.
+//   Pages fetched ahead (each report's detail) bring their /static/ files into SHARED.
+// Strategies: pages, photos and map layers network-first, /static/ stale-while-revalidate.
 // Workflow APIs (/api/events/, /api/cases/) are never cached: a stale case
 // would be acted on with a stale version.
 const SHARED = "gridmgmt-shared-v2";
@@ -20,6 +24,8 @@ const USER_PREFIX = "gridmgmt-user-";
 const SESSION_KEY = "/__gridmgmt/session";
 const OFFLINE_PAGE = "/worker/offline/";
 const NETWORK_FIRST = ["/jsi18n/", "/map/", "/api/streets/", "/api/communities/", "/api/grids/", OFFLINE_PAGE];
+// MEDIA_URL: every stored photo is served there by the permission-checked photo view.
+const PHOTOS = "/media/";
 
 const userCache = (user) => `${USER_PREFIX}${encodeURIComponent(user)}`;
 
@@ -98,6 +104,35 @@ async function workerPage(request) {
   return response;
 }
 
+// What a worker page fetched ahead (never opened yet) needs offline: the photos in its <img src>
+// (the photo view's URLs, read with this worker's session) into this worker's cache, and its
+// stylesheets and scripts under /static/ into the shared cache.
+async function cachePageResources(user, html) {
+  const own = await caches.open(userCache(user));
+  const shared = await caches.open(SHARED);
+  const found = (pattern) => new Set([...html.matchAll(pattern)].map((match) => match[1]));
+  for (const path of found(/<img [^>]*src="(\/media\/[^"]+)"/g)) {
+    if (await own.match(path)) continue; // a stored name is never reused: a cached photo is up to date
+    const response = await fetch(path, { credentials: "same-origin" });
+    if (cacheable(response)) await own.put(path, response);
+  }
+  for (const path of found(/(?:href|src)="(\/static\/[^"]+)"/g)) {
+    if (!(await shared.match(path, { ignoreVary: true }))) await store(new Request(path), await fetch(path));
+  }
+}
+
+// A photo: from the network (the photo view checks the reader); offline, from the live session's cache only.
+async function photo(request) {
+  try {
+    return await fetch(request);
+  } catch (error) {
+    const alive = await liveSession();
+    const cached = alive && await (await caches.open(userCache(alive.user))).match(request, { ignoreVary: true });
+    if (cached) return cached;
+    throw error;
+  }
+}
+
 async function networkFirst(request) {
   try {
     return await store(request, await fetch(request));
@@ -121,20 +156,28 @@ async function staleWhileRevalidate(event) {
 const isShared = (path) => path.startsWith("/static/") || NETWORK_FIRST.some((prefix) => path.startsWith(prefix));
 const isWorkerPage = (path) => path.startsWith("/worker/") && !path.startsWith(OFFLINE_PAGE) && !path.endsWith(".json");
 
-// The page sends its own URL and the resources it loaded before this worker
-// controlled it (its first visit), so it opens offline from then on.
+// The page sends its own URL, the resources it loaded before this worker
+// controlled it (its first visit) and the worker pages it links to that must
+// open offline (each report's detail), so they open offline from then on.
 self.addEventListener("message", (event) => {
   if (!event.data || event.data.type !== "cache-urls") return;
+  const local = (address) => new URL(address, self.location.origin).origin === self.location.origin;
   const urls = [event.data.page, OFFLINE_PAGE, ...event.data.urls.filter((address) => {
-    const url = new URL(address, self.location.origin);
-    return url.origin === self.location.origin && isShared(url.pathname);
+    return local(address) && isShared(new URL(address, self.location.origin).pathname);
+  }), ...(event.data.pages || []).filter((address) => {
+    return local(address) && isWorkerPage(new URL(address, self.location.origin).pathname);
   })];
   event.waitUntil((async () => {
     for (const url of urls) {
       const path = new URL(url, self.location.origin).pathname;
       try {
-        if (isWorkerPage(path)) await workerPage(new Request(url, { credentials: "same-origin" }));
-        else await store(new Request(url), await fetch(url, { credentials: path === OFFLINE_PAGE ? "omit" : "same-origin" }));
+        if (isWorkerPage(path)) {
+          const response = await workerPage(new Request(url, { credentials: "same-origin" }));
+          const user = response.headers.get("X-Gridmgmt-User");
+          if (user && cacheable(response)) await cachePageResources(user, await response.text());
+        } else {
+          await store(new Request(url), await fetch(url, { credentials: path === OFFLINE_PAGE ? "omit" : "same-origin" }));
+        }
       } catch (error) { /* offline now: the next visit caches it */ }
     }
     if (event.source) event.source.postMessage({ type: "cached", count: urls.length });
@@ -155,6 +198,8 @@ self.addEventListener("fetch", (event) => {
     event.respondWith(staleWhileRevalidate(event));
   } else if (isWorkerPage(url.pathname)) {
     event.respondWith(workerPage(request));
+  } else if (url.pathname.startsWith(PHOTOS)) {
+    event.respondWith(photo(request));
   } else if (isShared(url.pathname)) {
     event.respondWith(networkFirst(request));
   }

@@ -1,7 +1,8 @@
-"""What a case page shows, for the console and the department queue alike: history, photos, deadline."""
+"""What a case page shows, for the console, the department queue and the worker's check alike: history, photos, deadline."""
 
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
+from django.utils.formats import date_format
+from django.utils.translation import gettext, gettext_lazy as _
 
 from gridmgmt.events.models import EventPhoto
 from gridmgmt.web.console_filters import deadline_state
@@ -22,6 +23,37 @@ ACTION_LABELS = {
 }
 
 
+# Steps whose photos show the matter afterwards: the department's feedback, the on-site check, the worker's own fix.
+AFTER_ACTIONS = frozenset({"handle", "verify_pass", "verify_fail", "self_handle"})
+
+
+def before_after(*, report_photos, history=()) -> dict:
+    """Photos before and after, as ``templates/photos/_before_after.html`` shows them side by side.
+
+    ``report_photos``: :class:`~gridmgmt.events.models.EventPhoto` rows (the
+    before: a report's photos, for 即报即处 the worker's own photo before);
+    ``history``: :class:`~gridmgmt.cases.models.CaseHistory` entries, oldest
+    first, whose attachments of the steps in :data:`AFTER_ACTIONS` are the
+    after, labelled with the step and its time. Returns
+    ``{"before": [{"url", "label"}, ...], "after": [...]}``. Every ``url`` is
+    the stored file's ``.url``, which :mod:`gridmgmt.events.photo_view`
+    serves only to a reader whose jurisdiction covers the report or case.
+    """
+    before = [{"url": photo.image.url, "label": gettext("Report photo %(n)s") % {"n": n}}
+              for n, photo in enumerate(report_photos, 1)]
+    after = [{"url": attachment.file.url,
+              "label": f"{ACTION_LABELS[entry.action]} · {date_format(timezone.localtime(entry.at), 'Y-m-d H:i')}"}
+             for entry in history if entry.action in AFTER_ACTIONS
+             for attachment in entry.attachments.all()]
+    return {"before": before, "after": after}
+
+
+def case_photos(case) -> dict:
+    """:func:`before_after` of a case from :func:`gridmgmt.cases.selectors.case_get` (history prefetched)."""
+    return before_after(report_photos=EventPhoto.objects.filter(event__case_source__case=case).order_by("id"),
+                        history=case.history.all())
+
+
 def case_page_context(case) -> dict:
     """``case`` comes from :func:`gridmgmt.cases.selectors.case_get` (history and attachments prefetched)."""
     history = list(case.history.all())
@@ -32,7 +64,7 @@ def case_page_context(case) -> dict:
         "history": [{"entry": entry, "action": ACTION_LABELS.get(entry.action, entry.action),
                      "role": ROLE_LABELS.get(entry.role, entry.role),
                      "status": STATUS_LABELS.get(entry.to_status, entry.to_status)} for entry in history],
-        "report_photos": EventPhoto.objects.filter(event__case_source__case=case).order_by("id"),
+        "photos": case_photos(case),
         "reports": [source.event for source in case.sources.select_related("event__reporter")],
         "pending_postponement": next((p for p in case.postponements.all() if p.status == "pending"), None),
     }

@@ -56,6 +56,12 @@ def worker_reports(user, *, limit: int = 100):
     return event_list().filter(reporter=user).select_related("case_source__case")[:limit]
 
 
+def worker_report(user, event_id: int):
+    """One of the user's own reports (with its case, small class and photos), or None: another's is not theirs to see."""
+    return (event_list().filter(reporter=user, pk=event_id).select_related("case_source__case")
+            .prefetch_related("photos").first())
+
+
 def verification_tasks(user):
     """Handled cases in the worker's grids waiting for the on-site check (核查)."""
     return case_list(user=user, status=Status.HANDLED).order_by("deadline", "id")

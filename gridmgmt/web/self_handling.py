@@ -19,7 +19,7 @@ from gridmgmt.cases.errors import CaseError
 from gridmgmt.cases.models import Status
 from gridmgmt.cases.selectors import case_get
 from gridmgmt.cases.self_handling import case_self_handle
-from gridmgmt.events.models import EventPhoto
+from gridmgmt.web.console_case import case_photos
 from gridmgmt.web.roles import role_required
 
 
@@ -42,5 +42,5 @@ def fixed_on_the_spot(request, case_id: int):
             return redirect("web:worker-reports")
     return render(request, "worker/fixed.html", {
         "case": case, "can_close": case.status == Status.REPORTED,
-        "report_photos": EventPhoto.objects.filter(event__case_source__case=case).order_by("id"),
+        "photos": case_photos(case),
     })

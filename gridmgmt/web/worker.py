@@ -1,8 +1,8 @@
 """The grid worker's phone app (网格员): home map and tasks, report form, own reports, on-site verification.
 
 Pages only read; every write goes through the same API the other clients
-use (POST /api/events/, POST /api/cases/<id>/verify/), from the page's JS,
-so the offline queue and the form share one path to the server.
+use (POST /api/events/, POST /api/cases/<id>/verify/ and /self-handle/), from
+the page's JS, so the offline queue and the form share one path to the server.
 """
 
 import json
@@ -15,13 +15,14 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from gridmgmt.accounts.models import Role
 from gridmgmt.cases.selectors import case_get
 from gridmgmt.cases.serializers import CaseDetailSerializer
-from gridmgmt.events.models import EventPhoto
 from gridmgmt.web import selectors
+from gridmgmt.web.console_case import before_after, case_photos
 from gridmgmt.web.roles import role_required
 from gridmgmt.web.status import STATUS_LABELS
 
@@ -98,7 +99,50 @@ def reports(request):
     events = selectors.worker_reports(request.user)
     return _page(request, "worker/reports.html", {
         "events": [(event, STATUS_LABELS.get(event.status, event.status)) for event in events],
+        "synced_at": timezone.now(),
     })
+
+
+def _own_report(request, event_id: int):
+    event = selectors.worker_report(request.user, event_id)
+    if event is None:
+        raise Http404(f"report {event_id} not found among your reports")
+    return event
+
+
+@require_GET
+@worker_only
+def report_detail(request, event_id: int):
+    """One of my reports: its case, status and photos; cached per worker by sw.js so it opens offline."""
+    event = _own_report(request, event_id)
+    source = getattr(event, "case_source", None)
+    # The case's own photos after (feedback, check) only when the case lies in my jurisdiction: the
+    # photo view would refuse them otherwise. My report's photos are always mine to see.
+    case = case_get(user=request.user, case_id=source.case_id) if source else None
+    return _page(request, "worker/report_detail.html", {
+        "event": event, "case": source.case if source else None,
+        "status_label": STATUS_LABELS.get(event.status, event.status),
+        "photos": case_photos(case) if case else before_after(report_photos=event.photos.all()),
+        "synced_at": timezone.now(),
+    })
+
+
+@require_GET
+@never_cache
+@worker_only
+def report_case(request, event_id: int):
+    """``{"event": id, "case": {"id", "number", "version", "status", "self_handled"} | null}`` of one of my reports.
+
+    What the offline queue reads between the two steps of 即报即处 (report,
+    then close its case as fixed): which case the report became, at which
+    version, and whether an earlier attempt already closed it.
+    """
+    event = _own_report(request, event_id)
+    source = getattr(event, "case_source", None)
+    case = source.case if source else None
+    return JsonResponse({"event": event.pk, "case": case and {
+        "id": case.pk, "number": case.number, "version": case.version, "status": case.status,
+        "self_handled": case.self_handled}})
 
 
 @worker_only
@@ -109,7 +153,7 @@ def verify(request, case_id: int):
     feedback = next((h for h in reversed(case.history.all()) if h.action == "handle"), None)
     return _page(request, "worker/verify.html", {
         "case": case, "case_json": CaseDetailSerializer(case).data, "feedback": feedback,
-        "report_photos": EventPhoto.objects.filter(event__case_source__case=case).order_by("id"),
+        "photos": case_photos(case),
         "status_label": STATUS_LABELS.get(case.status, case.status),
         "grids_geojson": _grids([case.grid_code]),
     })

@@ -1,15 +1,32 @@
-"""Photos you can see: before/after side by side on the worker's verification page, opened in the viewer."""
+"""Photos you can see: before/after side by side on the verification, department and console case pages,
+opened in the viewer, served only through the permission-checked photo view."""
 
 import pytest
 from django.contrib.gis.geos import Point
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
 
 from gridmgmt.cases import services
 from gridmgmt.cases.models import Case
 from gridmgmt.events.services import event_create
+from gridmgmt.web.console_case import ACTION_LABELS
 from tests.web.conftest import SCREENSHOTS, png_bytes
 
-pytestmark = pytest.mark.browser
+
+@pytest.fixture
+def photos_through_the_view(monkeypatch):
+    """Every photo request reaches the app's photo view, as in production.
+
+    Django's live server serves ``MEDIA_URL`` straight from ``MEDIA_ROOT``
+    (its private ``_MediaFilesHandler``), which would skip the jurisdiction
+    check these tests are about; the running server reads the method per request.
+    """
+    from django.test.testcases import _MediaFilesHandler
+
+    monkeypatch.setattr(_MediaFilesHandler, "_should_handle", lambda self, path: False)
+
+
+pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("photos_through_the_view")]
 
 
 def photo(name, color):
@@ -124,17 +141,62 @@ def test_small_jpeg_is_sent_unchanged(live_district, page_as):
     assert (Event.objects.get().photos.get().image.width) == 640
 
 
-def test_department_case_page_opens_report_and_feedback_photos_in_the_viewer_at_desk_size(live_district, page_as,
-                                                                                            screenshot):
-    from tests.web.conftest import DESKTOP
+def closed_case_with_photos(district) -> Case:
+    """Two report photos before; after: the department's feedback photo and the worker's on-site photo."""
+    case = handled_case_with_photos(district)
+    services.case_verify(case_id=case.pk, version=5, actor=district.users["worker"], passed=True,
+                         location=Point(113.2655, 23.1255, srid=4326), photos=[photo("check.png", "blue")])
+    return Case.objects.get(pk=case.pk)
 
-    case = handled_case_with_photos(live_district)
-    page = page_as(live_district.users["handler"], viewport=DESKTOP)
-    page.goto(f"/department/cases/{case.pk}/")
-    page.wait_for_function("[...document.querySelectorAll('.photos img')].every((i) => i.complete && i.naturalWidth)")
-    assert page.locator(".photos img").count() == 3  # two report photos, one feedback photo
-    screenshot(page, "department-case-photos")
-    page.locator("[data-action=handle] .photos a").first.click()
-    page.get_by_test_id("photo-viewer").wait_for()
-    assert loaded(page, "[data-testid=photo-viewer] img")
-    page.screenshot(path=str(SCREENSHOTS / "department-photo-viewer-desktop.png"))
+
+def all_photos_loaded(page) -> None:
+    page.wait_for_function(
+        "[...document.querySelectorAll('[data-testid=before-after] img')].every((i) => i.complete && i.naturalWidth)")
+
+
+def assert_before_after_side_by_side(page) -> list[str]:
+    """Two report photos left, two after photos right on one row; returns the photo URLs the page shows."""
+    before = page.get_by_test_id("photos-before")
+    after = page.get_by_test_id("photos-after")
+    assert (before.locator("img").count(), after.locator("img").count()) == (2, 2)
+    box_before, box_after = before.bounding_box(), after.bounding_box()
+    assert box_before["x"] + box_before["width"] <= box_after["x"] and abs(box_before["y"] - box_after["y"]) < 40
+    alts = after.locator("img").evaluate_all("(images) => images.map((i) => i.alt)")
+    with translation.override("zh-hans"):  # the pages' language (the browser asks for zh-CN)
+        steps = [str(ACTION_LABELS["handle"]), str(ACTION_LABELS["verify_pass"])]
+    assert [alt.split(" · ")[0] for alt in alts] == steps  # each after photo named by the step that took it, in order
+    return page.locator("[data-testid=before-after] img").evaluate_all("(images) => images.map((i) => i.src)")
+
+
+@pytest.mark.parametrize("role, path", [("handler", "/department/cases/{}/"), ("dispatcher", "/console/cases/{}/")])
+def test_case_pages_show_before_and_after_side_by_side_and_strangers_get_404_for_the_photos(
+        live_district, page_as, role, path):
+    from gridmgmt.accounts.models import Role
+    from tests import factories
+    from tests.web.conftest import DESKTOP, PHONE, make_user
+
+    case = closed_case_with_photos(live_district)
+    name = path.split("/")[1]
+    for label, viewport in (("phone", PHONE), ("desktop", DESKTOP)):
+        page = page_as(live_district.users[role], viewport=viewport)
+        page.goto(path.format(case.pk))
+        all_photos_loaded(page)
+        urls = assert_before_after_side_by_side(page)
+        page.get_by_test_id("before-after").scroll_into_view_if_needed()
+        page.screenshot(path=str(SCREENSHOTS / f"{name}-case-before-after-{label}.png"), full_page=True)
+    assert all("/media/" in url for url in urls) and page.context.blocked == []
+
+    page.get_by_test_id("photos-after").locator("a").nth(1).click()  # the viewer steps through the after photos
+    viewer = page.get_by_test_id("photo-viewer")
+    viewer.wait_for()
+    assert loaded(page, "[data-testid=photo-viewer] img") and "2/2" in viewer.inner_text()
+    page.screenshot(path=str(SCREENSHOTS / f"{name}-photo-viewer-desktop.png"))
+
+    # Strangers: a worker of the other grid, a handler of another department; the same URLs are 404.
+    other_department = factories.department("SZ", "市政所", name_en="Municipal works")
+    strangers = [live_district.users["worker2"],
+                 make_user("handler_sz", Role.DEPARTMENT_HANDLER, department=other_department)]
+    for stranger in strangers:
+        request = page_as(stranger).request
+        assert [request.get(url).status for url in urls] == [404] * 4, stranger.username
+    assert [page.request.get(url).status for url in urls] == [200] * 4  # the reader of the page still reads them

@@ -43,7 +43,7 @@ def test_worker_closes_own_report_fixed_on_the_spot(small_district):
 def test_without_a_photo_after_or_by_another_worker_nothing_changes(small_district):
     case = own_report(small_district)
     refused = signed_in(small_district.users["worker"]).post(
-        f"/worker/fixed/{case.pk}/", {"version": case.version, "note": "done"})
+        f"/worker/fixed/{case.pk}/", {"version": case.version, "note": "done"}, HTTP_ACCEPT_LANGUAGE="en")
     assert refused.status_code == 200 and "photo after" in refused.content.decode()  # the service's reason
     assert signed_in(small_district.users["worker2"]).get(f"/worker/fixed/{case.pk}/").status_code == 404
     case.refresh_from_db()
@@ -54,7 +54,8 @@ def test_without_a_photo_after_or_by_another_worker_nothing_changes(small_distri
 def test_a_report_without_a_photo_before_is_refused(small_district):
     case = own_report(small_district, photo=False)
     response = signed_in(small_district.users["worker"]).post(
-        f"/worker/fixed/{case.pk}/", {"version": case.version, "note": "done", "photos": upload()})
+        f"/worker/fixed/{case.pk}/", {"version": case.version, "note": "done", "photos": upload()},
+        HTTP_ACCEPT_LANGUAGE="en")
     assert "photo before" in response.content.decode()
     assert Case.objects.get(pk=case.pk).status == "reported"
 

@@ -4,10 +4,14 @@
 // idempotency key: a report sent twice (two tabs, a retry after a lost
 // answer) is stored once by the server (unique channel + key).
 //
-// Record: { key, user, createdAt, label, kind: "report" (default) | "verification", caseId (verification),
-//           fields: report {service_code, lat, lng, description, attributes, device_time}
+// Record: { key, user, createdAt, label,
+//           kind: "report" (default) | "verification" | "self_handle" (即报即处: a report closed as fixed at once),
+//           caseId (verification; self_handle once known),
+//           fields: report and self_handle {service_code, lat, lng, description, attributes, device_time}
 //                   or verification {version, passed, lat, lng, note},
-//           photos: [{ blob, name }], status: "queued" | "sent" | "failed" | "conflict", eventId, error, sentAt }
+//           photos: [{ blob, name }] (self_handle: the photos before), after: [{ blob, name }] (self_handle),
+//           fix: { note } (self_handle: what was done),
+//           status: "queued" | "sent" | "failed" | "conflict", eventId, caseNumber, caseStatus, error, sentAt }
 // A verification acts on the case version the worker read: if the case moved on
 // meanwhile the server answers 409 and the record becomes a "conflict", shown
 // with the server's message until the worker removes it — never dropped silently.
@@ -53,11 +57,13 @@ export function newKey() {
   return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
-export async function enqueue({ user, label, fields, photos = [], kind = "report", caseId = null }) {
+// Files become plain Blobs: what IndexedDB keeps reliably across browsers.
+const stored = (files) => files.map((file) => ({ blob: new Blob([file], { type: file.type }), name: file.name || "photo.jpg" }));
+
+export async function enqueue({ user, label, fields, photos = [], kind = "report", caseId = null, fix = null, after = [] }) {
   const record = {
     key: newKey(), user, label, fields, kind, caseId, createdAt: new Date().toISOString(), status: "queued",
-    // Files become plain Blobs: what IndexedDB keeps reliably across browsers.
-    photos: photos.map((file) => ({ blob: new Blob([file], { type: file.type }), name: file.name || "photo.jpg" })),
+    photos: stored(photos), ...(kind === "self_handle" ? { fix, after: stored(after) } : {}),
   };
   await put(record);
   return record;
@@ -140,12 +146,49 @@ function upload(url, form, key) {
   });
 }
 
+// The case a report became, as /worker/reports/<id>/case.json answers it (R6: only that answer counts).
+const isCaseStateOf = (eventId, body) => Boolean(body) && typeof body === "object" && body.event === eventId
+  && Boolean(body.case) && Number.isInteger(body.case.id) && Number.isInteger(body.case.version);
+const isFixedAnswer = (caseId, body) => Boolean(body) && typeof body === "object" && body.id === caseId
+  && body.status === "closed" && body.self_handled === true;
+
+// 即报即处 in two steps, each safe to repeat: the report (its idempotency key makes the server store it
+// once), then the case it became closed as fixed. The report's id is kept on the record as soon as the
+// API answers, so a retry skips it; a case already closed as fixed on the spot (an earlier attempt
+// whose answer was lost) counts as sent, not sent again. A case the centre took up meanwhile answers
+// 409: a "conflict" shown to the worker.
+async function sendSelfHandling(record) {
+  if (!record.eventId) {
+    const answer = await upload("/api/events/", formOf(record), record.key);
+    if (!isAnswerFor(record, answer)) throw new NotTheServer();
+    record.eventId = answer.id; // kept even if the second step fails: sendOne stores the record either way
+    await put({ ...record });
+  }
+  const state = await api(`/worker/reports/${record.eventId}/case.json`);
+  if (!isCaseStateOf(record.eventId, state)) throw new NotTheServer();
+  record.caseId = state.case.id;
+  if (state.case.status === "closed" && state.case.self_handled) return { caseNumber: state.case.number, caseStatus: "closed" };
+  const form = new FormData();
+  form.append("version", state.case.version);
+  form.append("note", record.fix.note);
+  for (const photo of record.after) form.append("photos", photo.blob, photo.name);
+  const answer = await upload(`/api/cases/${record.caseId}/self-handle/`, form, record.key);
+  if (!isFixedAnswer(record.caseId, answer)) throw new NotTheServer();
+  return { caseNumber: answer.number, caseStatus: answer.status };
+}
+
 async function sendOne(record) {
   try {
-    const url = record.kind === "verification" ? `/api/cases/${record.caseId}/verify/` : "/api/events/";
-    const answer = await upload(url, formOf(record), record.key);
-    if (!isAnswerFor(record, answer)) throw new NotTheServer();
-    await put({ ...record, status: "sent", eventId: answer.id, caseStatus: answer.status, sentAt: new Date().toISOString(), error: "" });
+    let result;
+    if (record.kind === "self_handle") {
+      result = await sendSelfHandling(record);
+    } else {
+      const url = record.kind === "verification" ? `/api/cases/${record.caseId}/verify/` : "/api/events/";
+      const answer = await upload(url, formOf(record), record.key);
+      if (!isAnswerFor(record, answer)) throw new NotTheServer();
+      result = { eventId: answer.id, caseStatus: answer.status };
+    }
+    await put({ ...record, ...result, status: "sent", sentAt: new Date().toISOString(), error: "" });
   } catch (error) {
     if (error.status === 409) { // the case moved on (stale version, another state): the worker must see it
       await put({ ...record, status: "conflict", error: error.message });

@@ -13,18 +13,31 @@ export async function registerServiceWorker() {
   await navigator.serviceWorker.ready;
   const worker = navigator.serviceWorker.controller || registration.active;
   const urls = performance.getEntriesByType("resource").map((entry) => entry.name);
+  // Pages this one links to that must open offline too (each report's detail from "my reports").
+  const pages = [...document.querySelectorAll("a[data-offline-page]")].map((link) => link.pathname);
   navigator.serviceWorker.addEventListener("message", (event) => {
     if (event.data && event.data.type === "cached") document.documentElement.dataset.offlineReady = "true";
   });
-  worker.postMessage({ type: "cache-urls", page: location.pathname + location.search, urls });
+  worker.postMessage({ type: "cache-urls", page: location.pathname + location.search, urls, pages });
+}
+
+// "Offline, as of <last sync>" on the pages that carry the note (the copy sw.js kept is what shows).
+function showOfflineNote() {
+  const note = document.getElementById("offline-as-of");
+  if (!note) return;
+  const update = () => { note.hidden = navigator.onLine; };
+  window.addEventListener("online", update);
+  window.addEventListener("offline", update);
+  update();
 }
 
 const STATUS_TEXT = {
   queued: () => gettext("Queued on this device"),
   sending: () => gettext("Sending…"),
-  sent: (r) => (r.kind === "verification"
-    ? (r.caseStatus === "closed" ? gettext("Case closed.") : gettext("Case returned for rework."))
-    : interpolate(gettext("Sent: report %s"), [r.eventId])),
+  sent: (r) => ({
+    verification: () => (r.caseStatus === "closed" ? gettext("Case closed.") : gettext("Case returned for rework.")),
+    self_handle: () => interpolate(gettext("Case %s closed as fixed on the spot."), [r.caseNumber]),
+  }[r.kind] || (() => interpolate(gettext("Sent: report %s"), [r.eventId])))(),
   failed: (r) => `${gettext("Refused")}: ${r.error}`,
   conflict: (r) => `${gettext("Not applied")}: ${r.error}`,
 };
@@ -36,6 +49,7 @@ function receiptItem(record, sendingKey) {
   li.dataset.key = record.key;
   li.dataset.status = status;
   if (record.eventId) li.dataset.eventId = record.eventId;
+  if (record.caseId) li.dataset.caseId = record.caseId;
   const when = new Date(record.createdAt).toLocaleString();
   const title = document.createElement("strong");
   title.textContent = record.label;
@@ -46,7 +60,7 @@ function receiptItem(record, sendingKey) {
   meta.className = "hint";
   meta.textContent = `${when}${record.status === "queued" && record.error ? ` · ${record.error}` : ""}`;
   li.append(title, " ", badge, meta);
-  if (status === "sending" && record.photos.length) {
+  if (status === "sending" && (record.photos.length || (record.after || []).length)) {
     const bar = Object.assign(document.createElement("progress"), { max: 1, value: 0 });
     bar.dataset.testid = "upload-progress";
     bar.setAttribute("aria-label", gettext("Upload"));
@@ -87,6 +101,7 @@ export function showReceipts(list, { limit = 20 } = {}) {
 
 export function startWorkerPage({ receipts } = {}) {
   registerServiceWorker().catch(() => null); // without a service worker the pages still work online
+  showOfflineNote();
   if (receipts) showReceipts(receipts);
   return startAutoFlush(USER);
 }

@@ -105,14 +105,19 @@ document.getElementById("class-search").addEventListener("input", renderPicker);
 
 // --- 2. the photo --------------------------------------------------------
 const photoInput = document.getElementById("photo");
-photoInput.addEventListener("change", () => {
-  document.getElementById("photo-preview").replaceChildren(...[...photoInput.files].map((file) => {
-    const img = document.createElement("img");
-    img.src = URL.createObjectURL(file);
-    img.alt = file.name;
-    return img;
-  }));
-});
+const afterInput = document.getElementById("after-photo");
+function preview(input, box) {
+  input.addEventListener("change", () => {
+    document.getElementById(box).replaceChildren(...[...input.files].map((file) =>
+      Object.assign(document.createElement("img"), { src: URL.createObjectURL(file), alt: file.name })));
+  });
+}
+preview(photoInput, "photo-preview");
+preview(afterInput, "after-preview");
+
+// --- 4. fixed on the spot (即报即处): the photo of step 2 is the one before --------
+const fixedNow = document.getElementById("fixed-now");
+fixedNow.addEventListener("change", () => { document.getElementById("fixed-fields").hidden = !fixedNow.checked; });
 
 // --- 3. the location -----------------------------------------------------
 const grids = JSON.parse(document.getElementById("my-grids").textContent);
@@ -191,6 +196,9 @@ function problem() {
   if (!state.point) return gettext("No location yet: wait for GPS or drag the marker (step 3).");
   const missing = state.chosen.attributes.find((d) => d.required && !String(attributeValues()[d.code] ?? "").length);
   if (missing) return `${gettext("Required")}: ${missing.description || missing.code}`;
+  if (fixedNow.checked && !photoInput.files.length) return gettext("Fixed on the spot: take the photo before (step 2).");
+  if (fixedNow.checked && !afterInput.files.length) return gettext("Fixed on the spot: take a photo after (step 4).");
+  if (fixedNow.checked && !document.getElementById("fixed-note").value.trim()) return gettext("Fixed on the spot: say what you did (step 4).");
   return "";
 }
 
@@ -202,28 +210,37 @@ form.addEventListener("submit", async (event) => {
   const small = state.chosen;
   const button = document.getElementById("send-report");
   button.disabled = true; // shrinking a big photo takes a moment: no second tap meanwhile
-  const photos = await Promise.all([...photoInput.files].map((file) => shrinkPhoto(file)));
+  const shrunk = (input) => Promise.all([...input.files].map((file) => shrinkPhoto(file)));
+  const photos = await shrunk(photoInput);
+  const fixed = fixedNow.checked;
+  const after = fixed ? await shrunk(afterInput) : [];
   button.disabled = false;
   const record = await enqueue({
     user: USER,
-    label: `${nameOf(small)} (${small.code})`,
+    label: `${fixed ? `${gettext("Fixed on the spot")}: ` : ""}${nameOf(small)} (${small.code})`,
     fields: {
       service_code: small.code, lat: state.point.lat.toFixed(7), lng: state.point.lng.toFixed(7),
       description: document.getElementById("description").value, attributes: attributeValues(),
       device_time: new Date().toISOString(),
     },
     photos,
+    ...(fixed ? { kind: "self_handle", fix: { note: document.getElementById("fixed-note").value.trim() }, after } : {}),
   });
   localStorage.setItem(RECENT_KEY, JSON.stringify([small.code, ...recent().filter((c) => c !== small.code)].slice(0, 4)));
   form.reset();
   document.getElementById("photo-preview").replaceChildren();
+  document.getElementById("after-preview").replaceChildren();
+  document.getElementById("fixed-fields").hidden = true;
   document.getElementById("duplicates").hidden = true;
   state.moved = false;
   await flush(USER).catch(() => null);
   const saved = (await listReports(USER)).find((r) => r.key === record.key);
   document.getElementById("send-report").textContent = gettext("Send report");
   if (saved.status === "failed") notify(`${gettext("Refused")}: ${saved.error}`, "error");
-  else notify(saved.status === "sent" ? interpolate(gettext("Sent: report %s"), [saved.eventId])
+  else if (saved.status === "conflict") notify(`${gettext("Not applied")}: ${saved.error}`, "error");
+  else if (saved.status === "sent" && saved.kind === "self_handle") {
+    notify(interpolate(gettext("Case %s closed as fixed on the spot."), [saved.caseNumber]), "ok");
+  } else notify(saved.status === "sent" ? interpolate(gettext("Sent: report %s"), [saved.eventId])
     : gettext("Saved on this device: it will be sent when the network returns."), "ok");
 });
 
