@@ -1,4 +1,4 @@
-"""generate_grids --fan-out: one community per task on a real Celery worker (Redis), same grids as serial."""
+"""generate_grids --fan-out: batches of communities as tasks on a real Celery worker (Redis), same grids as serial."""
 
 import os
 import subprocess
@@ -15,7 +15,7 @@ from gridmgmt.celery import app
 from gridmgmt.grids.inputs import community_inputs
 from gridmgmt.grids.models import Grid, GridGeneration
 from gridmgmt.grids.partitioning import community_payload, partition_payload
-from gridmgmt.grids.tasks import celery_workers, partition_many
+from gridmgmt.grids.tasks import celery_workers, partition_many, payload_batches
 
 pytestmark = pytest.mark.django_db
 REPO = Path(__file__).resolve().parents[2]
@@ -51,12 +51,26 @@ def grids_of(generation):
 
 def test_fan_out_on_a_real_worker_gives_the_serial_grids(two_communities, worker):
     payloads = [community_payload(item, 200) for item in community_inputs(list(two_communities))]
-    assert partition_many(payloads) == [partition_payload(p) for p in payloads]
+    serial = [partition_payload(p) for p in payloads]
+    # One task for both (52 buildings < the batch), and one task per community: the same outcomes, in order.
+    assert partition_many(payloads) == serial
+    assert partition_many(payloads, min_buildings=1) == serial
 
     call_command("generate_grids", "--all", stdout=StringIO())
     call_command("generate_grids", "--all", "--fan-out", stdout=StringIO())
     serial, fanned = GridGeneration.objects.order_by("id")
     assert grids_of(serial) == grids_of(fanned) and len(grids_of(serial)) == 6
+
+
+def test_batches_hold_at_least_the_buildings_asked_and_keep_the_order():
+    payloads = [{"community": str(i), "building_ids": list(range(size))} for i, size in enumerate([3, 0, 4, 9, 1, 2])]
+    batches = payload_batches(payloads, 5)
+    assert [[p["community"] for p in batch] for batch in batches] == [["0", "1", "2"], ["3"], ["4", "5"]]
+    assert [p for batch in batches for p in batch] == payloads
+    # One community per task, but a community without buildings rides with the next.
+    assert [[p["community"] for p in batch] for batch in payload_batches(payloads, 1)] == [
+        ["0"], ["1", "2"], ["3"], ["4"], ["5"]]
+    assert payload_batches(payloads, 100) == [payloads] and payload_batches([], 5) == []
 
 
 def test_fan_out_without_a_broker_runs_serially(two_communities, monkeypatch):
