@@ -10,6 +10,7 @@ urlpatterns = [
     path("console/cases/<int:case_id>/", console.case_detail, name="console-case"),
     path("console/cases/<int:case_id>/<str:step>/", console.case_step, name="console-step"),
     path("console/kpis/", kpi.kpi_page, name="console-kpis"),
+    path("console/kpis/patrols.csv", kpi.kpi_patrols_csv, name="console-kpis-patrols-csv"),
     path("notifications/", notifications.inbox, name="notifications"),
     path("notifications/read-all/", notifications.mark_all_read, name="notifications-read-all"),
     path("notifications/<int:notification_id>/open/", notifications.open_notification, name="notification-open"),

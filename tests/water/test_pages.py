@@ -113,9 +113,10 @@ def test_observation_api_bad_values_named_nothing_stored(client, ditch, duty_cla
 
 def test_patrol_rule_shows_its_source_or_says_it_is_a_local_setting(client, ditch):
     client.force_login(user_with("leader", Role.DISTRICT_LEADER))
-    cited = client.get("/water/WB-1/").content.decode()
+    cited = client.get("/water/WB-1/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "广州市河长湖长巡查河湖指导意见" in cited and "local setting" not in cited
     WaterBody.objects.filter(pk=ditch.pk).update(warning_level="yellow")  # no source found for the warning levels
-    local = client.get("/water/WB-1/").content.decode()
+    local = client.get("/water/WB-1/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "local setting, not from a standard — set by the district" in local
     assert "广州市河长湖长巡查河湖指导意见" not in local
+    assert "本地设定，非标准规定——由区设定" in client.get("/water/WB-1/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
