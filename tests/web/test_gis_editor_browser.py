@@ -16,13 +16,14 @@ from shapely.geometry import LineString
 
 from gridmgmt.accounts.models import Role
 from gridmgmt.areas.models import BoundaryVersion, Building, Community
+from gridmgmt.events.models import BigClass, Component, SmallClass
 from gridmgmt.gis.models import BaseDataCorrection, ChangeRecord
 from gridmgmt.grids.editing import grid_split
 from gridmgmt.grids.models import Grid
 from gridmgmt.grids.selectors import grid_quality_report
 from gridmgmt.grids.services import grids_generate
 from tests.gis.district import add_lattice, build_two_communities, make_user
-from tests.web.conftest import DESKTOP
+from tests.web.conftest import DESKTOP, png_bytes
 
 pytestmark = pytest.mark.browser
 
@@ -345,3 +346,61 @@ def test_split_line_that_does_not_cross_the_grid_is_refused_and_stays_on_the_map
     screenshot(page, "gis-split-line-refused")
     assert [g.code for g in Grid.objects.active().filter(community=district.east)] == [only.code]
     assert not ChangeRecord.objects.exists()
+
+
+def test_new_component_and_building_use_from_the_phone_decided_with_photo_and_map(district, page_as, screenshot,
+                                                                                  tmp_path, settings):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    add_lattice(district.east, x0=113.27, households=10)
+    grids_generate(communities=[district.east], target_households=200, code_digits=2, activate=True)
+    (grid,) = Grid.objects.active().filter(community=district.east)
+    worker = make_user("worker", Role.GRID_WORKER, grid_code=grid.code)
+    big = BigClass.objects.create(code="01", kind="component", name="公用设施", name_en="Public utilities")
+    SmallClass.objects.create(big_class=big, code="0101", name="上水井盖", name_en="Water manhole cover",
+                              time_limit_value=4, time_limit_unit="working_hours")
+    building = Building.objects.filter(community=district.east).order_by("id").first()
+    photo = tmp_path / "cover.png"
+    photo.write_bytes(png_bytes("blue"))
+    # The phone stands at the new cover, inside east's grid.
+    phone = page_as(worker, geolocation={"latitude": 23.126, "longitude": 113.2755})
+    phone.goto("/gis/field/")
+    phone.get_by_test_id("correction-kind").select_option("component_new")
+    phone.wait_for_selector("[data-testid=correction-located][data-located='1']")
+    assert phone.get_by_test_id("correction-lng").input_value() == "113.2755000"
+    assert not phone.get_by_test_id("correction-building").is_visible()  # only the chosen kind's fields
+    phone.get_by_test_id("correction-class").select_option("0101")
+    phone.get_by_test_id("correction-component-name").fill("新井盖")
+    phone.get_by_test_id("correction-photo").set_input_files(str(photo))
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 375  # no sideways scrolling on the phone
+    screenshot(phone, "gis-field-new-component")
+    phone.get_by_test_id("correction-send").click()
+    phone.locator(".message.success").wait_for()
+    phone.get_by_test_id("correction-kind").select_option("use")
+    phone.get_by_test_id("correction-building").select_option(str(building.pk))
+    phone.get_by_test_id("correction-use").select_option("office")
+    phone.get_by_test_id("correction-send").click()
+    phone.locator(".message.success").wait_for()
+    new, use = BaseDataCorrection.objects.order_by("id")
+    assert (new.location.x, new.location.y) == pytest.approx((113.2755, 23.126))
+    desk = page_as(district.gis, viewport=DESKTOP)
+    desk.goto("/gis/corrections/")
+    desk.wait_for_selector("body[data-corrections-ready='1']")
+    # Each correction where it applies (the cover's position, the building's point) and the photo, served.
+    assert desk.locator(f".correction-proposed-{new.pk}").count() == 1
+    assert desk.locator(f".correction-proposed-{use.pk}").count() == 1
+    image = desk.get_by_test_id(f"photo-{new.pk}")
+    desk.wait_for_function("(el) => el.complete && el.naturalWidth === 32", arg=image.element_handle())
+    screenshot(desk, "gis-corrections-photo-and-map")
+    desk.get_by_test_id(f"accept-{new.pk}").click()
+    desk.get_by_test_id(f"accept-{use.pk}").click()
+    desk.get_by_test_id("no-corrections").wait_for()
+    cover = Component.objects.get(name="新井盖")
+    assert cover.code == "4401040101000001" and cover.location.equals_exact(new.location, 1e-9)
+    assert Building.objects.get(pk=building.pk).households == 0  # an office holds no estimated households
+    assert Grid.objects.get(pk=grid.pk).households == 80
+    assert sorted(ChangeRecord.objects.values_list("kind", flat=True)) == ["building", "component"]
+    # The workload monitor lists the grid's accepted corrections.
+    desk.goto("/gis/")
+    desk.locator(f"[data-testid=workload-corrections] li[data-grid='{grid.code}']").nth(1).wait_for()
+    assert desk.locator("[data-testid=workload-corrections] li").count() == 2
+    assert desk.context.blocked == []
