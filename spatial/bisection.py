@@ -245,6 +245,7 @@ class _Splitter:
         self.buildings = buildings
         self.target = target_households
         self.packer = Packer(buildings.ref_xy, buildings.weight, target_households)
+        self.claim_coordinates = _ClaimCoordinates(buildings.claims)
         self.min_width_m = min_width_m
 
     def split(self, region: _Region) -> _Split | None:
@@ -261,17 +262,27 @@ class _Splitter:
         return self._best_split(region, feasible_only=False, check_slivers=False)
 
     def _best_split(self, region: _Region, feasible_only: bool, check_slivers: bool) -> _Split | None:
-        axes, aspect = _principal_axes(region.polygon)
-        fallback_axes = axes + [_unit(math.radians(a)) for a in (0, 45, 90, 135)]
-        # A cut across a clearly elongated region is the compact one; the
-        # other axis is left to the fallback.
-        straight_axes = axes[:1] if aspect >= _ELONGATED_ASPECT else axes
+        # The region's axes, measured only when a pass needs them (planned cuts usually win first).
+        measured: list = []
+
+        def axes() -> list[np.ndarray]:
+            if not measured:
+                measured.extend(_principal_axes(region.polygon))
+            return measured[0]
+
+        def straight_axes() -> list[np.ndarray]:
+            # A cut across a clearly elongated region is the compact one; the
+            # other axis is left to the fallback.
+            long_short = axes()
+            return long_short[:1] if measured[1] >= _ELONGATED_ASPECT else long_short
+
         passes = [
             (lambda: sorted(self._road_proposals(region, axes) + self._road_line_proposals(region),
                             key=lambda p: p.sort_key), _ROAD_TRIES),
             (lambda: self._planned_proposals(region), None),
-            (lambda: self._straight_proposals(region, straight_axes, _STRAIGHT_TRIES_PER_AXIS), None),
-            (lambda: self._straight_proposals(region, fallback_axes, None), _FALLBACK_TRIES),
+            (lambda: self._straight_proposals(region, straight_axes(), _STRAIGHT_TRIES_PER_AXIS), None),
+            (lambda: self._straight_proposals(region, axes() + [_unit(math.radians(a)) for a in (0, 45, 90, 135)],
+                                              None), _FALLBACK_TRIES),
         ]
         for make_proposals, limit in passes:
             proposals = [p for p in make_proposals() if not (feasible_only and p.sort_key[0])]
@@ -294,14 +305,17 @@ class _Splitter:
         scores = np.full(len(proposals), np.inf)
         weights = self.buildings.weight[region.members]
         polygon = region.polygon
+        measures = np.zeros((len(proposals), 4))
+        cuts = [index for index, p in enumerate(proposals) if p.blocks_a is None]
+        if cuts:
+            origins, axes, offsets = (np.array(v, dtype=float) for v in zip(*(proposals[i].cut for i in cuts)))
+            measures[cuts] = _cut_measures(polygon, origins + axes * offsets[:, np.newaxis], axes)
         for index, proposal in enumerate(proposals):
             if proposal.blocks_a is not None:
                 side_a = shapely.union_all(proposal.blocks_a)
                 side_b = shapely.difference(polygon, side_a)
-                measures = (side_a.area, side_a.length, side_b.area, side_b.length)
-            else:
-                measures = _cut_measures(polygon, *proposal.cut)
-            area_a, length_a, area_b, length_b = measures
+                measures[index] = (side_a.area, side_a.length, side_b.area, side_b.length)
+            area_a, length_a, area_b, length_b = measures[index]
             if min(area_a, area_b) <= _DEBRIS_AREA_M2:
                 continue
             weight_a = float(weights[proposal.in_a(region.members.size)].sum())
@@ -312,7 +326,8 @@ class _Splitter:
 
     # -- proposals ---------------------------------------------------------
 
-    def _road_proposals(self, region: _Region, axes: list[np.ndarray]) -> list[_Proposal]:
+    def _road_proposals(self, region: _Region, axes) -> list[_Proposal]:
+        """Groupings of whole road blocks; ``axes()`` gives the directions to order blocks along."""
         if len(region.blocks) < 2:
             return []
         blocks = np.asarray(region.blocks, dtype=object)
@@ -325,7 +340,7 @@ class _Splitter:
         # A road split may give side a any share of the grids: the sides are
         # split again, so only the households per grid must stay level.
         plans = tuple(range(1, region.grid_count))
-        for axis in axes:
+        for axis in axes():
             order = np.lexsort((np.arange(len(blocks)), centres @ axis))
             infeasible, imbalance = self._balance(region, np.cumsum(block_weight[order])[:-1], plans)
             for k in np.flatnonzero(~infeasible & (imbalance <= _ROAD_SLACK)) + 1:
@@ -418,7 +433,7 @@ class _Splitter:
         along = ((self.buildings.ref_xy[members] - origin) @ axis)[order]
         weights = self.buildings.weight[members][order]
         prefix = np.cumsum(weights)[:-1]
-        low, high = _claim_extents(self.buildings.claims[members], origin, axis)
+        low, high = self.claim_coordinates.extents(members, origin, axis)
         # A cut between the k-th and (k+1)-th building crosses no footprint
         # when the first k all end before the rest begin.
         left_high = np.maximum.accumulate(high[order])[:-1]
@@ -468,6 +483,10 @@ class _Splitter:
     ) -> _Split | None:
         polygon = region.polygon
         in_a = proposal.in_a(region.members.size)
+        # Packing needs no geometry: a proposal whose sides do not pack costs no overlay.
+        if feasible_only and not self._sides_pack(region, in_a, proposal.grid_plans):
+            return None
+        planned_in_a = in_a
         if proposal.blocks_a is not None:
             piece_a = shapely.union_all(proposal.blocks_a, grid_size=GRID_SIZE_M)
         else:
@@ -504,7 +523,7 @@ class _Splitter:
             return None
         weight_a = float(self.buildings.weight[region.members[in_a]].sum())
         imbalance = float(self._balance(region, np.array([weight_a]), proposal.grid_plans)[1][0])
-        if feasible_only and not self._sides_pack(region, in_a, proposal.grid_plans):
+        if feasible_only and in_a is not planned_in_a and not self._sides_pack(region, in_a, proposal.grid_plans):
             return None
         shape_penalty = 1.0 - (polsby_popper(side_a) + polsby_popper(side_b)) / 2.0
         return _Split(imbalance + _SHAPE_WEIGHT * shape_penalty, side_a, side_b, in_a)
@@ -639,56 +658,62 @@ def _half_plane(polygon: Polygon, origin: np.ndarray, axis: np.ndarray, offset: 
                                       on_cut - normal * reach, on_cut + normal * reach]))
 
 
-def _cut_measures(polygon: Polygon, origin: np.ndarray, axis: np.ndarray, offset: float) -> tuple[float, ...]:
-    """Area and perimeter of both sides of a straight cut, without an overlay.
+def _cut_measures(polygon: Polygon, on_cut: np.ndarray, axes: np.ndarray) -> np.ndarray:
+    """Area and perimeter of both sides of straight cuts, without an overlay.
 
-    Side a is ``(p - origin) · axis <= offset`` as in :func:`_half_plane`.
-    With coordinates centred on the cut line, the shoelace terms of the cut
-    edges vanish, so each side's area is the sum of the terms of the
-    polygon's edges (clipped to that side); each side's perimeter is the
-    length of those edges plus the length of the cut line inside the
-    polygon (pairs of edge crossings along it, even-odd). Holes count
-    negative. Returns ``(area_a, perimeter_a,
-    area_b, perimeter_b)``, m² and m.
+    ``on_cut`` (k, 2) is a point on each cut line and ``axes`` (k, 2) its
+    unit normal; side a is ``(p - on_cut) · axis <= 0`` as in
+    :func:`_half_plane`. With coordinates centred on the cut line, the
+    shoelace terms of the cut edges vanish, so each side's area is the sum of
+    the terms of the polygon's edges clipped to that side; each side's
+    perimeter is the length of those edges plus the length of the cut line
+    inside the polygon (pairs of edge crossings along it, even-odd). Holes
+    count negative. Returns (k, 4): area a, perimeter a, area b, perimeter b
+    (m², m).
     """
-    rings = [shapely.get_coordinates(polygon.exterior)]
-    rings += [shapely.get_coordinates(ring) for ring in polygon.interiors]
+    rings = [polygon.exterior, *polygon.interiors]
     # Shoelace sums are signed by a ring's orientation: the shell counts positive, holes negative.
-    signs = [1.0 if shapely.is_ccw(polygon.exterior) else -1.0]
-    signs += [-1.0 if shapely.is_ccw(ring) else 1.0 for ring in polygon.interiors]
-    on_cut = origin + axis * offset
-    along_cut = np.array([-axis[1], axis[0]])
-    area = np.zeros(2)
-    length = np.zeros(2)
+    signs = [1.0 if shapely.is_ccw(rings[0]) else -1.0] + [-1.0 if shapely.is_ccw(r) else 1.0 for r in rings[1:]]
+    along_cut = np.stack([-axes[:, 1], axes[:, 0]], axis=1)
+    result = np.zeros((len(axes), 4))
     crossings = []
-    for coords, sign in zip(rings, signs):
-        local = coords - on_cut
-        p, q = local[:-1], local[1:]
-        dp, dq = p @ axis, q @ axis
-        # Where an edge crosses the cut line (the end on side a counts as on it).
-        crosses = (dp <= 0) != (dq <= 0)
+    for ring, sign in zip(rings, signs):
+        local = shapely.get_coordinates(ring)[np.newaxis, :, :] - on_cut[:, np.newaxis, :]  # (k, vertices, 2)
+        p, q = local[:, :-1], local[:, 1:]
+        dp, dq = np.einsum("kei,ki->ke", p, axes), np.einsum("kei,ki->ke", q, axes)
+        # Where an edge crosses the cut line (an end on the line counts as side a).
+        p_in_a, q_in_a = dp <= 0, dq <= 0
+        crosses = p_in_a != q_in_a
         t = np.where(crosses, dp / np.where(crosses, dp - dq, 1.0), 0.0)
-        x = p + t[:, np.newaxis] * (q - p)
-        crossings.append(x[crosses] @ along_cut)
+        x = p + t[..., np.newaxis] * (q - p)
+        crossings.append(np.where(crosses, np.einsum("kei,ki->ke", x, along_cut), np.nan))
         # Each edge's part on side a and on side b (one of them is empty unless it crosses).
-        a_start, a_end = np.where((dp <= 0)[:, None], p, x), np.where((dq <= 0)[:, None], q, x)
-        b_start, b_end = np.where((dp > 0)[:, None], p, x), np.where((dq > 0)[:, None], q, x)
-        for side, (start, end) in enumerate(((a_start, a_end), (b_start, b_end))):
-            area[side] += sign * 0.5 * np.sum(start[:, 0] * end[:, 1] - start[:, 1] * end[:, 0])
-            length[side] += np.sum(np.hypot(*(end - start).T))
-    positions = np.sort(np.concatenate(crossings))
-    chord = float(np.sum(positions[1::2] - positions[0::2])) if positions.size % 2 == 0 else 0.0
-    return area[0], length[0] + chord, area[1], length[1] + chord
+        for column, (start_in, end_in) in ((0, (p_in_a, q_in_a)), (2, (~p_in_a, ~q_in_a))):
+            start = np.where(start_in[..., np.newaxis], p, x)
+            end = np.where(end_in[..., np.newaxis], q, x)
+            result[:, column] += sign * 0.5 * np.sum(start[..., 0] * end[..., 1] - start[..., 1] * end[..., 0], axis=1)
+            result[:, column + 1] += np.sum(np.hypot(end[..., 0] - start[..., 0], end[..., 1] - start[..., 1]), axis=1)
+    positions = np.sort(np.concatenate(crossings, axis=1), axis=1)  # NaN (no crossing) sorts last
+    if positions.shape[1] % 2:
+        positions = np.concatenate([positions, np.full((len(axes), 1), np.nan)], axis=1)
+    chord = np.nansum(positions[:, 1::2] - positions[:, 0::2], axis=1)
+    result[:, 1] += chord
+    result[:, 3] += chord
+    return result
 
 
-def _claim_extents(claims: np.ndarray, origin: np.ndarray, axis: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    coords, owner = shapely.get_coordinates(claims, return_index=True)
-    along = (coords - origin) @ axis
-    low = np.full(claims.size, np.inf)
-    high = np.full(claims.size, -np.inf)
-    np.minimum.at(low, owner, along)
-    np.maximum.at(high, owner, along)
-    return low, high
+class _ClaimCoordinates:
+    """The vertices of every claim, read once; extents along any axis by one reduction per claim."""
+
+    def __init__(self, claims: np.ndarray):
+        self.coords, owner = shapely.get_coordinates(claims, return_index=True)
+        # get_coordinates lists each claim's vertices together, in claim order; every claim has some.
+        self.starts = np.searchsorted(owner, np.arange(len(claims)))
+
+    def extents(self, members: np.ndarray, origin: np.ndarray, axis: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Lowest and highest ``(p - origin) · axis`` over each member's claim, metres."""
+        along = (self.coords - origin) @ axis
+        return np.minimum.reduceat(along, self.starts)[members], np.maximum.reduceat(along, self.starts)[members]
 
 
 def _block_of(ref_xy: np.ndarray, blocks: np.ndarray) -> np.ndarray:
