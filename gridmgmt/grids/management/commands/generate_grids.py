@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.db.models import Count
 
 from gridmgmt.areas.models import Community
 from gridmgmt.grids.services import GridGenerationError, grids_generate
@@ -34,6 +35,12 @@ class Command(BaseCommand):
                 self.stdout.write("grids: every community already has active grids")
                 return
             raise CommandError("no community matches the selection")
+        # A community without buildings still gets one grid (every point of it lies in a grid), named here;
+        # when no selected community has any, there is nothing to divide.
+        empty = [f"{c.code} {c.name}" for c in communities.annotate(n=Count("buildings")).filter(n=0)]
+        if len(empty) == communities.count():
+            raise CommandError(f"no buildings in {', '.join(empty[:5])}{' ...' if len(empty) > 5 else ''}: "
+                               "nothing to divide into grids (import buildings first); nothing stored")
         try:
             report = grids_generate(communities=communities, target_households=opts["target_households"],
                                     code_digits=opts["code_digits"], activate=opts["activate"],
@@ -48,3 +55,5 @@ class Command(BaseCommand):
             f"max {stats['max']:.0f}, CV {stats['cv']:.3f}")
         for line in report.oversize_buildings:
             self.stdout.write(f"oversize building (own grid): {line}")
+        for line in empty:
+            self.stdout.write(f"no buildings (one grid of 0 households covers it): community {line}")
