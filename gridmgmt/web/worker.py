@@ -45,7 +45,7 @@ def _session_expires(request) -> datetime:
     return store.get_expiry_date()
 
 
-def _page(request, template: str, context: dict):
+def worker_page(request, template: str, context: dict):
     """A worker page, labelled for the service worker with its user and the end of their session.
 
     sw.js caches each worker's pages in a cache of their own (named by
@@ -76,7 +76,7 @@ def offline(request):
 @worker_only
 def home(request):
     tasks = list(selectors.verification_tasks(request.user))
-    return _page(request, "worker/home.html", {
+    return worker_page(request, "worker/home.html", {
         "grid_codes": selectors.worker_grid_codes(request.user),
         "grids_geojson": _grids(selectors.worker_grid_codes(request.user)),
         "tasks": tasks,
@@ -88,7 +88,7 @@ def home(request):
 
 @worker_only
 def report(request):
-    return _page(request, "worker/report.html", {
+    return worker_page(request, "worker/report.html", {
         "catalogue": selectors.report_catalogue(),
         "grids_geojson": _grids(selectors.worker_grid_codes(request.user)),
     })
@@ -97,7 +97,7 @@ def report(request):
 @worker_only
 def reports(request):
     events = selectors.worker_reports(request.user)
-    return _page(request, "worker/reports.html", {
+    return worker_page(request, "worker/reports.html", {
         "events": [(event, STATUS_LABELS.get(event.status, event.status)) for event in events],
         "synced_at": timezone.now(),
     })
@@ -119,7 +119,7 @@ def report_detail(request, event_id: int):
     # The case's own photos after (feedback, check) only when the case lies in my jurisdiction: the
     # photo view would refuse them otherwise. My report's photos are always mine to see.
     case = case_get(user=request.user, case_id=source.case_id) if source else None
-    return _page(request, "worker/report_detail.html", {
+    return worker_page(request, "worker/report_detail.html", {
         "event": event, "case": source.case if source else None,
         "status_label": STATUS_LABELS.get(event.status, event.status),
         "photos": case_photos(case) if case else before_after(report_photos=event.photos.all()),
@@ -151,7 +151,7 @@ def verify(request, case_id: int):
     if case is None:
         raise Http404(f"case {case_id} not found")
     feedback = next((h for h in reversed(case.history.all()) if h.action == "handle"), None)
-    return _page(request, "worker/verify.html", {
+    return worker_page(request, "worker/verify.html", {
         "case": case, "case_json": CaseDetailSerializer(case).data, "feedback": feedback,
         "photos": case_photos(case),
         "status_label": STATUS_LABELS.get(case.status, case.status),

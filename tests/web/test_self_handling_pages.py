@@ -1,4 +1,5 @@
-"""即报即处 on the worker's phone: close one's own fresh report with a photo after; refusals change nothing."""
+"""即报即处 on a report already sent: the page shows the photos before and queues the photo after and a note;
+the device's queue closes the case through the API, offline too (the refusals of the step: tests/cases/test_ways_back)."""
 
 import pytest
 from django.contrib.gis.geos import Point
@@ -7,7 +8,7 @@ from django.test import Client
 
 from gridmgmt.cases.models import Case
 from gridmgmt.events.services import event_create
-from tests.web.conftest import PHONE, png_bytes
+from tests.web.conftest import PHONE, SCREENSHOTS, png_bytes
 
 
 def upload(name="p.png") -> SimpleUploadedFile:
@@ -27,52 +28,51 @@ def signed_in(user) -> Client:
 
 
 @pytest.mark.django_db
-def test_worker_closes_own_report_fixed_on_the_spot(small_district):
+def test_the_page_is_the_reporters_shows_the_photo_before_and_only_reads(small_district):
     case = own_report(small_district)
-    client = signed_in(small_district.users["worker"])
-    assert f'href="/worker/fixed/{case.pk}/"' in client.get("/worker/reports/").content.decode()
-    response = client.post(f"/worker/fixed/{case.pk}/", {"version": case.version, "note": "picked it up",
-                                                          "photos": upload("after.png")})
-    assert response.status_code == 302 and response["Location"] == "/worker/reports/"
-    case.refresh_from_db()
-    assert case.status == "closed" and case.self_handled
-    assert case.history.get(action="self_handle").attachments.count() == 1
-
-
-@pytest.mark.django_db
-def test_without_a_photo_after_or_by_another_worker_nothing_changes(small_district):
-    case = own_report(small_district)
-    refused = signed_in(small_district.users["worker"]).post(
-        f"/worker/fixed/{case.pk}/", {"version": case.version, "note": "done"}, HTTP_ACCEPT_LANGUAGE="en")
-    assert refused.status_code == 200 and "photo after" in refused.content.decode()  # the service's reason
+    worker = signed_in(small_district.users["worker"])
+    assert f'href="/worker/fixed/{case.pk}/"' in worker.get("/worker/reports/").content.decode()
+    page = worker.get(f"/worker/fixed/{case.pk}/")
+    html = page.content.decode()
+    assert page["X-Gridmgmt-User"] == "worker"  # kept by sw.js in this worker's cache: it opens offline
+    assert 'data-testid="fixed-form"' in html and f'data-event="{case.sources.get().event_id}"' in html
+    assert html.count('data-testid="photos-before"><a href="/media/') == 1
+    assert worker.post(f"/worker/fixed/{case.pk}/", {"note": "done"}).status_code == 405  # writes go to the API
     assert signed_in(small_district.users["worker2"]).get(f"/worker/fixed/{case.pk}/").status_code == 404
-    case.refresh_from_db()
-    assert case.status == "reported"
-
-
-@pytest.mark.django_db
-def test_a_report_without_a_photo_before_is_refused(small_district):
-    case = own_report(small_district, photo=False)
-    response = signed_in(small_district.users["worker"]).post(
-        f"/worker/fixed/{case.pk}/", {"version": case.version, "note": "done", "photos": upload()},
-        HTTP_ACCEPT_LANGUAGE="en")
-    assert "photo before" in response.content.decode()
     assert Case.objects.get(pk=case.pk).status == "reported"
 
 
+@pytest.mark.django_db
+def test_a_report_without_a_photo_before_offers_no_closing(small_district):
+    case = own_report(small_district, photo=False)
+    html = signed_in(small_district.users["worker"]).get(f"/worker/fixed/{case.pk}/",
+                                                         HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "needs one before" in html and 'data-testid="fixed-form"' not in html
+
+
 @pytest.mark.browser
-def test_worker_self_handles_on_the_phone(live_district, page_as, screenshot, tmp_path):
+def test_worker_closes_a_sent_report_as_fixed_offline_and_it_goes_when_the_network_returns(live_district, page_as):
     case = own_report(live_district)
     page = page_as(live_district.users["worker"], viewport=PHONE)
     page.goto("/worker/reports/")
     page.get_by_test_id("fixed-link").click()
     page.wait_for_url(f"**/worker/fixed/{case.pk}/")
-    after = tmp_path / "after.png"
-    after.write_bytes(png_bytes("green"))
-    page.locator("#fixed-photo").set_input_files(str(after))
-    page.locator("#fixed-note").fill("picked up the bag")
-    screenshot(page, "worker-fixed-on-the-spot")
+    page.context.set_offline(True)
+    page.get_by_test_id("close-fixed").click()  # nothing yet: the page says what is missing
+    assert page.get_by_test_id("fixed-error").inner_text()
+    page.get_by_test_id("after-photo-input").set_input_files(
+        {"name": "after.png", "mimeType": "image/png", "buffer": png_bytes("green")})
+    page.get_by_test_id("fixed-note").fill("picked up the bag")
+    page.screenshot(path=str(SCREENSHOTS / "worker-fixed-on-the-spot-phone.png"), full_page=True)
     page.get_by_test_id("close-fixed").click()
-    page.wait_for_url("**/worker/reports/")
+    page.locator("#receipts [data-testid=receipt][data-status=queued]").wait_for()
+    assert Case.objects.get(pk=case.pk).status == "reported"
+
+    page.context.set_offline(False)
+    page.locator("#receipts [data-testid=receipt][data-status=sent]").wait_for()
     case.refresh_from_db()
     assert case.status == "closed" and case.self_handled
+    entry = case.history.get(action="self_handle")
+    assert entry.note == "picked up the bag" and entry.attachments.count() == 1
+    page.reload()
+    assert page.get_by_test_id("fixed-form").count() == 0 and page.get_by_test_id("photos-after").locator("img").count() == 1

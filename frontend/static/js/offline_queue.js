@@ -10,7 +10,8 @@
 //           fields: report and self_handle {service_code, lat, lng, description, attributes, device_time}
 //                   or verification {version, passed, lat, lng, note},
 //           photos: [{ blob, name }] (self_handle: the photos before), after: [{ blob, name }] (self_handle),
-//           fix: { note } (self_handle: what was done),
+//           fix: { note } (self_handle: what was done), eventId (self_handle: the report, once sent or
+//           when closing a report sent earlier),
 //           status: "queued" | "sent" | "failed" | "conflict", eventId, caseNumber, caseStatus, error, sentAt }
 // A verification acts on the case version the worker read: if the case moved on
 // meanwhile the server answers 409 and the record becomes a "conflict", shown
@@ -60,10 +61,12 @@ export function newKey() {
 // Files become plain Blobs: what IndexedDB keeps reliably across browsers.
 const stored = (files) => files.map((file) => ({ blob: new Blob([file], { type: file.type }), name: file.name || "photo.jpg" }));
 
-export async function enqueue({ user, label, fields, photos = [], kind = "report", caseId = null, fix = null, after = [] }) {
+// A self_handle record with an eventId (a report already sent) skips the report step.
+export async function enqueue({ user, label, fields, photos = [], kind = "report", caseId = null, fix = null, after = [],
+  eventId = null }) {
   const record = {
     key: newKey(), user, label, fields, kind, caseId, createdAt: new Date().toISOString(), status: "queued",
-    photos: stored(photos), ...(kind === "self_handle" ? { fix, after: stored(after) } : {}),
+    photos: stored(photos), ...(kind === "self_handle" ? { fix, after: stored(after), eventId } : {}),
   };
   await put(record);
   return record;

@@ -1,7 +1,8 @@
 // gettext() is the global of /jsi18n/ (JavaScriptCatalog), loaded by base.html before any module runs.
 // What every grid worker page does: register the service worker (offline
 // pages), send the device's queued reports, and show their receipts.
-import { changes, discard, listReports, startAutoFlush } from "./offline_queue.js";
+import { notify } from "./api.js";
+import { changes, discard, flush, listReports, startAutoFlush } from "./offline_queue.js";
 
 export const USER = document.body.dataset.user;
 
@@ -41,6 +42,16 @@ const STATUS_TEXT = {
   failed: (r) => `${gettext("Refused")}: ${r.error}`,
   conflict: (r) => `${gettext("Not applied")}: ${r.error}`,
 };
+
+// Sends the queue now (when online) and tells the worker what became of `record`: { saved, text }.
+export async function sendAndTell(record) {
+  await flush(USER).catch(() => null);
+  const saved = (await listReports(USER)).find((r) => r.key === record.key);
+  const text = saved.status === "queued" ? gettext("Saved on this device: it will be sent when the network returns.")
+    : STATUS_TEXT[saved.status](saved);
+  notify(text, saved.status === "sent" || saved.status === "queued" ? "ok" : "error");
+  return { saved, text };
+}
 
 function receiptItem(record, sendingKey) {
   const status = record.key === sendingKey && record.status === "queued" ? "sending" : record.status;

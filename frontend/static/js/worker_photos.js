@@ -38,3 +38,11 @@ export async function shrinkPhoto(file, maxBytes = MAX_BYTES) {
     scale *= 0.75; // still too big at the lowest quality: fewer pixels
   }
 }
+
+// Thumbnails of the photos chosen in a file input, shown in `box` as they are picked.
+export function previewPhotos(input, box) {
+  input.addEventListener("change", () => {
+    box.replaceChildren(...[...input.files].map((file) =>
+      Object.assign(document.createElement("img"), { src: URL.createObjectURL(file), alt: file.name })));
+  });
+}

@@ -6,7 +6,7 @@
 import { api, notify } from "./api.js";
 import { addGeoJSON, createMap, insideGeoJSON, trackPosition } from "./map.js";
 import { enqueue, flush, listReports } from "./offline_queue.js";
-import { shrinkPhoto } from "./worker_photos.js";
+import { previewPhotos, shrinkPhoto } from "./worker_photos.js";
 import { startWorkerPage, USER } from "./worker.js";
 
 const catalogue = JSON.parse(document.getElementById("catalogue").textContent);
@@ -106,14 +106,8 @@ document.getElementById("class-search").addEventListener("input", renderPicker);
 // --- 2. the photo --------------------------------------------------------
 const photoInput = document.getElementById("photo");
 const afterInput = document.getElementById("after-photo");
-function preview(input, box) {
-  input.addEventListener("change", () => {
-    document.getElementById(box).replaceChildren(...[...input.files].map((file) =>
-      Object.assign(document.createElement("img"), { src: URL.createObjectURL(file), alt: file.name })));
-  });
-}
-preview(photoInput, "photo-preview");
-preview(afterInput, "after-preview");
+previewPhotos(photoInput, document.getElementById("photo-preview"));
+previewPhotos(afterInput, document.getElementById("after-preview"));
 
 // --- 4. fixed on the spot (即报即处): the photo of step 2 is the one before --------
 const fixedNow = document.getElementById("fixed-now");

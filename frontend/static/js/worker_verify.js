@@ -7,7 +7,7 @@
 import { notify } from "./api.js";
 import { addGeoJSON, createMap, trackPosition } from "./map.js";
 import { enqueue, flush, listReports } from "./offline_queue.js";
-import { shrinkPhoto } from "./worker_photos.js";
+import { previewPhotos, shrinkPhoto } from "./worker_photos.js";
 import { startWorkerPage, USER } from "./worker.js";
 
 const kase = JSON.parse(document.getElementById("case-data").textContent);
@@ -28,10 +28,7 @@ trackPosition(map, (position, accuracy) => {
 const form = document.getElementById("verify-form");
 if (form) {
   const photo = document.getElementById("verify-photo");
-  photo.addEventListener("change", () => {
-    document.getElementById("verify-preview").replaceChildren(...[...photo.files].map((file) =>
-      Object.assign(document.createElement("img"), { src: URL.createObjectURL(file), alt: file.name })));
-  });
+  previewPhotos(photo, document.getElementById("verify-preview"));
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     const passed = event.submitter.value === "true";
