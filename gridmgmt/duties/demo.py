@@ -21,6 +21,8 @@ from shapely.prepared import prep
 
 from gridmgmt.accounts.models import Role
 from gridmgmt.areas.models import District, HealthFacility, Road, Street
+from gridmgmt.events.models import Channel, SmallClass
+from gridmgmt.events.services import event_create
 from gridmgmt.duties.coverage import coverage_compute
 from gridmgmt.grids.models import Grid
 from gridmgmt.sensors.ingest import Reading, readings_store
@@ -35,6 +37,12 @@ ROAD_SPACING_DEG = 0.0025  # ≈ 255 m east-west, 278 m north-south at 23.1° N
 ROAD_ID_BASE = -1_000_000  # synthetic roads get negative ids: never an OSM way's
 READING_EVERY = timedelta(minutes=15)
 DEMO_DAYS = 7
+# Traffic cases: near a road (≈ 11 m off it: snapped) or at a lattice cell's centre (≥ 128 m from every
+# road: left out of the ranking); more on bigger roads, so the ranking has a shape.
+TRAFFIC_NEAR, TRAFFIC_FAR = 40, 4
+TRAFFIC_CLASSES = ("2201", "2201", "2202", "2203")  # 违法停车 twice as often as signal faults and congestion
+ROAD_WEIGHT = {"primary": 6, "secondary": 3, "residential": 1}
+TRAFFIC_OFFSET_DEG = 0.0001  # 11 m north-south, 10 m east-west
 
 
 def duties_demo_load(*, stdout) -> None:
@@ -52,10 +60,12 @@ def duties_demo_load(*, stdout) -> None:
     new_sensors = _sensors(bodies)
     readings = _readings(rng, new_sensors) if new_sensors else 0
     observations, patrols = (_observations_and_patrols(bodies) if new_sensors else (0, 0))
+    traffic = _traffic_cases(random.Random(SEED + 1), outline)
     summary = coverage_compute()
     stdout.write(f"duties demo (synthetic): {roads} roads, {facilities} health facilities, {len(bodies)} water "
                  f"bodies, {len(new_sensors)} new sensors with {readings:,} readings, {observations} water "
-                 f"observations, {patrols} patrols; coverage {summary.share:.0%} of households within 15 min")
+                 f"observations, {patrols} patrols, {traffic} new traffic cases; coverage {summary.share:.0%} of "
+                 f"households within 15 min")
 
 
 def _roads(outline) -> int:
@@ -204,6 +214,42 @@ def _readings(rng, sensors: list[Sensor]) -> int:
             total += readings_store(batch).accepted
             batch = []
     return total
+
+
+def _traffic_cases(rng, outline) -> int:
+    """Synthetic traffic reports along the synthetic roads (hotline, routed like real ones); how many are new.
+
+    Each has an idempotency key ``demo-traffic-<n>``, so a second load adds
+    none. Skipped when the catalogue lacks the traffic classes.
+    """
+    codes = set(SmallClass.objects.filter(code__in=TRAFFIC_CLASSES, active=True).values_list("code", flat=True))
+    roads = list(Road.objects.filter(osm_id__lte=ROAD_ID_BASE).order_by("-osm_id"))
+    if codes != set(TRAFFIC_CLASSES) or not roads:
+        return 0
+    inside = prep(outline)
+    points = []
+    while len(points) < TRAFFIC_NEAR:
+        road = rng.choices(roads, weights=[ROAD_WEIGHT.get(r.highway, 1) for r in roads])[0]
+        on = road.geometry.interpolate_normalized(rng.random())
+        (x0, y0), (x1, y1) = road.geometry.coords[0], road.geometry.coords[-1]
+        side = rng.choice((-1, 1)) * TRAFFIC_OFFSET_DEG
+        lng, lat = (on.x, on.y + side) if abs(x1 - x0) > abs(y1 - y0) else (on.x + side, on.y)
+        if inside.contains(ShapelyPoint(lng, lat)):
+            points.append((lng, lat))
+    for road in roads:  # cell centres beside the roads' first vertices
+        if len(points) == TRAFFIC_NEAR + TRAFFIC_FAR:
+            break
+        x, y = road.geometry.coords[0]
+        centre = (x + ROAD_SPACING_DEG / 2, y + ROAD_SPACING_DEG / 2)
+        if inside.contains(ShapelyPoint(centre)) and centre not in points:
+            points.append(centre)
+    created = 0
+    for n, (lng, lat) in enumerate(points):
+        result = event_create(small_class_code=rng.choice(TRAFFIC_CLASSES), point=Point(lng, lat, srid=4326),
+                              channel=Channel.HOTLINE, description="示例交通案件（合成）",
+                              idempotency_key=f"demo-traffic-{n}")
+        created += result.created
+    return created
 
 
 def _observations_and_patrols(bodies: list[WaterBody]) -> tuple[int, int]:
