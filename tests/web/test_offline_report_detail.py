@@ -88,3 +88,23 @@ def test_report_detail_opened_offline_after_a_sync_shows_its_data_photos_and_whe
 
     page.context.set_offline(False)
     note.wait_for(state="hidden")
+
+
+@pytest.mark.django_db
+def test_report_outside_my_grid_shows_my_photo_before_but_not_the_cases_photos_after(small_district):
+    users = small_district.users
+    # Reported by the worker of grid 01 in grid 02: the report is theirs, the case is not in their jurisdiction.
+    event = event_create(small_class_code="1102", point=Point(113.275, 23.125, srid=4326), channel="worker_app",
+                         reporter=users["worker"], photos=[photo("mine.png", "red")]).event
+    case = event.case_source.case
+    services.case_open(case_id=case.pk, version=1, actor=users["call_taker"])
+    services.case_dispatch(case_id=case.pk, version=2, actor=users["dispatcher"])
+    services.case_accept(case_id=case.pk, version=3, actor=users["handler"])
+    services.case_handle(case_id=case.pk, version=4, actor=users["handler"], feedback="done",
+                         photos=[photo("theirs.png", "green")])
+    worker = Client()
+    worker.force_login(users["worker"])
+    html = worker.get(f"/worker/reports/{event.pk}/").content.decode()
+    mine, theirs = event.photos.get().image.url, case.history.get(action="handle").attachments.get().file.url
+    assert mine in html and theirs not in html  # a photo the photo view would refuse is not shown broken
+    assert (worker.get(mine).status_code, worker.get(theirs).status_code) == (200, 404)
