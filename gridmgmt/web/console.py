@@ -24,6 +24,7 @@ from gridmgmt.web.console_case import case_page_context
 from gridmgmt.cases.duplicates import likely_duplicates
 from gridmgmt.cases.errors import CaseInvalid
 from gridmgmt.web.console_filters import DEFAULT_SORT, ConsoleFilterForm, case_rows, filter_cases, sorted_cases
+from gridmgmt.web.names import local_name
 from gridmgmt.web.pickers import picker_options
 from gridmgmt.cases.workflow import TRANSITIONS
 from gridmgmt.web.roles import role_required, roles_of
@@ -37,15 +38,15 @@ CONSOLE_ACTIONS = ("open", "cancel", "merge", "dispatch", "redispatch", "reopen"
 
 
 def _case_points(rows) -> dict:
-    """The listed cases as GeoJSON points (lng, lat) for the map beside the list."""
+    """The listed cases as GeoJSON points (lng, lat) for the map beside the list; ``number`` is what people read."""
     features = []
     for row in rows:
         case = row["case"]
         features.append({
             "type": "Feature", "id": case.pk,
             "geometry": {"type": "Point", "coordinates": [case.location.x, case.location.y]},
-            "properties": {"id": case.pk, "status": str(row["status_label"]), "class_name": case.small_class.name,
-                           "deadline_state": row["deadline_state"]}})
+            "properties": {"id": case.pk, "number": case.number, "status": str(row["status_label"]),
+                           "class_name": local_name(case.small_class), "deadline_state": row["deadline_state"]}})
     return {"type": "FeatureCollection", "features": features}
 
 
@@ -70,7 +71,14 @@ def case_list(request):
         "filter_query": query.urlencode(), "departments": Department.objects.order_by("code"),
         "can_dispatch": bool(roles_of(request.user) & TRANSITIONS["dispatch"].roles),
         "columns": _sort_links(unsorted.urlencode(), sort), "pickers": picker_options(),
+        "more_filters_set": _more_filters_set(form),
     })
+
+
+def _more_filters_set(form) -> int:
+    """How many filters besides the search are set or refused (their fold stays open on a phone)."""
+    return sum(1 for field in form.visible_fields()
+               if field.name != "q" and (form.data.get(field.name) or field.errors))
 
 
 # List columns: (sort key or None, header).

@@ -52,10 +52,19 @@ def test_call_taker_finds_by_number_and_words_and_merges_a_duplicate(live_distri
     assert twin.status == "merged" and twin.merged_into_id == first.pk
 
 
-def test_an_unknown_class_name_is_named_in_an_error_on_the_phone(live_district, page_as):
+def test_on_the_phone_the_other_filters_fold_under_the_search_and_an_unknown_class_is_named(live_district, page_as):
     report(113.2650, "x")
     page = page_as(live_district.users["dispatcher"], viewport=PHONE)
     page.goto("/console/")
+    more = page.get_by_test_id("more-filters")
+    assert page.locator("#id_q").is_visible() and not page.locator("#id_class_code").is_visible()
+    more.locator("summary").click()
     page.locator("#id_class_code").fill("不存在")
     page.get_by_test_id("apply-filters").click()
-    assert "不存在" in page.locator("#id_class_code-error").inner_text()
+    page.wait_for_url("**class_code=*")
+    assert "不存在" in page.locator("#id_class_code-error").inner_text()  # a filter with an error stays unfolded
+    assert "(1)" in more.locator("summary").inner_text()
+
+    desk = page_as(live_district.users["dispatcher"], viewport=DESKTOP)
+    desk.goto("/console/")
+    assert desk.locator("#id_class_code").is_visible()  # at a desk every filter shows
