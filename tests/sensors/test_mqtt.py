@@ -134,3 +134,25 @@ def test_episode_stored_without_its_event_gets_it_at_the_next_start(areas, duty_
     report = consumer.run(max_readings=0, idle_exit_s=0.2)
     episode = SensorEpisode.objects.get()
     assert report.event_ids == [episode.event_id] and Event.objects.get().channel == "sensor"
+
+
+def test_database_failure_mid_batch_stores_nothing_of_it_and_the_consumer_goes_on(areas, duty_classes, monkeypatch):
+    """The batch's hourly rows were written and its episode opened when the failure came: all rolled back."""
+    from django.db import DatabaseError
+
+    from gridmgmt.sensors import ingest
+    from gridmgmt.sensors.broker_process import free_port
+
+    sensor_create(code="air-1", kind="pm10", location=Point(INSIDE_C1[1], INSIDE_C1[0], srid=4326))
+    consumer = MqttConsumer(port=free_port())  # never started: _store is the consumer's thread's step
+
+    def failing(rows):
+        raise DatabaseError("could not extend file: No space left on device")
+
+    monkeypatch.setattr(ingest, "_episodes_write", failing)
+    consumer._store([reading(40, 3), reading(400, 2)])  # the second opens an episode
+    assert consumer.store_failures == 2
+    assert not SensorHour.objects.exists() and not SensorEpisode.objects.exists() and not Event.objects.exists()
+    monkeypatch.undo()
+    consumer._store([reading(45, 1)])
+    assert consumer.report.accepted == 1 and SensorHour.objects.get().count == 1
