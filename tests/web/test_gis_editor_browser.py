@@ -1,9 +1,13 @@
-"""The GIS editor in headless Chromium as the gis user: a boundary edit with the neighbour following,
-an overlapping edit refused with the overlap drawn, a grid split and two grids merged with the grid
-check passing, a community regenerated with the proposal beside its grids, activated and undone, a
-worker's household correction accepted, a file imported through the dry run. Boundary vertices are
-dragged and the split line drawn with the mouse (Geoman); grids are selected through their layers'
-click; the rest is the page's own buttons and requests. Screenshots in artifacts/screenshots/.
+"""The GIS editor in headless Chromium as the gis user (issue 13's "Done when", one test each): a boundary
+edit with the neighbour following, an overlapping edit refused with the overlap drawn, a grid split and two
+grids merged with ``grid_report`` passing, the shared edge of two grids redrawn, a community regenerated
+with the proposal beside its grids, activated and undone (also from the list of communities left on an old
+boundary), a worker's household correction accepted, a new component and a building's use sent from the
+phone and decided with photo and map, a file imported through the dry run. The bad input of the issue:
+a self-intersecting ring, a gap and a part outside the street drawn with their reasons, a split line that
+misses its grid, a file in an unknown CRS; nothing saved. Boundary vertices are dragged and lines drawn
+with the mouse (Geoman); grids are selected through their layers' click; the rest is the page's own
+buttons and requests. Screenshots in artifacts/screenshots/.
 """
 
 import io
@@ -20,7 +24,6 @@ from gridmgmt.events.models import BigClass, Component, SmallClass
 from gridmgmt.gis.models import BaseDataCorrection, ChangeRecord
 from gridmgmt.grids.editing import grid_split
 from gridmgmt.grids.models import Grid
-from gridmgmt.grids.selectors import grid_quality_report
 from gridmgmt.grids.services import grids_generate
 from tests.gis.district import add_lattice, build_two_communities, make_user
 from tests.web.conftest import DESKTOP, png_bytes
@@ -143,6 +146,7 @@ def test_grid_split_by_a_line_then_the_halves_merged_with_the_check_passing(dist
                            + only.code + "')")
     halves = sorted(g.code for g in Grid.objects.active().filter(community=district.east))
     assert len(halves) == 2 and only.code not in halves
+    assert _grid_report_ok()
     screenshot(page, "gis-grid-split")
     # The workload monitor suggests merging the two small halves; its button selects the pair here.
     page.get_by_test_id(f"workload-{halves[0]}").click()
@@ -153,7 +157,7 @@ def test_grid_split_by_a_line_then_the_halves_merged_with_the_check_passing(dist
     page.wait_for_function("document.querySelector('[data-testid=grid-selection]').textContent === '–'")
     (merged,) = Grid.objects.active().filter(community=district.east)
     assert merged.code not in halves + [only.code] and merged.households == 90
-    assert grid_quality_report(target_households=200).violations == {}
+    assert _grid_report_ok()
     assert list(ChangeRecord.objects.order_by("at").values_list("action", flat=True)) == ["split", "merge"]
     screenshot(page, "gis-grid-merged")
 
@@ -230,6 +234,13 @@ def test_file_imported_through_the_dry_run(district, page_as, screenshot, tmp_pa
     assert BoundaryVersion.objects.filter(code=district.east.code).count() == 2
 
 
+def _grid_report_ok() -> bool:
+    """What ``manage.py grid_report`` says of the active grids (it exits 1 when an invariant fails)."""
+    out = io.StringIO()
+    call_command("grid_report", "--json", "--target-households", "200", stdout=out)
+    return json.loads(out.getvalue())["ok"]
+
+
 def _grid_status_says(page, text):
     page.wait_for_function("(text) => document.querySelector('[data-testid=grid-status]').textContent.includes(text)",
                            arg=text)
@@ -259,9 +270,7 @@ def test_shared_edge_of_two_grids_redrawn_with_new_codes_and_the_check_passing(d
     assert [g.households for g in now] == [30, 60]
     assert not {g.code for g in now} & {*halves, only.code}
     _grid_status_says(page, ", ".join(sorted(halves)))
-    out = io.StringIO()
-    call_command("grid_report", "--json", "--target-households", "200", stdout=out)  # exits 1 on a violation
-    assert json.loads(out.getvalue())["ok"] is True
+    assert _grid_report_ok()
     record = ChangeRecord.objects.get(action="redraw")
     assert (record.user, record.reason) == (district.gis, "the lane is the edge")
 
@@ -404,3 +413,21 @@ def test_new_component_and_building_use_from_the_phone_decided_with_photo_and_ma
     desk.locator(f"[data-testid=workload-corrections] li[data-grid='{grid.code}']").nth(1).wait_for()
     assert desk.locator("[data-testid=workload-corrections] li").count() == 2
     assert desk.context.blocked == []
+
+
+def test_file_in_an_unknown_crs_refused_with_the_reason_and_nothing_kept(district, page_as, screenshot, tmp_path):
+    path = tmp_path / "east.geojson"
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {
+        "code": district.east.code, "name": "东社区", "parent": district.street.code}, "geometry": {
+        "type": "Polygon", "coordinates": [[[113.27, 23.12], [113.28, 23.12], [113.28, 23.125], [113.27, 23.125],
+                                            [113.27, 23.12]]]}}]}))
+    page = page_as(district.gis, viewport=DESKTOP)
+    page.goto("/gis/import/")
+    page.get_by_test_id("import-file").set_input_files(str(path))
+    page.get_by_test_id("import-parent-field").fill("parent")
+    page.locator("input[name=crs]").fill("EPSG:999999")
+    page.get_by_test_id("import-dry-run").click()
+    assert "EPSG:999999" in page.get_by_test_id("import-error").text_content()
+    assert page.get_by_test_id("import-confirm").count() == 0
+    screenshot(page, "gis-import-unknown-crs")
+    assert BoundaryVersion.objects.filter(code=district.east.code).count() == 1 and not ChangeRecord.objects.exists()
