@@ -60,6 +60,8 @@ class OsmImportReport:
     """Buildings closed along the edge that were already stored: the stored outline (maybe whole) is kept."""
     boundaries: list[ImportReport] = field(default_factory=list)
     buildings: int = 0
+    """Buildings written (0 when the import was refused)."""
+    buildings_read: int = 0
     tagged: tuple[int, int] = (0, 0)
     """(buildings, households) counted from ``building:flats``."""
     estimated: tuple[int, int] = (0, 0)
@@ -95,7 +97,7 @@ class OsmImportReport:
                          f"{', '.join(self.stored_outline_kept)}")
         lines += [report.summary() for report in self.boundaries]
         households = self.tagged[1] + self.estimated[1]
-        lines.append(f"buildings: {self.buildings} ({households} households)")
+        lines.append(f"buildings: {self.buildings} written of {self.buildings_read} read ({households} households)")
         lines.append(f"  households tagged (building:flats): {self.tagged[1]} in {self.tagged[0]} buildings")
         lines.append(f"  households estimated (footprint × levels / dwelling area): {self.estimated[1]} "
                      f"in {self.estimated[0]} buildings")
@@ -184,6 +186,7 @@ def osm_import(
         report.cut_buildings_left_out = sum(1 for p in extract.problems if p.feature == "building" and p.cut)
     report.closed_along_edge += [f"{b.osm_type} {b.osm_id} (building, households from its inside part)"
                                  for b in extract.buildings if b.closed_along_edge]
+    report.buildings_read = len(extract.buildings)
     _households_report(extract.buildings, report)
     with transaction.atomic():
         for admin_level, level in levels:

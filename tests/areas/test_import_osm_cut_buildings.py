@@ -72,6 +72,7 @@ def test_a_cut_building_never_replaces_the_whole_one_already_stored(tmp_path):
     kept = Building.objects.get(source_id="way/40")
     assert (kept.footprint.wkt, kept.households) == (whole.footprint.wkt, whole.households)
     assert "already stored, stored outline kept (1): way/40" in output
+    assert "buildings: 1 written of 2 read" in output
 
 
 def test_the_shared_cut_building_relation_is_closed_with_the_option():

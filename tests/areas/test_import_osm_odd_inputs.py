@@ -81,6 +81,7 @@ def test_a_code_csv_with_a_wrong_code_refuses_the_import_naming_the_form(tmp_pat
     output, error = run_failing(CASES / "complete_admin.osm", "--street-admin-level", "8",
                                 "--codes", _codes(tmp_path, f"osm_id,code\nrelation/100,{code}\n"))
     assert f"refused relation 100 (code {code}, Town): " in output and reason in output
+    assert "buildings: 0 written of 1 read (12 households)" in output
     assert "import refused" in error
     assert not Street.objects.exists() and not Building.objects.exists()
 
