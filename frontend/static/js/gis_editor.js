@@ -255,7 +255,7 @@ async function propose(code) {
   const result = await post("/gis/api/grids/propose/", { community: code }, "grid-status");
   if (!result) return;
   showProposal(result);
-  say("grid-status", `${gettext("Proposal for")} ${code}: ${gettext("compare it with the current grids, then activate it.")}`);
+  say("grid-status", interpolate(gettext("Proposal for %s: compare it with the current grids, then activate it."), [code]));
   $("regenerate-title").scrollIntoView({ block: "nearest" });
 }
 
