@@ -1,11 +1,13 @@
 """The console list: search by case number and words, pickers by name, sort, pages, duplicates and merge."""
 
+import re
 from datetime import timedelta
 
 import pytest
 from django.db import connection
 from django.utils import timezone
 
+from gridmgmt.cases import services
 from gridmgmt.cases.models import Case, Postponement
 from gridmgmt.web.console import PAGE_SIZE
 from gridmgmt.web.console_filters import filter_cases
@@ -35,6 +37,25 @@ def test_a_case_number_is_found_however_it_is_typed(as_user, make_event, case_of
         assert listed(client.get("/console/", {"q": typed})) == [case.pk], typed
     assert listed(client.get("/console/", {"q": f"{int(year) - 1}-{sequence}"})) == []  # the year is checked
     assert listed(client.get("/console/", {"q": "9" * 40})) == []  # beyond any id: nothing, not a 500
+
+
+def test_one_case_number_on_the_pages_in_the_api_and_in_the_inbox(as_user, make_event, case_of, users):
+    """Console list and page, department queue and page, the inbox and the API show 2026-000123, never the id."""
+    case = case_of(make_event("A"))
+    services.case_open(case_id=case.pk, version=case.version, actor=users["call_taker"])
+    services.case_dispatch(case_id=case.pk, version=case.version + 1, actor=users["dispatcher"])
+    case.refresh_from_db()
+    assert re.fullmatch(rf"{timezone.localtime(case.received_at):%Y}-{case.pk:06d}", case.number)
+    bare_id = re.compile(rf"(?:\bCase|案卷|#)\s*{case.pk}\b(?!-)")
+    for name, paths in (("dispatcher", ["/console/", f"/console/cases/{case.pk}/"]),
+                        ("handler1", ["/department/", f"/department/cases/{case.pk}/", "/notifications/"])):
+        client = as_user(name)
+        for language in ("zh-hans", "en"):
+            for path in paths:
+                page = client.get(path, HTTP_ACCEPT_LANGUAGE=language).content.decode()
+                text = re.sub(r"<[^>]+>", " ", re.sub(r"<(script|style)\b.*?</\1>", " ", page, flags=re.S))
+                assert case.number in text and not bare_id.search(text), (name, language, path)
+    assert as_user("dispatcher").get(f"/api/cases/{case.pk}/").json()["number"] == case.number
 
 
 def test_the_search_indexes_exist_on_the_expressions_the_search_compares():
