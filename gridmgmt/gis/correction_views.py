@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from gridmgmt.accounts.models import Role
-from gridmgmt.api_params import MAX_ID, code_param, int_param, point_param
+from gridmgmt.api_params import MAX_ID, clean_text, code_param, int_param, point_param
 from gridmgmt.areas.models import Building
 from gridmgmt.gis.corrections import (MAX_HOUSEHOLDS, CorrectionError, component_classes, correction_decide,
                                       correction_propose, corrections_decidable, worker_grid)
@@ -37,15 +37,19 @@ def _point(post) -> Point | None:
 
 def _propose(request):
     post = request.POST
+
+    def text(name: str, max_length: int) -> str:  # free text by the one intake rule (no NUL, no controls)
+        return _parsed(clean_text, post.get(name, ""), name, max_length=max_length)
+
     return correction_propose(
         user=request.user, kind=post.get("kind", ""),
         building_id=_parsed(int_param, post, "building", default=None, low=1, high=MAX_ID),
         households=_parsed(int_param, post, "households", default=None, low=0, high=MAX_HOUSEHOLDS),
-        address=post.get("address", ""), use=post.get("use", ""),
+        address=text("address", 255), use=post.get("use", ""),
         component_code=_parsed(code_param, post, "component", lengths=(16,)) or "",
         small_class_code=_parsed(code_param, post, "small_class", lengths=(4,)) or "",
-        component_name=post.get("component_name", ""), location=_point(post), photo=request.FILES.get("photo"),
-        note=post.get("note", ""))
+        component_name=text("component_name", 128), location=_point(post), photo=request.FILES.get("photo"),
+        note=text("note", 500))
 
 
 @role_required(Role.GRID_WORKER)
@@ -79,7 +83,8 @@ def corrections_list(request):
             decided = correction_decide(
                 user=request.user, correction_id=_parsed(int_param, request.POST, "correction", default=0, low=0,
                                                          high=MAX_ID),
-                accept=request.POST.get("decision") == "accept", note=request.POST.get("note", ""))
+                accept=request.POST.get("decision") == "accept",
+                note=_parsed(clean_text, request.POST.get("note", ""), "note", max_length=500))
         except CorrectionError as exc:
             messages.error(request, str(exc))
         else:

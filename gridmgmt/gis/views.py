@@ -15,10 +15,10 @@ from shapely.geometry import shape
 from gridmgmt.accounts.models import Role
 from gridmgmt.gis.audit import boundaries_on, change_history, grids_on
 from gridmgmt.gis.boundary_edits import BoundaryEditError, BoundaryEditRefused, boundary_edit, boundary_edit_plan
-from gridmgmt.gis.selectors import communities_with_stale_grids, corrections_recently_accepted
 from gridmgmt.gis.grid_edits import (community_grids_propose, community_grids_undo_audited,
                                      grid_generation_activate_audited, grid_split_audited, grids_merge_audited,
                                      grids_redraw_edge_audited)
+from gridmgmt.gis.selectors import communities_with_stale_grids, corrections_recently_accepted
 from gridmgmt.grids.editing import GridEditError
 from gridmgmt.grids.selectors import grid_workload
 from gridmgmt.web.names import local_name

@@ -109,15 +109,20 @@ def test_component_moved_with_a_photo_once_accepted_and_refused_without_one(fiel
     assert Component.objects.get(pk=cover.pk).location.equals(here)
 
 
-@pytest.mark.parametrize("bad", [{"households": "many"}, {"households": "\u00b2"}, {"households": "\u0661\u0662"},
-                                 {"households": "3", "lng": "nan", "lat": "23.1"}])
-def test_worker_form_refuses_bad_input_with_a_400_and_stores_nothing(field, bad):
-    """Read by the one parser: '²' and Arabic-Indic digits pass int() but are no count (R1's kind); NaN is no place."""
+@pytest.mark.parametrize("bad, message", [
+    ({"households": "many"}, b"must be"), ({"households": "\u00b2"}, b"must be"),
+    ({"households": "\u0661\u0662"}, b"must be"), ({"households": "3", "lng": "nan", "lat": "23.1"}, b"must be"),
+    ({"households": "3", "note": "door\x00to door"}, b"NUL"),
+    ({"kind": "component", "component": "44010401010000"}, b"16 digits"),
+])
+def test_worker_form_refuses_bad_input_with_a_400_and_stores_nothing(field, bad, message):
+    """Read by the one parser: '²' and Arabic-Indic digits pass int() but are no count (R1's kind); NaN is no
+    place; a NUL cannot be stored; a component code has 16 digits."""
     client = Client(HTTP_ACCEPT_LANGUAGE="en")
     client.force_login(field.worker)
     response = client.post("/gis/field/", {"kind": "households", "building": field.building.pk, **bad})
     assert response.status_code == 400
-    assert b"must be" in response.content
+    assert message in response.content
     assert not BaseDataCorrection.objects.exists()
     assert client.get("/gis/corrections/").status_code == 403  # a worker does not decide
 
