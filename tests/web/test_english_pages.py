@@ -65,6 +65,13 @@ def test_console_case_kpi_and_inbox_pages_have_no_untranslated_chinese(as_user, 
         assert untranslated(response.content.decode()) == [], path
 
 
+def test_the_hotline_intake_offers_the_classes_by_their_english_names(as_user, english_world):
+    client = as_user("call_taker")
+    client.cookies["django_language"] = "en"
+    page = client.get("/intake/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert untranslated(page) == [] and "Exposed rubbish" in page and "City appearance" in page
+
+
 def test_the_checker_sees_chinese_text_when_there_is_some(as_user, english_world):
     client = as_user("shift_leader")
     client.cookies["django_language"] = "zh-hans"
