@@ -20,13 +20,16 @@ def own_handled_report(district):
     users = district.users
     event = event_create(small_class_code="1102", point=Point(113.2655, 23.1255, srid=4326), channel="worker_app",
                          reporter=users["worker"], description="楼下垃圾桶满溢", photos=[photo("before.png", "red")]).event
-    case = event.case_source.case
+    return event, handled(users, event.case_source.case, photo("after.png", "green"))
+
+
+def handled(users, case, after):
+    """``case`` (just reported) opened, dispatched, accepted and fed back with the photo ``after``."""
     services.case_open(case_id=case.pk, version=1, actor=users["call_taker"])
     services.case_dispatch(case_id=case.pk, version=2, actor=users["dispatcher"])
     services.case_accept(case_id=case.pk, version=3, actor=users["handler"])
-    services.case_handle(case_id=case.pk, version=4, actor=users["handler"], feedback="已清运",
-                         photos=[photo("after.png", "green")])
-    return event, case
+    services.case_handle(case_id=case.pk, version=4, actor=users["handler"], feedback="已清运", photos=[after])
+    return case
 
 
 @pytest.mark.django_db
@@ -96,12 +99,7 @@ def test_report_outside_my_grid_shows_my_photo_before_but_not_the_cases_photos_a
     # Reported by the worker of grid 01 in grid 02: the report is theirs, the case is not in their jurisdiction.
     event = event_create(small_class_code="1102", point=Point(113.275, 23.125, srid=4326), channel="worker_app",
                          reporter=users["worker"], photos=[photo("mine.png", "red")]).event
-    case = event.case_source.case
-    services.case_open(case_id=case.pk, version=1, actor=users["call_taker"])
-    services.case_dispatch(case_id=case.pk, version=2, actor=users["dispatcher"])
-    services.case_accept(case_id=case.pk, version=3, actor=users["handler"])
-    services.case_handle(case_id=case.pk, version=4, actor=users["handler"], feedback="done",
-                         photos=[photo("theirs.png", "green")])
+    case = handled(users, event.case_source.case, photo("theirs.png", "green"))
     worker = Client()
     worker.force_login(users["worker"])
     html = worker.get(f"/worker/reports/{event.pk}/").content.decode()
