@@ -4,11 +4,10 @@
 // Queued on the device like reports (offline_queue.js), with the case version read
 // when the page was loaded: if the case moved on before it is sent, the server's
 // 409 turns it into a "conflict" receipt shown to the worker, never dropped.
-import { notify } from "./api.js";
 import { addGeoJSON, createMap, trackPosition } from "./map.js";
-import { enqueue, flush, listReports } from "./offline_queue.js";
+import { enqueue } from "./offline_queue.js";
 import { previewPhotos, shrinkPhoto } from "./worker_photos.js";
-import { startWorkerPage, USER } from "./worker.js";
+import { sendAndTell, startWorkerPage, USER } from "./worker.js";
 
 const kase = JSON.parse(document.getElementById("case-data").textContent);
 const grid = JSON.parse(document.getElementById("case-grid").textContent);
@@ -45,13 +44,7 @@ if (form) {
       fields: { version: kase.version, passed: passed ? "true" : "false", lat: here.lat.toFixed(7), lng: here.lng.toFixed(7), note },
       photos: [await shrinkPhoto(photo.files[0])],
     });
-    await flush(USER).catch(() => null);
-    const saved = (await listReports(USER)).find((r) => r.key === record.key);
-    const text = saved.status === "sent"
-      ? (saved.caseStatus === "closed" ? gettext("Case closed.") : gettext("Case returned for rework."))
-      : saved.status === "queued" ? gettext("Saved on this device: it will be sent when the network returns.")
-        : `${gettext("Not applied")}: ${saved.error}`;
-    notify(text, saved.status === "sent" || saved.status === "queued" ? "ok" : "error");
+    const { saved, text } = await sendAndTell(record);
     form.replaceWith(Object.assign(document.createElement("p"), { textContent: text, className: "chosen" }));
     if (saved.status === "sent") {
       const badge = document.querySelector("[data-testid=case-status]");
