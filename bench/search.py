@@ -26,7 +26,8 @@ How it measures:
   ``enable_indexscan``, ``enable_bitmapscan`` and ``enable_indexonlyscan``
   off ("sequential"), alternately, after one warm-up of each; p50 and p95
   in milliseconds side by side with the ratio, and the mean number of
-  matching cases. Prints the machine's load average: other work on the
+  matching cases; then the scans the planner chose for each kind's first
+  page (which indexes it used). Prints the machine's load average: other work on the
   same cores shows in the figures. Not a test.
 """
 
@@ -136,6 +137,17 @@ def measure(user, items: list[str]) -> dict[str, tuple[list[float], list[int]]]:
     return {"times": times, "found": found}
 
 
+def indexes_used(user, text: str) -> str:
+    """The indexes (or sequential scans) the planner picks for the page's query of ``text``."""
+    import re
+
+    from gridmgmt.web.console_filters import filter_cases, sorted_cases
+
+    plan = sorted_cases(filter_cases(user=user, data={"q": text}), "-received")[:PAGE].explain()
+    scans = re.findall(r"(Seq Scan on \w+|Index(?: Only)? Scan(?: Backward)? using \w+|Bitmap Index Scan on \w+)", plan)
+    return ", ".join(dict.fromkeys(s for s in scans if "smallclass" not in s and "department" not in s))
+
+
 def p95(values: list[float]) -> float:
     return statistics.quantiles(values, n=20)[-1] if len(values) > 1 else values[0]
 
@@ -164,6 +176,7 @@ def main():
           f"{args.samples} texts a kind, count + first page of {PAGE} newest")
     print(f"{'search':22} {'found':>8} | {'indexes p50':>11} {'p95':>7} | {'sequential p50':>14} {'p95':>7} | "
           f"{'p50 ratio':>9}")
+    plans = []
     for kind, items in texts(args.samples).items():
         result = measure(user, items)
         indexed, sequential = result["times"]["indexes"], result["times"]["sequential"]
@@ -171,6 +184,8 @@ def main():
         print(f"{kind:22} {statistics.mean(result['found']):8.0f} | {statistics.median(indexed):9.1f}ms "
               f"{p95(indexed):5.1f}ms | {statistics.median(sequential):12.1f}ms {p95(sequential):5.1f}ms | "
               f"{ratio:8.1f}x")
+        plans.append(f"  {kind}: {indexes_used(user, items[0])}")
+    print("the planner's scans for the first page of the first text of each kind:", *plans, sep="\n")
     print(f"load average after: {os.getloadavg()[0]:.2f}")
 
 
