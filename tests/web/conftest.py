@@ -97,6 +97,20 @@ def live_district(transactional_db, media_tmp) -> SimpleNamespace:
     return build_small_district()
 
 
+@pytest.fixture(autouse=True)
+def photos_through_the_view(monkeypatch):
+    """Every photo request reaches the app's photo view, as in production.
+
+    Django's live server serves ``MEDIA_URL`` straight from ``MEDIA_ROOT``
+    (its private ``_MediaFilesHandler``), which would skip the jurisdiction
+    check; every browser test sees photos as a reader in production does (the
+    running server reads the method per request).
+    """
+    from django.test.testcases import _MediaFilesHandler
+
+    monkeypatch.setattr(_MediaFilesHandler, "_should_handle", lambda self, path: False)
+
+
 @pytest.fixture(scope="session")
 def browser():
     from playwright.sync_api import sync_playwright

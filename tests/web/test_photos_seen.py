@@ -13,20 +13,7 @@ from gridmgmt.web.console_case import ACTION_LABELS
 from tests.web.conftest import SCREENSHOTS, png_bytes
 
 
-@pytest.fixture
-def photos_through_the_view(monkeypatch):
-    """Every photo request reaches the app's photo view, as in production.
-
-    Django's live server serves ``MEDIA_URL`` straight from ``MEDIA_ROOT``
-    (its private ``_MediaFilesHandler``), which would skip the jurisdiction
-    check these tests are about; the running server reads the method per request.
-    """
-    from django.test.testcases import _MediaFilesHandler
-
-    monkeypatch.setattr(_MediaFilesHandler, "_should_handle", lambda self, path: False)
-
-
-pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("photos_through_the_view")]
+pytestmark = pytest.mark.browser
 
 
 def photo(name, color):
