@@ -22,7 +22,6 @@ one oversize building. Grid edges between whole blocks lie on roads.
 
 from __future__ import annotations
 
-import math
 
 import networkx as nx
 import numpy as np
@@ -32,9 +31,10 @@ from shapely.geometry import Polygon
 from spatial.bisection import BuildingArrays, Leaf, bisect_part
 from spatial.plots import block_plots
 from spatial.precision import GRID_SIZE_M
+from spatial.unit_groups import group_units
 
 # Shared edges shorter than this (metres) are corner touches, not adjacency.
-_MIN_SHARED_M = 1e-6
+_MIN_SHARED_M = 1e-3
 # Footprints overlapping by more than this (m²) are one plot; less is noise.
 _MIN_OVERLAP_M2 = 1e-4
 
@@ -61,8 +61,10 @@ def block_part(
     polygons = np.asarray([u.polygon for u in units], dtype=object)
     unit_households = np.array([households[u.members].sum() for u in units], dtype=np.int64)
     graph = _adjacency(polygons)
-    groups = _grow(graph, polygons, units, unit_households, target_households)
-    groups = _merge_light(graph, groups, units, unit_households, target_households)
+    buildings_in = np.array([len(u.members) for u in units])
+    groups = group_units(graph, shapely.get_coordinates(shapely.point_on_surface(polygons)), shapely.length(polygons),
+                         unit_households, (buildings_in == 1) & (unit_households > target_households),
+                         target_households, buildings_in)
     leaves = []
     for group in groups:
         polygon = shapely.union_all(polygons[sorted(group)], grid_size=GRID_SIZE_M)
@@ -92,7 +94,7 @@ def _units(part, members, blocks, buildings, households, target, min_width_m, pl
         if (weight.sum() <= target and not oversize_beside_others) or len(inside) <= 1:
             units.append(Leaf(block, inside))
             continue
-        clusters = _overlapping(buildings.claims[inside])
+        clusters = overlapping_clusters(buildings.claims[inside])
         claims = np.asarray([shapely.union_all(buildings.claims[inside[c]], grid_size=GRID_SIZE_M)
                              for c in clusters], dtype=object)
         try:
@@ -130,7 +132,7 @@ def within_cap(leaves: list[Leaf], buildings: BuildingArrays, households: np.nda
     return result
 
 
-def _overlapping(claims: np.ndarray) -> list[np.ndarray]:
+def overlapping_clusters(claims: np.ndarray) -> list[np.ndarray]:
     """Groups of claims that overlap one another (real footprints do): each group stays in one plot."""
     graph = nx.Graph()
     graph.add_nodes_from(range(len(claims)))
@@ -167,73 +169,16 @@ def _adjacency(polygons: np.ndarray) -> nx.Graph:
     """Units as nodes; an edge (weight = shared length, metres) where two share a boundary."""
     graph = nx.Graph()
     graph.add_nodes_from(range(len(polygons)))
-    left, right = shapely.STRtree(polygons).query(polygons, predicate="touches")
+    # Not "touches": neighbouring plots may overlap by rounding noise (1e-7 m²), which touches refuses.
+    left, right = shapely.STRtree(polygons).query(polygons, predicate="intersects")
     pairs = left < right
     left, right = left[pairs], right[pairs]
-    shared = shapely.length(shapely.intersection(shapely.boundary(polygons[left]), shapely.boundary(polygons[right])))
+    # Half the outline the pair loses when joined: robust where the two
+    # overlap or part by rounding noise along their edge (the length of the
+    # boundaries' intersection is then ~0).
+    lengths = shapely.length(polygons)
+    shared = (lengths[left] + lengths[right] - shapely.length(shapely.union(polygons[left], polygons[right]))) / 2.0
     for i, j, length in zip(left, right, shared):
         if length > _MIN_SHARED_M:
             graph.add_edge(int(i), int(j), length=float(length))
     return graph
-
-
-def _is_oversize(unit: Leaf, unit_households: int, target: int) -> bool:
-    return len(unit.members) == 1 and unit_households > target
-
-
-def _grow(graph, polygons, units, unit_households, target) -> list[set[int]]:
-    free = set(graph.nodes)
-    centres = shapely.get_coordinates(shapely.point_on_surface(polygons))
-    groups: list[set[int]] = []
-    remaining = int(unit_households.sum())
-    while free:
-        # The outermost free unit (fewest free neighbours), north-west first:
-        # growing from the edge inwards leaves no free islands behind.
-        seed = min(free, key=lambda u: (sum(n in free for n in graph[u]), -round(centres[u, 1], 3),
-                                        round(centres[u, 0], 3), u))
-        group, total = {seed}, int(unit_households[seed])
-        free.discard(seed)
-        if _is_oversize(units[seed], total, target):
-            groups.append(group)
-            remaining -= total
-            continue
-        goal = min(target, remaining / max(1, math.ceil(remaining / target)))
-        while total < goal:
-            frontier = {n for u in group for n in graph[u] if n in free}
-            candidates = [n for n in frontier if total + unit_households[n] <= target
-                          and not _is_oversize(units[n], int(unit_households[n]), target)]
-            if not candidates:
-                break
-            best = max(candidates, key=lambda n: (sum(graph[n][u]["length"] for u in graph[n] if u in group)
-                                                  / max(polygons[n].length, 1e-9), -n))
-            group.add(best)
-            free.discard(best)
-            total += int(unit_households[best])
-        groups.append(group)
-        remaining -= total
-    return groups
-
-
-def _merge_light(graph, groups, units, unit_households, target) -> list[set[int]]:
-    """Merge neighbouring grids, lightest pair first, while their households together fit under ``target``."""
-    groups = [set(g) for g in groups]
-    while True:
-        owner = {u: k for k, g in enumerate(groups) for u in g}
-        totals = [int(unit_households[list(g)].sum()) for g in groups]
-        buildings = [sum(len(units[u].members) for u in g) for g in groups]
-        oversize = [any(_is_oversize(units[u], int(unit_households[u]), target) for u in g) for g in groups]
-        pairs = set()
-        for i, j in graph.edges:
-            a, b = sorted((owner[i], owner[j]))
-            if a == b:
-                continue
-            # An oversize building's grid takes in only empty land.
-            if (oversize[a] and buildings[b]) or (oversize[b] and buildings[a]):
-                continue
-            if totals[a] + totals[b] <= target or oversize[a] or oversize[b]:
-                pairs.add((totals[a] + totals[b], a, b))
-        if not pairs:
-            return groups
-        _, a, b = min(pairs)
-        groups[a] |= groups[b]
-        del groups[b]
