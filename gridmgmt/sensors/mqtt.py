@@ -12,7 +12,8 @@ Topic: ``gridmgmt/sensors/<sensor code>/readings``; payload as
   up readings. An episode whose event is not open yet when the process stops
   gets it at the next start (the episode's id is the event's idempotency key).
 
-A bad message is counted under its reason; a database failure loses that
+A bad message is counted under its reason; a failure storing a batch (the
+database down, say) loses that
 batch, is logged and counted, and the consumer goes on. The broker being
 down or restarting is not fatal either: paho reconnects with backoff
 (:data:`RECONNECT_DELAY_S`) for as long as the process lives and the
@@ -33,7 +34,7 @@ import time
 import uuid
 
 import paho.mqtt.client as mqtt
-from django.db import DatabaseError, close_old_connections, connection
+from django.db import close_old_connections, connection
 
 from gridmgmt.sensors.ingest import IngestReport, ReadingRejected, episode_events_open, readings_ingest
 
@@ -153,11 +154,10 @@ class MqttConsumer:
                 report.reject(error)
         try:
             report.merge(readings_ingest(messages, open_events=False))
-        except DatabaseError:
-            # The batch is lost, not the consumer: the next batch gets a fresh connection.
+        except Exception:  # noqa: BLE001 - whatever failed (mostly the database), the batch is lost, not the consumer
             log.exception("storing %d sensor readings failed", len(messages))
             self.store_failures += len(messages)
-            close_old_connections()
+            close_old_connections()  # the next batch gets a fresh connection
         for pk in report.pending_episode_ids:
             self._episodes.put(pk)
         self.report.merge(report)
@@ -184,7 +184,7 @@ class MqttConsumer:
                     continue
                 try:
                     self.report.event_ids.extend(episode_events_open(None if sweep else ids))
-                except DatabaseError:
+                except Exception:  # noqa: BLE001 - the thread must live on; the episodes stay pending
                     log.exception("opening the events of sensor episodes failed")
                     close_old_connections()
         finally:
