@@ -13,8 +13,8 @@ Topic: ``gridmgmt/sensors/<sensor code>/readings``; payload as
   gets it at the next start (the episode's id is the event's idempotency key).
 
 A bad message is counted under its reason; a failure storing a batch (the
-database down, say) loses that
-batch, is logged and counted, and the consumer goes on. The broker being
+database down, say) loses that batch, is logged and counted, and the
+consumer goes on. The broker being
 down or restarting is not fatal either: paho reconnects with backoff
 (:data:`RECONNECT_DELAY_S`) for as long as the process lives and the
 subscription is renewed on every connection, so the consumer can run under
