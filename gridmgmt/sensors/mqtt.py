@@ -14,11 +14,11 @@ Topic: ``gridmgmt/sensors/<sensor code>/readings``; payload as
 
 A bad message is counted under its reason; a failure storing a batch (the
 database down, say) loses that batch, is logged and counted, and the
-consumer goes on. The broker being
-down or restarting is not fatal either: paho reconnects with backoff
-(:data:`RECONNECT_DELAY_S`) for as long as the process lives and the
-subscription is renewed on every connection, so the consumer can run under
-honcho and systemd (which stop everything, or restart it, when it exits).
+consumer goes on. The broker being down or restarting is not fatal either:
+paho reconnects with backoff (:data:`RECONNECT_DELAY_S`) for as long as the
+process lives and the subscription is renewed on every connection, so the
+consumer can run under honcho and systemd (which stop everything, or restart
+it, when it exits).
 
 Delivery is at most once past the broker: a message is acknowledged when
 received (QoS 1 to the broker), so readings still queued in memory when the
