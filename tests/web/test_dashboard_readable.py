@@ -18,15 +18,14 @@ def test_hottest_grids_listed_and_a_lookup_zooms_the_map_to_the_grid(live_distri
     hot.first.wait_for()
     assert hot.count() == 1 and live_district.grids[1].code in hot.first.inner_text()  # grid 02 has the 3 cases
     hot.first.click()
-    page.get_by_test_id("grid-summary").filter(has_text=live_district.grids[1].code).wait_for()
-    page.wait_for_timeout(600)  # the zoom animation
-    grid_path = page.locator("path.layer-choropleth[stroke='#000']")
-    box_after = grid_path.bounding_box()
-    map_box = page.get_by_test_id("dashboard-map").bounding_box()
-    # The map now frames that grid: wholly in view and filling most of one side of it.
-    assert map_box["x"] - 1 <= box_after["x"] and box_after["x"] + box_after["width"] <= map_box["x"] + map_box["width"] + 1
-    assert map_box["y"] - 1 <= box_after["y"] and box_after["y"] + box_after["height"] <= map_box["y"] + map_box["height"] + 1
-    assert box_after["width"] > map_box["width"] * 0.5 or box_after["height"] > map_box["height"] * 0.5
+    code = live_district.grids[1].code
+    page.get_by_test_id("grid-summary").filter(has_text=code).wait_for()
+    page.locator(f"#dashboard-map[data-highlighted='{code}']").wait_for()
+    page.locator("path.layer-choropleth[stroke='#000']").first.wait_for()  # the grid outlined, in the tiles
+    west, south, east, north = map(float, page.get_by_test_id("dashboard-map").get_attribute("data-view").split(","))
+    # The map now frames that grid (lng 113.27–113.28, lat 23.12–23.13): wholly in view, filling most of one side.
+    assert west <= 113.27 and 113.28 <= east and south <= 23.12 and 23.13 <= north
+    assert 0.01 / (east - west) > 0.5 or 0.01 / (north - south) > 0.5
     screenshot(page, "dashboard-hottest-zoomed")
 
 

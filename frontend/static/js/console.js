@@ -1,6 +1,7 @@
 // The console's map of listed cases (list page) or of one case (case page), and "select all" for bulk dispatch.
 // Points come embedded in the page (#case-points, GeoJSON, lng/lat) so the map shows exactly the listed cases.
 import { createMap } from "./map.js";
+import { zoomBuildings, zoomLabels } from "./map_zoom_layers.js";
 
 const DEADLINE_COLOURS = { overdue: "#a4161a", near: "#8a5200", "": "#0b4f8a" };
 
@@ -21,6 +22,8 @@ function drawCases(element) {
     },
   }).addTo(map);
   if (framed) map.fitBounds(layer.getBounds(), { padding: [24, 24], maxZoom: 16 });
+  zoomLabels(map); // street, community and grid names by zoom: readable without a basemap
+  zoomBuildings(map, { zIndex: 350 }); // under the case points
 }
 
 function wireSelectAll() {

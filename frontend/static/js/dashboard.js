@@ -2,13 +2,18 @@
 // medical view (health facilities over grids) and traffic view (roads and open traffic cases).
 // Case and report layers are polled every data-refresh-seconds; hexagons follow the zoom (the
 // server picks the H3 resolution from it). GeoJSON is (lng, lat); Leaflet LatLng is (lat, lng).
+// Open cases per grid come as vector tiles (Leaflet.VectorGrid, the global L.vectorGrid): only the tiles
+// in view travel, and a refresh asks only for the small summary, whose version says whether the tiles
+// changed. Every answer carries an ETag, so an unchanged refresh is a 304 without a body.
 import { api, showError } from "./api.js";
 import { createMap } from "./map.js";
+import { zoomBuildings, zoomLabels } from "./map_zoom_layers.js";
 
 const element = document.getElementById("dashboard-map");
 const mode = element.dataset.mode;
 const refreshMs = Math.max(5, Number(element.dataset.refreshSeconds) || 30) * 1000;
-const { map } = createMap(element, { layers: ["district", "streets"] });
+// Framed here, without animation: the view-following layers start on the final view, not on a zoom in flight.
+const { map, ready } = createMap(element, { layers: ["district", "streets"], fit: false });
 
 // Open cases per grid: class breaks (upper bounds) and a sequential red scale, darker = more.
 const BREAKS = [0, 1, 3, 6, Infinity];
@@ -19,19 +24,16 @@ const hexIndex = (n, max) => Math.min(HEX_SCALE.length - 1, Math.floor((n / Math
 
 const bboxParam = () => map.getBounds().toBBoxString(); // minLng,minLat,maxLng,maxLat
 
+const choroplethStyle = (p) => ({ className: "layer-choropleth", color: "#555", weight: p.open_cases ? 2 : 0.6,
+  fill: true, fillOpacity: p.open_cases ? 0.8 : 0, fillColor: SCALE[scaleIndex(p.open_cases)] });
+const HIGHLIGHT = (p) => ({ ...choroplethStyle(p), color: "#000", weight: 4 });
+// Below this zoom the tiles hold only the grids with open cases (gridmgmt/maps/tiles.py ALL_GRIDS_MIN_ZOOM).
+const ALL_GRIDS_MIN_ZOOM = 13;
+
 const LAYERS = {
   choropleth: {
     label: gettext("Open cases per grid"),
-    url: () => "/api/maps/open-cases-by-grid/",
-    options: () => ({
-      // Grids without open cases are outlines only, so the density below shows through them.
-      style: (f) => ({ className: "layer-choropleth", color: "#555", weight: f.properties.open_cases ? 2 : 0.6,
-        fillOpacity: f.properties.open_cases ? 0.8 : 0, fillColor: SCALE[scaleIndex(f.properties.open_cases)] }),
-      onEachFeature: (f, path) => {
-        path.bindTooltip(`${f.properties.code} · ${interpolate(gettext("%s open cases"), [f.properties.open_cases])}`, { sticky: true });
-        path.on("click", () => showGrid(f.properties.code));
-      },
-    }),
+    tiles: true,
   },
   hexbins: {
     label: gettext("Report density (last 30 days)"),
@@ -81,21 +83,63 @@ const LAYERS = {
 
 const MODES = { dashboard: ["choropleth", "hexbins"], medical: ["grids", "health"], traffic: ["roads", "traffic"] };
 const POLLED = new Set(["choropleth", "hexbins", "traffic"]);
-const shown = {}; // name -> L.GeoJSON currently on the map
+const shown = {}; // name -> layer currently made (on the map when enabled)
 const enabled = new Set(MODES[mode]);
+
+// Open cases per grid as vector tiles; a grid's features are counted once per zoom (data-loaded-choropleth).
+function openCasesTiles() {
+  map.createPane("choropleth").style.zIndex = "450"; // above the density hexagons (overlay pane, 400)
+  const drawn = new Set();
+  const layer = L.vectorGrid.protobuf("/api/maps/open-cases-tiles/?z={z}&x={x}&y={y}", {
+    pane: "choropleth", interactive: true, getFeatureId: (f) => f.properties.code,
+    vectorTileLayerStyles: { grids: (p) => { drawn.add(p.code); return choroplethStyle(p); } },
+    fetchOptions: { credentials: "same-origin" },
+  });
+  let tip = null;
+  layer.on("click", (event) => showGrid(event.layer.properties.code));
+  layer.on("mouseover", (event) => {
+    tip?.remove();
+    const p = event.layer.properties;
+    tip = L.tooltip().setLatLng(event.latlng)
+      .setContent(`${p.code} · ${interpolate(gettext("%s open cases"), [p.open_cases])}`).addTo(map);
+  });
+  layer.on("mousemove", (event) => tip?.setLatLng(event.latlng));
+  layer.on("mouseout", () => tip?.remove());
+  map.on("click movestart", () => tip?.remove()); // a click or a move leaves the grid under the pointer behind
+  layer.on("load", () => { element.dataset.loadedChoropleth = String(drawn.size); });
+  map.on("zoomstart", () => drawn.clear());
+  return layer;
+}
+
+// The summary beside the tiles (totals, busiest grids, the layer's version); a new version redraws the tiles,
+// whose unchanged ones the browser then revalidates (304).
+let openCasesVersion = null;
+async function loadOpenCases() {
+  const summary = await api("/api/maps/open-cases-summary/");
+  if (openCasesVersion !== null && summary.version !== openCasesVersion) shown.choropleth.redraw();
+  openCasesVersion = summary.version;
+  element.dataset.openCases = String(summary.open_cases);
+  emptyState("choropleth", summary.open_cases);
+  hottest(summary.hottest);
+}
 
 async function load(name) {
   const spec = LAYERS[name];
+  if (spec.tiles) {
+    if (!shown[name]) {
+      shown[name] = openCasesTiles();
+      if (enabled.has(name)) shown[name].addTo(map);
+    }
+    await loadOpenCases();
+    return;
+  }
   const data = await api(spec.url());
   const layer = L.geoJSON(data, spec.options(data));
   if (shown[name]) shown[name].remove();
   shown[name] = layer;
   if (enabled.has(name)) layer.addTo(map);
-  shown.choropleth?.bringToFront(); // open cases stay above the density hexagons whichever loads last
   element.dataset[`loaded${name[0].toUpperCase()}${name.slice(1)}`] = String(data.features.length);
-  // Every grid is a feature of the choropleth: it is "empty" when none has an open case.
-  emptyState(name, name === "choropleth" ? data.features.filter((f) => f.properties.open_cases > 0).length : data.features.length);
-  if (name === "choropleth") hottest(data);
+  emptyState(name, data.features.length);
 }
 
 // Says why a layer draws nothing, instead of a map that only looks quiet.
@@ -118,16 +162,14 @@ function emptyState(name, count) {
 }
 
 // The grids with most open cases: a list to start from (a busy grid may be a sliver on the map).
-function hottest(data) {
+function hottest(top) {
   const box = document.getElementById("hottest-grids");
   if (!box) return;
-  const top = data.features.filter((f) => f.properties.open_cases > 0)
-    .sort((a, b) => b.properties.open_cases - a.properties.open_cases).slice(0, 5);
-  box.replaceChildren(...top.map((f) => {
+  box.replaceChildren(...top.map((g) => {
     const button = Object.assign(document.createElement("button"), { type: "button", className: "row",
-      textContent: `${f.properties.code} · ${interpolate(gettext("%s open cases"), [f.properties.open_cases])}` });
+      textContent: `${g.code} · ${interpolate(gettext("%s open cases"), [g.open_cases])}` });
     button.dataset.testid = "hot-grid";
-    button.addEventListener("click", () => showGrid(f.properties.code));
+    button.addEventListener("click", () => showGrid(g.code));
     const item = document.createElement("li");
     item.append(button);
     return item;
@@ -135,14 +177,16 @@ function hottest(data) {
   if (!top.length) box.append(Object.assign(document.createElement("li"), { className: "hint", textContent: gettext("No open cases in your area.") }));
 }
 
-// Looking a grid up takes the map to it.
-function zoomToGrid(code) {
-  shown.choropleth?.eachLayer((path) => {
-    if (path.feature.properties.code === code) {
-      map.fitBounds(path.getBounds(), { maxZoom: 17, padding: [24, 24] });
-      path.setStyle({ weight: 4, color: "#000" });
-    }
-  });
+// Looking a grid up takes the map to it (no animation: a click during a zoom would land elsewhere) and outlines it.
+let highlighted = null;
+function zoomToGrid(code, [minLng, minLat, maxLng, maxLat]) {
+  map.fitBounds([[minLat, minLng], [maxLat, maxLng]], { maxZoom: 17, padding: [24, 24], animate: false });
+  const tiles = shown.choropleth;
+  if (!tiles) return;
+  if (highlighted) tiles.resetFeatureStyle(highlighted);
+  tiles.setFeatureStyle(code, HIGHLIGHT);
+  highlighted = code;
+  element.dataset.highlighted = code;
 }
 
 async function refresh(names) {
@@ -155,19 +199,21 @@ async function refresh(names) {
   }
 }
 
-function toggles() {
+function toggles(extra) {
   const box = document.getElementById("layer-toggles");
-  MODES[mode].forEach((name) => {
+  const row = (name, label, onChange) => {
     const id = `toggle-${name}`;
-    const row = document.createElement("div");
-    row.className = "toggle";
-    row.innerHTML = `<input type="checkbox" id="${id}" checked><label for="${id}"></label>`;
-    row.querySelector("label").textContent = LAYERS[name].label;
-    row.querySelector("input").addEventListener("change", (event) => {
-      if (event.target.checked) { enabled.add(name); shown[name]?.addTo(map); } else { enabled.delete(name); shown[name]?.remove(); }
-    });
-    box.append(row);
-  });
+    const item = document.createElement("div");
+    item.className = "toggle";
+    item.innerHTML = `<input type="checkbox" id="${id}" checked><label for="${id}"></label>`;
+    item.querySelector("label").textContent = label;
+    item.querySelector("input").addEventListener("change", (event) => onChange(event.target.checked));
+    box.append(item);
+  };
+  MODES[mode].forEach((name) => row(name, LAYERS[name].label, (on) => {
+    if (on) { enabled.add(name); shown[name]?.addTo(map); } else { enabled.delete(name); shown[name]?.remove(); }
+  }));
+  Object.entries(extra).forEach(([name, [label, layer]]) => row(name, label, (on) => layer.setEnabled(on)));
 }
 
 function legend() {
@@ -176,6 +222,13 @@ function legend() {
   const labels = ["0", "1", "2–3", "4–6", "7+"];
   box.innerHTML = `<p class="hint">${gettext("Open cases per grid")}</p>` + labels.map((label, i) =>
     `<span class="scale-step"><span class="swatch" style="background:${SCALE[i]}"></span>${label}</span>`).join("");
+  const hint = Object.assign(document.createElement("p"), { className: "hint", id: "zoom-hint" });
+  box.append(hint);
+  const update = () => {
+    hint.textContent = map.getZoom() < ALL_GRIDS_MIN_ZOOM ? gettext("Zoomed out: only grids with open cases are drawn; zoom in for every grid.") : "";
+  };
+  map.on("zoomend", update);
+  update();
 }
 
 // The grid panel: code, households, grid workers and open cases of one grid.
@@ -183,7 +236,7 @@ async function showGrid(code) {
   const panel = document.getElementById("grid-summary");
   try {
     const g = await api(`/api/maps/grids/${encodeURIComponent(code)}/`);
-    zoomToGrid(g.code);
+    zoomToGrid(g.code, g.bbox);
     panel.innerHTML = "";
     const dl = document.createElement("dl");
     dl.className = "facts";
@@ -226,11 +279,29 @@ function gridLookupForm() {
   panel.before(form);
 }
 
-toggles();
+// What the map shows now, for the reader's bookmarks and the browser tests.
+function noteView() {
+  element.dataset.zoom = String(map.getZoom());
+  element.dataset.view = map.getBounds().toBBoxString();
+}
+map.on("moveend", noteView);
 legend();
 gridLookupForm();
-refresh(MODES[mode]);
-const followers = MODES[mode].filter((name) => LAYERS[name].followsView);
-if (followers.length) map.on("moveend", () => refresh(followers));
-const polled = MODES[mode].filter((name) => POLLED.has(name));
-if (polled.length) setInterval(() => refresh(polled), refreshMs);
+// Layers that follow the view start once the map is framed on the district: no tiles or labels are fetched
+// for the provisional view of the map's first frame.
+ready.then(({ layers }) => {
+  if (layers.district?.getLayers().length) map.fitBounds(layers.district.getBounds(), { padding: [12, 12], animate: false });
+}).finally(() => {
+  noteView();
+  const labels = zoomLabels(map, { onGrid: mode === "dashboard" ? showGrid : null });
+  const buildings = zoomBuildings(map);
+  toggles({ labels: [gettext("Labels (streets, communities, grid codes)"), labels],
+    buildings: [gettext("Buildings (zoomed in)"), buildings] });
+  refresh(MODES[mode]);
+  const followers = MODES[mode].filter((name) => LAYERS[name].followsView);
+  if (followers.length) map.on("moveend", () => refresh(followers));
+  const polled = MODES[mode].filter((name) => POLLED.has(name));
+  let polls = 0;
+  if (polled.length) setInterval(() => refresh(polled).then(() => { element.dataset.polls = String(++polls); }), refreshMs);
+});
+// gettext() is the global of /jsi18n/ (JavaScriptCatalog), loaded by base.html before any module runs.
