@@ -17,7 +17,7 @@ function drawCases(element) {
     }),
     onEachFeature: (feature, marker) => {
       const p = feature.properties;
-      marker.bindTooltip(`#${p.id} ${p.class_name} · ${p.status}`);
+      marker.bindTooltip(`${p.number} ${p.class_name} · ${p.status}`);
       marker.on("click", () => { window.location.href = `/console/cases/${p.id}/`; });
     },
   }).addTo(map);
