@@ -52,8 +52,14 @@ def partition_many(payloads: list[dict], timeout_s: float = 3600.0,
     """The outcomes of ``partition_payload`` for each payload, computed on the Celery workers, in order.
 
     Payloads go in batches of at least ``min_buildings`` buildings per task
-    (default ``BATCH_BUILDINGS``; 1 sends one community per task).
+    (default ``BATCH_BUILDINGS``; 1 sends one community per task). The
+    results are removed from the result backend once read.
     """
     batches = payload_batches(payloads, BATCH_BUILDINGS if min_buildings is None else min_buildings)
-    results = group(partition_communities.s(batch) for batch in batches).apply_async().get(timeout=timeout_s)
-    return [outcome for batch in results for outcome in batch]
+    result = group(partition_communities.s(batch) for batch in batches).apply_async()
+    try:
+        outcomes = result.get(timeout=timeout_s)
+    finally:
+        # The grids of a city would otherwise sit in Redis until the results expire (an hour).
+        result.forget()
+    return [outcome for batch in outcomes for outcome in batch]

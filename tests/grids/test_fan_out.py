@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 import shapely
+from celery.result import AsyncResult, GroupResult
 from django.core.management import call_command
 
 from gridmgmt.celery import app
@@ -60,6 +61,22 @@ def test_fan_out_on_a_real_worker_gives_the_serial_grids(two_communities, worker
     call_command("generate_grids", "--all", "--fan-out", stdout=StringIO())
     serial, fanned = GridGeneration.objects.order_by("id")
     assert grids_of(serial) == grids_of(fanned) and len(grids_of(serial)) == 6
+
+
+def test_results_are_removed_from_redis_once_read(two_communities, worker, monkeypatch):
+    forgotten = []
+    forget = GroupResult.forget
+
+    def spy(result):
+        forgotten.append([child.id for child in result.results])
+        forget(result)
+
+    monkeypatch.setattr(GroupResult, "forget", spy)
+    payloads = [community_payload(item, 200) for item in community_inputs(list(two_communities))]
+    partition_many(payloads, min_buildings=1)
+    (ids,) = forgotten
+    # A result the backend no longer holds reads as PENDING.
+    assert len(ids) == 2 and [AsyncResult(i, app=app).state for i in ids] == ["PENDING", "PENDING"]
 
 
 def test_batches_hold_at_least_the_buildings_asked_and_keep_the_order():
