@@ -41,6 +41,7 @@ esac
 if ! listening "$MQTT_PORT"; then
   conf=$(mktemp)
   printf 'listener %s 127.0.0.1\nallow_anonymous true\npersistence false\nlog_dest none\n' "$MQTT_PORT" > "$conf"
+  cat deploy/mosquitto-gridmgmt.conf >> "$conf"  # the deployment's in-flight and queue limits
   chmod 644 "$conf"
   mosquitto -d -c "$conf"  # as root it drops to the mosquitto user by itself
   for _ in $(seq 50); do listening "$MQTT_PORT" && break; sleep 0.1; done

@@ -120,3 +120,25 @@ def test_pgbouncer_pools_in_session_mode_on_the_port_the_app_uses():
     url = urlparse(env["DATABASE_URL"])
     assert url.port == int(config["pgbouncer"]["listen_port"]) and url.path.lstrip("/") in config["databases"]
     assert env["DJANGO_CONN_MAX_AGE"] == "0"
+
+
+def test_mosquitto_settings_start_a_broker_and_lift_the_default_limits(tmp_path):
+    """The broker settings file runs in a real Mosquitto (the tests' and the bench's brokers use it too)."""
+    import paho.mqtt.client as mqtt
+
+    from gridmgmt.sensors.broker_process import DEPLOYED_SETTINGS, MOSQUITTO, free_port, mosquitto_running
+
+    settings_text = (DEPLOY / "mosquitto-gridmgmt.conf").read_text()
+    assert DEPLOYED_SETTINGS == DEPLOY / "mosquitto-gridmgmt.conf"
+    values = dict(re.findall(r"^(max_\w+) (\d+)$", settings_text, re.M))
+    assert int(values["max_inflight_messages"]) >= 1000 and int(values["max_queued_messages"]) >= 1_000_000
+    with mosquitto_running() as port:
+        client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2)
+        assert client.connect("127.0.0.1", port) == mqtt.MQTT_ERR_SUCCESS
+        client.disconnect()
+    # The check can fail: Mosquitto refuses a misspelt setting and exits.
+    (tmp_path / "bad.conf").write_text(f"listener {free_port()} 127.0.0.1\n"
+                                       + settings_text.replace("max_inflight_messages", "max_inflight_mesages"))
+    result = subprocess.run([MOSQUITTO, "-c", str(tmp_path / "bad.conf")], capture_output=True, text=True,
+                            timeout=10)
+    assert result.returncode != 0 and "Unknown configuration variable" in result.stderr

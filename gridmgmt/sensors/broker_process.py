@@ -15,14 +15,14 @@ from pathlib import Path
 
 MOSQUITTO = shutil.which("mosquitto") or "/usr/sbin/mosquitto"
 
-# No persistence, anonymous on loopback only; the queue limits are lifted so
-# a burst of a benchmark is never dropped by the broker while the consumer writes.
+# No persistence, anonymous on loopback only, with the deployment's queue and
+# in-flight limits (deploy/mosquitto-gridmgmt.conf), so the benchmark measures
+# the broker as deployed.
+DEPLOYED_SETTINGS = Path(__file__).resolve().parents[2] / "deploy" / "mosquitto-gridmgmt.conf"
 CONFIG = """\
 listener {port} 127.0.0.1
 allow_anonymous true
 persistence false
-max_queued_messages 0
-max_inflight_messages 0
 log_dest stderr
 log_type error
 """
@@ -45,7 +45,7 @@ def mosquitto_running(timeout_s: float = 10.0, port: int | None = None):
     port = port or free_port()
     with tempfile.TemporaryDirectory(prefix="gridmgmt-mosquitto-") as tmp:
         config = Path(tmp) / "mosquitto.conf"
-        config.write_text(CONFIG.format(port=port))
+        config.write_text(CONFIG.format(port=port) + DEPLOYED_SETTINGS.read_text())
         process = subprocess.Popen([MOSQUITTO, "-c", str(config)], stdout=subprocess.DEVNULL,
                                    stderr=subprocess.PIPE)
         try:
