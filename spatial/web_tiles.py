@@ -49,6 +49,14 @@ def fit_zoom(bbox: tuple[float, float, float, float], width_px: int, height_px: 
     return 0
 
 
+def view_bounds(center: tuple[float, float], z: int, width_px: int, height_px: int) -> tuple[float, float, float, float]:
+    """(min_lng, min_lat, max_lng, max_lat) of a ``width_px`` × ``height_px`` view centred on ``center`` (lng, lat)."""
+    cx, cy = tile_of(*center, z)
+    half_w, half_h = width_px / 2 / TILE_PX, height_px / 2 / TILE_PX
+    n = 2 ** z
+    return _lng(cx - half_w, n), _lat(cy + half_h, n), _lng(cx + half_w, n), _lat(cy - half_h, n)
+
+
 def tiles_in_view(center: tuple[float, float], z: int, width_px: int, height_px: int) -> list[tuple[int, int, int]]:
     """The tiles a ``width_px`` × ``height_px`` view centred on ``center`` (lng, lat) at zoom ``z`` shows."""
     cx, cy = tile_of(*center, z)

@@ -6,11 +6,12 @@ from django.contrib.gis.geos import LineString, Point
 from gridmgmt.areas.models import HealthFacility, Road
 from gridmgmt.events.services import event_create
 from tests.web.conftest import DESKTOP
+from tests.web.map_page import shoot
 
 pytestmark = pytest.mark.browser
 
 
-def test_dashboard_draws_open_cases_per_grid_and_report_hexagons(live_district, page_as, screenshot, settings):
+def test_dashboard_draws_open_cases_per_grid_and_report_hexagons(live_district, page_as, settings):
     for i in range(3):
         event_create(small_class_code="1102", point=Point(113.263 + 0.001 * i, 23.125, srid=4326), channel="hotline")
     page = page_as(live_district.users["call_taker"], viewport=DESKTOP)
@@ -28,7 +29,7 @@ def test_dashboard_draws_open_cases_per_grid_and_report_hexagons(live_district, 
     summary = page.get_by_test_id("grid-summary")
     summary.filter(has_text="worker").wait_for()
     assert "180" in summary.inner_text()  # households
-    screenshot(page, "dashboard")
+    shoot(page, "dashboard")
     assert page.context.blocked == []
 
 
@@ -42,7 +43,7 @@ def test_dashboard_polls_and_shows_new_reports_without_a_reload(live_district, p
     page.locator("path.layer-hexbins").first.wait_for(timeout=12000)
 
 
-def test_medical_and_traffic_views_draw_their_layers(live_district, page_as, screenshot):
+def test_medical_and_traffic_views_draw_their_layers(live_district, page_as):
     HealthFacility.objects.create(osm_id=1, name="中山医院", kind="hospital", location=Point(113.266, 23.126))
     Road.objects.create(osm_id=2, name="中山路", highway="primary",
                         geometry=LineString((113.26, 23.125), (113.28, 23.125)))
@@ -50,10 +51,10 @@ def test_medical_and_traffic_views_draw_their_layers(live_district, page_as, scr
     page.goto("/dashboard/medical/")
     page.locator("path.layer-health").wait_for()
     page.locator("path.layer-grids").first.wait_for()
-    screenshot(page, "dashboard-medical")
+    shoot(page, "dashboard-medical")
     page.goto("/dashboard/traffic/")
     page.locator("path.layer-roads").wait_for(state="attached")  # a flat line has no visible box
     page.locator("#toggle-roads").uncheck()  # layers can be switched off from the keyboard-reachable list
     assert page.locator("path.layer-roads").count() == 0
-    screenshot(page, "dashboard-traffic")
+    shoot(page, "dashboard-traffic")
     assert page.context.blocked == []

@@ -5,11 +5,12 @@ from django.contrib.gis.geos import Point
 
 from gridmgmt.events.services import event_create
 from tests.web.conftest import DESKTOP
+from tests.web.map_page import shoot
 
 pytestmark = pytest.mark.browser
 
 
-def test_hottest_grids_listed_and_a_lookup_zooms_the_map_to_the_grid(live_district, page_as, screenshot):
+def test_hottest_grids_listed_and_a_lookup_zooms_the_map_to_the_grid(live_district, page_as):
     for i in range(3):
         event_create(small_class_code="1102", point=Point(113.275 + 0.001 * i, 23.125, srid=4326), channel="hotline")
     page = page_as(live_district.users["call_taker"], viewport=DESKTOP)
@@ -26,7 +27,7 @@ def test_hottest_grids_listed_and_a_lookup_zooms_the_map_to_the_grid(live_distri
     # The map now frames that grid (lng 113.27–113.28, lat 23.12–23.13): wholly in view, filling most of one side.
     assert west <= 113.27 and 113.28 <= east and south <= 23.12 and 23.13 <= north
     assert 0.01 / (east - west) > 0.5 or 0.01 / (north - south) > 0.5
-    screenshot(page, "dashboard-hottest-zoomed")
+    shoot(page, "dashboard-hottest-zoomed")
 
 
 def test_empty_layers_say_why_the_map_is_blank(live_district, page_as):

@@ -10,30 +10,10 @@ from gridmgmt.areas.models import Building
 from gridmgmt.events.services import event_create
 from gridmgmt.maps import api as maps_api
 from gridmgmt.maps.api import conditional_layer
-from tests.web.conftest import DESKTOP, LOCAL_HOSTS, PHONE, SCREENSHOTS, sign_in
+from tests.web.conftest import DESKTOP, LOCAL_HOSTS, sign_in
+from tests.web.map_page import shoot, zoom_to
 
 pytestmark = pytest.mark.browser
-
-
-def zoom_to(page, zoom: int) -> None:
-    """Zooms with the map's own +/− buttons, one step at a time, waiting for each step to end."""
-    box = page.get_by_test_id("dashboard-map")
-    page.locator("#dashboard-map[data-zoom]").wait_for(state="attached")
-    while (current := box.get_attribute("data-zoom")) != str(zoom):
-        page.locator(".leaflet-control-zoom-in" if int(current) < zoom else ".leaflet-control-zoom-out").click()
-        page.wait_for_function(f"document.getElementById('dashboard-map').dataset.zoom !== '{current}'")
-
-
-def shoot(page, name: str) -> None:
-    """Screenshots at phone and desktop size once the map has redrawn for each: its view moved (Leaflet
-    fires moveend 200 ms after a resize) and the labels and buildings are drawn for the new view."""
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    for label, viewport in (("phone", PHONE), ("desktop", DESKTOP)):
-        view = page.get_by_test_id("dashboard-map").get_attribute("data-view")
-        page.set_viewport_size(viewport)
-        page.wait_for_function(f"""(() => {{ const d = document.getElementById('dashboard-map').dataset;
-            return d.view !== '{view}' && d.labelsView === d.view && d.buildingsView === d.view; }})()""")
-        page.screenshot(path=str(SCREENSHOTS / f"{name}-{label}.png"), full_page=True)
 
 
 def label_boxes(page, kind: str) -> list[dict]:
