@@ -28,6 +28,8 @@ def test_call_taker_finds_by_number_and_words_and_merges_a_duplicate(live_distri
     page.wait_for_url("**q=*")
     numbers = page.locator("[data-testid=case-table] [data-testid=case-number]").all_inner_texts()
     assert numbers == [other.number]
+    page.locator(f".case-point-{other.pk}").hover()  # the map names it by the same number
+    assert page.locator(".leaflet-tooltip").inner_text().startswith(f"{other.number} ")
 
     page.locator("#id_q").fill("东门")
     page.locator("#id_class_code").fill("暴露垃圾")

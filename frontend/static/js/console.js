@@ -9,9 +9,12 @@ function drawCases(element) {
   const points = JSON.parse(document.getElementById("case-points").textContent);
   const framed = points.features.length > 0;
   const { map } = createMap(element, { layers: ["district", "streets"], fit: !framed });
+  // The cases' own pane above the area layers: the street polygons, drawn when their fetch answers,
+  // would otherwise lie over the points and take their hover and click.
+  map.createPane("cases").style.zIndex = 450;
   const layer = L.geoJSON(points, {
     pointToLayer: (feature, latlng) => L.circleMarker(latlng, {
-      radius: 9, color: "#ffffff", weight: 2, fillOpacity: 0.95,
+      pane: "cases", radius: 9, color: "#ffffff", weight: 2, fillOpacity: 0.95,
       fillColor: DEADLINE_COLOURS[feature.properties.deadline_state] || DEADLINE_COLOURS[""],
       className: `case-point case-point-${feature.properties.id}`,
     }),
