@@ -29,6 +29,7 @@ consumer is down, the broker keeps the readings of its persistent session
 
 import logging
 import queue
+import sys
 import threading
 import time
 import uuid
@@ -42,6 +43,11 @@ log = logging.getLogger(__name__)
 
 TOPIC = "gridmgmt/sensors/+/readings"
 RECONNECT_DELAY_S = (1, 30)  # paho doubles the wait after each failed attempt, from the first to the second
+# The GIL switch interval while a consumer runs (Python's default: 5 ms). Each return from the database
+# waits for the GIL that paho's busy network thread holds for up to one interval; with 0.5 ms the
+# readings stored per second rose in each of 5 alternating pairs of bench runs (20,000 QoS 1 readings,
+# loaded 2-CPU machine: median 1,817 → 2,650 readings/s) at the same CPU per reading.
+SWITCH_INTERVAL_S = 0.0005
 _SWEEP, _DONE = object(), object()  # marks for the event thread: every pending episode; stop
 
 
@@ -99,6 +105,8 @@ class MqttConsumer:
         Returns whether the subscription was accepted within the wait; False
         is not an error: the consumer keeps trying while the broker is away.
         """
+        self._switch_interval = sys.getswitchinterval()
+        sys.setswitchinterval(SWITCH_INTERVAL_S)  # process-wide; restored when run() ends
         self.client.loop_start()
         self._events_thread = threading.Thread(target=self._open_events, name="sensor-events", daemon=True)
         self._events_thread.start()
@@ -134,6 +142,7 @@ class MqttConsumer:
             if self._events_thread is not None:
                 self._episodes.put(_DONE)
                 self._events_thread.join()
+                sys.setswitchinterval(self._switch_interval)
         return self.report
 
     def _next_batch(self) -> list[tuple[str, bytes]]:
