@@ -169,8 +169,8 @@ def run(label: str, phases: Phases, fan_out: bool) -> dict:
     wall = time.perf_counter() - started
     generation = GridGeneration.objects.latest("id")
     # Codes differ between generations (a code is never reused), so compare places and households.
-    grids = [(code, shapely.from_wkb(bytes(polygon.wkb)).wkb, households)
-             for code, polygon, households in generation.grids.order_by("community__code", "sequence")
+    grids = [(community, shapely.from_wkb(bytes(polygon.wkb)).wkb, households)
+             for community, polygon, households in generation.grids.order_by("community__code", "sequence")
              .values_list("community__code", "polygon", "households")]
     Grid.objects.filter(generation=generation).delete()
     generation.delete()
