@@ -5,11 +5,12 @@ from kombu.exceptions import OperationalError
 
 from gridmgmt.grids.partitioning import partition_payload
 
-# Buildings per task, at least: one community takes ~10-30 ms to partition
-# (Yuexiu demo: ~50 buildings each), about what sending it, its result and
-# the acknowledgements through Redis cost, so one task per community spent
-# as much on messages as on work. 500 buildings make tasks of ~0.1-0.3 s,
-# and still ~200 tasks for a district of 20,000 grids to share among workers.
+# Buildings per task, at least. A Yuexiu community (~50 buildings) takes tens
+# of milliseconds to partition, and each task costs messages through Redis on
+# top: bench/grids_fanout.py on 444 communities (one worker, a shared and
+# loaded machine) spent 9.6 s of a 99 s partition phase outside the tasks with
+# one community per task (~22 ms a task), 1.6 s of 29 s with batches of 500
+# buildings. 500 still leaves ~220 tasks for a district of 21,000 grids.
 BATCH_BUILDINGS = 500
 
 
