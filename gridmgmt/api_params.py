@@ -123,8 +123,8 @@ def int_value(raw, name: str, *, low: int, high: int) -> int:
     return int(text)
 
 
-def int_param(params, name: str, *, default: int | None, low: int, high: int) -> int | None:
-    raw = _raw(params, name, required=False)
+def int_param(params, name: str, *, default: int | None, low: int, high: int, required: bool = False) -> int | None:
+    raw = _raw(params, name, required=required)
     return default if raw is None else int_value(raw, name, low=low, high=high)
 
 
@@ -276,9 +276,9 @@ def point_param(params, *, lat: str = "lat", lng: str = "lng") -> Point:
     return Point(wgs.x, wgs.y, srid=STORAGE_SRID)
 
 
-def bbox_param(params, name: str = "in_bbox") -> tuple[float, float, float, float] | None:
-    """``minLng,minLat,maxLng,maxLat`` in WGS84, or None when absent."""
-    raw = _raw(params, name, required=False)
+def bbox_param(params, name: str = "in_bbox", *, required: bool = False) -> tuple[float, float, float, float] | None:
+    """``minLng,minLat,maxLng,maxLat`` in WGS84, or None when absent (a 400 when ``required``)."""
+    raw = _raw(params, name, required=required)
     if raw is None:
         return None
     parts = raw.split(",")

@@ -196,10 +196,8 @@ class AreaLabels(ConditionalLayerView):
         responses=OpenApiTypes.OBJECT,
         summary="Labels of the areas in view for the zoom, each at a point inside its area, largest first")
     def get(self, request):
-        zoom = int_param(request.query_params, "zoom", default=None, low=0, high=22)
-        bbox = bbox_param(request.query_params)
-        if zoom is None or bbox is None:
-            raise ValidationError({"zoom" if zoom is None else "in_bbox": "is required"})
+        zoom = int_param(request.query_params, "zoom", default=None, low=0, high=22, required=True)
+        bbox = bbox_param(request.query_params, required=True)
         return Response({"level": labels.label_level(zoom), "labels": [_label(label) for label in
                                                                         labels.labels_in_view(zoom=zoom, bbox=bbox)]})
 
@@ -222,10 +220,8 @@ class BuildingsInView(ConditionalLayerView):
                    responses=GEOJSON_RESPONSE,
                    summary="Buildings (footprint or point) with households, population and address in a small view")
     def get(self, request):
-        args = self.layer_args(request)
+        args = {**self.layer_args(request), "bbox": bbox_param(request.query_params, required=True)}
         bbox = args["bbox"]
-        if bbox is None:
-            raise ValidationError({"in_bbox": "is required"})
         if bbox[2] - bbox[0] > self.MAX_SPAN or bbox[3] - bbox[1] > self.MAX_SPAN:
             raise ValidationError({"in_bbox": f"spans more than {self.MAX_SPAN}° a side: buildings are shown "
                                               "zoomed in (zoom 16 or more)"})
