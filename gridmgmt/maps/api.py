@@ -1,8 +1,12 @@
-"""Map-layer API of the dashboard, medical and traffic views (GeoJSON, WGS84, lng/lat).
+"""Map-layer API of the dashboard, medical and traffic views (GeoJSON and JSON in WGS84, lng/lat; vector tiles).
 
-Case and report layers need a role that sees by area (see
-:mod:`gridmgmt.maps.scope`): others get 403, not an empty map that looks
-like a quiet district.
+Case and report layers (open cases per grid as GeoJSON, vector tiles and
+summary; report hexagons; traffic cases; a grid's summary) need a role that
+sees by area (see :mod:`gridmgmt.maps.scope`): others get 403, not an empty
+map that looks like a quiet district. Reference layers (area labels,
+buildings, health facilities, roads) are open like the other area layers.
+Every layer answers conditionally (:func:`conditional_layer`): polled
+layers compute their version before building (:mod:`gridmgmt.maps.versions`).
 """
 
 import hashlib
