@@ -114,6 +114,7 @@ AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("GRIDMGMT_LOGIN_COOLOFF
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_USERNAME_CALLABLE = "gridmgmt.login_throttle.attempted_username"  # a name as long as a user name can be
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

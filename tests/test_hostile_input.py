@@ -15,7 +15,7 @@ from django.test import Client
 from rest_framework.test import APIClient
 
 from gridmgmt.accounts.models import Role, RoleAssignment
-from gridmgmt.events.models import Event
+from gridmgmt.events.models import Event, SmallClass
 from tests.events.conftest import areas, catalogue, media_root  # noqa: F401  (shared tiny areas)
 
 SUPERSCRIPT_TWO = "\u00b2"
@@ -172,3 +172,56 @@ def test_open311_post_with_nul_in_any_field_is_400_and_stores_nothing(areas, cat
     assert response.status_code == 400, response.content
     assert json.loads(response.content)[0]["code"] == 400
     assert not Event.objects.exists()
+
+
+# Same kinds, other places (found by trying the kinds against every route) ---------------------------
+
+
+def test_traffic_segments_and_gis_map_on_end_9999_12_31_do_not_overflow(areas, leader):
+    """R3's kind: an inclusive last day made exclusive by adding a day (api_params.day_end_exclusive)."""
+    assert leader.get("/api/duties/traffic/segments/", {"start": "2026-01-01", "end": "9999-12-31"}).status_code == 200
+    gis = get_user_model().objects.create_user("gis", "g@example.org", "pw")
+    RoleAssignment.objects.create(user=gis, role=Role.GIS_EDITOR)
+    client = Client()
+    client.force_login(gis)
+    response = client.get("/gis/api/map-on/", {"day": "9999-12-31", "level": "street"})
+    assert response.status_code == 200 and response.json()["day"] == "9999-12-31"
+
+
+def test_nul_in_a_posted_form_field_is_400_and_changes_nothing(areas, catalogue, media_root):
+    """R4's kind in page forms: a note typed with NUL reached PostgreSQL (500); refused by the middleware."""
+    from tests import factories
+
+    user = get_user_model().objects.create_user("taker", "t@example.org", "pw")
+    RoleAssignment.objects.create(user=user, role=Role.CALL_TAKER)
+    client = Client()
+    client.force_login(user)
+    case = factories.report(areas.grid, SmallClass.objects.get(code="1102"), reporter=user).case_source.case
+    response = client.post(f"/console/cases/{case.pk}/cancel/", {"version": case.version, "note": "gone\x00"})
+    assert response.status_code == 400 and b"'note' contains a NUL character" in response.content
+    case.refresh_from_db()
+    assert case.status == "reported" and not case.history.filter(action="cancel").exists()
+
+
+def test_nul_in_an_open311_path_is_an_open311_error(areas, catalogue):
+    response = Client().get("/open311/v2/services/%00.xml")
+    assert response.status_code == 400 and ET.fromstring(response.content).tag == "errors"
+
+
+def test_a_step_text_with_nul_from_any_caller_is_refused_by_the_service(areas, catalogue, db):
+    from gridmgmt.cases.errors import CaseInvalid
+    from gridmgmt.cases.steps import step_text
+
+    with pytest.raises(CaseInvalid, match="NUL"):
+        step_text(7, "a\x00b")
+    assert step_text(7, "a\x0bb\tc") == "ab\tc"  # other controls removed, as at intake
+
+
+@pytest.mark.parametrize("username", ["x" * 5000, "boss\x00", "a\x0bb"])
+def test_sign_in_with_an_impossible_user_name_is_refused_not_500(db, username):
+    """Axes recorded the name as typed in a 255-character column (DataError 500); login_throttle cuts it."""
+    from axes.models import AccessAttempt
+
+    response = Client().post("/accounts/login/", {"username": username, "password": "wrong"})
+    assert response.status_code in (200, 400)
+    assert all(len(a.username) <= 150 and "\x00" not in a.username for a in AccessAttempt.objects.all())

@@ -12,7 +12,7 @@ from gridmgmt.cases.calendar import CalendarError
 from gridmgmt.cases.errors import CaseInvalid
 from gridmgmt.cases.models import Case, NotificationKind, Postponement, PostponementStatus
 from gridmgmt.cases.notifications import local_time, notify
-from gridmgmt.cases.steps import begin, commit
+from gridmgmt.cases.steps import begin, commit, step_text
 from gridmgmt.cases.working_calendar import working_calendar
 from gridmgmt.events.models import TimeLimitUnit
 
@@ -51,6 +51,7 @@ def case_postpone_request(*, case_id: int, version: int, actor: AbstractBaseUser
                             "reason; got %(value)s %(unit)s.") % {
             "id": case_id, "units": ", ".join(TimeLimitUnit.values), "value": value, "unit": unit})
     _check_within_maximum(case_id, value, unit)
+    reason = step_text(case_id, reason)
     now = timezone.now()
     request = Postponement(case=case, value=value, unit=unit, reason=reason, requested_by=actor, requested_at=now)
     request.full_clean()

@@ -13,6 +13,7 @@ from django.db import OperationalError
 from django.utils.translation import gettext as _
 
 from gridmgmt.accounts.jurisdiction import roles_over
+from gridmgmt.api_params import strip_control_characters
 from gridmgmt.cases.errors import CaseInvalid, VersionConflict
 from gridmgmt.cases.models import Case, CaseAttachment, CaseHistory
 from gridmgmt.cases.workflow import authorise
@@ -79,8 +80,17 @@ def commit(case: Case, *, action: str, from_status: str, actor, role: str, at: d
                            note=note, data=data, photos=photos)
 
 
+def step_text(case_id: int, text: str) -> str:
+    """A person's text for a step (note, reason, feedback): NUL refused (PostgreSQL text cannot hold it;
+    pages pass form fields as typed), other C0 controls removed, as at intake (:func:`clean_text`)."""
+    if "\x00" in text:
+        raise CaseInvalid(_("case %(id)s: the text contains a NUL character.") % {"id": case_id})
+    return strip_control_characters(text)
+
+
 def append_history(case: Case, *, action: str, from_status: str, actor, role: str, at: datetime,
                     note: str = "", data: dict | None = None, photos: Sequence[File] = ()) -> CaseHistory:
+    note = step_text(case.pk, note)
     entry = CaseHistory(case=case, action=action, from_status=from_status, to_status=case.status,
                         actor=actor, role=role, at=at, note=note, data=data or {})
     entry.full_clean()

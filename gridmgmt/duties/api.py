@@ -1,6 +1,6 @@
 """API of the duty views: medical coverage choropleth and the traffic segments ranking (GeoJSON, WGS84, lng/lat)."""
 
-from datetime import datetime, time, timedelta
+from datetime import timedelta
 
 from django.conf import settings
 from django.utils import timezone
@@ -10,7 +10,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
-from gridmgmt.api_params import date_param, int_param
+from gridmgmt.api_params import date_param, day_end_exclusive, day_start, int_param
 from gridmgmt.areas.api import GEOJSON, PRECISION, LayerView, geojson_response
 from gridmgmt.duties.coverage import coverage_layer
 from gridmgmt.duties.traffic import traffic_segments
@@ -44,9 +44,7 @@ class TrafficSegments(LayerView):
         last = date_param(params, "end") or today
         if last < first:
             raise ValidationError({"end": f"end {last} is before start {first}"})
-        zone = timezone.get_default_timezone()
-        start = datetime.combine(first, time.min, tzinfo=zone)
-        end = datetime.combine(last + timedelta(days=1), time.min, tzinfo=zone)
+        start, end = day_start(first), day_end_exclusive(last)  # end=9999-12-31: no upper bound, no overflow
         collection = traffic_segments(scope=area_scope_of(request.user), start=start, end=end,
                                       limit=int_param(params, "limit", default=10, low=1, high=100),
                                       precision=int_param(params, "precision", default=settings.GEOJSON_PRECISION,

@@ -5,14 +5,14 @@ the record needs no table of its own per kind; "the map as it was on date
 D" comes from ``BoundaryVersion.objects.on(D)`` and the grids' validity.
 """
 
-from datetime import date, datetime, time, timedelta
+from datetime import date
 
 import shapely
 from django.contrib.gis.geos import GEOSGeometry
 from django.db.models import Q
-from django.utils import timezone
 from shapely.geometry.base import BaseGeometry
 
+from gridmgmt.api_params import day_end_exclusive
 from gridmgmt.areas.models import BoundaryVersion
 from gridmgmt.gis.models import ChangeRecord
 from gridmgmt.grids.models import Grid
@@ -52,6 +52,6 @@ def boundaries_on(*, level: str, day: date) -> list[BoundaryVersion]:
 
 def grids_on(*, day: date) -> list[Grid]:
     """Grids active at the end of ``day``: activated before it ended and not retired by then."""
-    end = timezone.make_aware(datetime.combine(day + timedelta(days=1), time.min))
+    end = day_end_exclusive(day)  # 9999-12-31: no upper bound, no overflow
     return list(Grid.objects.filter(valid_from__lt=end).filter(Q(valid_to__isnull=True) | Q(valid_to__gte=end))
                 .order_by("code"))
