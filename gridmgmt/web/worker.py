@@ -23,6 +23,7 @@ from gridmgmt.cases.selectors import case_get
 from gridmgmt.cases.serializers import CaseDetailSerializer
 from gridmgmt.web import selectors
 from gridmgmt.web.console_case import before_after, case_photos
+from gridmgmt.web.names import local_name
 from gridmgmt.web.roles import role_required
 from gridmgmt.web.status import STATUS_LABELS
 
@@ -81,7 +82,8 @@ def home(request):
         "grids_geojson": _grids(selectors.worker_grid_codes(request.user)),
         "tasks": tasks,
         # Embedded like the grids, so the tasks' pins show offline from the cached page.
-        "task_points": [{"id": case.pk, "lat": case.location.y, "lng": case.location.x, "label": case.small_class.name,
+        "task_points": [{"id": case.pk, "number": case.number, "lat": case.location.y, "lng": case.location.x,
+                         "label": local_name(case.small_class),
                          "url": reverse("web:worker-verify", args=[case.pk])} for case in tasks],
     })
 

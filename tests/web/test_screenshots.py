@@ -80,11 +80,6 @@ PAGES = [
 # What the walk finds on pages owned by other engineers this session, told to them (see issue #12's note):
 # page → kinds of problem. Each must still be found (take it out once fixed), and nothing else may be.
 OPEN_ELSEWHERE: dict[str, tuple[str, ...]] = {
-    # pages-photos-offline (H5): "Case 33" for 2026-000033 in the tasks; class and department names in Chinese
-    # unmarked in English (small_class.name, department.name instead of the localname filter)
-    "worker-home": ("case id", "untranslated"),
-    "worker-reports": ("untranslated",),
-    "worker-verify": ("untranslated",),
     # duties (H8): names with no English (water bodies, roads, facilities, river chiefs, streets, communities,
     # classes), the warning level's Chinese label and the patrol rule's source not marked lang="zh-Hans"
     "duties": ("untranslated",),

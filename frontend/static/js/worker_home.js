@@ -10,8 +10,8 @@ if (grids.features.length) map.fitBounds(mine.getBounds(), { padding: [16, 16], 
 
 // The cases waiting for my on-site check, as pins that open the verification page.
 for (const task of JSON.parse(document.getElementById("task-points").textContent)) {
-  const link = Object.assign(document.createElement("a"), { href: task.url, textContent: `${gettext("Case")} ${task.id} · ${task.label}` });
-  L.marker([task.lat, task.lng], { title: `${task.id}`, alt: `${gettext("Case")} ${task.id}` }).bindPopup(link).addTo(map)
+  const link = Object.assign(document.createElement("a"), { href: task.url, textContent: `${gettext("Case")} ${task.number} · ${task.label}` });
+  L.marker([task.lat, task.lng], { title: task.number, alt: `${gettext("Case")} ${task.number}` }).bindPopup(link).addTo(map)
     .getElement()?.setAttribute("data-testid", `task-pin-${task.id}`);
 }
 
