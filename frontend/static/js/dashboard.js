@@ -24,9 +24,11 @@ const hexIndex = (n, max) => Math.min(HEX_SCALE.length - 1, Math.floor((n / Math
 
 const bboxParam = () => map.getBounds().toBBoxString(); // minLng,minLat,maxLng,maxLat
 
-const choroplethStyle = (p) => ({ className: "layer-choropleth", color: "#555", weight: p.open_cases ? 2 : 0.6,
-  fill: true, fillOpacity: p.open_cases ? 0.8 : 0, fillColor: SCALE[scaleIndex(p.open_cases)] });
-const HIGHLIGHT = (p) => ({ ...choroplethStyle(p), color: "#000", weight: 4 });
+// Outlines of grids without open cases fade when zoomed out, where hundreds share the view.
+const choroplethStyle = (p, zoom = 16) => ({ className: "layer-choropleth", color: p.open_cases || zoom >= 15 ? "#555" : "#8c96a0",
+  weight: p.open_cases ? 2 : zoom >= 15 ? 0.6 : 0.4, fill: true, fillOpacity: p.open_cases ? 0.8 : 0,
+  fillColor: SCALE[scaleIndex(p.open_cases)] });
+const HIGHLIGHT = (p, zoom) => ({ ...choroplethStyle(p, zoom), color: "#000", weight: 4 });
 // Below this zoom the tiles hold only the grids with open cases (gridmgmt/maps/tiles.py ALL_GRIDS_MIN_ZOOM).
 const ALL_GRIDS_MIN_ZOOM = 13;
 
@@ -92,7 +94,7 @@ function openCasesTiles() {
   const drawn = new Set();
   const layer = L.vectorGrid.protobuf("/api/maps/open-cases-tiles/?z={z}&x={x}&y={y}", {
     pane: "choropleth", interactive: true, getFeatureId: (f) => f.properties.code,
-    vectorTileLayerStyles: { grids: (p) => { drawn.add(p.code); return choroplethStyle(p); } },
+    vectorTileLayerStyles: { grids: (p, zoom) => { drawn.add(p.code); return choroplethStyle(p, zoom); } },
     fetchOptions: { credentials: "same-origin" },
   });
   let tip = null;

@@ -63,6 +63,7 @@ export function zoomLabels(map, { onGrid = null } = {}) {
   function place(data, view) {
     group.clearLayers();
     const placed = [];
+    const size = map.getSize();
     for (const label of data.labels) {
       const width = textWidth(label.text, FONTS[label.kind]) + 8;
       const [minLng, minLat, maxLng, maxLat] = label.box;
@@ -71,6 +72,7 @@ export function zoomLabels(map, { onGrid = null } = {}) {
       if (ne.x - sw.x < width || sw.y - ne.y < LABEL_HEIGHT) continue; // wider than its area on screen
       const at = map.latLngToContainerPoint([label.lat, label.lng]);
       const box = { x0: at.x - width / 2, x1: at.x + width / 2, y0: at.y - LABEL_HEIGHT / 2, y1: at.y + LABEL_HEIGHT / 2 };
+      if (box.x0 < 0 || box.y0 < 0 || box.x1 > size.x || box.y1 > size.y) continue; // would be cut by the edge
       if (placed.some((other) => overlaps(box, other))) continue;
       placed.push(box);
       const clickable = label.kind === "grid" && onGrid !== null;
@@ -123,10 +125,12 @@ export function zoomBuildings(map, { minZoom = BUILDINGS_MIN_ZOOM, zIndex = 460 
   const element = map.getContainer();
   const fetchBuildings = latestJSON();
   const style = { className: "layer-buildings", color: "#5b4a2f", weight: 1, fillColor: "#d9c7a3", fillOpacity: 0.85 };
+  // Buildings without a footprint are points: small where a view holds a thousand of them.
+  const pointRadius = () => (map.getZoom() > minZoom ? 5 : 3);
   const options = {
     pane: "buildings",
     style,
-    pointToLayer: (feature, latlng) => L.circleMarker(latlng, { ...style, pane: "buildings", radius: 5 }),
+    pointToLayer: (feature, latlng) => L.circleMarker(latlng, { ...style, pane: "buildings", radius: pointRadius() }),
     onEachFeature: (feature, path) => path.bindPopup(() => buildingPopup(feature.properties)),
   };
   // Building id -> its layer. A move adds and removes only what entered or left the view, so an open
@@ -151,6 +155,7 @@ export function zoomBuildings(map, { minZoom = BUILDINGS_MIN_ZOOM, zIndex = 460 
     if (data && enabled && map.getZoom() >= minZoom) keep(data.features, view);
   }
 
+  map.on("zoomend", () => group.eachLayer((layer) => layer.eachLayer((path) => path.setRadius?.(pointRadius()))));
   const controls = followView(map, redraw, (on) => {
     enabled = on;
     controls.refresh();
