@@ -26,7 +26,7 @@ function drawCases(element) {
   }).addTo(map);
   if (framed) map.fitBounds(layer.getBounds(), { padding: [24, 24], maxZoom: 16 });
   zoomLabels(map); // street, community and grid names by zoom: readable without a basemap
-  zoomBuildings(map, { zIndex: 350 }); // under the case points
+  zoomBuildings(map, { zIndex: 420 }); // above the area outlines (400), under the case points (450)
 }
 
 function wireSelectAll() {
