@@ -75,6 +75,7 @@ QUERIES = {
     "api/kpis/": [f"dimension={d}&{WIDE}" for d in ("grid", "street", "department", "grid_worker")]
     + [f"dimension=grid&{WIDE}&format=csv"],
     "console/kpis/": [f"dimension=grid&{WIDE}", f"dimension=grid&{WIDE}&format=csv"],
+    "console/kpis/patrols.csv": [f"dimension=grid&{WIDE}", f"dimension=grid_worker&{WIDE}"],
     "api/events/": ["limit=5000"],
     "api/events/duplicates": ["lat=23.125&lng={lng_a}&service_code=1101",
                               "lat=23.125&lng={lng_b}&service_code=1101"],
