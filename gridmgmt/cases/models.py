@@ -25,6 +25,7 @@ from gridmgmt.areas.models import Department
 from gridmgmt.events.models import Event, SmallClass
 from gridmgmt.geo import STORAGE_SRID
 from gridmgmt.grids.models import Grid
+from gridmgmt.text_bigrams import Bigrams
 
 
 class Status(models.TextChoices):
@@ -103,6 +104,8 @@ class Case(models.Model):
             # ``description__icontains``, which Django writes as UPPER(description) LIKE UPPER('%word%'),
             # so the trigram index is on that expression (Chinese has no spaces: substrings, not tokens).
             GinIndex(OpClass(Upper("description"), name="gin_trgm_ops"), name="case_description_trgm"),
+            # Trigrams need 3 characters; 2-character words (垃圾, 路灯) by their bigrams (gridmgmt.text_bigrams).
+            GinIndex(Bigrams("description"), name="case_description_bigrams"),
             models.Index(fields=["small_class"], name="case_small_class"),  # class filter and class-name search
             *[models.Index(fields=fields, name=f"case_{'_'.join(fields)}",
                            condition=models.Q(**{f"{fields[0]}__isnull": False}))

@@ -29,6 +29,7 @@ from gridmgmt.areas.models import Community, Department, Street
 from gridmgmt.events.attributes import validate_attribute_definitions
 from gridmgmt.geo import STORAGE_SRID
 from gridmgmt.grids.models import Grid
+from gridmgmt.text_bigrams import Bigrams
 
 two_digits = RegexValidator(r"^\d{2}$", "must be exactly 2 digits")
 four_digits = RegexValidator(r"^\d{4}$", "must be exactly 4 digits")
@@ -260,6 +261,7 @@ class Event(models.Model):
             models.Index(fields=["small_class", "received_at"]),
             # The console finds a case by words of its reports' addresses (address__icontains: UPPER … LIKE).
             GinIndex(OpClass(Upper("address"), name="gin_trgm_ops"), name="event_address_trgm"),
+            GinIndex(Bigrams("address"), name="event_address_bigrams"),  # 2-character words (gridmgmt.text_bigrams)
             # No index on status: lists ask for "not closed" (NOT IN), which an
             # index on a handful of values does not serve; received_at does.
             models.Index(fields=["routing_status"], name="event_manual_routing",

@@ -22,6 +22,7 @@ from gridmgmt.cases.models import CaseEvent, Postponement, PostponementStatus
 from gridmgmt.cases.selectors import case_list
 from gridmgmt.cases.workflow import WITH_DEPARTMENT
 from gridmgmt.events.models import SmallClass
+from gridmgmt.text_bigrams import contains_word_q
 from gridmgmt.web.pickers import class_code_q, class_field, community_field, department_choices, street_choices
 from gridmgmt.web.status import STATUS_LABELS
 
@@ -89,12 +90,14 @@ def _word_q(word: str) -> Q:
 
     Each branch is an index condition on the case table, so PostgreSQL ORs them in one bitmap:
     the description by its trigram index on UPPER(description) (``icontains`` compares UPPER … LIKE),
-    the class by the class index (class names matched first: a small catalogue), the address by the
-    case ids of the reports whose address matches (the report's trigram index, then the primary key).
+    or for a 2-character word its bigram index (:func:`gridmgmt.text_bigrams.contains_word_q`), the
+    class by the class index (class names matched first: a small catalogue), the address by the case
+    ids of the reports whose address matches (the report's trigram or bigram index, then the primary key).
     """
     classes = SmallClass.objects.filter(Q(name__icontains=word) | Q(name_en__icontains=word)).values("id")
-    addressed = CaseEvent.objects.filter(event__address__icontains=word).values("case_id")
-    return Q(description__icontains=word) | _in_subquery("small_class_id", classes) | _in_subquery("pk", addressed)
+    addressed = CaseEvent.objects.filter(contains_word_q("event__address", word)).values("case_id")
+    return (contains_word_q("description", word) | _in_subquery("small_class_id", classes)
+            | _in_subquery("pk", addressed))
 
 
 def case_number_q(text: str) -> Q | None:

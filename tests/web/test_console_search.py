@@ -61,16 +61,31 @@ def test_one_case_number_on_the_pages_in_the_api_and_in_the_inbox(as_user, make_
 def test_the_search_indexes_exist_on_the_expressions_the_search_compares():
     with connection.cursor() as cursor:
         cursor.execute("SELECT indexname, indexdef FROM pg_indexes WHERE indexname IN "
-                       "('case_description_trgm', 'case_small_class', 'event_address_trgm', 'cases_case_number_key')")
+                       "('case_description_trgm', 'case_small_class', 'event_address_trgm', 'cases_case_number_key', "
+                       "'case_description_bigrams', 'event_address_bigrams')")
         indexes = dict(cursor.fetchall())
     assert "USING gin (upper(description) gin_trgm_ops)" in indexes["case_description_trgm"]
     assert "USING gin (upper((address)::text) gin_trgm_ops)" in indexes["event_address_trgm"]
     assert "(small_class_id)" in indexes["case_small_class"]
+    assert "USING gin (gridmgmt_bigrams(description))" in indexes["case_description_bigrams"]
+    assert "USING gin (gridmgmt_bigrams((address)::text))" in indexes["event_address_bigrams"]
     assert "UNIQUE INDEX" in indexes["cases_case_number_key"] and "(number)" in indexes["cases_case_number_key"]
 
 
 WORD_BRANCHES = ["upper(description) ~~", "small_class_id = ANY", "id = ANY", "upper((address)::text) ~~"]
 NUMBER = "(number)::text = '2026-000123'::text"
+
+
+def bitmap_plan(user, typed: str) -> tuple[str, list[str]]:
+    """The plan of the search for ``typed`` with sequential and plain index scans priced out, and its
+    index conditions; no sequential scan of the cases or the reports is left in it."""
+    cases = filter_cases(user=user, data={"q": typed}).order_by()
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_indexscan = off")
+        plan = cases.explain()
+    assert "Seq Scan on cases_case" not in plan and "Seq Scan on events_event" not in plan, plan
+    return plan, [line for line in plan.splitlines() if "Index Cond:" in line]
 
 
 @pytest.mark.parametrize("typed, conditions", [
@@ -83,15 +98,41 @@ def test_every_branch_of_the_search_is_an_index_condition(users, typed, conditio
     """With sequential and plain index scans priced out, only bitmap scans are left, and a bitmap index
     scan needs an index condition: a branch in a shape no index serves (an OR of per-row subqueries,
     LIKE on a column the index does not hold) would leave a Seq Scan, whatever the table's statistics."""
-    cases = filter_cases(user=users["dispatcher"], data={"q": typed}).order_by()
-    with connection.cursor() as cursor:
-        cursor.execute("SET LOCAL enable_seqscan = off")
-        cursor.execute("SET LOCAL enable_indexscan = off")
-        plan = cases.explain()
-    assert "Seq Scan on cases_case" not in plan and "Seq Scan on events_event" not in plan, plan
-    index_conditions = [line for line in plan.splitlines() if "Index Cond:" in line]
+    plan, index_conditions = bitmap_plan(users["dispatcher"], typed)
     for condition in conditions:
         assert sum(condition in line for line in index_conditions) >= conditions.count(condition), (condition, plan)
+
+
+BIGRAM_BRANCHES = ["gridmgmt_bigrams(description) @>", "small_class_id = ANY", "id = ANY",
+                   "gridmgmt_bigrams((address)::text) @>"]
+
+
+@pytest.mark.parametrize("typed", ["垃圾", "路灯", "5g"])
+def test_a_two_character_word_is_an_index_condition_on_the_bigrams_not_a_trigram_scan(users, typed):
+    """Trigrams need 3 characters: for 2, the condition the indexes answer is the bigram containment, and
+    the LIKE stays only as the exact re-check, never as the condition of a (whole) trigram index scan."""
+    plan, index_conditions = bitmap_plan(users["dispatcher"], typed)
+    for condition in BIGRAM_BRANCHES:
+        assert any(condition in line for line in index_conditions), (condition, plan)
+    assert not any("~~" in line for line in index_conditions), plan
+    assert f"'{{{typed.upper()}}}'::text[]" in plan, plan  # the word's side folded to a constant
+
+
+def test_the_bigrams_are_those_of_the_upper_cased_text():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT gridmgmt_bigrams('垃圾桶'), gridmgmt_bigrams('5g基站'), gridmgmt_bigrams('灯'), "
+                       "gridmgmt_bigrams(''), gridmgmt_bigrams(NULL)")
+        assert cursor.fetchone() == (["圾桶", "垃圾"], ["5G", "G基", "基站"], [], [], None)
+
+
+def test_a_two_character_word_is_found_in_the_description_or_the_address_in_any_case(as_user, make_event, case_of):
+    lamp = case_of(make_event("A", description="路灯不亮", address="东风路12号"))
+    mast = case_of(make_event("B", description="5G基站噪音"))
+    case_of(make_event("A", description="路边灯杆"))  # 路 and 灯, but not 路灯
+    client = as_user("dispatcher")
+    assert listed(client.get("/console/?q=路灯")) == [lamp.pk]
+    assert listed(client.get("/console/?q=东风")) == [lamp.pk]  # the report's address
+    assert listed(client.get("/console/?q=5g")) == [mast.pk]
 
 
 def test_search_by_words_needs_every_word_in_description_class_or_address(as_user, make_event, case_of):
