@@ -2,8 +2,9 @@
 
 from django.contrib.postgres.search import TrigramWordSimilarity
 from django.db import connection
-from django.db.models import F, Q
+from django.db.models import F, Q, QuerySet
 from django.db.models.functions import Greatest
+from django.db.models.lookups import Contains
 
 from gridmgmt.geocoding.models import Place
 
@@ -12,21 +13,36 @@ from gridmgmt.geocoding.models import Place
 MIN_SIMILARITY = 0.3
 
 
+class _ContainsIgnoringCase(Contains):
+    """``column ILIKE '%text%'`` (the text's % and _ escaped, as ``contains`` does). pg_trgm's GIN index on
+    the plain column answers ILIKE; Django's ``icontains`` compares ``UPPER(column) LIKE UPPER(...)``, an
+    expression that index does not hold, so one such branch of the OR made the whole search a Seq Scan."""
+
+    def get_rhs_op(self, connection, rhs):
+        return f"ILIKE {rhs}"
+
+
+def places_matching(query: str) -> QuerySet:
+    """Places whose name or address contains ``query`` (case ignored) or resembles it by trigram word
+    similarity (``%>``, at the session's ``pg_trgm.word_similarity_threshold``), annotated with ``score``
+    in 0..1 and best first. Every branch is a condition of the trigram GIN indexes on ``name`` and ``address``."""
+    score = Greatest(TrigramWordSimilarity(query, "name"), TrigramWordSimilarity(query, "address"))
+    matches = (Q(_ContainsIgnoringCase(F("name"), query)) | Q(_ContainsIgnoringCase(F("address"), query))
+               | Q(name__trigram_word_similar=query) | Q(address__trigram_word_similar=query))
+    return Place.objects.filter(matches).annotate(score=score).order_by(F("score").desc(nulls_last=True), "name")
+
+
 def place_search(*, query: str, limit: int = 10) -> list[Place]:
     """Places whose name or address resembles ``query``, best first (each with ``.score`` in 0..1).
 
     Matches a substring (``中山五路`` in ``越秀区中山五路 193 号``) and near
-    spellings (a wrong or missing character) through trigram word similarity;
-    the GIN indexes on ``name`` and ``address`` serve both. An empty query finds nothing.
+    spellings (a wrong or missing character) through trigram word similarity
+    (:func:`places_matching`); the GIN indexes on ``name`` and ``address`` serve both.
+    An empty query finds nothing.
     """
     query = query.strip()
     if not query:
         return []
     with connection.cursor() as cursor:  # the operator's threshold is a session setting
         cursor.execute("SELECT set_config('pg_trgm.word_similarity_threshold', %s, false)", [str(MIN_SIMILARITY)])
-    score = Greatest(TrigramWordSimilarity(query, "name"), TrigramWordSimilarity(query, "address"))
-    # Each condition is one the GIN indexes answer (ILIKE and %> both use gin_trgm_ops).
-    matches = Q(name__icontains=query) | Q(address__icontains=query) | Q(name__trigram_word_similar=query) | Q(
-        address__trigram_word_similar=query)
-    return list(Place.objects.filter(matches).annotate(score=score)
-                .order_by(F("score").desc(nulls_last=True), "name")[:limit])
+    return list(places_matching(query)[:limit])

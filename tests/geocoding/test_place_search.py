@@ -8,7 +8,7 @@ from shapely.geometry import Point as ShapelyPoint
 
 from gridmgmt.areas.models import Building
 from gridmgmt.geocoding.models import Place
-from gridmgmt.geocoding.selectors import place_search
+from gridmgmt.geocoding.selectors import place_search, places_matching
 from gridmgmt.geocoding.services import places_from_buildings, places_import_csv
 from spatial.crs import wgs84_to_gcj02
 
@@ -82,11 +82,30 @@ def test_building_addresses_become_places():
     assert names("惠福东路") == ["越秀区惠福东路8号"]
 
 
-def test_search_uses_the_trigram_index(addresses):
+@pytest.mark.parametrize("query", ["中山五路", "Zhongshan 5th Rd"])
+def test_every_branch_of_the_search_is_a_condition_of_the_trigram_indexes(addresses, query):
+    """With sequential and plain index scans priced out only bitmap scans are left, and a bitmap index
+    scan needs an index condition: a branch no index holds (UPPER(name) LIKE, as icontains writes it,
+    against indexes on the plain columns) would leave a Seq Scan of the whole gazetteer."""
     from django.db import connection
 
     with connection.cursor() as cursor:
-        cursor.execute("SET enable_seqscan = off")
-        cursor.execute("EXPLAIN SELECT id FROM geocoding_place WHERE name %%> %s", ["中山五路"])
-        plan = "\n".join(row[0] for row in cursor.fetchall())
-    assert "place_name_trgm" in plan
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_indexscan = off")
+        plan = places_matching(query).explain()
+    assert "Seq Scan" not in plan, plan
+    conditions = [line for line in plan.splitlines() if "Index Cond:" in line]
+    for column, index in (("name", "place_name_trgm"), ("address", "place_address_trgm")):
+        assert f"Bitmap Index Scan on {index}" in plan, plan
+        assert any(f"({column})::text ~~* " in line for line in conditions), (column, plan)  # ILIKE
+        assert any(f"({column})::text %> " in line for line in conditions), (column, plan)
+
+
+def test_a_substring_is_found_whatever_its_case(tmp_path):
+    path = tmp_path / "places.csv"
+    path.write_text("id,name,address,lng,lat\n"
+                    "P1,Yuexiu Park,Jiefang North Rd,113.2700,23.1400\n"
+                    "P2,Liuhua Lake Park,Dongfeng West Rd,113.2570,23.1400\n", encoding="utf-8")
+    places_import_csv(path=path)
+    assert names("yuexiu park")[0] == "Yuexiu Park"
+    assert names("JIEFANG NORTH")[0] == "Yuexiu Park"  # in the address
