@@ -20,8 +20,8 @@ How it measures:
   (2026-000123), the number without its dash, the sequence alone, a rare
   address (road + house number, 4+ characters), a word of 3+ characters
   (a problem, about 1 case in 12), and a 2-character word (a place, about 1
-  in 16: trigrams need 3 characters, so its GIN scan reads the whole index
-  and the planner should choose the sequential scan itself).
+  in 16: trigrams need 3 characters, so it is found through the bigram
+  indexes of gridmgmt.text_bigrams).
 * Each text is searched with the planner's choice ("indexes") and with
   ``enable_indexscan``, ``enable_bitmapscan`` and ``enable_indexonlyscan``
   off ("sequential"), alternately, after one warm-up of each; p50 and p95
