@@ -68,7 +68,7 @@ function startEdit() {
   clearLayer("editLayer");
   state.editLayer = L.geoJSON(feature, { style: { color: "#ff7f00", weight: 3, fillOpacity: 0.15, className: "layer-edit" } }).addTo(m.map);
   state.editLayer.getLayers().forEach((layer) => layer.pm.enable({ snappable: true, snapDistance: 20, allowSelfIntersection: true }));
-  m.map.fitBounds(state.editLayer.getBounds(), { padding: [40, 40] });
+  m.map.fitBounds(state.editLayer.getBounds(), { padding: [40, 40], animate: false });
   say("boundary-status", gettext("Drag the vertices, then check."));
 }
 
@@ -168,7 +168,7 @@ function selectGrids(codes) {
     $("boundary-code").value = layer.feature.properties.community_code;
     bounds = bounds ? bounds.extend(layer.getBounds()) : L.latLngBounds(layer.getBounds().getSouthWest(), layer.getBounds().getNorthEast());
   });
-  if (bounds) m.map.fitBounds(bounds, { padding: [40, 40] });
+  if (bounds) m.map.fitBounds(bounds, { padding: [40, 40], animate: false });
 }
 
 // The workload monitor's suggestions open here: a button selects the grid (to split) or the pair (to merge).
