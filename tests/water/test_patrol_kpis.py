@@ -106,3 +106,12 @@ def test_patrol_csv_bad_filter_is_400_naming_it(client, patrolled):
     page = client.get("/console/kpis/", {"dimension": "department", "start": "2026-10-01", "end": "2026-10-30"},
                       HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Patrol figures are per street, community, grid or grid worker." in page
+
+
+def test_a_period_from_year_one_counts_its_windows_without_walking_them(patrolled):
+    """A hostile period (0001-01-01 to today): 739,000-odd daily windows of the red pond, counted not looped."""
+    leader = user_with("leader", Role.DISTRICT_LEADER)
+    start = datetime(1, 1, 1, tzinfo=LOCAL)
+    [street] = patrol_kpi_table(user=leader, dimension="street", start=start, end=END, now=END)
+    days = (END - start).days
+    assert street["due"] == days + days // 10 and street["missed"] == street["due"] - 1 and street["done"] == 1
