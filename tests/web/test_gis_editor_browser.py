@@ -132,6 +132,13 @@ def _select_grid(page, code):
                   " l.fire('click'); })", code)
 
 
+def _click_grid_edit(page, test_id):
+    """Clicks a grid edit's button and waits for the workload refresh every stored edit ends with
+    (a request still running when the test's database is emptied deadlocks with it)."""
+    with page.expect_response("**/gis/api/workload/"):
+        page.get_by_test_id(test_id).click()
+
+
 def test_grid_split_by_a_line_then_the_halves_merged_with_the_check_passing(district, page_as, screenshot):
     add_lattice(district.west, x0=113.26, households=10)
     add_lattice(district.east, x0=113.27, households=10)
@@ -155,7 +162,7 @@ def test_grid_split_by_a_line_then_the_halves_merged_with_the_check_passing(dist
     page.get_by_test_id(f"workload-{halves[0]}").click()
     assert sorted(page.get_by_test_id("grid-selection").text_content().split(", ")) == halves
     page.get_by_test_id("grid-reason").fill("one team again")
-    page.get_by_test_id("grid-merge").click()
+    _click_grid_edit(page, "grid-merge")
     # The selection empties once the edit is stored (a refused edit keeps it).
     page.wait_for_function("document.querySelector('[data-testid=grid-selection]').textContent === '–'")
     (merged,) = Grid.objects.active().filter(community=district.east)
@@ -187,7 +194,7 @@ def test_community_regenerated_with_the_proposal_beside_activated_then_undone(di
     (regenerated,) = Grid.objects.active().filter(community=district.east)
     assert regenerated.code not in halves + [only.code] and regenerated.households == 90
     page.get_by_test_id("grid-reason").fill("too early")
-    with page.expect_response("**/gis/api/grids/undo/") as undo:
+    with page.expect_response("**/gis/api/grids/undo/") as undo, page.expect_response("**/gis/api/workload/"):
         page.get_by_test_id("grid-undo").click()
     assert undo.value.status == 200
     assert sorted(Grid.objects.active().filter(community=district.east).values_list("code", flat=True)) == halves
@@ -265,7 +272,7 @@ def test_shared_edge_of_two_grids_redrawn_with_new_codes_and_the_check_passing(d
     # The new edge between the second and third columns: the second column changes grid.
     _draw_line(page, [(23.119, 113.2765), (23.131, 113.2765)])
     page.get_by_test_id("grid-reason").fill("the lane is the edge")
-    page.get_by_test_id("grid-redraw").click()
+    _click_grid_edit(page, "grid-redraw")
     page.wait_for_function("document.querySelector('[data-testid=grid-selection]').textContent === '–'")
     screenshot(page, "gis-grid-redrawn")
     now = Grid.objects.active().filter(community=district.east).order_by("households")
@@ -297,7 +304,7 @@ def test_communities_left_on_an_old_boundary_regenerated_from_the_list(district,
     page.locator("[data-testid=proposal-table] tr[data-code]").first.wait_for()
     screenshot(page, "gis-stale-regenerate-proposal")
     page.get_by_test_id("grid-reason").fill("boundary moved")
-    page.get_by_test_id("grid-activate").click()
+    _click_grid_edit(page, "grid-activate")
     page.wait_for_function("document.querySelectorAll('[data-testid=stale-list] li').length === 1")
     assert page.locator("[data-testid=stale-list] li").get_attribute("data-code") == district.west.code
     east_grids = shapely.union_all([shapely.from_wkb(bytes(g.polygon.wkb))
