@@ -216,6 +216,7 @@ def fill(route: str, m):
     out = []
     for name in OBJECTS:
         values = {"case_id": cases[name].pk, "pk": events[name].pk, "request_id": events[name].pk,
+                  "event_id": events[name].pk,
                   "token": events[name].token, "fmt": "json"}
         if "name" in names:
             for stored in sorted(m["markers"][name] - {f"MARK{name}x{events[name].pk}Q"}):
