@@ -18,6 +18,7 @@ from django.conf import settings
 from django.contrib.gis.geos import GEOSGeometry
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from shapely.geometry import GeometryCollection, MultiPolygon, Point, Polygon
 from shapely.geometry.base import BaseGeometry
 
@@ -29,6 +30,8 @@ from gridmgmt.gis.audit import change_record
 from spatial.equirectangular import equirectangular
 
 LEVELS = {"street": (Street, "district"), "community": (Community, "street")}
+# The levels' names inside a reason, in the reader's language.
+LEVEL_NAMES = {"street": gettext_lazy("street"), "community": gettext_lazy("community")}
 # Pieces smaller than this (m²) are float dust of a subtraction, not land anyone gave up or took.
 DUST_M2 = 1.0
 # How near (degrees, ≈1 cm) a given-up piece must lie to a neighbour to count as sharing its edge.
@@ -124,7 +127,7 @@ def boundary_edit_plan(*, level: str, code: str, geometry: BaseGeometry,
     model, parent_field = LEVELS[level]
     area = model.objects.select_related(parent_field).filter(code=code).first()
     if area is None:
-        raise BoundaryEditError(_("No %(level)s with code %(code)s.") % {"level": level, "code": code})
+        raise BoundaryEditError(_("No %(level)s with code %(code)s.") % {"level": LEVEL_NAMES[level], "code": code})
     old = _shapely(area.boundary)
     plan = BoundaryEditPlan(level=level, code=code, geometries={}, before={code: old})
     plan.problems = _invalid_problems(geometry)
@@ -178,7 +181,7 @@ def _topology_problems(plan: BoundaryEditPlan, area, siblings: dict, old: BaseGe
     for piece in shapely.get_parts(before.difference(after)):
         if _area_m2(piece, to_metric) > tolerance_m2:
             problems.append(Problem("gap", _("A gap of %(m2).0f m² that no %(level)s covers any more.")
-                                    % {"m2": _area_m2(piece, to_metric), "level": plan.level}, piece))
+                                    % {"m2": _area_m2(piece, to_metric), "level": LEVEL_NAMES[plan.level]}, piece))
     if plan.level == "street":
         for child in area.communities.all():
             outside = _shapely(child.boundary).difference(plan.geometries[plan.code].buffer(tolerance_deg))

@@ -18,6 +18,7 @@ from gridmgmt.areas.boundary_reader import BoundaryFileError
 from gridmgmt.areas.osm_import import OsmImportFailed, osm_import
 from gridmgmt.areas.services import LEVELS, BoundaryImportRefused, boundaries_import
 from gridmgmt.gis.audit import change_record
+from gridmgmt.gis.boundary_edits import LEVEL_NAMES
 from spatial.osm_reader import OsmReadError
 
 BOUNDARY_SUFFIXES = (".geojson", ".json", ".gpkg", ".zip")
@@ -82,7 +83,8 @@ def page_import(*, user, path: Path, level: str, code_field: str = "code", name_
         with transaction.atomic():
             if name.endswith(OSM_SUFFIXES):
                 if not osm_admin_level:
-                    raise ImportFileError(_("Give the OSM admin_level of the %(level)s boundaries.") % {"level": level})
+                    raise ImportFileError(_("Give the OSM admin_level of the %(level)s boundaries.")
+                                          % {"level": LEVEL_NAMES[level]})
                 report = osm_import(path=path, crs=crs or None, **{OSM_LEVELS[level]: osm_admin_level})
                 boundary_reports = report.boundaries
                 result.summary = "; ".join(report.lines())
