@@ -1,6 +1,7 @@
 """Benchmark: grids for the Yuexiu demo and every real OSM extract, ours against HOT's fmtm-splitter.
 
-Usage: ``.venv/bin/python bench/grids.py [--skip-fmtm] [--skip-yuexiu] [--png] [--extracts DIR]``
+Usage: ``.venv/bin/python bench/grids.py [--skip-fmtm] [--skip-yuexiu] [--png] [--extracts DIR]
+[--compare-momepy] [--compare-roadless]``
 
 Inputs, each run by both tools side by side:
 
@@ -24,6 +25,17 @@ community in no cell (a 10 m lattice and every building's point), share of
 cell boundary length within 5 m of roads/waterways/railways/the outline and
 of roads/the outline alone, and median Polsby–Popper compactness.
 
+For ours on the extracts, also the invariant checker's violations
+(``spatial.grid_quality.check_partition``: exact tiling, no overlaps,
+every building wholly in one grid, the cap).
+
+``--compare-momepy``: road blocks and building plots, ours against
+``momepy.enclosures`` and ``momepy.enclosed_tessellation`` on the same
+input (each extract with roads, and the Yuexiu communities' buildings as
+1 m squares). ``--compare-roadless``: plots grouped by households against
+recursive bisection where there are no roads (the Yuexiu communities, and
+each extract with its roads left out). See ``bench/grids_methods.py``.
+
 Targets: 0 cap and containment violations and 0 uncovered points; on the
 suburb extract at least 60 % of grid boundary on roads or the outline;
 Yuexiu in at most 3 s of CPU. ``--png`` writes ``artifacts/grids-<input>.png``
@@ -36,8 +48,12 @@ import sys
 import time
 from pathlib import Path
 
+import numpy as np
+
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "bench"))
+import grids_methods as methods  # noqa: E402  (bench/ is not a package)
 os.environ["DATABASE_URL"] = os.environ.get(
     "BENCH_DATABASE_URL", f"postgis://gridmgmt@/gridmgmt_bench_grids?host={REPO / '.pgdata' / 'run'}")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gridmgmt.settings")
@@ -78,6 +94,14 @@ def prepare(load_demo: bool = True) -> None:
     call_command("migrate", verbosity=0)
     if load_demo:
         call_command("load_demo", "--no-grids", stdout=open(os.devnull, "w"))
+    from gridmgmt.grids.models import Grid, GridGeneration
+
+    # Codes are never reused, so every run's generation would take new ones
+    # (99 per community at most): earlier runs' never-activated generations
+    # go, and each run generates the same.
+    stale = GridGeneration.objects.filter(activated_at__isnull=True)
+    Grid.objects.filter(generation__in=stale).delete()
+    stale.delete()
 
 
 def community_layer():
@@ -202,10 +226,16 @@ def run_ours_on_extract(data: dict, method: str) -> dict:
     result, wall, cpu = timed(lambda: partition_community(
         data["boundary_m"], buildings, target_households=TARGET_HOUSEHOLDS,
         cut_lines_m=data["roads"] + data["barriers"], method=method))
+    from spatial.grid_quality import check_partition
+
     points = [shapely.point_on_surface(b.geometry) for b in buildings]
     figures = cell_figures(result.polygons, data["boundary_m"], points, [b.households for b in buildings],
                            data["roads"] + data["barriers"], data["roads"])
-    return {"name": f"gridmgmt {method}", "wall_s": wall, "cpu_s": cpu, "polygons": result.polygons, **figures}
+    violations = check_partition(data["boundary_m"], buildings, result.grids, TARGET_HOUSEHOLDS)
+    for violation in violations[:3]:
+        print(f"  {data['name']} {method}: {violation}")
+    return {"name": f"gridmgmt {method}", "wall_s": wall, "cpu_s": cpu, "polygons": result.polygons,
+            "checker": len(violations), **figures}
 
 
 def run_fmtm_on_extract(data: dict) -> dict:
@@ -306,6 +336,39 @@ def run_fmtm_yuexiu() -> dict:
     return {"name": f"fmtm-splitter ({per_task}/task)", "wall_s": wall, "cpu_s": cpu, **yuexiu_figures(cells)}
 
 
+def yuexiu_communities_m() -> list[tuple]:
+    """Every demo community in the plane it is cut in, as (boundary_m, [BuildingInput]); none has roads."""
+    from gridmgmt.areas.models import Community
+    from gridmgmt.grids.inputs import community_inputs
+    from spatial.equirectangular import equirectangular
+    from spatial.partition import BuildingInput
+
+    communities = []
+    for item in community_inputs(list(Community.objects.order_by("code"))):
+        to_metric, _ = equirectangular(item.boundary_wgs84)
+        geoms = to_metric(np.asarray(item.building_geoms, dtype=object))
+        communities.append((to_metric(item.boundary_wgs84), [
+            BuildingInput(id=i, geometry=g, households=h) for i, g, h in zip(item.building_ids, geoms,
+                                                                              item.households)]))
+    return communities
+
+
+def yuexiu_squares(communities) -> tuple[list, list]:
+    """Each community as one block, its point buildings as 1 m squares (momepy's tessellation needs areas)."""
+    import shapely
+
+    blocks, claims = [], []
+    for boundary, buildings in communities:
+        if len(buildings) < 2:
+            continue
+        xy = shapely.get_coordinates([b.geometry for b in buildings])
+        squares = shapely.intersection(shapely.box(xy[:, 0] - 0.5, xy[:, 1] - 0.5, xy[:, 0] + 0.5, xy[:, 1] + 0.5),
+                                       boundary)
+        blocks.append(boundary)
+        claims.append(squares)
+    return blocks, claims
+
+
 # -- output ----------------------------------------------------------------------------------------
 
 def print_table(title: str, rows: list[dict]) -> None:
@@ -323,6 +386,7 @@ def print_table(title: str, rows: list[dict]) -> None:
         ("boundary on roads/water/rail/outline", lambda r: f"{r['on_lines']:.1%}"),
         ("boundary on roads/outline", lambda r: f"{r['on_roads']:.1%}"),
         ("Polsby-Popper, median", lambda r: f"{r['pp']:.3f}"),
+        ("invariant checker violations", lambda r: f"{r['checker']}" if "checker" in r else "-"),
     ]
     for label, cell in lines:
         print(f"{label:34}" + "".join(f"{cell(r):>28}" for r in rows))
@@ -379,6 +443,10 @@ def main() -> None:
     parser.add_argument("--skip-yuexiu", action="store_true")
     parser.add_argument("--png", action="store_true", help="Write artifacts/grids-<extract>.png")
     parser.add_argument("--extracts", type=Path, default=EXTRACTS)
+    parser.add_argument("--compare-momepy", action="store_true",
+                        help="Road blocks and plots: ours against momepy, side by side")
+    parser.add_argument("--compare-roadless", action="store_true",
+                        help="No roads: plots grouped by households against bisection, side by side")
     args = parser.parse_args()
     prepare(load_demo=not args.skip_yuexiu)
     if not args.skip_yuexiu:
@@ -387,6 +455,14 @@ def main() -> None:
             rows.append(run_fmtm_yuexiu())
         print_table("Yuexiu demo (222 communities)", rows)
         print(f"  target: Yuexiu <= 3 s CPU on one core -> {rows[0]['cpu_s']:.2f} s")
+        if args.compare_momepy or args.compare_roadless:
+            communities = yuexiu_communities_m()
+        if args.compare_momepy:
+            methods.print_momepy("Yuexiu demo (buildings as 1 m squares; no roads inside communities)", None,
+                                 methods.compare_tessellation(*yuexiu_squares(communities)))
+        if args.compare_roadless:
+            methods.print_roadless("Yuexiu demo (222 communities, no roads inside)",
+                                   methods.compare_roadless(communities))
     for path in sorted(args.extracts.glob("*.osm*")):
         data = read_input(path)
         rows = [run_ours_on_extract(data, "auto"), run_ours_on_extract(data, "bisection")]
@@ -397,6 +473,17 @@ def main() -> None:
                     f"{len(data['roads'])} road pieces, {len(data['barriers'])} waterway/railway pieces", rows)
         if args.png:
             write_png(data, rows, ARTIFACTS / f"grids-{data['name']}.png")
+        lines = data["roads"] + data["barriers"]
+        if args.compare_momepy and lines:
+            blocks, claims = methods.heavy_blocks(data["boundary_m"], data["buildings"], lines)
+            methods.print_momepy(data["name"], methods.compare_enclosures(data["boundary_m"], lines),
+                                 methods.compare_tessellation(blocks, claims) if blocks else [])
+        if args.compare_roadless and lines:
+            from spatial.partition import BuildingInput
+
+            community = [(data["boundary_m"], [BuildingInput(id=i, geometry=g, households=h)
+                                               for i, g, h in data["buildings"]])]
+            methods.print_roadless(f"{data['name']} with its roads left out", methods.compare_roadless(community))
 
 
 if __name__ == "__main__":

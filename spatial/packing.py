@@ -17,7 +17,6 @@ answer is deterministic.
 from __future__ import annotations
 
 import math
-from itertools import islice
 
 import numpy as np
 
@@ -90,24 +89,21 @@ class Packer:
             return None
         return self._memo.get((np.asarray(members).tobytes(), grid_count))
 
-    def packing_cuts(self, members: np.ndarray, grid_count: int, limit: int) -> list[tuple[np.ndarray, int, int, int]]:
-        """Up to ``limit`` different first cuts of packings of ``members`` into ``grid_count`` grids.
+    def candidate_cuts(self, members: np.ndarray, grid_count: int, limit: int) -> list[tuple[np.ndarray, int, int, int]]:
+        """The first cut of a packing found, then other candidates of :meth:`cuts`, up to ``limit`` in all.
 
-        The first candidates of :meth:`cuts` (one per direction for the
-        most even share) that pack, so the caller can pick the most compact;
-        else the first cut the full search finds, if any.
+        Only the first is known to lead to a packing; the caller checks the
+        others (:meth:`packs` on both sides) if it picks them. Empty when no
+        packing was found.
         """
         members = np.asarray(members)
         if not self.packs(members, grid_count):
             return []
         found = [self._memo[(members.tobytes(), grid_count)]]
-        for order, k, n_a, direction in islice(self.cuts(members, grid_count), len(_ANGLES_RAD)):
+        for order, k, n_a, direction in self.cuts(members, grid_count):
             if len(found) >= limit:
                 break
-            if any(direction == d and k == f_k for _, f_k, _, d in found):
-                continue
-            self._budget = _BUDGET
-            if self._packs(np.sort(members[order[:k]]), n_a) and self._packs(np.sort(members[order[k:]]), grid_count - n_a):
+            if not any(direction == d and k == f_k for _, f_k, _, d in found):
                 found.append((order, k, n_a, direction))
         return found
 

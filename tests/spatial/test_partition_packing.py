@@ -28,18 +28,26 @@ def test_buildings_at_the_same_point_are_never_separated():
     assert not packer.packs(np.arange(2), 2)
 
 
-def test_the_packing_cuts_are_feasible_and_distinct():
+def test_candidate_cuts_are_distinct_and_the_first_packs():
     rng = np.random.default_rng(1)
     xy = rng.uniform(0, 500, (40, 2))
     weight = rng.integers(6, 101, 40).astype(float)
     packer = Packer(xy, weight, 200)
     members = np.arange(40)
     n = int(np.ceil(weight.sum() / 200)) + 1
-    cuts = packer.packing_cuts(members, n, 3)
-    assert 1 <= len(cuts) <= 3
+    cuts = packer.candidate_cuts(members, n, 4)
+    assert len(cuts) == 4
     assert len({(direction, k) for _, k, _, direction in cuts}) == len(cuts)
+    order, k, n_a, _ = cuts[0]
+    assert packer.packs(np.sort(order[:k]), n_a) and packer.packs(np.sort(order[k:]), n - n_a)
     for order, k, n_a, _ in cuts:
-        assert packer.packs(np.sort(order[:k]), n_a) and packer.packs(np.sort(order[k:]), n - n_a)
+        # Every candidate leaves each side within its grids' total cap.
+        assert weight[order[:k]].sum() <= 200 * n_a and weight[order[k:]].sum() <= 200 * (n - n_a)
+
+
+def test_no_candidate_cuts_when_nothing_packs():
+    packer = Packer(np.zeros((2, 2)), np.full(2, 150.0), 200)
+    assert packer.candidate_cuts(np.arange(2), 2, 4) == []
 
 
 def test_a_pile_above_the_cap_on_one_point_never_packs_and_is_answered_at_once():
