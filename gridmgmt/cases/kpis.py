@@ -83,8 +83,15 @@ def _finish(row: dict) -> dict:
             "avg_handling_hours": round(handling_sum / row["closed"], 2) if row["closed"] else None}
 
 
-def _units(dimension: str, user) -> dict[str, tuple[str, str]]:
+def units_in_jurisdiction(dimension: str, user) -> dict[str, tuple[str, str]]:
     """{key: (name, English name)} of every unit of ``dimension`` in the reader's jurisdiction.
+
+    ``dimension``: "department", "street", "community" or "grid" (a KeyError
+    for any other); keys are department or area codes, the English name ""
+    when none is known (always for grids, named by their code). Every unit is
+    listed, with or without cases, so a KPI table (this module's, the patrol
+    KPIs of :mod:`gridmgmt.water.patrol_kpis`) shows its zeros. A reader
+    scoped to no area gets {} for an area dimension.
 
     Area codes nest (street 9 digits ⊂ community 12 ⊂ grid 14/15), so a
     scope's streets, communities and grids name their units by prefix. A
@@ -122,7 +129,7 @@ def kpi_table(*, user, dimension: str, start: datetime, end: datetime, now: date
     if dimension == "grid_worker":
         return _per_worker(user, rows, start, end)
     counted = {row["key"]: row for row in rows}
-    units = _units(dimension, user)
+    units = units_in_jurisdiction(dimension, user)
     empty = {**dict.fromkeys(COUNTS, 0), "handling_sum": None}
     return [{**_finish(dict(counted.get(key) or {"key": key, **empty})), "name": units.get(key, ("", ""))[0],
              "name_en": units.get(key, ("", ""))[1], "reports": None}

@@ -29,7 +29,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gridmgmt.accounts.jurisdiction import scope_of
 from gridmgmt.accounts.models import Role, RoleAssignment
-from gridmgmt.cases.kpis import _units as units_in_jurisdiction
+from gridmgmt.cases.kpis import units_in_jurisdiction
 from gridmgmt.water.models import Patrol, PatrolRule, WaterBody
 
 PATROL_DIMENSIONS = ("street", "community", "grid", "grid_worker")
