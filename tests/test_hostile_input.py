@@ -5,6 +5,7 @@ that match the pattern but are no instant, the inclusive end date 9999-12-31,
 NUL and C0 controls, a client's own Open311 attribute.
 """
 
+import io
 import json
 from xml.etree import ElementTree as ET
 
@@ -225,3 +226,29 @@ def test_sign_in_with_an_impossible_user_name_is_refused_not_500(db, username):
     response = Client().post("/accounts/login/", {"username": username, "password": "wrong"})
     assert response.status_code in (200, 400)
     assert all(len(a.username) <= 150 and "\x00" not in a.username for a in AccessAttempt.objects.all())
+
+
+def test_monthly_report_of_december_9999_does_not_overflow(areas):
+    """R3's kind in the duties reports: the month's end was built as the 1st of the next month."""
+    from datetime import date
+
+    from gridmgmt.api_params import END_OF_TIME
+    from gridmgmt.duties.reports import month_bounds
+
+    assert month_bounds(date(9999, 12, 1))[1] == END_OF_TIME
+    assert month_bounds(date(2026, 12, 5))[1].isoformat() == "2027-01-01T00:00:00+08:00"
+    call_command("build_monthly_reports", "--month", "9999-12", "--no-pdf", stdout=open("/dev/null", "w"))
+
+
+def test_boundary_file_with_an_infinite_coordinate_is_refused_naming_it(tmp_path, db):
+    """R10's kind: 1e400 in GeoJSON reads as infinity, which GEOS cannot check (GEOSException traceback)."""
+    from django.core.management import CommandError
+
+    path = tmp_path / "inf.geojson"
+    path.write_text('{"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {"code": "440104",'
+                    ' "name": "x"}, "geometry": {"type": "Polygon", "coordinates": [[[113, 23], [113.1, 23],'
+                    ' [113.1, 1e400], [113, 23]]]}}]}', encoding="utf-8")
+    out = io.StringIO()
+    with pytest.raises(CommandError, match="1 refused"):
+        call_command("import_boundaries", str(path), "--level", "district", stdout=out, stderr=out)
+    assert "coordinates that are not finite numbers" in out.getvalue()

@@ -6,6 +6,7 @@ Returns plain records in WGS84; deciding what to write is the service's job.
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import shapely
 from django.contrib.gis.gdal import DataSource, GDALException
 from shapely.geometry import MultiPolygon, Polygon
@@ -111,6 +112,9 @@ def read_boundaries(
             record.problems.append("no geometry")
             continue
         geom = shapely.from_wkb(bytes(feature.geom.wkb))
+        if not np.isfinite(shapely.get_coordinates(geom)).all():  # GEOS cannot even check NaN/Inf (1e400 in JSON)
+            record.problems.append("coordinates that are not finite numbers (NaN or infinity)")
+            continue
         if not geom.is_valid:
             reason = shapely.is_valid_reason(geom)
             geom = shapely.make_valid(geom)

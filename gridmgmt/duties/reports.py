@@ -11,12 +11,13 @@ the hottest grids, case KPIs (received, closed, overdue), patrol compliance
 of the water bodies in the area, and sensor exceedance episodes.
 """
 
+import calendar
 import html
 import json
 import re
 import subprocess
 import tempfile
-from datetime import date, datetime, time
+from datetime import date, datetime
 from pathlib import Path
 
 import folium
@@ -28,6 +29,7 @@ from django.db.models import Count, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from gridmgmt.api_params import day_end_exclusive, day_start
 from gridmgmt.areas.models import District, Street
 from gridmgmt.cases.models import Case
 from gridmgmt.duties.models import MonthlyReport
@@ -50,10 +52,10 @@ class ReportError(RuntimeError):
 
 
 def month_bounds(month: date) -> tuple[datetime, datetime]:
-    zone = timezone.get_default_timezone()
+    """The month of ``month`` as [start, end) in TIME_ZONE; December 9999 ends at no upper bound (no overflow)."""
     first = month.replace(day=1)
-    following = date(first.year + first.month // 12, first.month % 12 + 1, 1)
-    return datetime.combine(first, time.min, tzinfo=zone), datetime.combine(following, time.min, tzinfo=zone)
+    last = first.replace(day=calendar.monthrange(first.year, first.month)[1])
+    return day_start(first), day_end_exclusive(last)
 
 
 def _local_asset(path: str) -> str:
