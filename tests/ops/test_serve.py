@@ -14,6 +14,7 @@ import urllib.request
 
 import pytest
 
+from gridmgmt.sensors.broker_process import mosquitto_running
 from tests.ops.test_procfile import stopped_within, web_health
 from tests.test_runserver_connections import REPO, database_url, free_port
 
@@ -30,14 +31,26 @@ def get(url: str, **headers) -> tuple[int, dict, bytes]:
 
 
 @pytest.fixture
-def served(tmp_path):
-    """scripts/serve.sh on a free port; yields its base URL; stops all of it afterwards."""
+def broker_port():
+    with mosquitto_running() as port:
+        yield port
+
+
+@pytest.fixture
+def served(tmp_path, broker_port):
+    """scripts/serve.sh on a free port; yields its base URL; stops all of it afterwards.
+
+    Its MQTT consumer reads the test's own Mosquitto under its own client id:
+    never a developer's broker on 1883, nor the persistent session of their
+    ``make run`` (whose queued readings it would take and store here).
+    """
     port = free_port()
     env = {k: v for k, v in os.environ.items() if k not in ("DJANGO_CONN_MAX_AGE", "DJANGO_ALLOW_ASYNC_UNSAFE")}
     env.update(DATABASE_URL=database_url(), DJANGO_SECRET_KEY="s" * 64, DJANGO_ALLOWED_HOSTS="127.0.0.1",
                DJANGO_SECURE="0", GRIDMGMT_BIND=f"127.0.0.1:{port}", GRIDMGMT_WEB_WORKERS="2",
                GRIDMGMT_STATIC_ROOT=str(tmp_path / "static"), GRIDMGMT_MEDIA_ROOT=str(tmp_path / "media"),
-               GRIDMGMT_CELERY_QUEUE=f"test-serve-{os.getpid()}", GRIDMGMT_BEAT_SCHEDULE=str(tmp_path / "beat"))
+               GRIDMGMT_CELERY_QUEUE=f"test-serve-{os.getpid()}", GRIDMGMT_BEAT_SCHEDULE=str(tmp_path / "beat"),
+               GRIDMGMT_MQTT_PORT=str(broker_port), GRIDMGMT_MQTT_CLIENT_ID=f"gridmgmt-test-serve-{os.getpid()}")
     log = open(tmp_path / "serve.log", "w+")
     serve = subprocess.Popen([str(REPO / "scripts" / "serve.sh")], cwd=REPO, env=env, stdout=log,
                              stderr=subprocess.STDOUT, start_new_session=True)
