@@ -225,6 +225,7 @@ class Worker:
 
 def print_table(rows: list[dict]) -> None:
     serial = rows[0]
+    one = next((r for r in rows if r["label"] == "1 worker"), None)
     print(f"\n{'':36}" + "".join(f"{r['label']:>16}" for r in rows))
     lines = [
         ("load average before (1/5/15 min)", lambda r: "/".join(f"{x:.1f}" for x in r["load"])),
@@ -238,11 +239,11 @@ def print_table(rows: list[dict]) -> None:
         ("speed-up vs serial, whole command", lambda r: f"{serial['wall_s'] / r['wall_s']:.2f}x"),
         ("speed-up vs serial, partition phase", lambda r: f"{serial['partition_s'] / r['partition_s']:.2f}x"),
         ("grids identical to serial", lambda r: "yes" if r["grids"] == serial["grids"] else "NO"),
+        ("grids identical to 1 worker", lambda r: "-" if one is None else "yes" if r["grids"] == one["grids"] else "NO"),
         ("sources (spatial/, grids/) hash", lambda r: r["code"]),
     ]
     for label, cell in lines:
         print(f"{label:36}" + "".join(f"{cell(r):>16}" for r in rows))
-    one = next((r for r in rows if r["label"] == "1 worker"), None)
     for row in rows:
         if one is not None and row["label"].endswith("workers"):
             print(f"  speed-up {row['label']} vs 1 worker: whole command {one['wall_s'] / row['wall_s']:.2f}x, "
