@@ -244,7 +244,7 @@ def main() -> None:
     for qos, report, lost in reports:
         print(f"QoS {qos} stored: {report.summary()}; events opened {len(report.event_ids)} (one per episode: "
               f"{'yes' if len(report.event_ids) == report.episodes_opened else 'NO'}); "
-              f"lost to database errors {lost}")
+              f"readings in failed store attempts (kept, stored again) {lost}")
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*), pg_total_relation_size('sensors_sensorhour') FROM sensors_sensorhour")
         hour_rows, hour_bytes = cursor.fetchone()

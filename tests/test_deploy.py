@@ -2,6 +2,7 @@
 and the units, Procfiles and PgBouncer settings agree with each other."""
 
 import configparser
+import inspect
 import re
 import subprocess
 from pathlib import Path
@@ -9,6 +10,8 @@ from urllib.parse import urlparse
 
 import pytest
 from django.conf import settings
+
+from gridmgmt.sensors.mqtt import MqttConsumer
 
 REPO = Path(__file__).resolve().parents[1]
 DEPLOY = REPO / "deploy"
@@ -131,7 +134,8 @@ def test_mosquitto_settings_start_a_broker_and_lift_the_default_limits(tmp_path)
     settings_text = (DEPLOY / "mosquitto-gridmgmt.conf").read_text()
     assert DEPLOYED_SETTINGS == DEPLOY / "mosquitto-gridmgmt.conf"
     values = dict(re.findall(r"^(max_\w+) (\d+)$", settings_text, re.M))
-    assert int(values["max_inflight_messages"]) >= 1000 and int(values["max_queued_messages"]) >= 1_000_000
+    batch = inspect.signature(MqttConsumer).parameters["batch_size"].default  # acknowledged once stored
+    assert int(values["max_inflight_messages"]) >= 2 * batch and int(values["max_queued_messages"]) >= 1_000_000
     with mosquitto_running() as port:
         client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2)
         assert client.connect("127.0.0.1", port) == mqtt.MQTT_ERR_SUCCESS

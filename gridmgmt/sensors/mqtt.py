@@ -3,28 +3,42 @@
 Topic: ``gridmgmt/sensors/<sensor code>/readings``; payload as
 :func:`gridmgmt.sensors.ingest.reading_parse`. Three threads:
 
-* paho-mqtt's network thread only queues messages (and acknowledges them);
+* paho-mqtt's network thread only queues messages, in a bounded queue;
 * the caller's thread stores them in batches (one transaction per batch, a
-  few statements per thousand readings);
+  few statements per thousand readings), then acknowledges them;
 * an event thread opens the routed events of the exceedance episodes the
   batches stored (:func:`gridmgmt.sensors.ingest.episode_events_open`), so
   the intake core's work per event (locating, routing, the case) never holds
   up readings. An episode whose event is not open yet when the process stops
   gets it at the next start (the episode's id is the event's idempotency key).
 
-A bad message is counted under its reason; a failure storing a batch (the
-database down, say) loses that batch, is logged and counted, and the
-consumer goes on. The broker being down or restarting is not fatal either:
+A bad message is counted under its reason (and acknowledged: it is handled).
+A failure storing a batch (the database down, say) is logged and counted;
+the batch, unacknowledged, is stored again after a pause growing to
+:data:`STORE_RETRY_S` until it is stored or the consumer stops. The broker
+being down or restarting is not fatal either:
 paho reconnects with backoff (:data:`RECONNECT_DELAY_S`) for as long as the
 process lives and the subscription is renewed on every connection, so the
 consumer can run under honcho and systemd (which stop everything, or restart
 it, when it exits).
 
-Delivery is at most once past the broker: a message is acknowledged when
-received (QoS 1 to the broker), so readings still queued in memory when the
-process dies are lost (at most one batch, a fraction of a second). While the
-consumer is down, the broker keeps the readings of its persistent session
-(``mqtt_consume --client-id``).
+Delivery is at least once (QoS 1): paho's manual acknowledgement
+(``Client(manual_ack=True)``) — a reading is acknowledged (PUBACK) only
+after the transaction storing its batch committed. Readings received but
+not stored when the process dies (killed, crashed) are unacknowledged: with
+the persistent session (``mqtt_consume --client-id``) the broker sends them
+again at the next connection, as it sends the readings that came while the
+consumer was down. A reading stored whose acknowledgement was lost to a
+dropped connection comes again and is stored twice (an extra count in its
+hour; acknowledgements are only sent on the connection the message came
+on, where its packet id means it).
+
+Memory is bounded: the broker sends at most ``max_inflight_messages``
+unacknowledged QoS 1 messages (deploy/mosquitto-gridmgmt.conf: 4,000, two
+batches), and the queue holds at most :attr:`MqttConsumer.max_queued`
+messages of any QoS; when it is full the network thread waits, so nothing
+more is read from the socket and the broker keeps the rest (up to its
+``max_queued_messages`` for a persistent session).
 """
 
 import logging
@@ -48,6 +62,7 @@ RECONNECT_DELAY_S = (1, 30)  # paho doubles the wait after each failed attempt, 
 # readings stored per second rose in each of 5 alternating pairs of bench runs (20,000 QoS 1 readings,
 # loaded 2-CPU machine: median 1,817 → 2,650 readings/s) at the same CPU per reading.
 SWITCH_INTERVAL_S = 0.0005
+STORE_RETRY_S = (0.5, 30)  # pause before storing a failed batch again: the first, doubled up to the second
 _SWEEP, _DONE = object(), object()  # marks for the event thread: every pending episode; stop
 
 
@@ -60,16 +75,22 @@ def sensor_code_from_topic(topic: str) -> str:
 
 
 class MqttConsumer:
-    """Subscribe to readings on ``host:port`` and store them in batches of up to ``batch_size``."""
+    """Subscribe to readings on ``host:port`` and store them in batches of up to ``batch_size``.
+
+    ``messages`` holds (topic, payload, mid, connection number, QoS) as received, at most ``max_queued``.
+    """
 
     def __init__(self, *, host: str = "127.0.0.1", port: int = 1883, topic: str = TOPIC,
-                 batch_size: int = 2000, batch_seconds: float = 0.2, client_id: str | None = None):
+                 batch_size: int = 2000, batch_seconds: float = 0.2, client_id: str | None = None,
+                 max_queued: int | None = None):
         """``client_id`` given: a persistent session (the broker keeps QoS 1 readings while the consumer is
-        down, up to its ``max_queued_messages``); None: a throw-away session (tests, benchmarks)."""
+        down, up to its ``max_queued_messages``, and sends the unacknowledged ones again); None: a throw-away
+        session (tests, benchmarks). ``max_queued``: messages held in memory (default two batches)."""
         self.topic, self.batch_size, self.batch_seconds = topic, batch_size, batch_seconds
-        self.messages: queue.SimpleQueue = queue.SimpleQueue()
+        self.max_queued = max_queued or 2 * batch_size
+        self.messages: queue.Queue = queue.Queue(maxsize=self.max_queued)
         self.report = IngestReport()
-        self.store_failures = 0
+        self.store_failures = 0  # readings in batches whose storing failed (each attempt; they are kept)
         self.connections = 0  # successful connections (1 + reconnects)
         self.subscribed = threading.Event()
         self._stop = threading.Event()
@@ -77,12 +98,12 @@ class MqttConsumer:
         self._events_thread: threading.Thread | None = None
         self.client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2,
                                   client_id=client_id or f"gridmgmt-sensors-{uuid.uuid4().hex[:8]}",
-                                  clean_session=client_id is None)
+                                  clean_session=client_id is None, manual_ack=True)
         self.client.reconnect_delay_set(*RECONNECT_DELAY_S)
         self.client.on_connect = self._on_connect
         self.client.on_disconnect = self._on_disconnect
         self.client.on_subscribe = lambda *args: self.subscribed.set()
-        self.client.on_message = lambda client, userdata, msg: self.messages.put((msg.topic, msg.payload))
+        self.client.on_message = self._on_message
         self.client.connect_async(host, port, keepalive=30)
         self.where = f"{host}:{port}"
 
@@ -94,6 +115,16 @@ class MqttConsumer:
         if self.connections > 1:
             log.warning("MQTT broker %s: connected again", self.where)
         client.subscribe(self.topic, qos=1)  # again after every reconnect (a restarted broker forgets it)
+
+    def _on_message(self, client, userdata, msg):
+        """paho's network thread: queue the message; while the queue is full, wait (reading nothing more)."""
+        item = (msg.topic, msg.payload, msg.mid, self.connections, msg.qos)
+        while not self._stop.is_set():
+            try:
+                self.messages.put(item, timeout=0.5)
+                return
+            except queue.Full:
+                continue  # stopping: left unacknowledged, so the broker sends it again to the next session
 
     def _on_disconnect(self, client, userdata, flags, reason_code, properties):
         if not self._stop.is_set():
@@ -129,7 +160,7 @@ class MqttConsumer:
                         break
                     continue
                 last_message = time.monotonic()
-                self._store(batch)
+                self._store_until_stored(batch)
                 handled += len(batch)
                 if on_batch:
                     on_batch(self.report)
@@ -145,7 +176,7 @@ class MqttConsumer:
                 sys.setswitchinterval(self._switch_interval)
         return self.report
 
-    def _next_batch(self) -> list[tuple[str, bytes]]:
+    def _next_batch(self) -> list[tuple]:
         batch, deadline = [], time.monotonic() + self.batch_seconds
         while len(batch) < self.batch_size:
             try:
@@ -154,22 +185,35 @@ class MqttConsumer:
                 break
         return batch
 
-    def _store(self, batch: list[tuple[str, bytes]]) -> None:
+    def _store_until_stored(self, batch: list[tuple]) -> None:
+        """Store ``batch``, again after a growing pause while it fails, until stored or stopped."""
+        pause = STORE_RETRY_S[0]
+        while not self._store(batch) and not self._stop.wait(pause):
+            pause = min(2 * pause, STORE_RETRY_S[1])
+
+    def _store(self, batch: list[tuple]) -> bool:
+        """Store one batch in one transaction and acknowledge its QoS 1 messages; False (nothing stored,
+        nothing acknowledged, the failure logged and counted in ``store_failures``) if that failed."""
         messages, report = [], IngestReport()
-        for topic, payload in batch:
+        for topic, payload, *_ack in batch:
             try:
                 messages.append((sensor_code_from_topic(topic), payload))
             except ReadingRejected as error:
                 report.reject(error)
         try:
             report.merge(readings_ingest(messages, open_events=False))
-        except Exception:  # noqa: BLE001 - whatever failed (mostly the database), the batch is lost, not the consumer
-            log.exception("storing %d sensor readings failed", len(messages))
+        except Exception:  # noqa: BLE001 - whatever failed (mostly the database), the consumer lives on
+            log.exception("storing %d sensor readings failed; kept unacknowledged to store again", len(messages))
             self.store_failures += len(messages)
-            close_old_connections()  # the next batch gets a fresh connection
+            close_old_connections()  # the next attempt gets a fresh connection
+            return False
+        for _topic, _payload, mid, connection_number, qos in batch:
+            if qos and connection_number == self.connections:  # a packet id means nothing on a later connection
+                self.client.ack(mid, qos)
         for pk in report.pending_episode_ids:
             self._episodes.put(pk)
         self.report.merge(report)
+        return True
 
     def _open_events(self) -> None:
         """The event thread: open the events of the episodes the batches stored, in the order stored.

@@ -4,6 +4,9 @@ Transactional: the consumer's event thread has its own database connection.
 """
 
 import json
+import os
+import subprocess
+import sys
 from datetime import UTC, datetime, timedelta
 
 import paho.mqtt.client as mqtt
@@ -16,6 +19,7 @@ from gridmgmt.sensors.models import SensorEpisode, SensorHour
 from gridmgmt.sensors.mqtt import MqttConsumer, sensor_code_from_topic
 from gridmgmt.sensors.services import sensor_create
 from tests.sensors.conftest import INSIDE_C1, INSIDE_C2
+from tests.test_runserver_connections import REPO, database_url
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -26,11 +30,11 @@ def broker_port():
         yield port
 
 
-def publish_all(port: int, messages: list[tuple[str, bytes]]) -> None:
+def publish_all(port: int, messages: list[tuple[str, bytes]], qos: int = 1) -> None:
     client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2)
     client.connect("127.0.0.1", port)
     client.loop_start()
-    infos = [client.publish(topic, payload, qos=1) for topic, payload in messages]
+    infos = [client.publish(topic, payload, qos=qos) for topic, payload in messages]
     for info in infos:
         info.wait_for_publish(timeout=10)
     client.disconnect()
@@ -136,8 +140,10 @@ def test_episode_stored_without_its_event_gets_it_at_the_next_start(areas, duty_
     assert report.event_ids == [episode.event_id] and Event.objects.get().channel == "sensor"
 
 
-def test_database_failure_mid_batch_stores_nothing_of_it_and_the_consumer_goes_on(areas, duty_classes, monkeypatch):
-    """The batch's hourly rows were written and its episode opened when the failure came: all rolled back."""
+def test_database_failure_mid_batch_stores_nothing_of_it_acknowledges_nothing_and_stores_it_later(
+        areas, duty_classes, monkeypatch):
+    """The batch's hourly rows were written and its episode opened when the failure came: all rolled back,
+    nothing acknowledged; the same batch stored and acknowledged when the database is back."""
     from django.db import DatabaseError
 
     from gridmgmt.sensors import ingest
@@ -145,14 +151,74 @@ def test_database_failure_mid_batch_stores_nothing_of_it_and_the_consumer_goes_o
 
     sensor_create(code="air-1", kind="pm10", location=Point(INSIDE_C1[1], INSIDE_C1[0], srid=4326))
     consumer = MqttConsumer(port=free_port())  # never started: _store is the consumer's thread's step
+    acked = []
+    monkeypatch.setattr(consumer.client, "ack", lambda mid, qos: acked.append((mid, qos)))
 
     def failing(rows):
         raise DatabaseError("could not extend file: No space left on device")
 
+    original = ingest._episodes_write
     monkeypatch.setattr(ingest, "_episodes_write", failing)
-    consumer._store([reading(40, 3), reading(400, 2)])  # the second opens an episode
-    assert consumer.store_failures == 2
+    batch = [(*reading(40, 3), 7, 0, 1), (*reading(400, 2), 8, 0, 1), (*reading(45, 1), 9, 0, 0)]  # mid, conn, QoS
+    assert consumer._store(batch) is False  # the second opens an episode
+    assert consumer.store_failures == 3 and acked == []
     assert not SensorHour.objects.exists() and not SensorEpisode.objects.exists() and not Event.objects.exists()
-    monkeypatch.undo()
-    consumer._store([reading(45, 1)])
-    assert consumer.report.accepted == 1 and SensorHour.objects.get().count == 1
+    monkeypatch.setattr(ingest, "_episodes_write", original)  # the database is back
+    assert consumer._store(batch) is True
+    assert acked == [(7, 1), (8, 1)]  # QoS 0 has nothing to acknowledge
+    assert consumer.report.accepted == 3 and SensorHour.objects.get().count == 3
+
+
+CHILD = """
+import sys, django
+django.setup()
+from gridmgmt.sensors.mqtt import MqttConsumer
+
+class Received(MqttConsumer):
+    def _store(self, batch):  # received, never stored: says so and waits to be killed
+        print("received", len(batch), flush=True)
+        self._stop.wait()
+
+consumer = Received(port=int(sys.argv[1]), client_id=sys.argv[2], batch_size=int(sys.argv[3]), batch_seconds=60)
+print("subscribed" if consumer.start() else "not subscribed", flush=True)
+consumer.run()
+"""
+
+
+def test_a_consumer_killed_after_receiving_before_storing_loses_nothing(areas, duty_classes, broker_port):
+    """SIGKILL with readings received, not stored: unacknowledged, the broker sends them to the restarted
+    consumer of the same persistent session, which stores and acknowledges them (a third run gets none)."""
+    sensor_create(code="air-1", kind="pm10", location=Point(INSIDE_C1[1], INSIDE_C1[0], srid=4326))
+    sent = [reading(50 + i, 10 - i) for i in range(5)]
+    env = {**os.environ, "DATABASE_URL": database_url(), "DJANGO_SETTINGS_MODULE": "gridmgmt.settings"}
+    child = subprocess.Popen([sys.executable, "-c", CHILD, str(broker_port), "gridmgmt-sensors-killed",
+                              str(len(sent))], cwd=REPO, env=env, stdout=subprocess.PIPE, text=True)
+    try:
+        assert child.stdout.readline().strip() == "subscribed"
+        publish_all(broker_port, sent)
+        assert child.stdout.readline().strip() == f"received {len(sent)}"
+    finally:
+        child.kill()  # SIGKILL
+        child.wait(timeout=30)
+    assert not SensorHour.objects.exists()
+    again = MqttConsumer(port=broker_port, batch_seconds=0.1, client_id="gridmgmt-sensors-killed")
+    again.start()
+    assert again.run(max_readings=len(sent), idle_exit_s=30).accepted == len(sent)
+    assert SensorHour.objects.get().count == len(sent)
+    third = MqttConsumer(port=broker_port, batch_seconds=0.1, client_id="gridmgmt-sensors-killed")
+    third.start()
+    assert third.run(idle_exit_s=1).accepted == 0  # all acknowledged: nothing sent again
+
+
+def test_a_full_queue_holds_the_network_thread_back_and_loses_nothing(areas, duty_classes, broker_port):
+    """QoS 0 (no broker window): 6 readings for a queue of 2; the network thread waits while it is full,
+    the rest stays in the socket and at the broker, and all 6 are stored."""
+    sensor_create(code="air-1", kind="pm10", location=Point(INSIDE_C1[1], INSIDE_C1[0], srid=4326))
+    consumer = MqttConsumer(port=broker_port, batch_size=2, batch_seconds=0.1, max_queued=2)
+    consumer.start()
+    publish_all(broker_port, [reading(50 + i, 10 - i) for i in range(6)], qos=0)
+    queued = consumer.messages
+    with queued.not_empty:  # notified at every put; len() since full() would take the lock held here
+        assert queued.not_empty.wait_for(lambda: len(queued.queue) == 2, timeout=10)
+    assert consumer.run(max_readings=6, idle_exit_s=10).accepted == 6
+    assert SensorHour.objects.get().count == 6

@@ -48,5 +48,5 @@ class Command(BaseCommand):
                 seen["next"] += opts["report_every"]
 
         report = consumer.run(max_readings=opts["max_readings"], idle_exit_s=opts["idle_exit"], on_batch=progress)
-        self.stdout.write(report.summary() + (f"; lost to database errors {consumer.store_failures}"
+        self.stdout.write(report.summary() + (f"; readings in failed store attempts (kept, stored again) {consumer.store_failures}"
                                               if consumer.store_failures else ""))
