@@ -219,6 +219,7 @@ class NotificationKind(models.TextChoices):
     ESCALATED = "escalated", "督办 escalated"
     REWORK = "rework", "returned for rework"
     POSTPONEMENT = "postponement", "postponement"
+    GRID_CHANGED = "grid_changed", "grid changed"
 
 
 class Notification(models.Model):

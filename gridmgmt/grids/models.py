@@ -18,6 +18,8 @@ class GridGeneration(models.Model):
     target_households = models.PositiveIntegerField()
     code_digits = models.PositiveSmallIntegerField(help_text="2 = 14-digit CJ/T 213, 3 = 15-digit DB11/T 2157")
     note = models.CharField(max_length=255, blank=True)
+    # What its last activation did to grid workers (``gridmgmt.grids.succession.Succession.as_json``).
+    succession = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["-id"]
