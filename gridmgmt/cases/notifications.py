@@ -39,8 +39,14 @@ def _render(template: str, params: dict) -> str:
 
 def notification_text(note: Notification) -> str:
     """The notice in the active language (the page's or the API request's); notices stored before
-    templates existed keep their one text."""
-    return _render(note.template, note.params) if note.template else note.message
+    templates existed, or whose stored parameters no longer fit the template's translation, keep the
+    text written when they were sent."""
+    if not note.template:
+        return note.message
+    try:
+        return _render(note.template, note.params)
+    except (KeyError, TypeError, ValueError):
+        return note.message
 
 
 def notify(*, users, kind: str, case: Case | None, message, params: dict | None = None) -> list[Notification]:

@@ -118,3 +118,12 @@ def test_a_refusal_reads_in_the_callers_language_on_the_api_and_the_page(make_ev
     page = page_client(users["call_taker"], "zh-hans").post(
         f"/console/cases/{case.pk}/cancel/", {"version": 1}, follow=True).content.decode()
     assert f"案件 {case.pk}：作废需要填写原因。" in page and "needs a reason" not in page
+
+
+def test_a_stored_notice_whose_parameters_no_longer_fit_shows_the_text_it_was_sent_with(users):
+    from gridmgmt.cases.notifications import notification_text
+
+    note = Notification.objects.create(user=users["handler1"], kind="overdue", message="案件 X 已超期",
+                                       template="Case %(number)s is overdue since %(due)s", params={"number": "X"})
+    assert notification_text(note) == "案件 X 已超期"
+    assert "案件 X 已超期" in page_client(users["handler1"], "en").get("/notifications/").content.decode()
