@@ -152,3 +152,14 @@ def grid_workload(*, target_households: int, merge_below: float = 0.5) -> list[d
              "action": "split" if households > target_households else "merge",
              "merge_with": merge_with} for code, households, merge_with in rows
             if households > target_households or merge_with]
+
+
+def grid_codes_retired(codes: list[str]) -> dict:
+    """``{code: datetime}`` for each of ``codes`` with no active grid: when its last grid was retired (UTC).
+
+    A code bound to a worker but retired (e.g. an assignment older than
+    ``gridmgmt.grids.succession``) shows up here instead of as an empty map.
+    """
+    active = set(Grid.objects.active().filter(code__in=codes).values_list("code", flat=True))
+    return dict(Grid.objects.filter(code__in=set(codes) - active, valid_to__isnull=False)
+                .order_by("code", "-valid_to").distinct("code").values_list("code", "valid_to"))

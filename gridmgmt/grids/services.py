@@ -22,6 +22,7 @@ from gridmgmt.grids.inputs import CommunityInput, community_inputs
 from gridmgmt.grids.models import Grid, GridGeneration
 from gridmgmt.grids.partitioning import community_payload, partition_payload
 from gridmgmt.grids.selectors import generation_violations
+from gridmgmt.grids.succession import grid_succession_apply
 from gridmgmt.grids.tasks import celery_workers, partition_many
 from spatial.equirectangular import equirectangular
 from spatial.grid_survival import grid_of_each, surviving
@@ -159,18 +160,21 @@ def grid_generation_activate(*, generation: GridGeneration) -> int:
     invariant) a generation that fails the invariant check, changing
     nothing. The grids they replace stay stored (inactive, ``valid_to`` set)
     so events and cases made in them keep their grid; a grid that survived
-    keeps its code and the code's ``valid_from``. Returns the number of
-    grids activated.
+    keeps its code and the code's ``valid_from``. The workers of retired
+    codes move to their successors (``gridmgmt.grids.succession``; stored
+    as ``generation.succession``). Returns the number of grids activated.
     """
     generation = GridGeneration.objects.select_for_update().get(pk=generation.pk)
     _refuse_failing(generation)
     now = timezone.now()
     community_ids = generation.grids.values("community_id")
+    replaced = Grid.objects.filter(community_id__in=community_ids, active=True).exclude(generation=generation)
+    retired = list(replaced.exclude(code__in=generation.grids.values("code")))
     # Deactivate first: at most one active grid per code is a database constraint.
-    Grid.objects.filter(community_id__in=community_ids, active=True).exclude(generation=generation).update(
-        active=False, valid_to=now)
+    replaced.update(active=False, valid_to=now)
     generation.grids.filter(valid_from__isnull=True).update(valid_from=now)
     count = generation.grids.update(active=True, valid_to=None)
     generation.activated_at = now
-    generation.save(update_fields=["activated_at"])
+    generation.succession = grid_succession_apply(retired=retired, replacing=list(generation.grids.all())).as_json()
+    generation.save(update_fields=["activated_at", "succession"])
     return count
