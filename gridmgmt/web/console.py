@@ -126,7 +126,7 @@ def _case_refs(values: list[str]) -> list[tuple[int, int]]:
         try:
             refs.append((int_value(case_id, "case", low=1, high=MAX_ID), int_value(version, "case", low=0, high=MAX_ID)))
         except ParamError:
-            raise CaseInvalid(f"'{value}' is not a case reference id:version") from None
+            raise CaseInvalid(_("'%(value)s' is not a case reference id:version.") % {"value": value}) from None
     return refs
 
 

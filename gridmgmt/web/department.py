@@ -8,7 +8,7 @@ selectors (a department sees only its own cases: another's is a 404).
 from django import forms
 from django.http import Http404
 from django.shortcuts import render
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from gridmgmt.accounts.models import Role
@@ -71,7 +71,7 @@ def _assign(request, ref):
     handler_id = int_param(request.POST, "handler", default=0, low=0, high=MAX_ID)
     handler = users_with_role(Role.DEPARTMENT_HANDLER).filter(pk=handler_id).first()
     if handler is None:
-        raise CaseInvalid(f"case {ref['case_id']}: choose a handler")
+        raise CaseInvalid(gettext("case %(id)s: choose a handler.") % {"id": ref["case_id"]})
     services.case_assign(**ref, handler=handler, note=request.POST.get("note", ""))
 
 
