@@ -9,8 +9,9 @@
 // - one cache per worker ("gridmgmt-user-<name>") for their pages, which the
 //   server labels X-Gridmgmt-User and X-Gridmgmt-Session-Expires. Offline, a
 //   page is served only from the cache of the worker whose session is known to
-//   be alive (last labelled page, not expired, not signed out); otherwise the
-//   offline page, which shows nothing of anyone.
+//   be alive (last labelled page, not expired, not signed out); otherwise an
+//   offline page, which shows nothing of anyone: "not saved on this device"
+//   while a session is alive, "no one is signed in" when none is.
 // - the photos shown on a worker's cached pages go into that worker's cache
 //   too (read through the photo view, with that worker's session), so a
 //   report's detail shows its photos offline; served offline only to the live session.
@@ -22,8 +23,10 @@ const SHARED = "gridmgmt-shared-v2";
 const META = "gridmgmt-meta";
 const USER_PREFIX = "gridmgmt-user-";
 const SESSION_KEY = "/__gridmgmt/session";
-const OFFLINE_PAGE = "/worker/offline/";
-const NETWORK_FIRST = ["/jsi18n/", "/map/", "/api/streets/", "/api/communities/", "/api/grids/", OFFLINE_PAGE];
+const OFFLINE_PAGE = "/worker/offline/"; // no one is signed in
+const OFFLINE_SIGNED_IN = "/worker/offline/signed-in/"; // signed in, but the page asked for is not on this device
+const OFFLINE_PAGES = [OFFLINE_PAGE, OFFLINE_SIGNED_IN];
+const NETWORK_FIRST = ["/jsi18n/", "/map/", "/api/streets/", "/api/communities/", "/api/grids/"];
 // MEDIA_URL: every stored photo is served there by the permission-checked photo view.
 const PHOTOS = "/media/";
 
@@ -31,9 +34,9 @@ const userCache = (user) => `${USER_PREFIX}${encodeURIComponent(user)}`;
 
 self.addEventListener("install", (event) => {
   event.waitUntil((async () => {
-    // Anonymous on purpose: the offline page must carry no one's name.
+    // Anonymous on purpose: the offline pages must carry no one's name.
     try {
-      await store(new Request(OFFLINE_PAGE), await fetch(OFFLINE_PAGE, { credentials: "omit" }));
+      for (const path of OFFLINE_PAGES) await store(new Request(path), await fetch(path, { credentials: "omit" }));
     } catch (error) { /* offline at install: fetched again by the next visit */ }
     await self.skipWaiting();
   })());
@@ -82,6 +85,21 @@ async function store(request, response) {
 
 const signInPage = (response) => response.redirected && new URL(response.url).pathname.startsWith("/accounts/login/");
 
+// What a page missing offline says: whether a worker's session is alive on this device decides which.
+async function offlinePage(alive) {
+  return (await caches.match(alive ? OFFLINE_SIGNED_IN : OFFLINE_PAGE, { cacheName: SHARED })) || Response.error();
+}
+
+// An offline page opened itself: online, the server's (it knows who is signed in; not stored, the stored
+// copies are the anonymous ones); offline, the stored one that fits the device's session.
+async function offlinePageOpened(request) {
+  try {
+    return await fetch(request);
+  } catch (error) {
+    return offlinePage(await liveSession());
+  }
+}
+
 // A worker's page: from the network into that worker's cache; offline, from the live session's cache only.
 async function workerPage(request) {
   let response;
@@ -90,7 +108,7 @@ async function workerPage(request) {
   } catch (error) {
     const alive = await liveSession();
     const cached = alive && await (await caches.open(userCache(alive.user))).match(request, { ignoreVary: true });
-    return cached || (await caches.match(OFFLINE_PAGE, { cacheName: SHARED })) || Response.error();
+    return cached || offlinePage(alive);
   }
   const user = response.headers.get("X-Gridmgmt-User");
   if (user && cacheable(response)) {
@@ -154,6 +172,7 @@ async function staleWhileRevalidate(event) {
 }
 
 const isShared = (path) => path.startsWith("/static/") || NETWORK_FIRST.some((prefix) => path.startsWith(prefix));
+const isOfflinePage = (path) => OFFLINE_PAGES.includes(path);
 const isWorkerPage = (path) => path.startsWith("/worker/") && !path.startsWith(OFFLINE_PAGE) && !path.endsWith(".json");
 
 // The page sends its own URL, the resources it loaded before this worker
@@ -162,7 +181,7 @@ const isWorkerPage = (path) => path.startsWith("/worker/") && !path.startsWith(O
 self.addEventListener("message", (event) => {
   if (!event.data || event.data.type !== "cache-urls") return;
   const local = (address) => new URL(address, self.location.origin).origin === self.location.origin;
-  const urls = [event.data.page, OFFLINE_PAGE, ...event.data.urls.filter((address) => {
+  const urls = [event.data.page, ...OFFLINE_PAGES, ...event.data.urls.filter((address) => {
     return local(address) && isShared(new URL(address, self.location.origin).pathname);
   }), ...(event.data.pages || []).filter((address) => {
     return local(address) && isWorkerPage(new URL(address, self.location.origin).pathname);
@@ -176,7 +195,7 @@ self.addEventListener("message", (event) => {
           const user = response.headers.get("X-Gridmgmt-User");
           if (user && cacheable(response)) await cachePageResources(user, await response.text());
         } else {
-          await store(new Request(url), await fetch(url, { credentials: path === OFFLINE_PAGE ? "omit" : "same-origin" }));
+          await store(new Request(url), await fetch(url, { credentials: isOfflinePage(path) ? "omit" : "same-origin" }));
         }
       } catch (error) { /* offline now: the next visit caches it */ }
     }
@@ -196,6 +215,8 @@ self.addEventListener("fetch", (event) => {
   if (request.method !== "GET") return;
   if (url.pathname.startsWith("/static/")) {
     event.respondWith(staleWhileRevalidate(event));
+  } else if (isOfflinePage(url.pathname)) {
+    event.respondWith(offlinePageOpened(request));
   } else if (isWorkerPage(url.pathname)) {
     event.respondWith(workerPage(request));
   } else if (url.pathname.startsWith(PHOTOS)) {

@@ -28,6 +28,7 @@ urlpatterns = [
     path("worker/", worker.home, name="worker-home"),
     path("worker/me.json", worker.me, name="worker-me"),
     path("worker/offline/", worker.offline, name="worker-offline"),
+    path("worker/offline/signed-in/", worker.offline, {"signed_in": True}, name="worker-offline-signed-in"),
     path("worker/report/", worker.report, name="worker-report"),
     path("worker/reports/", worker.reports, name="worker-reports"),
     path("worker/reports/<int:event_id>/", worker.report_detail, name="worker-report-detail"),

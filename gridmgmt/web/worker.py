@@ -69,9 +69,16 @@ def me(request):
 
 
 @require_GET
-def offline(request):
-    """What sw.js shows offline when no worker's session is known to be alive on this device (no one's data)."""
-    return render(request, "worker/offline.html")
+def offline(request, signed_in: bool = False):
+    """What sw.js shows offline for a worker page it does not hold; no one's data in either form.
+
+    ``/worker/offline/``: no worker's session is known to be alive on the device, so no one is signed in.
+    ``/worker/offline/signed-in/`` (``signed_in``): a session is alive but the page was never opened on
+    the device. sw.js stores both fetched anonymously; opened directly, the page says what fits the
+    reader's own session.
+    """
+    signed_in = signed_in or request.user.is_authenticated
+    return render(request, "worker/offline.html", {"signed_in": signed_in})
 
 
 @worker_only

@@ -8,7 +8,6 @@ from django.test import Client
 from gridmgmt.cases import services
 from gridmgmt.events.services import event_create
 from tests.web.conftest import SCREENSHOTS, png_bytes
-from tests.web.test_photos_seen import photos_through_the_view  # noqa: F401 (used by name)
 
 
 def photo(name, color):
@@ -49,7 +48,6 @@ def test_a_report_detail_and_its_case_state_are_the_reporters_only(small_distric
 
 
 @pytest.mark.browser
-@pytest.mark.usefixtures("photos_through_the_view")
 def test_report_detail_opened_offline_after_a_sync_shows_its_data_photos_and_when(live_district, page_as):
     event, case = own_handled_report(live_district)
     page = page_as(live_district.users["worker"], service_workers="allow")

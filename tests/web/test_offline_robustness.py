@@ -150,3 +150,33 @@ def test_shared_phone_worker_b_offline_after_a_s_session_expired_sees_nothing_of
     page.context.set_offline(True)
     page.reload()
     assert page.locator("body").get_attribute("data-user") == "worker_b"
+
+
+def test_a_page_never_opened_offline_while_signed_in_says_so_not_that_no_one_is_signed_in(live_district, page_as):
+    page = page_as(live_district.users["worker"], service_workers="allow")
+    page.goto("/worker/")
+    page.locator("html[data-offline-ready=true]").wait_for()
+    page.context.set_offline(True)
+    page.goto("/worker/reports/999999/")  # never opened on this device
+    page.get_by_test_id("offline-signed-in").wait_for()
+    assert page.get_by_test_id("offline-signed-out").count() == 0
+    assert page.locator("body").get_attribute("data-user") == ""  # the stored page is nobody's
+    page.locator("a[href='/worker/']").click()  # its way back: my grid, from this worker's cache
+    page.get_by_test_id("worker-map").wait_for()
+    assert page.locator("body").get_attribute("data-user") == "worker"
+    page.goto("/worker/offline/")  # the offline page opened itself, offline, with the session alive
+    page.get_by_test_id("offline-signed-in").wait_for()
+    page.context.set_offline(False)
+    page.goto("/worker/offline/")  # and online: the server knows who is signed in
+    page.get_by_test_id("offline-signed-in").wait_for()
+
+
+def test_the_offline_page_opened_directly_says_who_is_signed_in_and_shows_no_ones_data(client, live_district):
+    signed_out = client.get("/worker/offline/").content.decode()
+    assert 'data-testid="offline-signed-out"' in signed_out and "offline-signed-in" not in signed_out
+    stored = client.get("/worker/offline/signed-in/").content.decode()  # what sw.js stores, fetched anonymously
+    assert 'data-testid="offline-signed-in"' in stored and 'data-user=""' in stored
+    client.force_login(live_district.users["worker"])
+    opened = client.get("/worker/offline/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert 'data-testid="offline-signed-in"' in opened and "No one is signed in" not in opened
+    assert 'data-user=""' in opened

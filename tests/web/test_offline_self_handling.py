@@ -128,3 +128,19 @@ def test_a_case_the_centre_took_up_before_the_fix_was_sent_is_a_conflict_shown(l
     conflict = page.locator("#receipts [data-testid=receipt][data-status=conflict]")
     conflict.wait_for()
     assert Case.objects.get().status == "opened" and not CaseHistory.objects.filter(action="self_handle").exists()
+
+
+
+@pytest.mark.parametrize("locale, send, send_and_close", [("zh-CN", "上报", "上报并结案"),
+                                                          ("en-US", "Send report", "Send and close")])
+def test_the_send_button_says_it_closes_the_case_while_fixed_on_the_spot_is_ticked(live_district, page_as, locale,
+                                                                                    send, send_and_close):
+    page = page_as(live_district.users["worker"], locale=locale)
+    page.goto("/worker/report/")
+    button = page.get_by_test_id("send-report")
+    page.locator("#big-classes button").first.wait_for()  # the form's script is running
+    assert button.inner_text() == send
+    page.get_by_test_id("fixed-now").check()
+    assert button.inner_text() == send_and_close
+    page.get_by_test_id("fixed-now").uncheck()
+    assert button.inner_text() == send

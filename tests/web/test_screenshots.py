@@ -56,6 +56,7 @@ PAGES = [
     ("worker-verify", "worker", "web:worker-verify", lambda w: {"case_id": w.verify_case.pk}),
     ("worker-fixed", "worker", "web:worker-fixed", lambda w: {"case_id": w.own_case.pk}),
     ("worker-offline", "worker", "web:worker-offline", None),
+    ("worker-offline-signed-in", "worker", "web:worker-offline-signed-in", None),
     ("gis-field", "worker", "gis:field", None),
     ("water-patrol", "worker", "water-patrol", None),
     ("grid-file", "worker", "grid-file", lambda w: {"code": w.grid_code}),

@@ -111,7 +111,18 @@ previewPhotos(afterInput, document.getElementById("after-preview"));
 
 // --- 4. fixed on the spot (即报即处): the photo of step 2 is the one before --------
 const fixedNow = document.getElementById("fixed-now");
-fixedNow.addEventListener("change", () => { document.getElementById("fixed-fields").hidden = !fixedNow.checked; });
+fixedNow.addEventListener("change", () => {
+  document.getElementById("fixed-fields").hidden = !fixedNow.checked;
+  labelSendButton();
+});
+
+// The send button says what sending does: closing the case too when fixed on the spot; going ahead
+// although open reports of the class lie nearby.
+function labelSendButton() {
+  const label = fixedNow.checked ? gettext("Send and close")
+    : !document.getElementById("duplicates").hidden ? gettext("Send anyway") : gettext("Send report");
+  document.getElementById("send-report").textContent = label;
+}
 
 // --- 3. the location -----------------------------------------------------
 const grids = JSON.parse(document.getElementById("my-grids").textContent);
@@ -162,6 +173,7 @@ function checkDuplicates() {
     const box = document.getElementById("duplicates");
     if (!state.chosen || !state.point || !navigator.onLine) {
       box.hidden = true;
+      labelSendButton();
       return;
     }
     const query = new URLSearchParams({ lat: state.point.lat, lng: state.point.lng, service_code: state.chosen.code });
@@ -177,10 +189,10 @@ function checkDuplicates() {
         return li;
       }));
       box.hidden = !features.length;
-      document.getElementById("send-report").textContent = features.length ? gettext("Send anyway") : gettext("Send report");
     } catch (error) {
       box.hidden = true; // the check is a help, not a gate: offline or refused, the report can still go
     }
+    labelSendButton();
   }, 300);
 }
 
@@ -229,7 +241,7 @@ form.addEventListener("submit", async (event) => {
   state.moved = false;
   await flush(USER).catch(() => null);
   const saved = (await listReports(USER)).find((r) => r.key === record.key);
-  document.getElementById("send-report").textContent = gettext("Send report");
+  labelSendButton();
   if (saved.status === "failed") notify(`${gettext("Refused")}: ${saved.error}`, "error");
   else if (saved.status === "conflict") notify(`${gettext("Not applied")}: ${saved.error}`, "error");
   else if (saved.status === "sent" && saved.kind === "self_handle") {
