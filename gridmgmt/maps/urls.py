@@ -1,6 +1,6 @@
 from django.urls import path
 
-from gridmgmt.maps import api
+from gridmgmt.maps import api, duty_api
 
 urlpatterns = [
     path("open-cases-by-grid/", api.OpenCasesByGrid.as_view(), name="map-open-cases-by-grid"),
@@ -13,4 +13,6 @@ urlpatterns = [
     path("traffic-cases/", api.TrafficCases.as_view(), name="map-traffic-cases"),
     path("health-facilities/", api.HealthFacilities.as_view(), name="map-health-facilities"),
     path("roads/", api.Roads.as_view(), name="map-roads"),
+    path("water/", duty_api.WaterView.as_view(), name="map-water"),
+    path("sensors/", duty_api.SensorView.as_view(), name="map-sensors"),
 ]

@@ -20,4 +20,6 @@ urlpatterns = [
     path("dashboard/", dashboard.dashboard, name="dashboard"),
     path("dashboard/medical/", dashboard.medical, name="dashboard-medical"),
     path("dashboard/traffic/", dashboard.traffic, name="dashboard-traffic"),
+    path("dashboard/water/", dashboard.water, name="dashboard-water"),
+    path("dashboard/environment/", dashboard.environment, name="dashboard-environment"),
 ]

@@ -1,11 +1,13 @@
 // The map pages: dashboard (open cases per grid as a choropleth, report density in H3 hexagons),
-// medical view (health facilities over grids) and traffic view (roads and open traffic cases).
+// medical view (health facilities over grids), traffic view (roads and open traffic cases), and the water and
+// environment views (dashboard_duties.js).
 // Case and report layers are polled every data-refresh-seconds; hexagons follow the zoom (the
 // server picks the H3 resolution from it). GeoJSON is (lng, lat); Leaflet LatLng is (lat, lng).
 // Open cases per grid come as vector tiles (Leaflet.VectorGrid, the global L.vectorGrid): only the tiles
 // in view travel, and a refresh asks only for the small summary, whose version says whether the tiles
 // changed. Every answer carries an ETag, so an unchanged refresh is a 304 without a body.
 import { api, showError } from "./api.js";
+import { DUTY_EMPTY, DUTY_LAYERS, dutyLegend } from "./dashboard_duties.js";
 import { createMap } from "./map.js";
 import { zoomBuildings, zoomLabels } from "./map_zoom_layers.js";
 
@@ -81,10 +83,12 @@ const LAYERS = {
       onEachFeature: (f, m) => m.bindTooltip(`#${f.properties.case} ${f.properties.class_name}`),
     }),
   },
+  ...DUTY_LAYERS,
 };
 
-const MODES = { dashboard: ["choropleth", "hexbins"], medical: ["grids", "health"], traffic: ["roads", "traffic"] };
-const POLLED = new Set(["choropleth", "hexbins", "traffic"]);
+const MODES = { dashboard: ["choropleth", "hexbins"], medical: ["grids", "health"], traffic: ["roads", "traffic"],
+  water: ["water"], environment: ["sensors"] };
+const POLLED = new Set(["choropleth", "hexbins", "traffic", "water", "sensors"]);
 const shown = {}; // name -> layer currently made (on the map when enabled)
 const enabled = new Set(MODES[mode]);
 
@@ -136,12 +140,15 @@ async function load(name) {
     return;
   }
   const data = await api(spec.url());
-  const layer = L.geoJSON(data, spec.options(data));
+  // A layer made of several collections (the water and environment views) builds itself and fills its lists.
+  const layer = spec.layer ? spec.layer(data) : L.geoJSON(data, spec.options(data));
+  const count = spec.count ? spec.count(data) : data.features.length;
   if (shown[name]) shown[name].remove();
   shown[name] = layer;
   if (enabled.has(name)) layer.addTo(map);
-  element.dataset[`loaded${name[0].toUpperCase()}${name.slice(1)}`] = String(data.features.length);
-  emptyState(name, data.features.length);
+  spec.side?.(data);
+  element.dataset[`loaded${name[0].toUpperCase()}${name.slice(1)}`] = String(count);
+  emptyState(name, count);
 }
 
 // Says why a layer draws nothing, instead of a map that only looks quiet.
@@ -152,6 +159,7 @@ const EMPTY = {
   health: () => gettext("No health facilities loaded (import them from OSM with import_osm)."),
   roads: () => gettext("No roads loaded in this view (import them from OSM with import_osm)."),
   traffic: () => gettext("No open traffic cases."),
+  ...DUTY_EMPTY,
 };
 const empties = new Map();
 
@@ -288,6 +296,7 @@ function noteView() {
 }
 map.on("moveend", noteView);
 legend();
+dutyLegend(mode);
 gridLookupForm();
 // Layers that follow the view start once the map is framed on the district: no tiles or labels are fetched
 // for the provisional view of the map's first frame.
@@ -304,6 +313,7 @@ ready.then(({ layers }) => {
   if (followers.length) map.on("moveend", () => refresh(followers));
   const polled = MODES[mode].filter((name) => POLLED.has(name));
   let polls = 0;
+  document.getElementById("sensor-type")?.addEventListener("change", () => refresh(["sensors"]));
   if (polled.length) setInterval(() => refresh(polled).then(() => { element.dataset.polls = String(++polls); }), refreshMs);
 });
 // gettext() is the global of /jsi18n/ (JavaScriptCatalog), loaded by base.html before any module runs.
