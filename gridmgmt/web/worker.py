@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET
 from gridmgmt.accounts.models import Role
 from gridmgmt.cases.selectors import case_get
 from gridmgmt.cases.serializers import CaseDetailSerializer
+from gridmgmt.grids.selectors import grid_codes_retired
 from gridmgmt.web import selectors
 from gridmgmt.web.console_case import before_after, case_photos
 from gridmgmt.web.names import local_name
@@ -86,6 +87,8 @@ def home(request):
     tasks = list(selectors.verification_tasks(request.user))
     return worker_page(request, "worker/home.html", {
         "grid_codes": selectors.worker_grid_codes(request.user),
+        # A code bound before succession moved workers: say so rather than show an empty map.
+        "retired_grids": grid_codes_retired(selectors.worker_grid_codes(request.user)),
         "grids_geojson": _grids(selectors.worker_grid_codes(request.user)),
         "tasks": tasks,
         # Embedded like the grids, so the tasks' pins show offline from the cached page.
