@@ -9,7 +9,7 @@ that do not touch) raises ``GridEditError`` and stores nothing. Geometry is
 WGS84 (EPSG:4326), (lng, lat).
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import shapely
 from django.db import connection, transaction
@@ -22,6 +22,7 @@ from gridmgmt.grids.codes import grid_codes_next
 from gridmgmt.grids.inputs import community_inputs
 from gridmgmt.grids.models import Grid, GridGeneration
 from gridmgmt.grids.services import GridGenerationError, grid_generation_activate
+from gridmgmt.grids.succession import grid_succession_apply
 
 
 class GridEditError(ValueError):
@@ -33,6 +34,8 @@ class GridEditResult:
     generation: GridGeneration
     retired: list[str]
     created: list[str]
+    # What the edit did to grid workers (``Succession.as_json``: moves, moved_off, without_worker).
+    succession: dict = field(default_factory=dict)
 
 
 def _polygon(grid: Grid) -> Polygon:
@@ -101,8 +104,10 @@ def _replace(*, community: Community, removed: list[Grid], pieces: list[Polygon]
     except GridGenerationError as exc:
         raise GridEditError(str(exc)) from None
     kept_codes = {g.code for g in survivors.values()}
+    generation.refresh_from_db(fields=["succession"])
     return GridEditResult(generation=generation, retired=sorted(g.code for g in removed if g.code not in kept_codes),
-                          created=[code for _, code, _ in numbered if code not in kept_codes])
+                          created=[code for _, code, _ in numbered if code not in kept_codes],
+                          succession=generation.succession)
 
 
 @transaction.atomic
@@ -199,7 +204,8 @@ def community_grids_undo(*, community: Community) -> GridEditResult:
     """Reactivate the grids the community had before its last activation (one step back).
 
     The current grids are retired (``valid_to`` set) but stay stored; the
-    previous ones come back with their codes. Raises ``GridEditError`` when
+    previous ones come back with their codes, and the workers the undone
+    activation moved go back to their grids (``gridmgmt.grids.succession``). Raises ``GridEditError`` when
     the community has no earlier grids.
     """
     Community.objects.select_for_update().filter(pk=community.pk).first()
@@ -215,6 +221,14 @@ def community_grids_undo(*, community: Community) -> GridEditResult:
     Grid.objects.filter(pk__in=[g.pk for g in current]).update(active=False, valid_to=now)
     restored = Grid.objects.filter(community=community, generation_id=previous_generation)
     restored.update(active=True, valid_to=None)
+    restored = list(restored)
+    restored_codes = {g.code for g in restored}
+    # The workers the undone activation moved go back to the codes they came from.
+    returning = {(move["user_id"], move["new"]): move["old"]
+                 for generation in GridGeneration.objects.filter(pk__in=generation_ids)
+                 for move in generation.succession.get("moves", [])}
+    succession = grid_succession_apply(retired=[g for g in current if g.code not in restored_codes],
+                                       replacing=restored, returning=returning)
     return GridEditResult(generation=GridGeneration.objects.get(pk=previous_generation),
                           retired=sorted(g.code for g in current),
-                          created=sorted(restored.values_list("code", flat=True)))
+                          created=sorted(restored_codes), succession=succession.as_json())

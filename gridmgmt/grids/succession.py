@@ -73,6 +73,15 @@ class Succession:
     def as_json(self) -> dict:
         return asdict(self)
 
+    @classmethod
+    def from_json(cls, data: dict) -> "Succession":
+        """The succession stored by :meth:`as_json` (``{}``, a generation never activated: no moves)."""
+        return cls(successors={code: [Successor(**s) for s in items]
+                               for code, items in data.get("successors", {}).items()},
+                   moves=[WorkerMove(**m) for m in data.get("moves", [])],
+                   moved_off=[WorkerMove(**m) for m in data.get("moved_off", [])],
+                   without_worker=list(data.get("without_worker", [])))
+
     def lines(self) -> list[str]:
         """One English line per move and per unstaffed grid (the command's output)."""
         return ([f"worker {m.username}: grid {m.old} -> {m.new}" for m in self.moves]

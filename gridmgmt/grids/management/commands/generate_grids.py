@@ -4,6 +4,7 @@ from django.db.models import Count
 
 from gridmgmt.areas.models import Community
 from gridmgmt.grids.services import GridGenerationError, grids_generate
+from gridmgmt.grids.succession import Succession
 from spatial.grid_quality import household_stats
 
 
@@ -57,3 +58,6 @@ class Command(BaseCommand):
             self.stdout.write(f"oversize building (own grid): {line}")
         for line in empty:
             self.stdout.write(f"no buildings (one grid of 0 households covers it): community {line}")
+        report.generation.refresh_from_db(fields=["succession"])
+        for line in Succession.from_json(report.generation.succession).lines():
+            self.stdout.write(line)

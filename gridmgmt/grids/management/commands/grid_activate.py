@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from gridmgmt.grids.models import GridGeneration
 from gridmgmt.grids.services import GridGenerationError, grid_generation_activate
+from gridmgmt.grids.succession import Succession
 
 
 class Command(BaseCommand):
@@ -20,3 +21,6 @@ class Command(BaseCommand):
         except GridGenerationError as exc:
             raise CommandError(f"{exc}; nothing activated") from None
         self.stdout.write(f"generation {generation.pk}: {count} grids active")
+        generation.refresh_from_db(fields=["succession"])
+        for line in Succession.from_json(generation.succession).lines():
+            self.stdout.write(line)
