@@ -3,7 +3,9 @@
 One table serves the landing redirect and the navigation in base.html, so
 the two never disagree. Order = priority when a user holds several roles:
 the first one found decides the landing page. Further links (the dashboard
-and KPIs for the centres and supervisors) follow the home links.
+with its water and environment views, KPIs, coverage and traffic, monthly
+reports for the centres and supervisors; the patrol recorder for grid
+workers) follow the home links.
 """
 
 from functools import wraps
@@ -36,6 +38,9 @@ _CENTRE_AND_SUPERVISORS = (Role.CALL_TAKER, Role.SHIFT_LEADER, Role.DISPATCHER, 
 ROLE_EXTRAS = [(role, "/intake/", _("Hotline intake")) for role in (Role.CALL_TAKER, Role.SHIFT_LEADER)] + [
     (role, "/console/kpis/", _("KPIs")) for role in _CENTRE_AND_SUPERVISORS] + [
     (role, "/dashboard/", _("Dashboard")) for role in _CENTRE_AND_SUPERVISORS] + [
+    (role, "/duties/", _("Coverage and traffic")) for role in _CENTRE_AND_SUPERVISORS] + [
+    (role, "/duties/reports/", _("Monthly reports")) for role in _CENTRE_AND_SUPERVISORS] + [
+    (Role.GRID_WORKER, "/water/patrol/", _("Patrol")),
     (Role.GIS_EDITOR, "/gis/corrections/", _("Corrections from the field")),
     (Role.COMMUNITY_SUPERVISOR, "/gis/corrections/", _("Corrections from the field")),
     (Role.GRID_WORKER, "/gis/field/", _("Correct the base data"))]
