@@ -8,7 +8,7 @@ patrol state, sensors with their last reading, and medical coverage.
 
 from datetime import timedelta
 
-from django.db.models import Count
+from django.db.models import Count, F
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
@@ -27,7 +27,12 @@ TREND_MONTHS = 6
 
 
 def grid_file(*, code: str, user) -> dict | None:
-    """The grid's file for ``user``; None when no active grid has ``code``."""
+    """The grid's file for ``user``; None when no active grid has ``code``.
+
+    ``cases_by_class``: rows {code, name, name_en, n} of the small classes,
+    most cases first; ``cases_by_month``: rows {month (first day), n} of the
+    last :data:`TREND_MONTHS` months that have cases.
+    """
     grid = Grid.objects.active().select_related("community__street").filter(code=code).first()
     if grid is None:
         return None
@@ -38,8 +43,9 @@ def grid_file(*, code: str, user) -> dict | None:
         "grid": grid,
         "buildings": Building.objects.filter(location__within=grid.polygon).count(),
         "workers": users_with_role(Role.GRID_WORKER, grid_code=code),
-        "cases_by_class": cases.values("small_class__code", "small_class__name")
-                               .annotate(n=Count("id")).order_by("-n", "small_class__code"),
+        "cases_by_class": cases.values(code=F("small_class__code"), name=F("small_class__name"),
+                                       name_en=F("small_class__name_en"))
+                               .annotate(n=Count("id")).order_by("-n", "code"),
         "cases_by_month": cases.filter(received_at__date__gte=since).annotate(month=TruncMonth("received_at"))
                                .values("month").annotate(n=Count("id")).order_by("month"),
         "facilities": HealthFacility.objects.filter(location__within=grid.polygon).order_by("kind", "name"),

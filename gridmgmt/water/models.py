@@ -5,6 +5,7 @@ Storage CRS is WGS84 (:data:`gridmgmt.geo.STORAGE_SRID`).
 
 from django.conf import settings
 from django.contrib.gis.db import models
+from django.utils.translation import gettext_lazy as _
 
 from gridmgmt.events.models import Event
 from gridmgmt.geo import STORAGE_SRID
@@ -12,21 +13,21 @@ from gridmgmt.water.quality import BlackOdorClass
 
 
 class WaterBodyKind(models.TextChoices):
-    RIVER = "river", "河流 river"
-    STREAM = "stream", "溪流 stream"
-    CANAL = "canal", "渠 canal"
-    DITCH = "ditch", "沟 ditch"
-    DRAIN = "drain", "排水渠 drain"
-    POND = "pond", "塘 pond"
-    LAKE = "lake", "湖 lake"
-    OTHER = "other", "其他 other"
+    RIVER = "river", _("river")
+    STREAM = "stream", _("stream")
+    CANAL = "canal", _("canal")
+    DITCH = "ditch", _("ditch")
+    DRAIN = "drain", _("drain")
+    POND = "pond", _("pond")
+    LAKE = "lake", _("lake")
+    OTHER = "other", _("other water body")
 
 
 class WarningLevel(models.TextChoices):
-    NONE = "none", "无预警 none"
-    YELLOW = "yellow", "黄色 yellow"
-    ORANGE = "orange", "橙色 orange"
-    RED = "red", "红色 red"
+    NONE = "none", _("no warning")
+    YELLOW = "yellow", _("yellow warning")
+    ORANGE = "orange", _("orange warning")
+    RED = "red", _("red warning")
 
 
 class WaterBody(models.Model):
@@ -86,9 +87,9 @@ class WaterObservation(models.Model):
 
 
 class ChiefLevel(models.TextChoices):
-    DISTRICT = "district", "区级河长 district"
-    STREET = "street", "街级河长 street"
-    COMMUNITY = "community", "村居级河长 community"
+    DISTRICT = "district", _("district river chief")
+    STREET = "street", _("street river chief")
+    COMMUNITY = "community", _("village or community river chief")
 
 
 class RiverChief(models.Model):

@@ -12,6 +12,7 @@ from gridmgmt.events.services import event_create
 from gridmgmt.sensors.ingest import readings_ingest
 from gridmgmt.sensors.services import sensor_create
 from gridmgmt.water.models import WaterBody
+from tests.web.test_english_pages import untranslated
 
 URL = "/duties/grids/44010400100101/"
 
@@ -71,4 +72,21 @@ def test_duties_page_lists_worst_served_and_traffic_segments(client, busy_grid):
     login(client, "leader", Role.DISTRICT_LEADER)
     page = client.get("/duties/").content.decode()
     assert "44010400100101" in page and "80%" in page  # worst served
-    assert "<td>东西路</td><td>primary</td><td>1</td>" in page
+    assert "<td>东西路</td><td>主干道</td><td>1</td>" in page  # OSM's road class in words
+    client.cookies["django_language"] = "en"
+    page = client.get("/duties/").content.decode()
+    assert "primary road" in page and untranslated(page) == []  # the road name marked lang="zh-Hans"
+
+
+def test_english_file_names_without_english_marked_chinese_and_tables_headed(client, busy_grid):
+    """Class, street, community, facility, water body: English where known, else the Chinese marked."""
+    login(client, "leader", Role.DISTRICT_LEADER)
+    client.cookies["django_language"] = "en"
+    page = client.get(URL).content.decode()
+    assert untranslated(page) == []
+    assert '<span lang="zh-Hans" class="untranslated" title="No English name known">九号涌</span>' in page
+    assert "(clinic)" in page and "(noise): 90.0 dB(A)" in page
+    for header in ("Code", "Class", "Cases", "Month"):
+        assert f'<th scope="col">{header}</th>' in page
+    body = client.get("/water/WB-9/").content.decode()
+    assert untranslated(body) == [] and "canal" in body and "no warning" in body

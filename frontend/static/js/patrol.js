@@ -40,11 +40,14 @@ function update(user, clientId, changes) {
   save(user, load(user).map((r) => (r.clientId === clientId ? { ...r, ...changes } : r)));
 }
 
-export function startPatrolPage({ user, select, start, stop, status, list }) {
+// `none`: the element saying no patrol is kept on this device, shown while the list is empty.
+export function startPatrolPage({ user, select, start, stop, status, list, none }) {
   let watch = null;
   let fixes = [];
   const render = () => {
-    list.replaceChildren(...load(user).slice().reverse().map((r) => {
+    const records = load(user);
+    none.hidden = records.length > 0;
+    list.replaceChildren(...records.slice().reverse().map((r) => {
       const item = document.createElement("li");
       item.dataset.status = r.status;
       const state = r.status === "sent"
