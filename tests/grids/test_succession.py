@@ -12,12 +12,15 @@ import pytest
 from django.contrib.gis.geos import Point
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
+from django.test import Client
+from django.utils import translation
 from PIL import Image
 from rest_framework.test import APIClient
 from shapely.geometry import LineString
 
 from gridmgmt.accounts.models import Role, RoleAssignment
 from gridmgmt.cases.models import Case, Notification, NotificationKind
+from gridmgmt.cases.notifications import notification_text
 from gridmgmt.events.models import Event
 from gridmgmt.events.services import event_create
 from gridmgmt.grids.editing import community_grids_undo, grid_split, grids_merge
@@ -149,3 +152,14 @@ def test_a_worker_bound_to_a_retired_code_is_told_so_on_the_home_page(east):
     client.force_login(worker)
     page = client.get("/worker/").content.decode()
     assert f"Your grid {east.grid.code} was retired on" in page and "ask your community supervisor" in page
+    chinese = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
+    chinese.force_login(worker)
+    assert f"您的网格 {east.grid.code} 已于" in chinese.get("/worker/").content.decode()
+
+
+def test_notices_read_in_chinese(east):
+    worker = make_user("worker", Role.GRID_WORKER, grid_code=east.grid.code)
+    grid_split(grid=east.grid, line=SPLIT)
+    with translation.override("zh-hans"):
+        (note,) = Notification.objects.filter(user=worker)
+        assert notification_text(note) == f"网格 {east.grid.code} 已撤销；您现在是网格 {_code(worker)} 的网格员。"
