@@ -40,7 +40,7 @@ function waterLayer(data) {
   L.geoJSON(data.bodies, {
     filter: (f) => WARNING[f.properties.warning_level],
     style: (f) => ({ className: "layer-water-warning", color: WARNING[f.properties.warning_level], weight: 10,
-      opacity: 0.7, fill: false }),
+      opacity: 0.45, fill: false }),
     interactive: false,
   }).addTo(group);
   L.geoJSON(data.bodies, {
@@ -74,8 +74,8 @@ function waterSide(data) {
   }), gettext("No black-odorous water body and no overdue patrol."));
   fill("water-cases", data.cases.features.map((f) => {
     const p = f.properties;
-    const li = item(caseLink(p.id, `#${p.id} ${p.class_name}`), p.grid,
-      p.overdue ? gettext("overdue") : interpolate(gettext("due %s"), [when(p.deadline)]));
+    const due = p.overdue ? [gettext("overdue")] : p.deadline ? [interpolate(gettext("due %s"), [when(p.deadline)])] : [];
+    const li = item(caseLink(p.id, `#${p.id} ${p.class_name}`), p.grid, ...due);
     li.dataset.testid = "water-case";
     return li;
   }), gettext("No open water cases."));
