@@ -3,8 +3,8 @@
 pg_trgm indexes trigrams, so ``LIKE '%垃圾%'`` gives its GIN index nothing to
 look up (the whole index is read, or the table). pg_bigm, the usual answer
 for CJK ``LIKE``, is not packaged for Debian's PostgreSQL 15; instead the SQL
-function :data:`FUNCTION` (created by the events app's migration 0007) returns
-the distinct 2-character substrings of ``UPPER(text)`` as ``text[]``, an
+function :data:`FUNCTION` (events app migrations 0007 and 0008) returns
+the 2-character substrings of ``UPPER(text)`` as ``text[]``, an
 immutable function a GIN expression index stores. A 2-character word is then
 found by ``gridmgmt_bigrams(column) @> gridmgmt_bigrams(word)`` (one index
 lookup; the word's side is folded to a constant at plan time), with the
@@ -16,20 +16,29 @@ from django.db.models import BooleanField, F, Func, Q, TextField, Value
 
 NAME = "gridmgmt_bigrams"
 
-# UPPER like icontains, so a Latin word's case does not matter either. An empty or 1-character text has no
-# bigram: '{}' (contains nothing but is contained in everything). STRICT: NULL in, NULL out.
+# UPPER like icontains, so a Latin word's case does not matter either. The 2-character substrings in order,
+# repeats kept (a GIN index and @> compare sets); an empty or 1-character text has none: '{}' (contains nothing,
+# contained in everything). STRICT: NULL in, NULL out. PL/pgSQL because the search re-checks the condition on
+# every row its index finds: a loop is about 3 times faster here than generate_series + array_agg in SQL.
 FUNCTION = f"""
 CREATE OR REPLACE FUNCTION {NAME}(text) RETURNS text[]
-LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
-  SELECT coalesce(array_agg(DISTINCT substr(s.u, i, 2)), '{{}}')
-  FROM (SELECT upper($1) AS u) AS s, generate_series(1, char_length(s.u) - 1) AS i
+LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE AS $$
+DECLARE
+  u text := upper($1);
+  pairs text[] := '{{}}';
+BEGIN
+  FOR i IN 1 .. char_length(u) - 1 LOOP
+    pairs := pairs || substr(u, i, 2);
+  END LOOP;
+  RETURN pairs;
+END
 $$
 """
 DROP_FUNCTION = f"DROP FUNCTION IF EXISTS {NAME}(text)"
 
 
 class Bigrams(Func):
-    """``gridmgmt_bigrams(expression)``: the text's distinct character bigrams, upper-cased (``text[]``)."""
+    """``gridmgmt_bigrams(expression)``: the character bigrams of the upper-cased text (``text[]``)."""
 
     function = NAME
     output_field = ArrayField(TextField())

@@ -122,7 +122,7 @@ def test_the_bigrams_are_those_of_the_upper_cased_text():
     with connection.cursor() as cursor:
         cursor.execute("SELECT gridmgmt_bigrams('垃圾桶'), gridmgmt_bigrams('5g基站'), gridmgmt_bigrams('灯'), "
                        "gridmgmt_bigrams(''), gridmgmt_bigrams(NULL)")
-        assert cursor.fetchone() == (["圾桶", "垃圾"], ["5G", "G基", "基站"], [], [], None)
+        assert cursor.fetchone() == (["垃圾", "圾桶"], ["5G", "G基", "基站"], [], [], None)
 
 
 def test_a_two_character_word_is_found_in_the_description_or_the_address_in_any_case(as_user, make_event, case_of):
@@ -210,7 +210,7 @@ def test_duplicate_reports_are_flagged_and_merged_from_the_console(as_user, make
 def test_a_malformed_merge_reference_is_refused_and_changes_nothing(as_user, make_event, case_of):
     first, second = case_of(make_event("A")), case_of(make_event("A"))
     response = post_step(as_user("call_taker"), first, f"/console/cases/{first.pk}/merge/", {"other": "x:1"})
-    assert response.status_code == 200 and "id:version" in " ".join(str(m) for m in response.context["messages"])
+    assert response.status_code == 200 and "x:1" in " ".join(str(m) for m in response.context["messages"])
     assert Case.objects.get(pk=second.pk).status == "reported"
 
 
