@@ -38,7 +38,7 @@ MOVED_OFF = N_("Grid %(old)s was retired and grid %(new)s that takes most of it 
                "ask your community supervisor for a grid.")
 SUPERVISOR_MOVED = N_("Grid %(old)s was retired: %(worker)s now works grid %(new)s.")
 SUPERVISOR_MOVED_OFF = N_("Grid %(old)s was retired: %(worker)s has no current grid; please assign one.")
-SUPERVISOR_UNSTAFFED = N_("Grid %(code)s has no grid worker; please assign one.")
+SUPERVISOR_UNSTAFFED = N_("Grids without a grid worker, please assign them: %(codes)s")
 
 
 @dataclass
@@ -184,9 +184,13 @@ def grid_succession_apply(*, retired: list[Grid], replacing: list[Grid],
                params=params)
         notify(users=supervisors(move.old), kind=NotificationKind.GRID_CHANGED, case=None,
                message=SUPERVISOR_MOVED_OFF, params=params)
+    # One notice per community, not per grid: a regeneration can leave dozens of grids unstaffed.
+    unstaffed: dict[int, list[str]] = {}
     for code in succession.without_worker:
-        notify(users=supervisors(code), kind=NotificationKind.GRID_CHANGED, case=None,
-               message=SUPERVISOR_UNSTAFFED, params={"code": code})
+        unstaffed.setdefault(community_of[code], []).append(code)
+    for codes in unstaffed.values():
+        notify(users=supervisors(codes[0]), kind=NotificationKind.GRID_CHANGED, case=None,
+               message=SUPERVISOR_UNSTAFFED, params={"codes": ", ".join(codes)})
     return succession
 
 

@@ -23,7 +23,7 @@ from gridmgmt.cases.models import Case, Notification, NotificationKind
 from gridmgmt.cases.notifications import notification_text
 from gridmgmt.events.models import Event
 from gridmgmt.events.services import event_create
-from gridmgmt.grids.editing import community_grids_undo, grid_split, grids_merge
+from gridmgmt.grids.editing import community_grids_undo, grid_split, grids_merge, grids_redraw_edge
 from gridmgmt.grids.models import Grid
 from gridmgmt.grids.services import grids_generate
 from gridmgmt.grids.succession import generation_succession_preview
@@ -75,8 +75,8 @@ def test_split_moves_the_worker_to_the_bigger_piece_where_they_report_read_and_s
     shares = {s["code"]: s["households_share"] for s in result.succession["successors"][east.grid.code]}
     assert shares == {bigger.code: pytest.approx(2 / 3, abs=1e-3), smaller.code: pytest.approx(1 / 3, abs=1e-3)}
     assert _notices(worker) == ["Grid %(old)s was retired; you are now the grid worker of grid %(new)s."]
-    assert sorted(_notices(east.supervisor)) == ["Grid %(code)s has no grid worker; please assign one.",
-                                                 "Grid %(old)s was retired: %(worker)s now works grid %(new)s."]
+    assert sorted(_notices(east.supervisor)) == ["Grid %(old)s was retired: %(worker)s now works grid %(new)s.",
+                                                 "Grids without a grid worker, please assign them: %(codes)s"]
 
     created = event_create(small_class_code="1101", point=Point(113.2775, 23.125, srid=4326),
                            channel="worker_app", reporter=worker, photos=[_photo("before.png")])
@@ -163,3 +163,18 @@ def test_notices_read_in_chinese(east):
     with translation.override("zh-hans"):
         (note,) = Notification.objects.filter(user=worker)
         assert notification_text(note) == f"网格 {east.grid.code} 已撤销；您现在是网格 {_code(worker)} 的网格员。"
+
+
+def test_redraw_moving_buildings_moves_each_worker_by_households_then_area(east):
+    grid_split(grid=east.grid, line=SPLIT)
+    west_piece, east_piece = _active(east.east, 30), _active(east.east, 60)
+    west_worker = make_user("west", Role.GRID_WORKER, grid_code=west_piece.code)
+    east_worker = make_user("east", Role.GRID_WORKER, grid_code=east_piece.code)
+    # The edge moves to lng 113.276: the lattice's middle column changes sides, so both codes retire.
+    result = grids_redraw_edge(grids=[west_piece, east_piece], line=LineString([(113.276, 23.119), (113.276, 23.131)]))
+    assert sorted(result.retired) == sorted([west_piece.code, east_piece.code])
+    new_west = Grid.objects.active().get(community=east.east, polygon__covers=Point(113.2725, 23.125, srid=4326))
+    new_east = Grid.objects.active().get(community=east.east, polygon__covers=Point(113.2775, 23.125, srid=4326))
+    # The old east piece's 60 households split 30/30: the new east grid takes more of its area.
+    assert (_code(west_worker), _code(east_worker)) == (new_west.code, new_east.code)
+    assert result.succession["moved_off"] == [] and result.succession["without_worker"] == []
