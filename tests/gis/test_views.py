@@ -97,6 +97,17 @@ def test_problem_reasons_come_in_the_readers_language(two_communities):
     assert "重叠" in problem["properties"]["reason"]
 
 
+def test_gap_reason_names_the_level_in_the_readers_language(two_communities):
+    client = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
+    client.force_login(two_communities.gis)
+    narrower = {"type": "Polygon", "coordinates": [[[113.26, 23.12], [113.268, 23.12], [113.268, 23.13],
+                                                    [113.26, 23.13], [113.26, 23.12]]]}
+    body = {"level": "community", "code": two_communities.west.code, "geometry": narrower}
+    (problem,) = _post(client, "/gis/api/boundaries/check/", body).json()["problems"]["features"]
+    assert problem["properties"]["kind"] == "gap"
+    assert "社区" in problem["properties"]["reason"] and "community" not in problem["properties"]["reason"]
+
+
 def test_map_on_a_day_shows_the_boundary_valid_then_and_history_page_lists_the_change(two_communities):
     client = _client(two_communities.gis)
     body = {"level": "community", "code": two_communities.west.code, "geometry": WEST_WIDER,
