@@ -43,7 +43,12 @@ SUPERVISOR_UNSTAFFED = N_("Grids without a grid worker, please assign them: %(co
 
 @dataclass
 class Successor:
-    """A grid taking over part of a retired grid: shares are fractions (0–1) of the retired grid's."""
+    """A grid taking over part of a retired grid.
+
+    ``households``: the retired grid's households whose building (by its
+    representative point) the successor covers; ``households_share`` and
+    ``area_share`` (geodesic): fractions (0–1) of the retired grid's.
+    """
 
     code: str
     households: int
@@ -172,18 +177,14 @@ def grid_succession_apply(*, retired: list[Grid], replacing: list[Grid],
     def supervisors(code):
         return users_with_role(Role.COMMUNITY_SUPERVISOR, community_id=community_of[code])
 
-    for move in succession.moves:
-        params = {"old": move.old, "new": move.new, "worker": move.username}
-        notify(users=[users[move.user_id]], kind=NotificationKind.GRID_CHANGED, case=None, message=MOVED,
-               params=params)
-        notify(users=supervisors(move.old), kind=NotificationKind.GRID_CHANGED, case=None,
-               message=SUPERVISOR_MOVED, params=params)
-    for move in succession.moved_off:
-        params = {"old": move.old, "new": move.new, "worker": move.username}
-        notify(users=[users[move.user_id]], kind=NotificationKind.GRID_CHANGED, case=None, message=MOVED_OFF,
-               params=params)
-        notify(users=supervisors(move.old), kind=NotificationKind.GRID_CHANGED, case=None,
-               message=SUPERVISOR_MOVED_OFF, params=params)
+    for moves, to_worker, to_supervisors in ((succession.moves, MOVED, SUPERVISOR_MOVED),
+                                             (succession.moved_off, MOVED_OFF, SUPERVISOR_MOVED_OFF)):
+        for move in moves:
+            params = {"old": move.old, "new": move.new, "worker": move.username}
+            notify(users=[users[move.user_id]], kind=NotificationKind.GRID_CHANGED, case=None, message=to_worker,
+                   params=params)
+            notify(users=supervisors(move.old), kind=NotificationKind.GRID_CHANGED, case=None,
+                   message=to_supervisors, params=params)
     # One notice per community, not per grid: a regeneration can leave dozens of grids unstaffed.
     unstaffed: dict[int, list[str]] = {}
     for code in succession.without_worker:
