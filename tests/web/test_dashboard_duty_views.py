@@ -19,7 +19,7 @@ from gridmgmt.water.patrols import patrol_rules_ensure
 from gridmgmt.web.roles import navigation_for
 from tests import factories
 from tests.factories import user as make_user
-from tests.web.conftest import DESKTOP
+from tests.web.conftest import PHONE
 from tests.web.map_page import shoot
 
 
@@ -65,7 +65,7 @@ def demo_duties(district) -> dict:
 def test_water_and_environment_tabs_draw_their_layers_and_fill_their_lists(live_district, page_as):
     demo = demo_duties(live_district)
     leader = make_user("leader", Role.DISTRICT_LEADER)
-    page = page_as(leader, viewport=DESKTOP)
+    page = page_as(leader)  # a phone first: the map frames the district at the size it opens with
     page.goto("/dashboard/")
     page.get_by_test_id("tab-water").click()
     page.locator("#dashboard-map[data-loaded-water='3']").wait_for()
@@ -80,6 +80,7 @@ def test_water_and_environment_tabs_draw_their_layers_and_fill_their_lists(live_
     assert page.get_by_test_id("layer-empty").is_hidden()
     shoot(page, "dashboard-water")
 
+    page.set_viewport_size(PHONE)  # shoot() ends at desk size; the next page opens on a phone again
     page.get_by_test_id("tab-environment").click()
     page.locator("#dashboard-map[data-loaded-sensors='3']").wait_for()
     assert {page.locator(f"path.sensor-{state}").count() for state in ("ok", "exceeding", "stale")} == {1}

@@ -146,7 +146,7 @@ export function dutyLegend(mode) {
       [0, 1, 2, "none"].map((n) => swatch(ODOR[n], odorLabel(n))).join("") +
       `<p class="hint">${gettext("Warning level (band around the water body)")}</p>` +
       [["yellow", gettext("yellow warning")], ["orange", gettext("orange warning")], ["red", gettext("red warning")]]
-        .map(([level, label]) => swatch(WARNING[level], label)).join("") +
+        .map(([level, label]) => swatch(WARNING[level], label, "opacity:.45")).join("") +
       `<p class="hint">${gettext("Patrols")}</p>` +
       swatch("#fff", gettext("dashed: patrol overdue"), `border:2px dashed ${ODOR[0]}`) +
       swatch("#6a3d9a", gettext("open water case"), "border-radius:50%") +
