@@ -22,6 +22,7 @@ from gridmgmt.areas.building_services import buildings_place
 from gridmgmt.areas.models import BoundaryVersion, Community, District, Street
 from gridmgmt.areas.names import normalise_community_name
 from gridmgmt.geo import STORAGE_SRID
+from spatial.crs import lnglat_range_problem
 from spatial.equirectangular import equirectangular
 from spatial.topology import area_outside_m2, overlapping_pairs
 
@@ -160,6 +161,11 @@ def boundaries_save(
             record.problems.append(code_problem)
         if level == "community":
             record.name = normalise_community_name(record.name)
+        # Every caller (files, the GIS editor's drawn rings) is checked here: degrees far outside
+        # the globe overflow the metric plane of the topology check.
+        out_of_range = record.geometry is not None and lnglat_range_problem(record.geometry)
+        if out_of_range:
+            record.problems.append(out_of_range)
     _check_topology(level, records, parents, report)
     current = model.objects.in_bulk([r.code for r in records], field_name="code")
     for record in records:

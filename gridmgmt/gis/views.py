@@ -23,6 +23,7 @@ from gridmgmt.grids.editing import GridEditError
 from gridmgmt.grids.selectors import grid_workload
 from gridmgmt.web.names import local_name
 from gridmgmt.web.roles import role_required
+from spatial.crs import lnglat_range_problem
 
 gis_only = role_required(Role.GIS_EDITOR)
 
@@ -38,16 +39,37 @@ def _body(request) -> dict:
         raise BadRequest(_("The request body is not JSON.")) from None
     if not isinstance(body, dict):
         raise BadRequest(_("The request body must be a JSON object."))
+    field = _field_with_nul(body)
+    if field is not None:  # PostgreSQL text cannot hold NUL: refused here, not as a 500 when stored
+        raise BadRequest(_("%(field)s contains a NUL character.") % {"field": field})
     return body
+
+
+def _field_with_nul(value, name: str = "body") -> str | None:
+    """The name of the first key whose text (at any depth) holds NUL, or None."""
+    if isinstance(value, str):
+        return name if "\x00" in value else None
+    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+    for key, inner in items:
+        if isinstance(key, str) and "\x00" in key:
+            return name
+        found = _field_with_nul(inner, key if isinstance(key, str) else name)
+        if found is not None:
+            return found
+    return None
 
 
 def _geometry(body: dict, key: str):
     try:
-        return shape(body[key])
+        geometry = shape(body[key])
     except KeyError:
         raise BadRequest(_("Missing %(field)s.") % {"field": key}) from None
     except (ValueError, TypeError, AttributeError, IndexError, GEOSException) as exc:
         raise BadRequest(_("%(field)s is not a GeoJSON geometry (%(error)s).") % {"field": key, "error": exc}) from None
+    out_of_range = lnglat_range_problem(geometry)  # snapping and overlays turn such rings into NaN
+    if out_of_range:
+        raise BadRequest(_("%(field)s: %(problem)s.") % {"field": key, "problem": out_of_range})
+    return geometry
 
 
 def _text(body: dict, key: str, default: str | None = None) -> str:

@@ -1,0 +1,69 @@
+"""The GIS editor's JSON endpoints answer odd bodies with 400 naming the field, and change nothing.
+
+Kinds of issue 11 found by trying the editor (R4: NUL reaches PostgreSQL as a
+text literal it cannot hold; R10's kind: degrees far outside the globe, which
+snapping and the topology check's metric plane turn into NaN and GEOS errors).
+"""
+
+import json
+
+import pytest
+from shapely.geometry import box
+
+from gridmgmt.areas.boundary_reader import BoundaryRecord
+from gridmgmt.areas.models import BoundaryVersion, Community
+from gridmgmt.areas.services import BoundaryImportRefused, boundaries_save
+from gridmgmt.grids.models import Grid
+
+HUGE_RING = {"type": "Polygon", "coordinates": [[[1e308, 1e308], [1e308, 0], [0, 0], [1e308, 1e308]]]}
+
+
+def post(client, path, body):
+    return client.post(path, json.dumps(body), content_type="application/json")
+
+
+def state():
+    return (list(Grid.objects.active().order_by("code").values_list("code", flat=True)),
+            BoundaryVersion.objects.count())
+
+
+def test_nul_in_any_text_of_a_body_is_400_naming_the_field(gridded):
+    before = state()
+    codes = before[0][:2]
+    merge = post(gridded.client, "/gis/api/grids/merge/", {"grids": codes, "reason": "a\u0000b"})
+    propose = post(gridded.client, "/gis/api/grids/propose/", {"community": "\u0000"})
+    nested = post(gridded.client, "/gis/api/grids/merge/", {"grids": [codes[0], "4401\u0000"], "reason": "r"})
+    assert (merge.status_code, merge.json()["detail"]) == (400, "reason contains a NUL character.")
+    assert (propose.status_code, propose.json()["detail"]) == (400, "community contains a NUL character.")
+    assert (nested.status_code, nested.json()["detail"]) == (400, "grids contains a NUL character.")
+    assert state() == before
+
+
+@pytest.mark.parametrize(("path", "key", "extra"), [
+    ("/gis/api/boundaries/check/", "geometry", {}),
+    ("/gis/api/boundaries/save/", "geometry", {"reason": "r", "valid_from": "2026-12-01"}),
+])
+def test_a_boundary_far_outside_the_globe_is_400_naming_the_range(gridded, path, key, extra):
+    before = state()
+    response = post(gridded.client, path, {"level": "community", "code": gridded.west.code, key: HUGE_RING, **extra})
+    assert response.status_code == 400
+    assert response.json()["detail"].startswith("geometry: coordinates x 0…1e+308, y 0…1e+308 are outside the "
+                                                "longitude/latitude range")
+    assert state() == before
+
+
+def test_a_split_line_far_outside_the_globe_is_400(gridded):
+    before = state()
+    line = {"type": "LineString", "coordinates": [[1e308, 0], [0, 1e308]]}
+    response = post(gridded.client, "/gis/api/grids/split/", {"grid": before[0][0], "line": line, "reason": "r"})
+    assert response.status_code == 400 and response.json()["detail"].startswith("line: coordinates x 0…1e+308")
+    assert state() == before
+
+
+def test_the_import_core_refuses_a_ring_outside_the_globe_from_any_caller(two_communities):
+    record = BoundaryRecord(index=1, code=two_communities.west.code, name="西社区", name_en="",
+                            parent_code=two_communities.street.code, geometry=box(0, 0, 1e308, 1e308))
+    with pytest.raises(BoundaryImportRefused) as refused:
+        boundaries_save(records=[record], level="community", source="test")
+    assert any("outside the longitude/latitude range" in line for line in refused.value.report.refused)
+    assert Community.objects.get(pk=two_communities.west.pk).boundary.extent == (113.26, 23.12, 113.27, 23.13)
