@@ -70,6 +70,8 @@ PAGES = [
     ("dashboard", "leader", "web:dashboard", None),
     ("dashboard-medical", "leader", "web:dashboard-medical", None),
     ("dashboard-traffic", "leader", "web:dashboard-traffic", None),
+    ("dashboard-water", "leader", "web:dashboard-water", None),
+    ("dashboard-environment", "leader", "web:dashboard-environment", None),
     ("duties", "leader", "duties", None),
     ("monthly-reports", "leader", "monthly-reports", None),
     ("water-body", "leader", "water-body", lambda w: {"code": w.water_body}),
