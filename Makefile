@@ -4,7 +4,7 @@ PY := .venv/bin/python
 # module on one process, so its module-scoped fixtures (the Yuexiu demo) load once.
 PYTEST_WORKERS ?= 2
 
-.PHONY: run serve test lint setup db demo
+.PHONY: run serve test lint setup db demo stop
 
 setup:
 	@scripts/setup.sh
@@ -18,7 +18,11 @@ demo: db
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo
 
-# Web server, Celery worker and beat together (Procfile); Ctrl-C stops all three.
+# Stops the project's PostgreSQL cluster (make run leaves it running for the next run).
+stop:
+	@scripts/db.sh stop
+
+# Web server, Celery worker, beat and the MQTT consumer together (Procfile); Ctrl-C stops all four.
 run: demo
 	@mkdir -p .celery
 	.venv/bin/honcho start --procfile Procfile

@@ -34,6 +34,17 @@ mkdir -p .pgdata
 DATA=$(readlink -f .pgdata)
 RUN=$DATA/run
 
+# `scripts/db.sh stop` (make stop): the cluster keeps running after make run ends, for the next run.
+if [ "${1:-}" = "stop" ]; then
+  if [ -f "$DATA/cluster/PG_VERSION" ] && as_owner "$PGBIN/pg_ctl" -D "$DATA/cluster" status >/dev/null 2>&1; then
+    as_owner "$PGBIN/pg_ctl" -D "$DATA/cluster" -w -m fast stop >/dev/null
+    echo "db: stopped the project's PostgreSQL cluster ($DATA)"
+  else
+    echo "db: the project's PostgreSQL cluster is not running"
+  fi
+  exit 0
+fi
+
 if [ ! -f "$DATA/cluster/PG_VERSION" ]; then
   mkdir -p "$DATA/cluster" "$RUN"
   [ "$(id -u)" -eq 0 ] && chown -R postgres:postgres "$DATA"
