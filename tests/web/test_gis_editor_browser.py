@@ -15,6 +15,7 @@ import json
 
 import pytest
 import shapely
+from django.contrib.gis.geos import Point
 from django.core.management import call_command
 from shapely.geometry import LineString
 
@@ -170,6 +171,33 @@ def test_grid_split_by_a_line_then_the_halves_merged_with_the_check_passing(dist
     assert _grid_report_ok()
     assert list(ChangeRecord.objects.order_by("at").values_list("action", flat=True)) == ["split", "merge"]
     screenshot(page, "gis-grid-merged")
+
+
+def test_split_line_drawn_from_one_neighbour_grid_to_another_keeps_the_chosen_grid(district, page_as, screenshot):
+    add_lattice(district.east, x0=113.27, households=10)
+    grids_generate(communities=[district.east], target_households=200, code_digits=2, activate=True)
+    # East in three columns of grids (lattice columns at lng 113.2725, 113.275, 113.2775).
+    (only,) = Grid.objects.active().filter(community=district.east)
+    grid_split(grid=only, line=LineString([(113.274, 23.119), (113.274, 23.131)]))
+    wide = Grid.objects.active().filter(community=district.east).order_by("-households").first()
+    grid_split(grid=wide, line=LineString([(113.2765, 23.119), (113.2765, 23.131)]))
+    middle = Grid.objects.active().get(community=district.east, polygon__contains=Point(113.275, 23.125, srid=4326))
+    page = page_as(district.gis, viewport=DESKTOP)
+    page.goto("/gis/")
+    page.wait_for_selector("body[data-gis-ready='1']")
+    _select_grid(page, middle.code)
+    # West to east between the lattice's rows: the line starts in the west column's grid and ends in the
+    # east column's; those clicks place the line's vertices and leave the selection alone.
+    _draw_line(page, [(23.12625, 113.2730), (23.12625, 113.2780)])
+    assert page.get_by_test_id("grid-selection").text_content() == middle.code
+    page.get_by_test_id("grid-reason").fill("two teams")
+    _click_grid_edit(page, "grid-split")
+    _grid_status_says(page, middle.code)
+    assert not Grid.objects.active().filter(pk=middle.pk).exists()
+    pieces = Grid.objects.active().filter(community=district.east).order_by("households")
+    assert [g.households for g in pieces] == [10, 20, 30, 30]
+    assert _grid_report_ok()
+    screenshot(page, "gis-grid-split-line-over-neighbours")
 
 
 def test_community_regenerated_with_the_proposal_beside_activated_then_undone(district, page_as, screenshot):

@@ -140,6 +140,9 @@ function bindClicks() {
     $("boundary-code").value = layer.feature.properties.code;
   }));
   m.layers.grids.eachLayer((layer) => layer.off("click").on("click", () => {
+    // A click placing a vertex of a line being drawn lands on the grids below too: it leaves the
+    // selection (the grid chosen to split) as it was.
+    if (m.map.pm.globalDrawModeEnabled()) return;
     const { code, community_code: community } = layer.feature.properties;
     if (state.selected.has(code)) state.selected.delete(code); else state.selected.add(code);
     $("boundary-code").value = community;
