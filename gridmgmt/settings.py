@@ -231,6 +231,9 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
+        # Checked on every endpoint so a wrong X-Api-Key is named as such everywhere;
+        # only views permitting IsUserOrApiKey let a valid key in.
+        "gridmgmt.events.authentication.ApiKeyAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     # Writes (POST, PUT, PATCH, DELETE) per user, integration key or address;

@@ -10,21 +10,16 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
 from rest_framework.exceptions import NotFound
-from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from gridmgmt.api_pagination import Page
 from gridmgmt.api_params import point_param
 from gridmgmt.cases import postponements, selectors, self_handling, services, ways_back
 from gridmgmt.cases import serializers as s
 from gridmgmt.cases.errors import CaseError
 from gridmgmt.cases.notifications import notification_mark_read
-
-
-class Page(LimitOffsetPagination):
-    default_limit = 50
-    max_limit = 500
 
 
 class CaseErrorsMixin:

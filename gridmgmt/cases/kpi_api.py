@@ -23,12 +23,9 @@ class KpiCsvRenderer(BaseRenderer):
 
     def render(self, data, accepted_media_type=None, renderer_context=None):
         out = io.StringIO()
-        if isinstance(data, dict) and "rows" in data:
-            # Headers in the reader's language (the request's, activated by LocaleMiddleware).
-            csv.writer(out).writerow([str(COLUMN_LABELS[column]) for column in COLUMNS])
-            csv.DictWriter(out, fieldnames=COLUMNS, extrasaction="ignore").writerows(data["rows"])
-        else:  # an error body
-            out.write(str(data.get("detail", data)) if isinstance(data, dict) else str(data))
+        # Headers in the reader's language (the request's, activated by LocaleMiddleware).
+        csv.writer(out).writerow([str(COLUMN_LABELS[column]) for column in COLUMNS])
+        csv.DictWriter(out, fieldnames=COLUMNS, extrasaction="ignore").writerows(data["rows"])
         # BOM so that spreadsheet programs read the Chinese names as UTF-8.
         return "\ufeff" + out.getvalue()
 
@@ -36,6 +33,11 @@ class KpiCsvRenderer(BaseRenderer):
 class KpiView(APIView):
     permission_classes = [IsAuthenticated]
     renderer_classes = [JSONRenderer, KpiCsvRenderer]
+
+    def handle_exception(self, exc):
+        # Errors are the API's JSON ``{name: [message]}`` whatever format the table was asked in.
+        self.request.accepted_renderer, self.request.accepted_media_type = JSONRenderer(), JSONRenderer.media_type
+        return super().handle_exception(exc)
 
     @extend_schema(
         parameters=[OpenApiParameter("dimension", str, enum=DIMENSIONS, required=True),

@@ -8,19 +8,15 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
-from rest_framework.authentication import SessionAuthentication, TokenAuthentication
 
 from gridmgmt.accounts.jurisdiction import scope_for_request
 from gridmgmt.api_params import bbox_param, code_param, datetime_param, int_param, list_param, point_param
-from gridmgmt.events.authentication import ApiKeyAuthentication, IsUserOrApiKey
+from gridmgmt.events.authentication import IsUserOrApiKey
 from gridmgmt.events.models import ApiKey, Channel, RoutingStatus
 from gridmgmt.events.representation import event_feature
 from gridmgmt.events.selectors import duplicate_candidates, event_list
 from gridmgmt.events.serializers import DuplicateSerializer, EventCreateSerializer, EventSerializer
 from gridmgmt.events.services import event_create, small_class_for_report
-
-
-AUTHENTICATION = [SessionAuthentication, TokenAuthentication, ApiKeyAuthentication]
 
 
 def optional_point(data):
@@ -47,7 +43,6 @@ class EventListCreate(generics.GenericAPIView):
     """List reports (GeoJSON FeatureCollection) or create one (JSON or multipart with photos)."""
 
     serializer_class = EventSerializer
-    authentication_classes = AUTHENTICATION
     permission_classes = [IsUserOrApiKey]
     parser_classes = [JSONParser, MultiPartParser, FormParser]
 
@@ -94,7 +89,6 @@ class EventListCreate(generics.GenericAPIView):
 
 class EventDetail(generics.RetrieveAPIView):
     serializer_class = EventSerializer
-    authentication_classes = AUTHENTICATION
     permission_classes = [IsUserOrApiKey]
 
     def get_queryset(self):
@@ -104,7 +98,6 @@ class EventDetail(generics.RetrieveAPIView):
 class DuplicateSuggestions(APIView):
     """Open reports of the same class near a point, in the caller's jurisdiction: likely duplicates, nearest first."""
 
-    authentication_classes = AUTHENTICATION
     permission_classes = [IsUserOrApiKey]
 
     @extend_schema(parameters=[
