@@ -19,6 +19,9 @@ network, the full middleware stack, so a request's time is the server's):
 - server time per refresh: the median time of those polled requests, and,
   for comparison, the GeoJSON layer of every grid (``open-cases-by-grid``,
   kept for API clients) built (200) and answered unchanged (304).
+- the water and environment views' polled layers (``/api/maps/water/``,
+  ``/api/maps/sensors/``) on the duties demo, built against unchanged
+  (``--duties``: only these).
 
 Then the grids are replicated ``--copies`` times side by side (≥ 20,000
 grids) and measured again, once fitted to all copies and once at zoom 13 on
@@ -148,9 +151,8 @@ def measure(client, urls: list[str], repeat: int) -> dict:
             "per_request_s": statistics.median(per_request), "polled": len(polled)}
 
 
-def geojson_layer(client, repeat: int) -> dict:
-    """The GeoJSON layer of every grid (API clients): bytes and time built, and answered unchanged."""
-    url = "/api/maps/open-cases-by-grid/"
+def geojson_layer(client, repeat: int, url: str = "/api/maps/open-cases-by-grid/") -> dict:
+    """A layer (default: the GeoJSON of every grid, for API clients): bytes and time built, and answered unchanged."""
     built, unchanged = [], []
     for _ in range(repeat):
         response, seconds = timed_get(client, url)
@@ -185,6 +187,24 @@ def report(label: str, grids: int, zoom: int, figures: dict, layer: dict | None 
               f" ({layer['built_s'] / max(layer['unchanged_s'], 1e-9):,.0f}× faster)")
 
 
+def duty_layers(client, repeat: int) -> None:
+    """The water and environment views' polled layers on the duties demo: built (200) against unchanged (304)."""
+    from gridmgmt.duties.demo import duties_demo_load
+    from gridmgmt.sensors.models import Sensor
+    from gridmgmt.water.models import WaterBody
+
+    if not WaterBody.objects.exists():
+        duties_demo_load(stdout=open(os.devnull, "w"))
+    print(f"\nwater and environment views: {WaterBody.objects.count()} water bodies, "
+          f"{Sensor.objects.filter(active=True).count()} active sensors")
+    for url in ("/api/maps/water/", "/api/maps/sensors/"):
+        layer = geojson_layer(client, repeat, url)
+        print(f"  {url:<20} built {layer['bytes']:>8,} B gzipped in {layer['built_s'] * 1000:6.1f} ms;"
+              f" unchanged {layer['unchanged_bytes']:>5,} B in {layer['unchanged_s'] * 1000:6.1f} ms"
+              f" ({layer['bytes'] / max(layer['unchanged_bytes'], 1):,.0f}× fewer bytes,"
+              f" {layer['built_s'] / max(layer['unchanged_s'], 1e-9):.1f}× faster)")
+
+
 def static_bytes() -> None:
     import gzip
 
@@ -201,6 +221,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--copies", type=int, default=10, help="district copies for the large run (default 10)")
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--duties", action="store_true", help="only the water and environment views' layers")
     args = parser.parse_args()
 
     import django
@@ -213,10 +234,14 @@ def main() -> None:
     client.force_login(user)
     from gridmgmt.grids.models import Grid
 
+    if args.duties:
+        duty_layers(client, args.repeat)
+        return
     bbox = tuple(map(float, bbox_text.split(",")))
     urls, zoom = first_load_urls(bbox)
     report("Yuexiu", Grid.objects.filter(active=True).count(), zoom, measure(client, urls, args.repeat),
            geojson_layer(client, args.repeat))
+    duty_layers(client, args.repeat)
     grids = replicate(args.copies, width)
     wide = (bbox[0], bbox[1], bbox[2] + (args.copies - 1) * width, bbox[3])
     urls, zoom = first_load_urls(wide)
