@@ -46,3 +46,9 @@ def place_search(*, query: str, limit: int = 10) -> list[Place]:
     with connection.cursor() as cursor:  # the operator's threshold is a session setting
         cursor.execute("SELECT set_config('pg_trgm.word_similarity_threshold', %s, false)", [str(MIN_SIMILARITY)])
     return list(places_matching(query)[:limit])
+
+
+def place_example() -> str | None:
+    """The name of one stored place (the first by source and id), for a search box's example; None when the
+    gazetteer is empty. An example from the data itself is one the search finds, whatever was imported."""
+    return Place.objects.order_by("source", "source_id").values_list("name", flat=True).first()

@@ -68,7 +68,14 @@ def places_import_csv(*, path: Path, crs: str = "wgs84", kind: str = PlaceKind.A
 
 @transaction.atomic
 def places_from_buildings() -> int:
-    """A place for every building with an address (OSM ``addr:*`` or demo), at its representative point."""
+    """A place for every building with an address (OSM ``addr:*`` or demo), at its representative point.
+
+    Idempotent: a building's place is updated in place, and the places of buildings since deleted or
+    left without an address are removed, so running it again after the same import changes nothing.
+    Returns the number of places written.
+    """
+    Place.objects.filter(source="buildings").exclude(source_id__in=[
+        str(pk) for pk in Building.objects.exclude(address="").values_list("pk", flat=True)]).delete()
     count = 0
     for building in Building.objects.exclude(address="").only("pk", "address", "location").iterator():
         Place.objects.update_or_create(source="buildings", source_id=str(building.pk), defaults={

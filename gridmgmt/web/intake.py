@@ -6,17 +6,19 @@ from the gazetteer (geocoding.selectors.place_search, pg_trgm).
 """
 
 from django import forms
-from django.contrib import messages
 from django.contrib.gis.geos import Point
 from django.core.exceptions import ValidationError
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 from shapely.geometry import Point as ShapelyPoint
 
 from gridmgmt.accounts.models import Role
-from gridmgmt.geocoding.selectors import place_search
+from gridmgmt.api_params import MAX_ID, int_param
+from gridmgmt.geocoding.selectors import place_example, place_search
+from gridmgmt.hotline.selectors import call_taken
 from gridmgmt.hotline.services import hotline_call_take
 from gridmgmt.web import selectors
 from gridmgmt.web.roles import role_required
@@ -63,11 +65,14 @@ def hotline(request):
             for field, errors in exc.message_dict.items():
                 form.add_error(field if field in form.fields else None, errors)
         else:
-            messages.success(request, _("Report %(id)s saved: it follows the normal loop.") % {"id": event.pk})
-            return redirect("web:intake")
+            # The saved notice (with the link to the new case) is read back from the call on the next GET.
+            return redirect(f"{reverse('web:intake')}?saved={event.pk}")
     status = 400 if request.method == "POST" else 200
+    saved = int_param(request.GET, "saved", default=None, low=1, high=MAX_ID)
     return render(request, "intake/hotline.html", {
         "form": form, "catalogue": selectors.report_catalogue(), "service_code": request.POST.get("service_code", ""),
+        "search_example": place_example(),
+        "saved": saved and call_taken(user=request.user, event_id=saved),
     }, status=status)
 
 

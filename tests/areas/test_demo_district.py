@@ -7,6 +7,8 @@ from django.core.management import call_command
 
 from gridmgmt.areas.models import Building, BoundaryVersion, Community, Street
 from gridmgmt.areas.names import normalise_community_name
+from gridmgmt.geocoding.models import Place
+from gridmgmt.geocoding.selectors import place_search
 
 pytestmark = pytest.mark.django_db
 
@@ -39,12 +41,23 @@ def test_households_follow_the_census(yuexiu):
 
 
 def test_loading_twice_changes_nothing(yuexiu):
-    before = (BoundaryVersion.objects.count(), Building.objects.count(),
-              list(Community.objects.values_list("code", "boundary_version")))
+    def state():
+        return (BoundaryVersion.objects.count(), Building.objects.count(),
+                list(Community.objects.values_list("code", "boundary_version")),
+                sorted(Place.objects.values_list("source_id", "name")))
+
+    before = state()
     call_command("load_demo", "--no-grids", stdout=open("/dev/null", "w"))
-    after = (BoundaryVersion.objects.count(), Building.objects.count(),
-             list(Community.objects.values_list("code", "boundary_version")))
-    assert before == after
+    assert state() == before
+
+
+def test_the_hotline_address_search_finds_the_demo_addresses(yuexiu):
+    """Without the place step every search of the hotline page came back empty after ``make run``."""
+    assert Place.objects.count() == Building.objects.exclude(address="").count() > 0
+    building = Building.objects.exclude(address="").order_by("source_id").first()
+    found = place_search(query=building.address)
+    assert found and found[0].name == building.address
+    assert found[0].location.equals_exact(building.location, 1e-9)
 
 
 def test_each_street_covers_its_communities(yuexiu):

@@ -109,3 +109,14 @@ def test_a_substring_is_found_whatever_its_case(tmp_path):
     places_import_csv(path=path)
     assert names("yuexiu park")[0] == "Yuexiu Park"
     assert names("JIEFANG NORTH")[0] == "Yuexiu Park"  # in the address
+
+
+def test_building_places_follow_the_buildings_when_run_again():
+    kept = Building.objects.create(location=Point(113.27, 23.13, srid=4326), address="惠福东路8号", source="demo",
+                                   source_id="b1")
+    gone = Building.objects.create(location=Point(113.27, 23.13, srid=4326), address="惠福东路9号", source="demo",
+                                   source_id="b2")
+    places_from_buildings()
+    gone.delete()
+    assert places_from_buildings() == 1
+    assert list(Place.objects.values_list("source_id", "name")) == [(str(kept.pk), "惠福东路8号")]

@@ -6,11 +6,13 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 from shapely.geometry import Point as ShapelyPoint
 
+from gridmgmt.accounts.models import Role
 from gridmgmt.events.models import Channel, Event
 from gridmgmt.geocoding.models import Place
 from gridmgmt.hotline.models import HotlineCall
 from gridmgmt.hotline.services import hotline_call_take
 from spatial.crs import wgs84_to_gcj02
+from tests.factories import user as make_user
 from tests.web.conftest import DESKTOP
 
 INSIDE = Point(113.2655, 23.1255, srid=4326)  # grid 01 of the small district
@@ -96,6 +98,28 @@ def test_search_answers_json_places(small_district):
     assert (found["name"], found["lng"], found["lat"]) == ("越秀区中山五路193号", 113.2655, 23.1255)
 
 
+def test_saved_notice_links_the_new_case_for_its_call_taker_only(small_district):
+    client = signed_in(small_district.users["call_taker"])
+    response = client.post("/intake/", {"line": "12345", "caller_phone": "13800138000", "service_code": "1102",
+                                        "description": "电话上报", "lng": INSIDE.x, "lat": INSIDE.y})
+    case = Event.objects.get().case_source.case
+    page = client.get(response.url).content.decode()
+    assert 'data-testid="intake-saved"' in page and f'href="/console/cases/{case.pk}/"' in page
+    assert case.number in page
+    shift_leader = signed_in(make_user("leader", Role.SHIFT_LEADER)).get(response.url).content.decode()
+    assert 'data-testid="intake-saved"' not in shift_leader  # another's call: no notice
+    assert client.get("/intake/?saved=x").status_code == 400
+
+
+def test_search_box_example_is_a_stored_place_or_says_the_index_is_empty(small_district):
+    client = signed_in(small_district.users["call_taker"])
+    assert 'data-testid="no-places"' in client.get("/intake/").content.decode()
+    Place.objects.create(kind="building", name="三眼井社区示例楼1号", address="", location=INSIDE, source="buildings",
+                         source_id="1")
+    page = client.get("/intake/").content.decode()
+    assert "三眼井社区示例楼1号" in page and 'data-testid="no-places"' not in page
+
+
 @pytest.mark.browser
 def test_call_taker_takes_a_phone_report_by_address_search_and_sees_duplicates(live_district, page_as, screenshot):
     Place.objects.create(kind="address", name="越秀区中山五路193号", address="广州市越秀区中山五路193号",
@@ -113,8 +137,9 @@ def test_call_taker_takes_a_phone_report_by_address_search_and_sees_duplicates(l
     assert page.get_by_test_id("address").input_value() == "广州市越秀区中山五路193号"
     screenshot(page, "intake-hotline")
     page.get_by_test_id("save-report").click()
-    page.locator(".message.success").wait_for()
+    page.get_by_test_id("saved-case").click()
     event = Event.objects.exclude(pk=earlier.pk).get()
+    page.wait_for_url(f"**/console/cases/{event.case_source.case_id}/")
     assert (event.channel, event.description, event.hotline_call.caller_phone) == (
         Channel.HOTLINE, "中山五路有垃圾堆", "13900139000")
     assert event.grid_code == live_district.grids[0].code

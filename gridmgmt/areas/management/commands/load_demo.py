@@ -16,7 +16,8 @@ DEMO_VALID_FROM = date(2023, 1, 1)
 
 
 class Command(BaseCommand):
-    help = "Load the Yuexiu demo district (fixtures/yuexiu): outline, streets, communities, buildings, grids."
+    help = ("Load the Yuexiu demo district (fixtures/yuexiu): outline, streets, communities, buildings, "
+            "the address-search places of the buildings, grids.")
 
     def add_arguments(self, parser):
         parser.add_argument("--no-grids", action="store_true", help="Skip grid generation")
@@ -37,6 +38,8 @@ class Command(BaseCommand):
         self.stdout.write(f"buildings: {count} loaded")
         # Later steps belong to other apps; each is idempotent.
         available = get_commands()
+        if "import_places" in available:  # the hotline's address search finds the demo's building addresses
+            call_command("import_places", "--from-buildings", stdout=self.stdout)
         if "load_catalogue" in available:
             call_command("load_catalogue", stdout=self.stdout)
         if not opts["no_grids"] and "generate_grids" in available:
