@@ -74,3 +74,28 @@ def test_postponement_prompt_is_pluralised_and_translated(as_user, users, make_e
     client.cookies["django_language"] = "en"
     page = client.get(f"/console/cases/{case.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert english in page and "working_days" not in page
+
+
+def test_a_case_returned_by_the_department_leads_to_the_inbox_entry_saying_so(as_user, users, make_event, case_of,
+                                                                            world):
+    """The handler's overdue notice of a case they returned used to lead to its page: a 404 for them now."""
+    from gridmgmt.cases import services, ways_back
+
+    case = case_of(make_event("A"))
+    case = services.case_open(case_id=case.pk, version=case.version, actor=users["shift_leader"])
+    case = services.case_dispatch(case_id=case.pk, version=case.version, actor=users["dispatcher"],
+                                  department=world["d1"], reason="test")
+    (note,) = notes(users["handler1"], case, n=1)
+    client = as_user("handler1")
+    assert client.get(f"/department/cases/{case.pk}/").status_code == 200
+    assert client.post(f"/notifications/{note.pk}/open/")["Location"] == f"/department/cases/{case.pk}/"
+    ways_back.case_return(case_id=case.pk, version=case.version, actor=users["handler1"], reason="不归我们")
+    assert client.get(f"/department/cases/{case.pk}/").status_code == 404
+    response = client.post(f"/notifications/{note.pk}/open/")
+    assert response.status_code == 302 and response["Location"] == f"/notifications/#notification-{note.pk}"
+    day = timezone.localdate().isoformat()
+    client.cookies["django_language"] = "en"
+    inbox = client.get("/notifications/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert f"This case has left your hands: Returned as not the department&#x27;s (退回) on {day}." in inbox
+    assert as_user("dispatcher").post(
+        f"/notifications/{notes(users['dispatcher'], case, n=1)[0].pk}/open/")["Location"] == f"/console/cases/{case.pk}/"
