@@ -13,10 +13,12 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import shapely
+from django.contrib.gis.geos import GEOSGeometry
 from django.db import connection, transaction
 from django.utils import timezone
 
 from gridmgmt.areas.models import Community
+from gridmgmt.geo import STORAGE_SRID
 from gridmgmt.grids.codes import GridCodeExhausted, grid_codes_next
 from gridmgmt.grids.inputs import CommunityInput, community_inputs
 from gridmgmt.grids.models import Grid, GridGeneration
@@ -51,7 +53,7 @@ def _community_grids(item: CommunityInput, outcome: dict, generation: GridGenera
     codes = _codes(community, generation, pieces, previous, item.building_ids, metric_geoms, to_metric)
     population = dict(zip(item.building_ids, item.population))
     grids = [Grid(generation=generation, community=community, code=code, sequence=sequence,
-                  polygon=shapely.to_wkt(shapely.from_wkb(g["polygon"]), rounding_precision=-1),
+                  polygon=GEOSGeometry(g["polygon"], srid=STORAGE_SRID),  # WKB as cut: every double kept
                   households=g["households"], residents=sum(population[i] for i in g["building_ids"]),
                   area_m2=0.0, valid_from=valid_from)
              for g, (sequence, code, valid_from) in zip(outcome["grids"], codes)]
