@@ -203,8 +203,10 @@ def boundary_edit(*, user, level: str, code: str, geometry: BaseGeometry, reason
                   valid_from: date | None = None, neighbours_follow: bool = False) -> BoundaryEditPlan:
     """Save the edited boundary (and the neighbours that follow) as new boundary versions, and audit it.
 
-    Raises ``BoundaryEditError`` (bad request), ``BoundaryEditRefused``
-    (topology problems; nothing written).
+    ``valid_from`` (default today) starts the new versions; it may not lie
+    before a current version's start. Raises ``BoundaryEditError`` (bad
+    request, such a day included), ``BoundaryEditRefused`` (topology
+    problems; nothing written).
     """
     if not reason.strip():
         raise BoundaryEditError(_("Say why the boundary changes."))
@@ -213,12 +215,20 @@ def boundary_edit(*, user, level: str, code: str, geometry: BaseGeometry, reason
         raise BoundaryEditRefused(plan)
     model = LEVELS[level][0]
     areas = model.objects.in_bulk(list(plan.geometries), field_name="code")
+    # Said before the import core would refuse it among topology problems (in English): a version never
+    # starts before the one it closes.
+    day = valid_from or date.today()
+    for c, area in areas.items():
+        if area.boundary_valid_from > day:
+            raise BoundaryEditError(_("Valid from %(day)s is before the current boundary of %(code)s, which starts "
+                                      "%(start)s: choose that day or a later one.")
+                                    % {"day": day.isoformat(), "code": c, "start": area.boundary_valid_from.isoformat()})
     records = [BoundaryRecord(index=i, code=c, name=areas[c].name, name_en=areas[c].name_en,
                               parent_code=getattr(areas[c], LEVELS[level][1]).code, geometry=g)
                for i, (c, g) in enumerate(plan.geometries.items(), start=1)]
     with transaction.atomic():
         try:
-            boundaries_save(records=records, level=level, valid_from=valid_from,
+            boundaries_save(records=records, level=level, valid_from=day,
                             source=f"gis editor: {user.get_username()}")
         except BoundaryImportRefused as exc:
             # The import core's own check (same rules, its own tolerances) has the last word.

@@ -29,6 +29,7 @@ def _options(post) -> dict:
         raise ImportFileError(_("The OSM admin_level must be a whole number.")) from None
     options["code_field"] = options["code_field"] or "code"
     options["name_field"] = options["name_field"] or "name"
+    options["close_cut_buildings"] = post.get("close_cut_buildings") == "on"
     return options
 
 
@@ -60,7 +61,8 @@ def import_page(request):
                 upload = request.FILES.get("file")
                 if upload is None:
                     raise ImportFileError(_("Choose a file."))
-                options = _options(request.POST)
+                # The client's own name (Django keeps only its last part): what messages name the file by.
+                options = {**_options(request.POST), "shown_name": Path(upload.name).name}
                 path = _store(upload)
                 try:
                     context["result"] = page_import(user=request.user, path=path, confirm=False, **options)

@@ -62,7 +62,7 @@ def test_zipped_shapefile_is_read(two_communities, tmp_path):
 @pytest.mark.parametrize("name, content, message", [
     ("east.csv", b"code,name", "Unknown file type"),
     ("east.zip", b"not a zip", "not a readable zip"),
-    ("east.geojson", b"{broken", "not a readable vector file"),
+    ("east.geojson", b"{broken", "east.geojson cannot be read as a map file"),
 ])
 def test_unreadable_upload_is_an_error_naming_the_problem(two_communities, tmp_path, name, content, message):
     path = tmp_path / name
@@ -143,3 +143,52 @@ def test_unknown_crs_is_refused_by_the_page_with_a_400_naming_it(gridded):
                                                     "crs": "EPSG:999999", "step": "dry_run"})
     assert response.status_code == 400 and b"EPSG:999999" in response.content
     assert b'data-testid="import-confirm"' not in response.content
+
+
+def test_unreadable_upload_named_as_uploaded_with_a_plain_reason_in_the_readers_language(gridded):
+    for language, reason in (("en", "cannot be read as a map file"), ("zh-hans", "无法作为地图文件读取")):
+        upload = SimpleUploadedFile("街道边界.geojson", b"")
+        response = gridded.client.post("/gis/import/", {"file": upload, "level": "community", "step": "dry_run"},
+                                       HTTP_ACCEPT_LANGUAGE=language)
+        text = response.content.decode()
+        assert response.status_code == 400 and f"街道边界.geojson {reason}" in text.replace("：", " ")
+        # Neither the server's folder and stored name nor GDAL's words reach the page.
+        assert "gridmgmt-gis-imports" not in text and "upload.geojson" not in text and "datasource" not in text
+
+
+def test_missing_field_named_with_the_uploaded_name_not_the_servers_path(gridded):
+    upload = SimpleUploadedFile("east.geojson", _geojson(("440104001002", "东社区", EAST_SOUTH_HALF)))
+    response = gridded.client.post("/gis/import/", {"file": upload, "level": "community", "code_field": "adcode",
+                                                    "step": "dry_run"})
+    text = response.content.decode()
+    assert response.status_code == 400 and "east.geojson" in text and "adcode" in text
+    assert "gridmgmt-gis-imports" not in text and "upload.geojson" not in text
+
+
+# TINY_OSM plus a block of flats the extract's edge cuts (node 99 lies outside it).
+CUT_OSM = TINY_OSM.replace("</osm>", """ <node id="21" lat="23.1291" lon="113.2691"/><node id="22" lat="23.1291" lon="113.2699"/>
+ <way id="103"><nd ref="21"/><nd ref="22"/><nd ref="99"/><nd ref="21"/>
+  <tag k="building" v="apartments"/><tag k="building:flats" v="12"/></way>
+</osm>""")
+
+
+def test_osm_upload_keeps_buildings_cut_at_the_edge_only_when_ticked(only_district):
+    from django.test import Client
+
+    from gridmgmt.areas.models import Building
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    client.force_login(only_district)
+    said_left_out = {}
+    for ticked in (False, True):
+        upload = SimpleUploadedFile("tiny.osm", CUT_OSM.encode())
+        form = {"file": upload, "level": "street", "osm_admin_level": "8", "step": "dry_run",
+                **({"close_cut_buildings": "on"} if ticked else {})}
+        response = client.post("/gis/import/", form)
+        text = response.content.decode()
+        assert response.status_code == 200 and "tiny.osm" in text and "upload.osm" not in text
+        said_left_out[ticked] = "building(s) above cut at the extract&#x27;s edge" in text
+        assert client.post("/gis/import/", {"step": "confirm"}).status_code == 200
+        households = sorted(Building.objects.values_list("households", flat=True))
+        # The block of 48 flats whole; the cut block of 12 flats only when ticked (then kept from its inside part).
+        assert households == ([12, 48] if ticked else [48]), households
+    assert said_left_out == {False: True, True: False}

@@ -89,6 +89,21 @@ def test_bad_valid_from_is_a_400(two_communities):
     assert response.status_code == 400 and "valid_from" in response.json()["detail"]
 
 
+@pytest.mark.parametrize("language, words", [("en", ["Valid from 0001-01-01 is before", "starts 2026-01-01"]),
+                                              ("zh-hans", ["生效日期 0001-01-01 早于", "2026-01-01"])])
+def test_valid_from_before_the_current_version_is_a_400_about_the_date_not_topology(two_communities, language,
+                                                                                     words):
+    client = Client(HTTP_ACCEPT_LANGUAGE=language)
+    client.force_login(two_communities.gis)
+    body = {"level": "community", "code": two_communities.west.code, "geometry": WEST_WIDER,
+            "neighbours_follow": True, "reason": "survey 2026", "valid_from": "0001-01-01"}
+    response = _post(client, "/gis/api/boundaries/save/", body)
+    detail = response.json()["detail"]
+    assert response.status_code == 400 and all(word in detail for word in words), detail
+    assert "topolog" not in detail and "拓扑" not in detail
+    assert BoundaryVersion.objects.filter(code=two_communities.west.code).count() == 1
+
+
 def test_problem_reasons_come_in_the_readers_language(two_communities):
     client = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
     client.force_login(two_communities.gis)
