@@ -185,6 +185,8 @@ def test_split_line_drawn_from_one_neighbour_grid_to_another_keeps_the_chosen_gr
     page = page_as(district.gis, viewport=DESKTOP)
     page.goto("/gis/")
     page.wait_for_selector("body[data-gis-ready='1']")
+    # Nothing accepted from the field yet: the workload monitor says so under its heading.
+    page.get_by_test_id("workload-corrections-none").wait_for()
     _select_grid(page, middle.code)
     # West to east between the lattice's rows: the line starts in the west column's grid and ends in the
     # east column's; those clicks place the line's vertices and leave the selection alone.
@@ -452,6 +454,7 @@ def test_new_component_and_building_use_from_the_phone_decided_with_photo_and_ma
     desk.goto("/gis/")
     desk.locator(f"[data-testid=workload-corrections] li[data-grid='{grid.code}']").nth(1).wait_for()
     assert desk.locator("[data-testid=workload-corrections] li").count() == 2
+    assert not desk.get_by_test_id("workload-corrections-none").is_visible()
     assert desk.context.blocked == []
 
 

@@ -194,6 +194,9 @@ async function showWorkload() {
     row.textContent = `${item.grid} · ${item.label} × ${item.count}`;
     return row;
   }));
+  // An empty list under its heading says so instead of leaving a heading over nothing.
+  $("workload-none").hidden = suggestions.length > 0;
+  $("workload-corrections-none").hidden = corrections.length > 0;
 }
 
 m.ready.then(() => {
