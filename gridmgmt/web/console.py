@@ -19,7 +19,7 @@ from gridmgmt.api_params import MAX_ID, int_value
 from gridmgmt.areas.models import Department
 from gridmgmt.cases import postponements, services, ways_back
 from gridmgmt.cases.selectors import case_get, cases_visible_to
-from gridmgmt.web.console_actions import available_actions, post_step, run_step, safe_next
+from gridmgmt.web.console_actions import available_actions, next_step, post_step, run_step, safe_next
 from gridmgmt.web.console_case import case_page_context
 from gridmgmt.cases.duplicates import likely_duplicates
 from gridmgmt.cases.errors import CaseInvalid
@@ -112,7 +112,7 @@ def case_detail(request, case_id: int):
     duplicate_ids = likely_duplicates([case.pk], visible=visible).get(case.pk, [])
     return render(request, "console/case.html", {
         **case_page_context(case),
-        "actions": available_actions(request.user, case, CONSOLE_ACTIONS),
+        "actions": available_actions(request.user, case, CONSOLE_ACTIONS), "next_step": next_step(case),
         "duplicates": visible.filter(pk__in=duplicate_ids).order_by("received_at", "id"),
         "departments": Department.objects.order_by("code"), "points": _case_points(case_rows([case])),
     })

@@ -11,13 +11,25 @@ from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext as _, gettext_lazy
 
 from gridmgmt.accounts.jurisdiction import roles_over
 from gridmgmt.api_params import MAX_ID, int_param
 from gridmgmt.cases.errors import CaseError
 from gridmgmt.cases.selectors import case_get
 from gridmgmt.cases.workflow import TRANSITIONS
+from gridmgmt.web.roles import ROLE_LABELS
+
+# The main line of the loop, one step per state: "who acts next" names these (the side steps - merge, cancel,
+# suspend, postponing, redispatch, return - are choices, not the next step). Who may take each is TRANSITIONS'.
+FORWARD_STEPS = {
+    "open": gettext_lazy("register it (立案) or cancel it as invalid (注销)"),
+    "dispatch": gettext_lazy("dispatch it to a department (派遣)"),
+    "accept": gettext_lazy("accept it"),
+    "handle": gettext_lazy("handle it and feed back (处理反馈)"),
+    "verify_pass": gettext_lazy("check the fix on site (核查)"),
+    "resume": gettext_lazy("resume it"),
+}
 
 
 def available_actions(user, case, names) -> set[str]:
@@ -25,6 +37,17 @@ def available_actions(user, case, names) -> set[str]:
     roles = roles_over(user, case)
     return {name for name in names
             if case.status in TRANSITIONS[name].sources and roles & TRANSITIONS[name].roles}
+
+
+def next_step(case) -> str | None:
+    """Who acts next on the case and what they do, e.g. "Next: Call-taker or Shift leader must register it
+    (立案) or cancel it as invalid (注销)." (in the user's language); None once the loop is over (closed,
+    cancelled, merged)."""
+    step = next((name for name in FORWARD_STEPS if case.status in TRANSITIONS[name].sources), None)
+    if step is None:
+        return None
+    roles = [str(ROLE_LABELS[role]) for role in ROLE_LABELS if role in TRANSITIONS[step].roles]
+    return _("Next: %(roles)s must %(step)s.") % {"roles": _(" or ").join(roles), "step": FORWARD_STEPS[step]}
 
 
 def run_step(request, step, *, done: str) -> bool:

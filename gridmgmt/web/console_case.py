@@ -4,6 +4,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext, gettext_lazy as _
 
+from gridmgmt.areas.models import Department
 from gridmgmt.events.models import EventPhoto
 from gridmgmt.web.console_filters import deadline_state
 from gridmgmt.web.roles import ROLE_LABELS
@@ -54,6 +55,19 @@ def case_photos(case) -> dict:
                         history=case.history.all())
 
 
+def dispatch_choice(case, history) -> dict:
+    """The dispatch form's start: ``{"returned": latest 退回 entry or None, "returned_by": its department
+    or None, "department_id": the department pre-selected or None}``. The routed department is pre-selected
+    unless a department that returned the case is it: then none (the dispatcher chooses, giving the reason)."""
+    returns = [entry for entry in history if entry.action == "return"]
+    returned_ids = {entry.data.get("department") for entry in returns}
+    routed = case.suggested_department_id
+    latest = returns[-1] if returns else None
+    return {"returned": latest,
+            "returned_by": Department.objects.filter(pk=latest.data.get("department")).first() if latest else None,
+            "department_id": routed if routed not in returned_ids else None}
+
+
 def case_page_context(case) -> dict:
     """``case`` comes from :func:`gridmgmt.cases.selectors.case_get` (history and attachments prefetched)."""
     history = list(case.history.all())
@@ -67,4 +81,5 @@ def case_page_context(case) -> dict:
         "photos": case_photos(case),
         "reports": [source.event for source in case.sources.select_related("event__reporter")],
         "pending_postponement": next((p for p in case.postponements.all() if p.status == "pending"), None),
+        "dispatch": dispatch_choice(case, history),
     }
