@@ -7,6 +7,7 @@ negative, fractional or non-ASCII value answers 400 naming the parameter
 instead of being ignored, and asking for both ``offset`` and ``page`` is refused.
 """
 
+from django.utils.translation import gettext as _
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import LimitOffsetPagination
 
@@ -26,7 +27,7 @@ class Page(LimitOffsetPagination):
         offset = int_param(params, self.offset_query_param, default=None, low=0, high=MAX_ID)
         page = int_param(params, "page", default=None, low=1, high=MAX_ID // self.max_limit)
         if offset is not None and page is not None:
-            raise ValidationError({"page": "'page' and 'offset' cannot both be given"})
+            raise ValidationError({"page": _("'page' and 'offset' cannot both be given")})
         if page is not None:
             return (page - 1) * self.get_limit(request)
         return offset or 0

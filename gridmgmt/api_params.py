@@ -22,6 +22,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.contrib.gis.geos import Point
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from rest_framework.exceptions import ValidationError
 from shapely.geometry import Point as ShapelyPoint
 
@@ -30,6 +31,11 @@ from spatial.crs import UnknownCRSError, parse_crs, to_wgs84
 
 # Largest id a client may ask for: PostgreSQL bigint.
 MAX_ID = 2**63 - 1
+# Longest free text a person may store, in characters, given to clean_text by every place that stores one.
+DESCRIPTION_MAX = 2000  # a report's description (intake, API, Open311, hotline)
+NOTE_MAX = 2000  # a case step's note, reason or feedback (department notes, returns, postponements ...)
+ADDRESS_MAX = 255  # a report's address (the column's width)
+NAME_MAX = 64  # a person's name given with a report (the hotline caller's column)
 _INT = re.compile(r"[+-]?[0-9]{1,19}", re.ASCII)
 _FLOAT = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]{1,3})?", re.ASCII)
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", re.ASCII)
@@ -72,18 +78,23 @@ def strip_control_characters(value: str) -> str:
 def clean_text(value, name: str, *, max_length: int | None = None) -> str:
     """Free text stored from a person: NUL refused, other C0 controls removed.
 
-    The one intake rule for descriptions, addresses and attribute text, so
-    every stored text can be written into XML (Open311) as it is.
+    The one intake rule for descriptions, addresses, notes and attribute text,
+    so every stored text can be written into XML (Open311) as it is. Text
+    longer than ``max_length`` characters (counted after the controls are
+    removed; the limits are the ``*_MAX`` constants above) is refused, not cut.
+    Raises ValidationError ``{name: message}`` in the active language.
     """
     if value is None:
         return ""
     if not isinstance(value, str):
         raise _bad(name, f"must be text, got {type(value).__name__}")
     if "\x00" in value:
-        raise _bad(name, "contains a NUL character")
+        raise ValidationError({name: _("'%(name)s' contains a NUL character, which no text may hold.")
+                               % {"name": name}})
     value = strip_control_characters(value)
     if max_length is not None and len(value) > max_length:
-        raise _bad(name, f"must be at most {max_length} characters, got {len(value)}")
+        raise ValidationError({name: _("'%(name)s' is %(length)s characters long; at most %(limit)s are allowed.")
+                               % {"name": name, "length": len(value), "limit": max_length}})
     return value
 
 

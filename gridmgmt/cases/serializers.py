@@ -3,6 +3,7 @@
 from django.contrib.auth import get_user_model
 from rest_framework import serializers
 
+from gridmgmt.api_fields import PersonText
 from gridmgmt.areas.models import Department
 from gridmgmt.cases.models import Case, CaseHistory, Notification, Postponement
 from gridmgmt.cases.notifications import notification_text
@@ -11,7 +12,7 @@ from gridmgmt.events.models import TimeLimitUnit
 
 class VersionInput(serializers.Serializer):
     version = serializers.IntegerField(min_value=1, help_text="The case version you read (optimistic lock)")
-    note = serializers.CharField(required=False, allow_blank=True, default="")
+    note = PersonText(required=False, allow_blank=True, default="")
 
 
 def department_field():
@@ -22,22 +23,22 @@ def department_field():
 
 class DispatchInput(VersionInput):
     department = department_field()
-    reason = serializers.CharField(required=False, allow_blank=True, default="",
+    reason = PersonText(required=False, allow_blank=True, default="",
                                    help_text="Required when the department differs from the routed one")
 
 
 class RedispatchInput(VersionInput):
     department = serializers.SlugRelatedField(slug_field="code", queryset=Department.objects.all(),
                                               help_text="Code of the department to send the case to")
-    reason = serializers.CharField(help_text="Why the case moves (kept in the history)")
+    reason = PersonText(help_text="Why the case moves (kept in the history)")
 
 
 class ReasonInput(VersionInput):
-    reason = serializers.CharField(help_text="Why (kept in the history)")
+    reason = PersonText(help_text="Why (kept in the history)")
 
 
 class SelfHandleInput(VersionInput):
-    note = serializers.CharField(help_text="What was done on the spot")
+    note = PersonText(help_text="What was done on the spot")
     photos = serializers.ListField(child=serializers.ImageField(), allow_empty=False,
                                    help_text="Photos after; the report's photos are the ones before")
 
@@ -50,7 +51,7 @@ class CaseRef(serializers.Serializer):
 class BulkDispatchInput(serializers.Serializer):
     cases = CaseRef(many=True, allow_empty=False)
     department = department_field()
-    reason = serializers.CharField(required=False, allow_blank=True, default="")
+    reason = PersonText(required=False, allow_blank=True, default="")
 
 
 class AssignInput(VersionInput):
@@ -58,7 +59,7 @@ class AssignInput(VersionInput):
 
 
 class HandleInput(VersionInput):
-    feedback = serializers.CharField()
+    feedback = PersonText()
     photos = serializers.ListField(child=serializers.ImageField(), allow_empty=False)
 
 
@@ -73,7 +74,7 @@ class VerifyInput(VersionInput):
 class PostponeInput(VersionInput):
     value = serializers.IntegerField(min_value=1)
     unit = serializers.ChoiceField(choices=TimeLimitUnit.choices)
-    reason = serializers.CharField()
+    reason = PersonText()
 
 
 class DecideInput(VersionInput):

@@ -12,8 +12,10 @@ from django.core.files import File
 from django.db import OperationalError
 from django.utils.translation import gettext as _
 
+from rest_framework.exceptions import ValidationError as ParamError
+
 from gridmgmt.accounts.jurisdiction import roles_over
-from gridmgmt.api_params import strip_control_characters
+from gridmgmt.api_params import NOTE_MAX, clean_text
 from gridmgmt.cases.errors import CaseInvalid, VersionConflict
 from gridmgmt.cases.models import Case, CaseAttachment, CaseHistory
 from gridmgmt.cases.workflow import authorise
@@ -82,10 +84,14 @@ def commit(case: Case, *, action: str, from_status: str, actor, role: str, at: d
 
 def step_text(case_id: int, text: str) -> str:
     """A person's text for a step (note, reason, feedback): NUL refused (PostgreSQL text cannot hold it;
-    pages pass form fields as typed), other C0 controls removed, as at intake (:func:`clean_text`)."""
+    pages pass form fields as typed), other C0 controls removed, at most NOTE_MAX characters, by the intake
+    rule (:func:`clean_text`)."""
     if "\x00" in text:
         raise CaseInvalid(_("case %(id)s: the text contains a NUL character.") % {"id": case_id})
-    return strip_control_characters(text)
+    try:
+        return clean_text(text, "note", max_length=NOTE_MAX)
+    except ParamError as exc:
+        raise CaseInvalid(_("case %(id)s: %(problem)s") % {"id": case_id, "problem": exc.detail["note"]}) from None
 
 
 def append_history(case: Case, *, action: str, from_status: str, actor, role: str, at: datetime,

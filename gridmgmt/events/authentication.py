@@ -1,6 +1,8 @@
 """DRF authentication by API key, for integrations that have no user account."""
 
 from django.contrib.auth.models import AnonymousUser
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from rest_framework import authentication, exceptions, permissions
 
 from gridmgmt.events.api_keys import api_key_check
@@ -18,7 +20,7 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
             return None
         key = api_key_check(raw_key)
         if key is None:
-            raise exceptions.AuthenticationFailed("invalid or revoked API key (X-Api-Key)")
+            raise exceptions.AuthenticationFailed(_("invalid or revoked API key (X-Api-Key)"))
         return AnonymousUser(), key
 
     def authenticate_header(self, request):
@@ -26,7 +28,7 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
 
 
 class IsUserOrApiKey(permissions.BasePermission):
-    message = "log in, send a token (Authorization: Token ...) or an API key (X-Api-Key)"
+    message = gettext_lazy("log in, send a token (Authorization: Token ...) or an API key (X-Api-Key)")
 
     def has_permission(self, request, view):
         return bool(request.user and request.user.is_authenticated) or isinstance(request.auth, ApiKey)

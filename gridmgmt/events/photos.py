@@ -22,6 +22,8 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
 
 FORMATS = {"JPEG": ("image/jpeg", "jpg"), "PNG": ("image/png", "png"), "WEBP": ("image/webp", "webp")}
@@ -48,7 +50,8 @@ def photo_clean(upload, *, field: str = "photos") -> CleanPhoto:
     name = getattr(upload, "name", "photo")
     max_bytes = settings.EVENTS_PHOTO_MAX_BYTES
     if upload.size > max_bytes:
-        raise ValidationError({field: f"photo {name!r} is {upload.size} bytes; the limit is {max_bytes}"})
+        raise ValidationError({field: _("Photo '%(name)s' is %(size)s; a photo may be at most %(limit)s.")
+                               % {"name": name, "size": filesizeformat(upload.size), "limit": filesizeformat(max_bytes)}})
     if hasattr(upload, "seek"):
         upload.seek(0)  # a form or serializer field may have read it already to check it
     data = upload.read()
@@ -58,13 +61,16 @@ def photo_clean(upload, *, field: str = "photos") -> CleanPhoto:
             width, height = probe.size
             probe.verify()  # structural check without decoding all pixels
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
-        raise ValidationError({field: f"file {name!r} is not a readable image"}) from None
+        raise ValidationError({field: _("File '%(name)s' is not a photo that can be read (JPEG, PNG or WebP).")
+                               % {"name": name}}) from None
     image_format = STORED_AS.get(image_format, image_format)
     if image_format not in FORMATS:
-        raise ValidationError({field: f"photo {name!r} is {image_format}; accepted: JPEG, PNG, WebP"})
+        raise ValidationError({field: _("Photo '%(name)s' is a %(format)s file; JPEG, PNG and WebP are accepted.")
+                               % {"name": name, "format": image_format}})
     if width * height > settings.EVENTS_PHOTO_MAX_PIXELS:
-        raise ValidationError({field: f"photo {name!r} has {width}x{height} pixels; the limit is "
-                                      f"{settings.EVENTS_PHOTO_MAX_PIXELS} pixels"})
+        raise ValidationError({field: _("Photo '%(name)s' has %(width)s×%(height)s pixels; at most %(limit)s "
+                                        "pixels are accepted.") % {"name": name, "width": width, "height": height,
+                                                                   "limit": settings.EVENTS_PHOTO_MAX_PIXELS}})
     try:
         with Image.open(io.BytesIO(data)) as image:
             image.seek(0)  # the first frame of a multi-frame file (MPO)
@@ -82,7 +88,8 @@ def photo_clean(upload, *, field: str = "photos") -> CleanPhoto:
             else:
                 pixels.save(out, image_format, exif=kept.tobytes())
     except (OSError, ValueError):
-        raise ValidationError({field: f"photo {name!r} could not be decoded"}) from None
+        raise ValidationError({field: _("Photo '%(name)s' is damaged: its picture could not be read.")
+                               % {"name": name}}) from None
     content_type, extension = FORMATS[image_format]
     return CleanPhoto(ContentFile(out.getvalue(), name=f"{secrets.token_urlsafe(16)}.{extension}"), content_type, gps)
 

@@ -3,6 +3,8 @@
 from rest_framework import serializers
 from rest_framework_gis.serializers import GeoFeatureModelSerializer
 
+from gridmgmt.api_fields import PersonText
+from gridmgmt.api_params import ADDRESS_MAX, DESCRIPTION_MAX
 from gridmgmt.events.models import Channel, Event
 
 
@@ -17,15 +19,17 @@ class EventCreateSerializer(serializers.Serializer):
     lat = serializers.FloatField(required=False, help_text="latitude, degrees")
     lng = serializers.FloatField(required=False, help_text="longitude, degrees")
     crs = serializers.CharField(required=False, help_text="wgs84 (default), gcj02 or an EPSG code")
-    description = serializers.CharField(required=False, allow_blank=True, default="")
-    address = serializers.CharField(required=False, allow_blank=True, default="", max_length=255)
+    description = PersonText(required=False, allow_blank=True, default="",
+                             help_text=f"at most {DESCRIPTION_MAX} characters")
+    address = PersonText(required=False, allow_blank=True, default="", help_text=f"at most {ADDRESS_MAX} characters")
     attributes = serializers.JSONField(required=False, default=dict)
     component_code = serializers.CharField(required=False, allow_blank=True, max_length=16)
     idempotency_key = serializers.CharField(required=False, allow_blank=True, max_length=64)
     device_time = serializers.DateTimeField(required=False, allow_null=True)
     channel = serializers.ChoiceField(choices=Channel.choices, required=False,
                                       help_text="ignored with an API key: the key's channel counts")
-    photos = serializers.ListField(child=serializers.ImageField(), required=False, write_only=True)
+    # Files, judged by the one photo policy (events.photos.photo_clean), which names each refused photo.
+    photos = serializers.ListField(child=serializers.FileField(), required=False, write_only=True)
 
 
 class EventSerializer(GeoFeatureModelSerializer):

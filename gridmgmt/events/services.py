@@ -10,13 +10,14 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 from django.contrib.gis.geos import Point
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 from rest_framework.exceptions import ValidationError as ParamError
 
-from gridmgmt.api_params import clean_text
+from gridmgmt.api_params import ADDRESS_MAX, DESCRIPTION_MAX, clean_text
 from gridmgmt.events.api_keys import api_key_covers
 from gridmgmt.events.attributes import split_attribute_values
 from gridmgmt.events.models import ApiKey, Channel, Component, Event, EventPhoto, SmallClass
@@ -46,7 +47,8 @@ def small_class_for_report(code: str, *, field: str = "service_code") -> SmallCl
             row = cursor.fetchone()
         small_class = instance_from_row(SmallClass, row) if row else None
     if small_class is None:
-        raise ValidationError({field: f"unknown service_code {code!r}" if code else "service_code is required"})
+        raise ValidationError({field: _("There is no problem type with code '%(code)s' (service_code).") % {"code": code}
+                               if code else _("Choose a problem type (service_code is required).")})
     return small_class
 
 
@@ -85,11 +87,11 @@ def event_create(
         With a dict naming the bad field; nothing is stored.
     """
     if channel not in Channel.values:
-        raise ValidationError({"channel": f"unknown channel {channel!r}"})
+        raise ValidationError({"channel": _("Unknown channel '%(channel)s'.") % {"channel": channel}})
     small_class = small_class_for_report(small_class_code)
     try:
-        description = clean_text(description, "description")
-        address = clean_text(address, "address")
+        description = clean_text(description, "description", max_length=DESCRIPTION_MAX)
+        address = clean_text(address, "address", max_length=ADDRESS_MAX)
         idempotency_key = clean_text(idempotency_key, "idempotency_key", max_length=64) or None
         cleaned_attributes, client_attributes = split_attribute_values(
             small_class.attributes, _clean_attribute_texts(attributes))
@@ -99,20 +101,23 @@ def event_create(
         raise ValidationError({"attributes": str(exc)}) from None
     component = _component_for(component_code, small_class)
     if len(photos) > settings.EVENTS_MAX_PHOTOS:
-        raise ValidationError({"photos": f"at most {settings.EVENTS_MAX_PHOTOS} photos, got {len(photos)}"})
+        raise ValidationError({"photos": _("At most %(limit)s photos go with a report; %(count)s were sent.") % {
+            "limit": settings.EVENTS_MAX_PHOTOS, "count": len(photos)}})
     clean_photos: list[CleanPhoto] = [photo_clean(upload) for upload in photos]
     point = point or (component.location if component else None) or _photo_point(clean_photos)
     if point is None:
-        raise ValidationError({"lat": "a location is required: lat and long, or a photo with GPS in its EXIF"})
+        raise ValidationError({"lat": _("A location is required: a point on the map (lat and lng) or a photo "
+                                        "carrying its GPS position.")})
     placement = place_one(small_class_id=small_class.pk, lng=point.x, lat=point.y)
     if placement is None:
-        raise ValidationError({"location": f"point (lat {point.y:.6f}, lng {point.x:.6f}) is outside the "
-                                           "district: no community covers it"})
+        raise ValidationError({"location": _("The point (latitude %(lat).6f, longitude %(lng).6f) is outside the "
+                                             "district: no community covers it.") % {"lat": point.y, "lng": point.x}})
     if api_key is not None and not api_key_covers(api_key, street_code=placement.street_code,
                                                   community_code=placement.community_code):
-        raise ValidationError({"location": f"point (lat {point.y:.6f}, lng {point.x:.6f}) is in community "
-                                           f"{placement.community_code}, outside the area of this API key "
-                                           f"({', '.join(api_key.area_codes)})"})
+        raise ValidationError({"location": _(
+            "The point (latitude %(lat).6f, longitude %(lng).6f) is in community %(community)s, outside the area "
+            "of this API key (%(areas)s).") % {"lat": point.y, "lng": point.x, "community": placement.community_code,
+                                               "areas": ", ".join(api_key.area_codes)}})
     department, rule_id = placement.department, placement.rule_id
     if component is not None and (component.maintainer_department_id or component.manager_department_id):
         # The component's own maintainer is more specific than any area rule.
@@ -206,10 +211,11 @@ def _component_for(code: str | None, small_class: SmallClass) -> Component | Non
         return None
     component = Component.objects.filter(code=code).first()
     if component is None:
-        raise ValidationError({"component_code": f"unknown component {code!r}"})
+        raise ValidationError({"component_code": _("There is no component with code '%(code)s'.") % {"code": code}})
     if component.small_class_id != small_class.pk:
-        raise ValidationError({"component_code": f"component {code} is a {component.small_class.code}, "
-                                                 f"not a {small_class.code}"})
+        raise ValidationError({"component_code": _("Component %(code)s belongs to problem type %(its)s, not to "
+                                                   "%(chosen)s.") % {"code": code, "its": component.small_class.code,
+                                                                     "chosen": small_class.code}})
     return component
 
 

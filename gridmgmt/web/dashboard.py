@@ -29,7 +29,8 @@ def area_scope_required(view):
     @wraps(view)
     def guarded(request, *args, **kwargs):
         if area_scope_of(request.user).empty:
-            raise PermissionDenied
+            raise PermissionDenied(_("These maps show the cases, reports and duties of an area (a community, a "
+                                     "street or the district); none of your roles covers an area."))
         return view(request, *args, **kwargs)
 
     return role_required(*Role.values)(guarded)

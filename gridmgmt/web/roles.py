@@ -84,7 +84,7 @@ def home_for(user) -> str | None:
 
 
 def role_required(*roles: str):
-    """Page decorator: anonymous → sign-in; signed in without one of ``roles`` → 403."""
+    """Page decorator: anonymous → sign-in; signed in without one of ``roles`` → 403 naming the roles."""
 
     def decorate(view):
         @wraps(view)
@@ -92,7 +92,9 @@ def role_required(*roles: str):
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
             if not roles_of(request.user) & set(roles):
-                raise PermissionDenied
+                # Said on the 403 page (frontend/templates/403.html), in the reader's language.
+                raise PermissionDenied(_("This page is for: %(roles)s.") % {
+                    "roles": ", ".join(str(ROLE_LABELS[r]) for r in Role.values if r in roles)})
             return view(request, *args, **kwargs)
 
         return guarded

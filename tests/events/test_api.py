@@ -174,7 +174,7 @@ class TestPhotos:
 
         with pytest.raises(ValidationError) as exc:
             photo_clean(photo)
-        assert "limit is 100" in exc.value.message_dict["photos"][0]
+        assert "每张照片最大 100" in exc.value.message_dict["photos"][0]
 
     def test_gif_is_refused_by_type(self, client, areas, catalogue, media_root):
         out = io.BytesIO()

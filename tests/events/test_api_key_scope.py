@@ -35,7 +35,7 @@ def test_a_key_with_an_area_reports_inside_it_and_gets_400_outside(areas, catalo
     _, raw = api_key_create(name="street app", channel="public_app", area_codes=[areas.c1.code])
     assert report(key_client(raw), INSIDE_C1).status_code == 201
     outside = report(key_client(raw), INSIDE_C2)
-    assert outside.status_code == 400 and "outside the area of this API key" in str(outside.json())
+    assert outside.status_code == 400 and "在此 API 密钥的范围" in str(outside.json())
     assert Event.objects.count() == 1
 
 
@@ -50,7 +50,7 @@ def test_open311_post_is_held_to_the_key_area_too(areas, catalogue):
     _, raw = api_key_create(name="o311", channel="public_app", area_codes=[areas.c1.code])
     answer = Client().post("/open311/v2/requests.json", {"api_key": raw, "service_code": "1102",
                                                           "lat": INSIDE_C2[0], "long": INSIDE_C2[1]})
-    assert answer.status_code == 400 and "outside the area" in answer.content.decode()
+    assert answer.status_code == 400 and "在此 API 密钥的范围" in answer.content.decode()
     assert not Event.objects.exists()
 
 

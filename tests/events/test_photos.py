@@ -68,18 +68,18 @@ def test_other_image_formats_are_refused_by_name(fmt):
     Image.new("RGB", (8, 8), "red").save(buffer, fmt)
     with pytest.raises(ValidationError) as exc:
         photo_clean(upload(buffer.getvalue(), name=f"x.{fmt.lower()}"))
-    assert fmt in str(exc.value) and "JPEG, PNG, WebP" in str(exc.value)
+    assert fmt in str(exc.value) and "JPEG、PNG 和 WebP" in str(exc.value)
 
 
 def test_a_15_mb_file_is_refused_before_it_is_decoded(settings):
     settings.EVENTS_PHOTO_MAX_BYTES = 10 * 1024 * 1024
     with pytest.raises(ValidationError) as exc:
         photo_clean(upload(b"\xff\xd8" + b"\0" * (15 * 1024 * 1024)))
-    assert "the limit is 10485760" in str(exc.value)
+    assert "每张照片最大 10.0\xa0MB" in exc.value.message_dict["photos"][0]
 
 
 def test_not_an_image_is_refused():
-    with pytest.raises(ValidationError, match="not a readable image"):
+    with pytest.raises(ValidationError, match="不是可读取的照片"):
         photo_clean(upload(b"GIF89a but not really", name="x.jpg"))
 
 

@@ -54,7 +54,7 @@ def test_grid_code_kept_as_text_after_grid_deactivated(areas, catalogue):
 def test_point_outside_district_is_refused_and_nothing_stored(areas, catalogue):
     with pytest.raises(ValidationError) as exc:
         create(catalogue, where=OUTSIDE)
-    assert "outside the district" in str(exc.value.message_dict["location"])
+    assert "在本区范围之外" in str(exc.value.message_dict["location"])
     assert Event.objects.count() == 0
 
 

@@ -121,7 +121,7 @@ def test_revoked_key_is_refused(areas, catalogue, key):
 
 
 @pytest.mark.parametrize("params, needle", [
-    ({"lat": ""}, "lat"), ({"long": "east"}, "long"), ({"lat": "42.3594", "long": "-71.0587"}, "outside the district"),
+    ({"lat": ""}, "lat"), ({"long": "east"}, "long"), ({"lat": "42.3594", "long": "-71.0587"}, "在本区范围之外"),
     ({"service_code": "9999"}, "9999"), ({"service_code": "1503", "attribute[depth_cm]": "deep"}, "depth_cm"),
 ])
 def test_bad_post_is_400_naming_the_problem_in_error_format(areas, catalogue, key, params, needle):
