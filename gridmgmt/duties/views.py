@@ -9,12 +9,28 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from gridmgmt.accounts.jurisdiction import scope_of
+from gridmgmt.accounts.models import Role
 from gridmgmt.duties.coverage import worst_served
 from gridmgmt.duties.grid_file import grid_file
 from gridmgmt.duties.models import MonthlyReport
 from gridmgmt.duties.traffic import traffic_segments
 from gridmgmt.maps.scope import area_scope_of
+from gridmgmt.web.roles import roles_of
 from gridmgmt.water.views import any_role
+
+
+# The coverage map's colour steps: (lowest share of households within 15 min, fill), red to green. The map
+# colours each grid by its step and the legend lists the same steps: one rule for both.
+COVERAGE_STEPS = ((0.0, "#d7301f"), (0.25, "#fc8d59"), (0.5, "#fee08b"), (0.75, "#91cf60"), (0.9, "#1a9850"))
+NO_HOUSEHOLDS = "#bbbbbb"
+
+
+def coverage_legend() -> list[dict]:
+    """``[{"low": 0, "high": 25, "colour": "#d7301f"}, ...]``: each step's share range in percent (``high``
+    None for the last, which runs to 100 %)."""
+    bounds = [low for low, _colour in COVERAGE_STEPS[1:]] + [None]
+    return [{"low": round(100 * low), "high": None if high is None else round(100 * high), "colour": colour}
+            for (low, colour), high in zip(COVERAGE_STEPS, bounds)]
 
 
 def _readable(user) -> list[MonthlyReport]:
@@ -31,7 +47,10 @@ def report_list(request):
     if not request.user.is_authenticated:
         from django.contrib.auth.views import redirect_to_login
         return redirect_to_login(request.get_full_path())
-    return render(request, "duties/reports.html", {"reports": _readable(request.user)})
+    return render(request, "duties/reports.html", {
+        "reports": _readable(request.user),
+        # Building on demand is the operator's command (headless Chromium for the PDF): named to administrators.
+        "can_build": request.user.is_superuser or Role.ADMIN in roles_of(request.user)})
 
 
 @require_GET
@@ -63,5 +82,6 @@ def duties_page(request):
     end = timezone.now()
     start = end - timedelta(days=30)
     segments = traffic_segments(scope=area_scope_of(request.user), start=start, end=end)["features"]
-    return render(request, "duties/medical.html", {"worst": worst_served(10), "segments": segments,
-                                                   "start": start, "end": end})
+    return render(request, "duties/medical.html", {
+        "worst": worst_served(10), "segments": segments, "start": start, "end": end, "legend": coverage_legend(),
+        "steps": {"steps": COVERAGE_STEPS, "none": NO_HOUSEHOLDS}})

@@ -90,3 +90,28 @@ def test_english_file_names_without_english_marked_chinese_and_tables_headed(cli
         assert f'<th scope="col">{header}</th>' in page
     body = client.get("/water/WB-9/").content.decode()
     assert untranslated(body) == [] and "canal" in body and "no warning" in body
+
+
+def test_coverage_map_has_a_legend_of_the_steps_it_colours_by(client, busy_grid):
+    from gridmgmt.duties.views import COVERAGE_STEPS
+
+    login(client, "leader", Role.DISTRICT_LEADER)
+    legend = client.get("/duties/").content.decode().split('data-testid="coverage-legend"')[1]
+    assert "15 分钟内可达的住户比例" in legend.split("</figure>")[0]
+    client.cookies["django_language"] = "en"
+    page = client.get("/duties/").content.decode()
+    legend = page.split('data-testid="coverage-legend"')[1].split("</figure>")[0]
+    assert "Share of households within 15 min" in legend and "No households" in legend
+    assert [colour for _low, colour in COVERAGE_STEPS] == [
+        part.split(")")[0].split('"')[0] for part in legend.split("background: ")[1:-1]]
+    assert "0–25%" in legend and "≥ 90%" in legend
+    assert '"steps": [[0.0, "#d7301f"]' in page  # the map colours by the same steps
+
+
+def test_reports_page_says_when_reports_are_built_and_names_the_command_to_administrators(client, busy_grid):
+    login(client, "leader", Role.DISTRICT_LEADER)
+    client.cookies["django_language"] = "en"
+    page = client.get("/duties/reports/").content.decode()
+    assert "on its first daily run of each month" in page and "build_monthly_reports" not in page
+    login(client, "admin", Role.ADMIN)
+    assert "manage.py build_monthly_reports" in client.get("/duties/reports/").content.decode()
