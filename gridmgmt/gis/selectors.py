@@ -37,7 +37,7 @@ def corrections_map(corrections: list[BaseDataCorrection]) -> dict:
     return {"type": "FeatureCollection", "features": features}
 
 
-def communities_with_stale_grids(*, codes: list[str] | None = None) -> list[Community]:
+def communities_with_stale_grids(*, codes: list[str] | None = None, stale: bool = True) -> list[Community]:
     """Communities whose active grids do not cover their current boundary, ordered by code.
 
     The grids of a community are cut from its boundary; after a boundary
@@ -45,7 +45,8 @@ def communities_with_stale_grids(*, codes: list[str] | None = None) -> list[Comm
     A community counts as stale when its grids' union and its boundary
     differ by more than ``TOPOLOGY_OVERLAP_TOLERANCE_M2`` square metres
     (the topology check's own tolerance: float dust of the cut does not
-    count). ``codes`` limits the search to those communities.
+    count). ``codes`` limits the search to those communities; ``stale=False``
+    gives the others instead: the communities with grids that still fit.
     """
     where, params = "", [settings.TOPOLOGY_OVERLAP_TOLERANCE_M2]
     if codes is not None:
@@ -55,7 +56,7 @@ def communities_with_stale_grids(*, codes: list[str] | None = None) -> list[Comm
         JOIN grids_grid g ON g.community_id = c.id AND g.active
         WHERE true {where}
         GROUP BY c.id
-        HAVING ST_Area(ST_SymDifference(ST_Union(g.polygon), c.boundary)::geography) > %s
+        HAVING (ST_Area(ST_SymDifference(ST_Union(g.polygon), c.boundary)::geography) > %s) = {bool(stale)}
         ORDER BY c.code""", params))
 
 

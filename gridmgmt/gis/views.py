@@ -156,8 +156,11 @@ def boundary_save(request, body):
         return JsonResponse({"detail": _("Not saved: the boundary has topology problems."),
                              **_plan_json(exc.plan)}, status=409)
     # Grids are cut from community boundaries: those of a changed community need regenerating.
-    stale = _stale_json([plan.code, *plan.neighbours]) if plan.level == "community" else []
-    return JsonResponse({"saved": [plan.code, *plan.neighbours], "grids_to_regenerate": stale, **_plan_json(plan)})
+    changed = [plan.code, *plan.neighbours]
+    stale = _stale_json(changed) if plan.level == "community" else []
+    # A change within the topology tolerance leaves the grids fitting: said, so no one waits for the list.
+    fit = [c.code for c in communities_with_stale_grids(codes=changed, stale=False)] if plan.level == "community" else []
+    return JsonResponse({"saved": changed, "grids_to_regenerate": stale, "grids_still_fit": fit, **_plan_json(plan)})
 
 
 def _grid_result(result) -> JsonResponse:

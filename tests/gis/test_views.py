@@ -140,3 +140,27 @@ def test_map_on_a_day_shows_the_boundary_valid_then_and_history_page_lists_the_c
 @pytest.mark.parametrize("query", [{"day": "yesterday"}, {"day": "2026-12-01", "level": "grid"}])
 def test_map_on_with_a_bad_day_or_level_is_a_400(two_communities, query):
     assert _client(two_communities.gis).get("/gis/api/map-on/", query).status_code == 400
+
+
+def _west_with_its_north_west_corner_moved_west_by(degrees: float) -> dict:
+    return {"type": "Polygon", "coordinates": [[[113.26, 23.12], [113.27, 23.12], [113.27, 23.13],
+                                                [113.26 - degrees, 23.13], [113.26, 23.12]]]}
+
+
+@pytest.mark.parametrize("degrees, stale", [
+    (5e-7, False),  # ≈ 5 cm: a sliver of ≈ 28 m², within the 50 m² topology tolerance
+    (3e-5, True),  # ≈ 3 m (within the street's 5 m containment tolerance): ≈ 1,700 m² the grids miss
+])
+def test_one_vertex_dragged_lists_the_grids_to_regenerate_or_says_they_still_fit(gridded, degrees, stale):
+    body = {"level": "community", "code": gridded.west.code, "reason": "survey 2026", "valid_from": "2026-12-01",
+            "geometry": _west_with_its_north_west_corner_moved_west_by(degrees)}
+    saved = _post(gridded.client, "/gis/api/boundaries/save/", body).json()
+    assert saved["saved"] == [gridded.west.code]
+    assert BoundaryVersion.objects.filter(code=gridded.west.code).count() == 2  # a new version either way
+    listed = [c["code"] for c in gridded.client.get("/gis/api/grids/stale/").json()["communities"]]
+    if stale:
+        assert [c["code"] for c in saved["grids_to_regenerate"]] == listed == [gridded.west.code]
+        assert saved["grids_still_fit"] == []
+    else:
+        assert saved["grids_to_regenerate"] == listed == []
+        assert saved["grids_still_fit"] == [gridded.west.code]

@@ -102,7 +102,11 @@ async function save() {
   clearLayer("proposalLayer");
   clearLayer("problemLayer");
   $("boundary-problems").replaceChildren();
-  const stale = result.grids_to_regenerate.length ? ` ${gettext("Their grids follow the old boundary: regenerate them.")}` : "";
+  let stale = result.grids_to_regenerate.length ? ` ${gettext("Their grids follow the old boundary: regenerate them.")}` : "";
+  if (result.grids_still_fit.length) {
+    stale += ` ${interpolate(gettext("The grids of %s still fit: the change is within the tolerance, nothing to regenerate."),
+      [result.grids_still_fit.join(", ")])}`;
+  }
   say("boundary-status", `${gettext("Saved as new boundary versions")}: ${result.saved.join(", ")}.${stale}`);
   $("boundary-stale").replaceChildren(...result.grids_to_regenerate.map((c) => staleItem(c, "saved")));
   await reload(body.level === "street" ? "streets" : "communities");
