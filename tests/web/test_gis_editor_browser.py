@@ -100,6 +100,24 @@ def test_community_boundary_edited_with_the_neighbour_following(district, page_a
     assert page.context.blocked == []
 
 
+def test_valid_from_before_the_current_version_refused_saying_so(district, page_as, screenshot):
+    page = page_as(district.gis, viewport=DESKTOP)
+    _open_editor(page, district.west.code)
+    _drag_east_edge(page, 113.272)
+    page.get_by_test_id("neighbours-follow").check()
+    page.get_by_test_id("boundary-reason").fill("survey 2026")
+    page.locator("#boundary-valid-from").fill("0001-01-01")
+    with page.expect_response("**/gis/api/boundaries/save/") as saved:
+        page.get_by_test_id("boundary-save").click()
+    assert saved.value.status == 400
+    # The date is what is wrong, said in the page's language (Chinese by default); not 'topology problems'.
+    page.wait_for_function("document.querySelector('[data-testid=boundary-status]').textContent.includes("
+                           "'生效日期 0001-01-01 早于')")
+    assert "拓扑" not in page.get_by_test_id("boundary-status").text_content()
+    screenshot(page, "gis-boundary-valid-from-too-early")
+    assert BoundaryVersion.objects.filter(code=district.west.code).count() == 1
+
+
 def test_overlapping_edit_refused_with_the_overlap_drawn(district, page_as, screenshot):
     page = page_as(district.gis, viewport=DESKTOP)
     _open_editor(page, district.west.code)
