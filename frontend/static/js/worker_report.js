@@ -49,7 +49,9 @@ function attributeField(definition) {
   const id = `attr-${definition.code}`;
   const label = document.createElement("label");
   label.htmlFor = id;
-  label.textContent = (definition.description || definition.code) + (definition.required ? " *" : "");
+  // A catalogue attribute carries its label and choices in Chinese, and in English where known (description_en, name_en).
+  label.textContent = ((english && definition.description_en) || definition.description || definition.code)
+    + (definition.required ? " *" : "");
   let field;
   if (definition.datatype === "multivaluelist") {
     field = document.createElement("fieldset");
@@ -60,14 +62,14 @@ function attributeField(definition) {
     field.append(legend, ...definition.values.map((value) => {
       const option = document.createElement("label");
       const box = Object.assign(document.createElement("input"), { type: "checkbox", value: value.key, name: definition.code });
-      option.append(box, ` ${value.name}`);
+      option.append(box, ` ${nameOf(value)}`);
       return option;
     }));
     return [field];
   }
   if (definition.datatype === "singlevaluelist") {
     field = document.createElement("select");
-    field.append(new Option("—", ""), ...definition.values.map((value) => new Option(value.name, value.key)));
+    field.append(new Option("—", ""), ...definition.values.map((value) => new Option(nameOf(value), value.key)));
   } else if (definition.datatype === "text") {
     field = document.createElement("textarea");
   } else {
@@ -201,7 +203,7 @@ function problem() {
   if (!state.chosen) return gettext("Choose what the problem is (step 1).");
   if (!state.point) return gettext("No location yet: wait for GPS or drag the marker (step 3).");
   const missing = state.chosen.attributes.find((d) => d.required && !String(attributeValues()[d.code] ?? "").length);
-  if (missing) return `${gettext("Required")}: ${missing.description || missing.code}`;
+  if (missing) return `${gettext("Required")}: ${(english && missing.description_en) || missing.description || missing.code}`;
   if (fixedNow.checked && !photoInput.files.length) return gettext("Fixed on the spot: take the photo before (step 2).");
   if (fixedNow.checked && !afterInput.files.length) return gettext("Fixed on the spot: take a photo after (step 4).");
   if (fixedNow.checked && !document.getElementById("fixed-note").value.trim()) return gettext("Fixed on the spot: say what you did (step 4).");
