@@ -22,7 +22,7 @@ import mimetypes
 from django.apps import apps
 from django.conf import settings
 from django.core.files.storage import default_storage
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, HttpResponse, HttpResponseNotFound
 from django.views.decorators.http import require_GET
 
 from gridmgmt.accounts.jurisdiction import scope_of, scope_of_api_key
@@ -78,10 +78,16 @@ def photo_readable(request, name: str) -> bool:
     return False
 
 
+def _not_found() -> HttpResponse:
+    # Bare, for an <img> (not the 404 page, whose layout would repeat the asked name), and the same for a name
+    # that does not exist and one the reader may not see.
+    return HttpResponseNotFound(b"", content_type="text/plain")
+
+
 @require_GET
 def photo_download(request, name: str):
     if not photo_readable(request, name):
-        raise Http404("photo not found")
+        return _not_found()
     content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
     prefix = settings.PHOTO_ACCEL_REDIRECT
     if prefix:
@@ -91,7 +97,7 @@ def photo_download(request, name: str):
         try:
             response = FileResponse(default_storage.open(name), content_type=content_type)
         except FileNotFoundError:
-            raise Http404("photo file missing") from None
+            return _not_found()
     # Private: a shared proxy must not hand one reader's photo to another.
     response["Cache-Control"] = "private, max-age=3600"
     response["X-Content-Type-Options"] = "nosniff"
