@@ -130,9 +130,13 @@ def test_open_cases_come_as_vector_tiles_and_an_unchanged_refresh_is_answered_30
     summaries = [r for r in asked if "/api/maps/open-cases-summary/" in r.url]
     assert summaries[-1].header_value("if-none-match")  # the browser's own cache asked conditionally
     # A new open case changes the summary's version: the tiles are asked again, and grid 02 changes colour.
+    page.evaluate("delete document.getElementById('dashboard-map').dataset.loadedChoropleth")
     event_create(small_class_code="1102", point=Point(113.276, 23.126, srid=4326), channel="hotline")
     event_create(small_class_code="1102", point=Point(113.277, 23.126, srid=4326), channel="hotline")
     page.locator("path.layer-choropleth[fill='#fb6a4a']").first.wait_for(timeout=12000)  # 3 open: the "2–3" class
+    # Every redrawn tile answered (VectorGrid's load): no tile request is left in flight when the test's
+    # database is emptied (a TRUNCATE racing a tile query deadlocked under load).
+    page.locator("#dashboard-map[data-loaded-choropleth]").wait_for(state="attached")
     assert ("/api/maps/open-cases-tiles/", 304) in answered  # tiles of grid 01 alone did not change
     assert {urlsplit(r.url).hostname for r in asked} <= LOCAL_HOSTS  # the app works on a closed network
 
