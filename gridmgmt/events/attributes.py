@@ -15,6 +15,8 @@ singlevaluelist, multivaluelist; list types carry ``values`` as
 from datetime import datetime
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 DATATYPES = ("string", "number", "datetime", "text", "singlevaluelist", "multivaluelist")
 LIST_TYPES = ("singlevaluelist", "multivaluelist")
 
@@ -53,17 +55,18 @@ def clean_attribute_values(definitions: list[dict], values: Any) -> dict[str, An
     if values in (None, ""):
         values = {}
     if not isinstance(values, dict):
-        raise ValueError("attribute values must be an object keyed by attribute code")
+        raise ValueError(_("attribute values must be an object keyed by attribute code"))
     by_code = {d["code"]: d for d in definitions}
     unknown = sorted(set(values) - set(by_code))
     if unknown:
-        raise ValueError(f"unknown attribute {unknown[0]!r}; this class has: {', '.join(by_code) or 'none'}")
+        raise ValueError(_("unknown attribute '%(code)s'; this class has: %(codes)s")
+                         % {"code": unknown[0], "codes": ", ".join(by_code) or _("none")})
     cleaned: dict[str, Any] = {}
     for code, definition in by_code.items():
         raw = values.get(code)
         if raw in (None, "", []):
             if definition.get("required"):
-                raise ValueError(f"attribute {code!r} is required")
+                raise ValueError(_("attribute '%(code)s' is required") % {"code": code})
             continue
         cleaned[code] = _clean_value(code, definition, raw)
     return cleaned
@@ -85,18 +88,20 @@ def split_attribute_values(definitions: list[dict], values: Any) -> tuple[dict[s
     if values in (None, ""):
         values = {}
     if not isinstance(values, dict):
-        raise ValueError("attribute values must be an object keyed by attribute code")
+        raise ValueError(_("attribute values must be an object keyed by attribute code"))
     known_codes = {d["code"] for d in definitions}
     known = {code: value for code, value in values.items() if code in known_codes}
     client = {str(code): value for code, value in values.items() if code not in known_codes}
     if len(client) > MAX_CLIENT_ATTRIBUTES:
-        raise ValueError(f"at most {MAX_CLIENT_ATTRIBUTES} attributes besides the class's own, got {len(client)}")
+        raise ValueError(_("at most %(limit)s attributes besides the class's own, got %(count)s")
+                         % {"limit": MAX_CLIENT_ATTRIBUTES, "count": len(client)})
     for code, value in client.items():
         if isinstance(value, bool) or not isinstance(value, (str, int, float)):
-            raise ValueError(f"attribute {code!r} (not one of this class's) must be text or a number")
+            raise ValueError(_("attribute '%(code)s' (not one of this class's) must be text or a number")
+                             % {"code": code})
         if len(code) > 64 or len(str(value)) > MAX_CLIENT_ATTRIBUTE_CHARS:
-            raise ValueError(f"attribute {code[:64]!r} (not one of this class's) is longer than "
-                             f"{MAX_CLIENT_ATTRIBUTE_CHARS} characters")
+            raise ValueError(_("attribute '%(code)s' (not one of this class's) is longer than %(limit)s characters")
+                             % {"code": code[:64], "limit": MAX_CLIENT_ATTRIBUTE_CHARS})
         client[code] = str(value)
     return clean_attribute_values(definitions, known), client
 
@@ -107,26 +112,30 @@ def _clean_value(code: str, definition: dict, raw: Any) -> Any:
         try:
             value = float(raw)
         except (TypeError, ValueError):
-            raise ValueError(f"attribute {code!r} must be a number, got {raw!r}") from None
+            raise ValueError(_("attribute '%(code)s' must be a number, got %(value)r")
+                             % {"code": code, "value": raw}) from None
         if value != value or value in (float("inf"), float("-inf")):
-            raise ValueError(f"attribute {code!r} must be a finite number, got {raw!r}")
+            raise ValueError(_("attribute '%(code)s' must be a finite number, got %(value)r")
+                             % {"code": code, "value": raw})
         return value
     if datatype == "datetime":
         try:
             datetime.fromisoformat(str(raw))
         except ValueError:
-            raise ValueError(f"attribute {code!r} must be an ISO 8601 date-time, got {raw!r}") from None
+            raise ValueError(_("attribute '%(code)s' must be an ISO 8601 date-time, got %(value)r")
+                             % {"code": code, "value": raw}) from None
         return str(raw)
     if datatype in LIST_TYPES:
         keys = {str(v["key"]) for v in definition["values"]}
         chosen = raw if isinstance(raw, list) else [raw]
         if datatype == "singlevaluelist" and len(chosen) != 1:
-            raise ValueError(f"attribute {code!r} takes one value, got {len(chosen)}")
+            raise ValueError(_("attribute '%(code)s' takes one value, got %(count)s") % {"code": code, "count": len(chosen)})
         chosen = [str(v) for v in chosen]
         bad = [v for v in chosen if v not in keys]
         if bad:
-            raise ValueError(f"attribute {code!r}: {bad[0]!r} is not one of {', '.join(sorted(keys))}")
+            raise ValueError(_("attribute '%(code)s': '%(value)s' is not one of %(keys)s")
+                             % {"code": code, "value": bad[0], "keys": ", ".join(sorted(keys))})
         return chosen[0] if datatype == "singlevaluelist" else chosen
     if not isinstance(raw, (str, int, float)):
-        raise ValueError(f"attribute {code!r} must be text, got {type(raw).__name__}")
+        raise ValueError(_("attribute '%(code)s' must be text, got %(type)s") % {"code": code, "type": type(raw).__name__})
     return str(raw)

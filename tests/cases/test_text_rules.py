@@ -114,3 +114,9 @@ def test_nul_in_a_step_note_is_named_as_a_nul_character(make_event, case_of, use
         f"/api/cases/{case.pk}/open/", {"version": case.version, "note": "a\x00b"}, format="json")
     assert response.status_code == 400 and "NUL 字符" in response.json()["detail"]
     assert Case.objects.get(pk=case.pk).version == case.version
+
+
+def test_an_attribute_refusal_reads_in_chinese(users):
+    response = chinese(users["workerA"]).post("/api/events/", {**INSIDE, "attributes": {"ref": {"a": 1}}},
+                                              format="json")
+    assert response.status_code == 400 and "属性“ref”（不属于该问题类型）必须是文字或数字" in str(response.json())

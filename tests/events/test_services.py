@@ -79,7 +79,7 @@ class TestAttributes:
     def test_value_outside_list_is_refused(self, areas, catalogue):
         with pytest.raises(ValidationError) as exc:
             create(catalogue, code="1503", attributes={"depth_cm": 20, "blocks_traffic": "maybe"})
-        assert "'maybe'" in exc.value.message_dict["attributes"][0]
+        assert "“maybe”" in exc.value.message_dict["attributes"][0]
 
     def test_unknown_attribute_is_kept_apart_unchecked(self, areas, catalogue):
         event = create(catalogue, code="1503", attributes={"depth_cm": 20, "colour": "brown"}).event
