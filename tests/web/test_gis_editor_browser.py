@@ -492,3 +492,16 @@ def test_file_in_an_unknown_crs_refused_with_the_reason_and_nothing_kept(distric
     assert page.get_by_test_id("import-confirm").count() == 0
     screenshot(page, "gis-import-unknown-crs")
     assert BoundaryVersion.objects.filter(code=district.east.code).count() == 1 and not ChangeRecord.objects.exists()
+
+
+def test_empty_upload_refused_naming_the_file_as_uploaded_not_the_servers_path(district, page_as, screenshot,
+                                                                             tmp_path):
+    path = tmp_path / "越秀社区.geojson"
+    path.write_bytes(b"")
+    page = page_as(district.gis, viewport=DESKTOP)
+    page.goto("/gis/import/")
+    page.get_by_test_id("import-file").set_input_files(str(path))
+    page.get_by_test_id("import-dry-run").click()
+    error = page.get_by_test_id("import-error").text_content()
+    assert error.startswith("越秀社区.geojson 无法作为地图文件读取") and "/" not in error  # no server path
+    screenshot(page, "gis-import-empty-file")
