@@ -47,3 +47,15 @@ def test_signed_out_readers_are_offered_the_sign_in(db, settings):
     response = Client(HTTP_ACCEPT_LANGUAGE="en").get("/no-such-page/")
     assert response.status_code == 404 and 'data-testid="error-home"' in response.content.decode()
     assert "/accounts/login/" in response.content.decode()
+
+
+def test_the_refusal_looks_like_the_rest_of_the_app(live_district, page_as, screenshot):
+    page = page_as(live_district.users["worker"])
+    page.goto("/console/")
+    page.get_by_test_id("error-403").wait_for()
+    assert page.locator("header nav a[href='/worker/']").is_visible()  # the reader's own menu
+    home = page.get_by_test_id("error-home")
+    assert home.is_visible() and home.get_attribute("href") == "/worker/"
+    screenshot(page, "error-403-worker")
+    home.click()
+    page.wait_for_url("**/worker/")
