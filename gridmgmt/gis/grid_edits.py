@@ -17,6 +17,7 @@ from gridmgmt.grids.editing import (GridEditError, GridEditResult, community_gri
                                     grids_redraw_edge)
 from gridmgmt.grids.models import Grid, GridGeneration
 from gridmgmt.grids.services import GridGenerationError, grid_generation_activate, grids_generate
+from gridmgmt.grids.succession import generation_succession_preview
 from spatial.equirectangular import equirectangular
 from spatial.grid_quality import polsby_popper
 
@@ -118,8 +119,9 @@ def community_grids_propose(*, community_code: str) -> dict:
     """Regenerate a community's grids as a stored, checked but inactive generation, beside the current grids.
 
     Returns ``{"generation": id, "current": FeatureCollection, "proposal":
-    FeatureCollection, "kept": [...], "retired": [...], "new": [...]}``;
-    features carry households and compactness. Raises ``GridEditError``
+    FeatureCollection, "kept": [...], "retired": [...], "new": [...], "succession": {...}}``;
+    features carry households and compactness; ``succession`` is what activating would do to the
+    grid workers (``gridmgmt.grids.succession.Succession.as_json``: moves, moved_off, without_worker). Raises ``GridEditError``
     (unknown community, or the generation fails its check: nothing stored).
     """
     community = Community.objects.filter(code=community_code).first()
@@ -136,7 +138,8 @@ def community_grids_propose(*, community_code: str) -> dict:
     now, then = {g.code for g in current}, {g.code for g in proposal}
     return {"generation": report.generation.pk, "current": _grid_features(current, then),
             "proposal": _grid_features(proposal, now), "kept": sorted(now & then), "retired": sorted(now - then),
-            "new": sorted(then - now)}
+            "new": sorted(then - now),
+            "succession": generation_succession_preview(generation=report.generation).as_json()}
 
 
 @transaction.atomic
@@ -157,5 +160,6 @@ def grid_generation_activate_audited(*, user, generation_id: int, reason: str) -
     after = {g.code: shapely.from_wkb(bytes(g.polygon.wkb)) for g in grids}
     change_record(user=user, kind="grid", action="regenerate", code=community.code, reason=reason,
                   before=before, after=after)
+    generation.refresh_from_db(fields=["succession"])  # the workers the activation moved
     return GridEditResult(generation=generation, retired=sorted(set(before) - set(after)),
-                          created=sorted(set(after) - set(before)))
+                          created=sorted(set(after) - set(before)), succession=generation.succession)

@@ -164,7 +164,8 @@ def boundary_save(request, body):
 
 
 def _grid_result(result) -> JsonResponse:
-    return JsonResponse({"generation": result.generation.pk, "retired": result.retired, "created": result.created})
+    return JsonResponse({"generation": result.generation.pk, "retired": result.retired, "created": result.created,
+                         "succession": result.succession})
 
 
 @_json_endpoint

@@ -8,9 +8,11 @@ import json
 
 import pytest
 
+from gridmgmt.accounts.models import Role, RoleAssignment
 from gridmgmt.gis.models import ChangeRecord
 from gridmgmt.grids.models import Grid, GridGeneration
 from gridmgmt.grids.selectors import grid_quality_report
+from tests.gis.district import make_user
 
 
 def _post(d, url, body):
@@ -97,3 +99,19 @@ def test_saved_community_boundary_lists_the_communities_to_regenerate_until_they
     assert _post(gridded, "/gis/api/grids/undo/", {"community": gridded.east.code, "reason": "x"}).status_code == 200
     stale = gridded.client.get("/gis/api/grids/stale/").json()["communities"]
     assert [c["code"] for c in stale] == [gridded.west.code, gridded.east.code]
+
+
+def test_grid_edits_and_the_proposal_say_where_the_grid_worker_goes(gridded):
+    (code,) = _east_codes(gridded)
+    worker = make_user("east_worker", Role.GRID_WORKER, grid_code=code)
+    split = _post(gridded, "/gis/api/grids/split/", {"grid": code, "reason": "two teams", "line": _line(113.274)})
+    bigger = max(Grid.objects.active().filter(community=gridded.east), key=lambda g: g.households).code
+    assert split.json()["succession"]["moves"] == [
+        {"user_id": worker.pk, "username": "east_worker", "old": code, "new": bigger}]
+    (smaller,) = set(_east_codes(gridded)) - {bigger}
+    assert split.json()["succession"]["without_worker"] == [smaller]
+
+    proposal = _post(gridded, "/gis/api/grids/propose/", {"community": gridded.east.code}).json()
+    activated = _post(gridded, "/gis/api/grids/activate/", {"generation": proposal["generation"], "reason": "x"})
+    assert activated.json()["succession"]["moves"] == proposal["succession"]["moves"]  # the preview held
+    assert RoleAssignment.objects.get(user=worker).grid_code in _east_codes(gridded)

@@ -154,10 +154,23 @@ function bindClicks() {
   }));
 }
 
+// What an activation does (or would do) to the grid workers of retired grids: one sentence per
+// worker moved or left without a grid, and the new grids nobody works in yet.
+function workerChanges(succession) {
+  if (!succession) return "";
+  const parts = [
+    ...(succession.moves || []).map((m) => interpolate(gettext("worker %s: grid %s → %s"), [m.username, m.old, m.new])),
+    ...(succession.moved_off || []).map((m) => interpolate(gettext("worker %s: grid %s retired and %s already has a worker; the community supervisor is asked to assign one"), [m.username, m.old, m.new])),
+  ];
+  if ((succession.without_worker || []).length) parts.push(`${gettext("Without a grid worker")}: ${succession.without_worker.join(", ")}`);
+  return parts.join(" · ");
+}
+
 async function gridAction(url, body) {
   const result = await post(url, { ...body, reason: $("grid-reason").value }, "grid-status");
   if (!result) return null;
-  say("grid-status", `${gettext("New grids")}: ${result.created.join(", ")} · ${gettext("Retired")}: ${result.retired.join(", ")}`);
+  const workers = workerChanges(result.succession);
+  say("grid-status", `${gettext("New grids")}: ${result.created.join(", ")} · ${gettext("Retired")}: ${result.retired.join(", ")}${workers ? ` · ${workers}` : ""}`);
   state.selected.clear();
   showSelection();
   clearLayer("splitLine");
@@ -265,7 +278,8 @@ async function propose(code) {
   const result = await post("/gis/api/grids/propose/", { community: code }, "grid-status");
   if (!result) return;
   showProposal(result);
-  say("grid-status", interpolate(gettext("Proposal for %s: compare it with the current grids, then activate it."), [code]));
+  const workers = workerChanges(result.succession);
+  say("grid-status", interpolate(gettext("Proposal for %s: compare it with the current grids, then activate it."), [code]) + (workers ? ` ${gettext("On activation")}: ${workers}` : ""));
   $("regenerate-title").scrollIntoView({ block: "nearest" });
 }
 
