@@ -8,5 +8,6 @@ api_urlpatterns = [
 ]
 page_urlpatterns = [
     path("water/patrol/", views.patrol_page, name="water-patrol"),  # before the code pattern, which would take it
-    path("water/<str:code>/", views.water_body_page, name="water-body"),
+    # path: codes of OSM water bodies hold a slash (osm:way/123)
+    path("water/<path:code>/", views.water_body_page, name="water-body"),
 ]

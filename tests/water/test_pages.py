@@ -120,3 +120,13 @@ def test_patrol_rule_shows_its_source_or_says_it_is_a_local_setting(client, ditc
     assert "local setting, not from a standard — set by the district" in local
     assert "广州市河长湖长巡查河湖指导意见" not in local
     assert "本地设定，非标准规定——由区设定" in client.get("/water/WB-1/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+
+
+def test_an_osm_water_body_whose_code_holds_a_slash_has_its_page_and_link(client, areas, patrol_rules):
+    """OSM codes (osm:way/123) hold a slash: the page answers and the grid file links to it."""
+    WaterBody.objects.create(code="osm:way/123", name="", kind="stream", source="osm",
+                             geometry=LineString((LNG, 23.1205), (LNG, 23.1295), srid=4326))
+    client.force_login(user_with("leader", Role.DISTRICT_LEADER))
+    assert client.get("/water/osm:way/123/").status_code == 200
+    grid_file = client.get("/duties/grids/44010400100101/")
+    assert grid_file.status_code == 200 and 'href="/water/osm:way/123/"' in grid_file.content.decode()
