@@ -24,6 +24,7 @@ KIND_LABELS = {
     NotificationKind.NEW_TASK: _("New task"), NotificationKind.DEADLINE_NEAR: _("Deadline near"),
     NotificationKind.OVERDUE: _("Overdue"), NotificationKind.ESCALATED: _("Escalated (督办)"),
     NotificationKind.REWORK: _("Returned for rework"), NotificationKind.POSTPONEMENT: _("Postponement"),
+    NotificationKind.GRID_CHANGED: _("Grid changed"),
 }
 
 

@@ -11,11 +11,13 @@ say 16:00.
 import pytest
 from django.core import mail
 from django.test import Client
+from django.utils import translation
 
 from gridmgmt.accounts.language import reader_language
 from gridmgmt.accounts.models import ReadingLanguage
 from gridmgmt.cases.deadlines import cases_check_deadlines
-from gridmgmt.cases.models import Notification
+from gridmgmt.cases.models import Notification, NotificationKind
+from gridmgmt.cases.notifications import KIND_LABELS
 from tests.cases.test_jurisdiction import dispatched
 from tests.factories import PASSWORD, at
 
@@ -127,3 +129,9 @@ def test_a_stored_notice_whose_parameters_no_longer_fit_shows_the_text_it_was_se
                                        template="Case %(number)s is overdue since %(due)s", params={"number": "X"})
     assert notification_text(note) == "案件 X 已超期"
     assert "案件 X 已超期" in page_client(users["handler1"], "en").get("/notifications/").content.decode()
+
+
+def test_every_kind_of_notice_has_an_e_mail_subject_in_both_languages():
+    assert set(KIND_LABELS) == set(NotificationKind)
+    with translation.override("zh-hans"):
+        assert str(KIND_LABELS[NotificationKind.GRID_CHANGED]) == "网格变更"
