@@ -115,12 +115,20 @@ def case_dispatch(*, case_id: int, version: int, actor: AbstractBaseUser,
     """派遣: sends the case to a department and fixes its deadline (the clock starts now).
 
     The department defaults to the report's routed one; choosing another
-    needs a reason, which the history keeps.
+    needs a reason, which the history keeps. A department that returned the
+    case (退回) is never the default, and sending it back there needs a reason.
     """
     case, role = begin("dispatch", case_id=case_id, version=version, actor=actor)
+    returned_by = {entry.data.get("department") for entry in case.history.filter(action="return")}
+    if department is None and case.suggested_department_id in returned_by:
+        raise CaseInvalid(_("case %(id)s: %(department)s returned it as not theirs; choose a department.")
+                          % {"id": case_id, "department": case.suggested_department})
     department = department or case.suggested_department
     if department is None:
         raise CaseInvalid(_("case %(id)s: the report was not routed; choose a department.") % {"id": case_id})
+    if department.pk in returned_by and not reason.strip():
+        raise CaseInvalid(_("case %(id)s: %(department)s returned it as not theirs; sending it back needs a reason.")
+                          % {"id": case_id, "department": department})
     if case.suggested_department_id not in (None, department.pk) and not reason.strip():
         raise CaseInvalid(_("case %(id)s: dispatching to %(department)s instead of the routed %(routed)s needs a "
                             "reason.") % {"id": case_id, "department": department, "routed": case.suggested_department})

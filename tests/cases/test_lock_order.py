@@ -57,7 +57,7 @@ def assert_waited_not_deadlocked(results):
 
 
 def client_for(user):
-    client = APIClient()
+    client = APIClient(HTTP_ACCEPT_LANGUAGE="en")  # the conflict asserted here is the English source text
     client.force_authenticate(user)
     return client
 

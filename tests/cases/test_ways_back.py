@@ -70,6 +70,20 @@ def test_department_returns_a_case_as_not_theirs_to_the_dispatcher(dispatched, c
     assert list(case.history.values_list("action", flat=True))[-3:] == ["dispatch", "return", "dispatch"]
 
 
+def test_a_returned_case_never_goes_back_to_that_department_by_default(dispatched, client_as):
+    """After 退回 the routed department is no default; sending it back there needs a reason."""
+    routed = dispatched.department.code
+    assert post(client_as("handler1"), dispatched, "return", {"reason": "not ours"}).status_code == 200
+    case = Case.objects.get(pk=dispatched.pk)
+    default = post(client_as("dispatcher"), case, "dispatch")
+    assert default.status_code == 400 and "returned it as not theirs; choose a department" in str(default.json())
+    bare = post(client_as("dispatcher"), case, "dispatch", {"department": routed})
+    assert bare.status_code == 400 and "sending it back needs a reason" in str(bare.json())
+    assert Case.objects.get(pk=case.pk).status == "opened"
+    back = post(client_as("dispatcher"), case, "dispatch", {"department": routed, "reason": "land register: it is"})
+    assert back.status_code == 200 and back.json()["department"] == routed
+
+
 def test_return_needs_a_reason_and_is_refused_after_feedback(dispatched, client_as):
     assert post(client_as("handler1"), dispatched, "return", {"reason": ""}).status_code == 400
     post(client_as("handler1"), dispatched, "accept")
