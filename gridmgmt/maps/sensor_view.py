@@ -18,7 +18,7 @@ from django.db.models.functions import Coalesce, Extract
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gridmgmt.cases.models import Case
+from gridmgmt.cases.models import CaseEvent
 from gridmgmt.maps.scope import AreaScope
 from gridmgmt.sensors.models import Sensor
 from gridmgmt.sensors.standards import KINDS, SensorKind
@@ -97,14 +97,14 @@ def sensor_layer(*, scope: AreaScope, sensor_type: str | None = None, now: datet
     """The environment view: ``sensors`` (FeatureCollection), open ``episodes`` worst first, ``counts`` by state.
 
     An episode names its sensor, the sensor's grid, the event it opened and
-    that event's case when the centre made one (the case id is the event id).
+    that event's case (through the report's case link, ``CaseEvent``) once there is one.
     """
     now = now or timezone.now()
     sensors = list(sensors_in(scope, sensor_type).select_related("open_episode"))
     rows = [SensorRow(s, sensor_state(s, now), _limit_text(s)) for s in sensors]
     episodes = [s.open_episode for s in sensors if s.open_episode_id]
-    with_case = set(Case.objects.filter(pk__in=[e.event_id for e in episodes if e.event_id])
-                    .values_list("pk", flat=True))
+    case_of_event = dict(CaseEvent.objects.filter(event_id__in=[e.event_id for e in episodes if e.event_id])
+                         .values_list("event_id", "case_id"))
     by_id = {s.pk: s for s in sensors}
     features = [{"type": "Feature", "id": r.sensor.pk,
                  "geometry": {"type": "Point", "coordinates": [r.sensor.location.x, r.sensor.location.y]},
@@ -118,7 +118,7 @@ def sensor_layer(*, scope: AreaScope, sensor_type: str | None = None, now: datet
                       "kind": by_id[e.sensor_id].kind, "grid": by_id[e.sensor_id].grid_code,
                       "unit": KINDS[SensorKind(by_id[e.sensor_id].kind)].unit, "started_at": e.started_at,
                       "peak": e.peak_value, "readings": e.readings, "event": e.event_id,
-                      "case": e.event_id if e.event_id in with_case else None}
+                      "case": case_of_event.get(e.event_id)}
                      for e in sorted(episodes, key=lambda e: (e.started_at, e.pk))],
         "counts": {state: sum(1 for r in rows if r.state == state) for state in ("ok", "exceeding", "stale")},
         "stale_hours": STALE_AFTER.total_seconds() / 3600,

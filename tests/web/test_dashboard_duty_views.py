@@ -58,7 +58,7 @@ def demo_duties(district) -> dict:
     episode = SensorEpisode.objects.create(sensor=noise, started_at=now - timedelta(hours=2), peak_value=74.5,
                                            readings=12, event=noise_report.event)
     Sensor.objects.filter(pk=noise.pk).update(open_episode=episode)
-    return {"water_case": water_case.event.pk}
+    return {"water_case": water_case.event.case_source.case_id}
 
 
 @pytest.mark.browser
