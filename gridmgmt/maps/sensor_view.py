@@ -103,8 +103,8 @@ def sensor_layer(*, scope: AreaScope, sensor_type: str | None = None, now: datet
     sensors = list(sensors_in(scope, sensor_type).select_related("open_episode"))
     rows = [SensorRow(s, sensor_state(s, now), _limit_text(s)) for s in sensors]
     episodes = [s.open_episode for s in sensors if s.open_episode_id]
-    case_of_event = dict(CaseEvent.objects.filter(event_id__in=[e.event_id for e in episodes if e.event_id])
-                         .values_list("event_id", "case_id"))
+    case_of_event = {event_id: (case_id, number) for event_id, case_id, number in CaseEvent.objects.filter(
+        event_id__in=[e.event_id for e in episodes if e.event_id]).values_list("event_id", "case_id", "case__number")}
     by_id = {s.pk: s for s in sensors}
     features = [{"type": "Feature", "id": r.sensor.pk,
                  "geometry": {"type": "Point", "coordinates": [r.sensor.location.x, r.sensor.location.y]},
@@ -118,7 +118,8 @@ def sensor_layer(*, scope: AreaScope, sensor_type: str | None = None, now: datet
                       "kind": by_id[e.sensor_id].kind, "grid": by_id[e.sensor_id].grid_code,
                       "unit": KINDS[SensorKind(by_id[e.sensor_id].kind)].unit, "started_at": e.started_at,
                       "peak": e.peak_value, "readings": e.readings, "event": e.event_id,
-                      "case": case_of_event.get(e.event_id)}
+                      "case": case_of_event.get(e.event_id, (None, None))[0],
+                      "case_number": case_of_event.get(e.event_id, (None, None))[1]}
                      for e in sorted(episodes, key=lambda e: (e.started_at, e.pk))],
         "counts": {state: sum(1 for r in rows if r.state == state) for state in ("ok", "exceeding", "stale")},
         "stale_hours": STALE_AFTER.total_seconds() / 3600,

@@ -27,6 +27,7 @@ from gridmgmt.maps.selectors import FINISHED_STATUSES
 from gridmgmt.water.models import WaterBody, WaterObservation
 from gridmgmt.water.patrols import patrol_statuses
 from gridmgmt.water.selectors import WATER_BIG_CLASS
+from gridmgmt.web.names import name_in_language
 
 WORST_LISTED = 10
 
@@ -76,7 +77,7 @@ class BodyState:
 @dataclass(frozen=True)
 class WaterState:
     bodies: list[BodyState]
-    cases: list[dict]  # open water cases: id, class, status, deadline, overdue, lng, lat
+    cases: list[dict]  # open water cases: id, number, class (reader's language), status, deadline, overdue, lng, lat
 
     def digest(self) -> str:
         rows = [[b.__dict__ for b in self.bodies], self.cases]
@@ -97,7 +98,8 @@ def water_state(*, scope: AreaScope) -> WaterState:
         # A body never patrolled is due "now": no date, or the version would change on every poll.
         patrol_due_at=s.due_at.isoformat() if s.last_compliant else None) for s in patrol_statuses(bodies=bodies)]
     now = timezone.now()
-    cases = [{"id": c.pk, "class_code": c.small_class.code, "class_name": str(c.small_class), "status": c.status,
+    cases = [{"id": c.pk, "number": c.number, "class_code": c.small_class.code,
+              "class_name": name_in_language(c.small_class)[0], "status": c.status,
               "grid": c.grid_code, "deadline": c.deadline.isoformat() if c.deadline else None,
               "overdue": bool(c.deadline and c.deadline < now), "lng": c.location.x, "lat": c.location.y}
              for c in open_water_cases_in(scope)]

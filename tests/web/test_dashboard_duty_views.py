@@ -12,6 +12,7 @@ from django.contrib.gis.geos import LineString, Point, Polygon
 from django.utils import timezone
 
 from gridmgmt.accounts.models import Role
+from gridmgmt.cases.models import Case
 from gridmgmt.events.services import event_create
 from gridmgmt.sensors.models import Sensor, SensorEpisode
 from gridmgmt.water.models import Patrol, WaterBody, WaterObservation
@@ -77,6 +78,7 @@ def test_water_and_environment_tabs_draw_their_layers_and_fill_their_lists(live_
     assert worst.first.locator("a").get_attribute("href") == "/water/DEMO-C1/"
     assert page.get_by_test_id("water-case").first.locator("a").get_attribute("href") == \
         f"/console/cases/{demo['water_case']}/"
+    assert Case.objects.get(pk=demo["water_case"]).number in page.get_by_test_id("water-case").first.inner_text()
     assert page.get_by_test_id("layer-empty").is_hidden()
     shoot(page, "dashboard-water")
 

@@ -18,9 +18,20 @@ const when = (iso) => (iso ? new Date(iso).toLocaleString() : "—");
 
 // A link to the water body's file (一河一档).
 function bodyLink(code, name) {
-  return Object.assign(document.createElement("a"), { href: `/water/${encodeURIComponent(code)}/`, textContent: name || code });
+  const link = Object.assign(document.createElement("a"), { href: `/water/${encodeURIComponent(code)}/` });
+  link.append(named(name || code));
+  return link;
 }
 const caseLink = (id, text) => Object.assign(document.createElement("a"), { href: `/console/cases/${id}/`, textContent: text });
+
+// Names kept only in Chinese (water bodies, sensors, classes without English) are marked as such on
+// pages in another language, as the server's name rule marks them.
+const CHINESE = /[\u3400-\u9fff]/;
+function named(text) {
+  const span = Object.assign(document.createElement("span"), { textContent: text });
+  if (CHINESE.test(text) && !document.documentElement.lang.startsWith("zh")) span.lang = "zh-Hans";
+  return span;
+}
 
 function item(...parts) {
   const li = document.createElement("li");
@@ -56,7 +67,7 @@ function waterLayer(data) {
   L.geoJSON(data.cases, {
     pointToLayer: (f, latlng) => L.circleMarker(latlng, { radius: 7, color: "#fff", weight: 2, fillOpacity: 1,
       fillColor: f.properties.overdue ? "#a4161a" : "#6a3d9a", className: "layer-water-cases" }),
-    onEachFeature: (f, m) => m.bindTooltip(`#${f.properties.id} ${f.properties.class_name}`),
+    onEachFeature: (f, m) => m.bindTooltip(`${f.properties.number} ${f.properties.class_name}`),
   }).addTo(group);
   return group;
 }
@@ -75,7 +86,9 @@ function waterSide(data) {
   fill("water-cases", data.cases.features.map((f) => {
     const p = f.properties;
     const due = p.overdue ? [gettext("overdue")] : p.deadline ? [interpolate(gettext("due %s"), [when(p.deadline)])] : [];
-    const li = item(caseLink(p.id, `#${p.id} ${p.class_name}`), p.grid, ...due);
+    const link = caseLink(p.id, `${p.number} `);
+    link.append(named(p.class_name));
+    const li = item(link, p.grid, ...due);
     li.dataset.testid = "water-case";
     return li;
   }), gettext("No open water cases."));
@@ -100,9 +113,9 @@ function sensorSide(data) {
     gettext("%s sensors: %s within limit, %s exceeding, %s without a reading for %s h"),
     [c.ok + c.exceeding + c.stale, c.ok, c.exceeding, c.stale, data.stale_hours]);
   fill("episodes", data.episodes.map((e) => {
-    const event = e.case ? caseLink(e.case, interpolate(gettext("case #%s"), [e.case]))
-      : document.createTextNode(e.event ? interpolate(gettext("report #%s"), [e.event]) : "—");
-    const li = item(document.createTextNode(e.name || e.sensor), e.grid || "—",
+    const event = e.case ? caseLink(e.case, interpolate(gettext("case %s"), [e.case_number]))
+      : document.createTextNode(e.event ? gettext("reported, no case yet") : "—");
+    const li = item(named(e.name || e.sensor), e.grid || "—",
       interpolate(gettext("peak %s since %s"), [`${e.peak} ${e.unit}`, when(e.started_at)]), event);
     li.dataset.testid = "episode";
     return li;
