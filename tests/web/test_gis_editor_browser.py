@@ -220,12 +220,18 @@ def test_split_line_drawn_from_one_neighbour_grid_to_another_keeps_the_chosen_gr
     screenshot(page, "gis-grid-split-line-over-neighbours")
 
 
-def test_community_regenerated_with_the_proposal_beside_activated_then_undone(district, page_as, screenshot):
+def _east_in_halves(district) -> tuple[str, list[str]]:
+    """East's 9 × 10 households gridded, then split: the lattice's first column (lng 113.2725, 30 households)
+    | the other two (60 households). Returns the whole grid's code (retired) and the halves' codes."""
     add_lattice(district.east, x0=113.27, households=10)
     grids_generate(communities=[district.east], target_households=200, code_digits=2, activate=True)
     (only,) = Grid.objects.active().filter(community=district.east)
     grid_split(grid=only, line=LineString([(113.274, 23.119), (113.274, 23.131)]))
-    halves = sorted(Grid.objects.active().filter(community=district.east).values_list("code", flat=True))
+    return only.code, sorted(Grid.objects.active().filter(community=district.east).values_list("code", flat=True))
+
+
+def test_community_regenerated_with_the_proposal_beside_activated_then_undone(district, page_as, screenshot):
+    whole, halves = _east_in_halves(district)
     page = page_as(district.gis, viewport=DESKTOP)
     page.goto("/gis/")
     page.wait_for_selector("body[data-gis-ready='1']")
@@ -240,7 +246,7 @@ def test_community_regenerated_with_the_proposal_beside_activated_then_undone(di
     page.get_by_test_id("grid-activate").click()
     page.wait_for_function("document.querySelector('[data-testid=grid-activate]').disabled")
     (regenerated,) = Grid.objects.active().filter(community=district.east)
-    assert regenerated.code not in halves + [only.code] and regenerated.households == 90
+    assert regenerated.code not in halves + [whole] and regenerated.households == 90
     page.get_by_test_id("grid-reason").fill("too early")
     with page.expect_response("**/gis/api/grids/undo/") as undo, page.expect_response("**/gis/api/workload/"):
         page.get_by_test_id("grid-undo").click()
@@ -305,12 +311,7 @@ def _grid_status_says(page, text):
 
 
 def test_shared_edge_of_two_grids_redrawn_with_new_codes_and_the_check_passing(district, page_as, screenshot):
-    add_lattice(district.east, x0=113.27, households=10)
-    grids_generate(communities=[district.east], target_households=200, code_digits=2, activate=True)
-    (only,) = Grid.objects.active().filter(community=district.east)
-    # Halves: the lattice's first column (lng 113.2725, 30 households) | the other two (60 households).
-    grid_split(grid=only, line=LineString([(113.274, 23.119), (113.274, 23.131)]))
-    halves = sorted(Grid.objects.active().filter(community=district.east).values_list("code", flat=True))
+    whole, halves = _east_in_halves(district)
     page = page_as(district.gis, viewport=DESKTOP)
     page.goto("/gis/")
     page.wait_for_selector("body[data-gis-ready='1']")
@@ -326,7 +327,7 @@ def test_shared_edge_of_two_grids_redrawn_with_new_codes_and_the_check_passing(d
     now = Grid.objects.active().filter(community=district.east).order_by("households")
     # Both grids hold other buildings than before: both codes retire and two never-used codes come.
     assert [g.households for g in now] == [30, 60]
-    assert not {g.code for g in now} & {*halves, only.code}
+    assert not {g.code for g in now} & {*halves, whole}
     _grid_status_says(page, ", ".join(sorted(halves)))
     assert _grid_report_ok()
     record = ChangeRecord.objects.get(action="redraw")
