@@ -163,9 +163,7 @@ def test_grid_split_by_a_line_then_the_halves_merged_with_the_check_passing(dist
     add_lattice(district.east, x0=113.27, households=10)
     grids_generate(communities=[district.west, district.east], target_households=200, code_digits=2, activate=True)
     (only,) = Grid.objects.active().filter(community=district.east)
-    page = page_as(district.gis, viewport=DESKTOP)
-    page.goto("/gis/")
-    page.wait_for_selector("body[data-gis-ready='1']")
+    page = _editor(page_as, district)
     _select_grid(page, only.code)
     # A north-south line between the lattice's first and second columns, beyond the grid on both sides.
     _draw_line(page, [(23.119, 113.2738), (23.131, 113.2738)])
@@ -200,9 +198,7 @@ def test_split_line_drawn_from_one_neighbour_grid_to_another_keeps_the_chosen_gr
     wide = Grid.objects.active().filter(community=district.east).order_by("-households").first()
     grid_split(grid=wide, line=LineString([(113.2765, 23.119), (113.2765, 23.131)]))
     middle = Grid.objects.active().get(community=district.east, polygon__contains=Point(113.275, 23.125, srid=4326))
-    page = page_as(district.gis, viewport=DESKTOP)
-    page.goto("/gis/")
-    page.wait_for_selector("body[data-gis-ready='1']")
+    page = _editor(page_as, district)
     # Nothing accepted from the field yet: the workload monitor says so under its heading.
     page.get_by_test_id("workload-corrections-none").wait_for()
     _select_grid(page, middle.code)
@@ -220,6 +216,14 @@ def test_split_line_drawn_from_one_neighbour_grid_to_another_keeps_the_chosen_gr
     screenshot(page, "gis-grid-split-line-over-neighbours")
 
 
+def _editor(page_as, district):
+    """The GIS editor at desk size, signed in as the gis user, once its layers are drawn."""
+    page = page_as(district.gis, viewport=DESKTOP)
+    page.goto("/gis/")
+    page.wait_for_selector("body[data-gis-ready='1']")
+    return page
+
+
 def _east_in_halves(district) -> tuple[str, list[str]]:
     """East's 9 × 10 households gridded, then split: the lattice's first column (lng 113.2725, 30 households)
     | the other two (60 households). Returns the whole grid's code (retired) and the halves' codes."""
@@ -232,9 +236,7 @@ def _east_in_halves(district) -> tuple[str, list[str]]:
 
 def test_community_regenerated_with_the_proposal_beside_activated_then_undone(district, page_as, screenshot):
     whole, halves = _east_in_halves(district)
-    page = page_as(district.gis, viewport=DESKTOP)
-    page.goto("/gis/")
-    page.wait_for_selector("body[data-gis-ready='1']")
+    page = _editor(page_as, district)
     page.get_by_test_id("boundary-code").fill(district.east.code)
     page.get_by_test_id("grid-propose").click()
     page.locator("[data-testid=proposal-table] tbody tr").first.wait_for()
@@ -312,9 +314,7 @@ def _grid_status_says(page, text):
 
 def test_shared_edge_of_two_grids_redrawn_with_new_codes_and_the_check_passing(district, page_as, screenshot):
     whole, halves = _east_in_halves(district)
-    page = page_as(district.gis, viewport=DESKTOP)
-    page.goto("/gis/")
-    page.wait_for_selector("body[data-gis-ready='1']")
+    page = _editor(page_as, district)
     for code in halves:
         _select_grid(page, code)
     assert sorted(page.get_by_test_id("grid-selection").text_content().split(", ")) == halves
@@ -401,9 +401,7 @@ def test_split_line_that_does_not_cross_the_grid_is_refused_and_stays_on_the_map
     add_lattice(district.east, x0=113.27, households=10)
     grids_generate(communities=[district.east], target_households=200, code_digits=2, activate=True)
     (only,) = Grid.objects.active().filter(community=district.east)
-    page = page_as(district.gis, viewport=DESKTOP)
-    page.goto("/gis/")
-    page.wait_for_selector("body[data-gis-ready='1']")
+    page = _editor(page_as, district)
     _select_grid(page, only.code)
     # A line inside west's square, nowhere near east's grid.
     _draw_line(page, [(23.122, 113.263), (23.128, 113.263)])
