@@ -8,6 +8,8 @@ place (DB11/T 2157 keeps a code's start and end dates; it never recycles).
 Generation and the GIS editor's split/merge both allocate here.
 """
 
+from collections.abc import Sequence
+
 from django.db.models import Max
 
 from gridmgmt.areas.models import Community
@@ -36,16 +38,39 @@ def grid_codes_next(*, community: Community, count: int, code_digits: int,
     Raises ``GridCodeExhausted`` naming the community when the sequences
     would not fit in ``code_digits`` digits (99 for 14-digit codes).
     """
-    if count < 0:
-        raise ValueError(f"count must be at least 0, got {count}")
-    Community.objects.select_for_update().filter(pk=community.pk).values_list("pk", flat=True).first()
-    used = Grid.objects.filter(community=community).aggregate(top=Max("sequence"))["top"] or 0
-    start = max(used, reserved) + 1
+    return _allocate([(community, count, reserved)], code_digits)[0]
+
+
+def grid_codes_next_many(*, counts: Sequence[tuple[Community, int]], code_digits: int) -> list[list[tuple[int, str]]]:
+    """:func:`grid_codes_next` for many communities at once: one lock and one query, not two per community.
+
+    ``counts`` is (community, how many codes) per community, each community
+    once; returns each community's (sequence, code) pairs in that order.
+    Raises ``GridCodeExhausted`` for the first community in ``counts`` whose
+    sequences would not fit.
+    """
+    return _allocate([(community, count, 0) for community, count in counts], code_digits)
+
+
+def _allocate(requests: Sequence[tuple[Community, int, int]], code_digits: int) -> list[list[tuple[int, str]]]:
+    """(community, count, reserved) → the next ``count`` codes of each, the rows locked (see grid_codes_next)."""
+    for community, count, _ in requests:
+        if count < 0:
+            raise ValueError(f"count must be at least 0, got {count} for community {community.code}")
+    ids = [community.pk for community, _, _ in requests]
+    # Locked in id order, so two transactions locking overlapping sets cannot deadlock.
+    list(Community.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk", flat=True))
+    used = dict(Grid.objects.filter(community_id__in=ids).values("community_id").annotate(top=Max("sequence"))
+                .values_list("community_id", "top"))
     largest = 10**code_digits - 1
-    if start + count - 1 > largest:
-        raise GridCodeExhausted(
-            f"community {community.code} {community.name}: needs grid sequences up to {start + count - 1}, "
-            f"but codes are never reused and a {code_digits}-digit sequence allows at most {largest}; "
-            f"use --code-digits {code_digits + 1}")
-    return [(sequence, grid_code(community.code, sequence, code_digits))
-            for sequence in range(start, start + count)]
+    allocated = []
+    for community, count, reserved in requests:
+        start = max(used.get(community.pk) or 0, reserved) + 1
+        if start + count - 1 > largest:
+            raise GridCodeExhausted(
+                f"community {community.code} {community.name}: needs grid sequences up to {start + count - 1}, "
+                f"but codes are never reused and a {code_digits}-digit sequence allows at most {largest}; "
+                f"use --code-digits {code_digits + 1}")
+        allocated.append([(sequence, grid_code(community.code, sequence, code_digits))
+                          for sequence in range(start, start + count)])
+    return allocated

@@ -3,7 +3,7 @@
 import pytest
 from django.db import transaction
 
-from gridmgmt.grids.codes import GridCodeExhausted, grid_codes_next
+from gridmgmt.grids.codes import GridCodeExhausted, grid_codes_next, grid_codes_next_many
 from gridmgmt.grids.models import Grid, GridGeneration
 
 pytestmark = pytest.mark.django_db
@@ -44,3 +44,19 @@ def test_exhausted_two_digit_sequence_names_the_community_and_the_remedy(two_com
     with transaction.atomic(), pytest.raises(GridCodeExhausted, match="440104001001.*--code-digits 3"):
         grid_codes_next(community=west, count=2, code_digits=2)
 
+
+
+def test_many_communities_each_continue_their_own_sequence_in_two_queries(two_communities,
+                                                                          django_assert_num_queries):
+    west, east = two_communities
+    store(west, 7, active=False)
+    with transaction.atomic(), django_assert_num_queries(2):  # the row locks, the highest sequences
+        assert grid_codes_next_many(counts=[(west, 2), (east, 1)], code_digits=2) == [
+            [(8, "44010400100108"), (9, "44010400100109")], [(1, "44010400100201")]]
+
+
+def test_many_communities_exhausted_names_the_community_that_overflows(two_communities):
+    west, east = two_communities
+    store(east, 99, active=False)
+    with transaction.atomic(), pytest.raises(GridCodeExhausted, match="440104001002 .*--code-digits 3"):
+        grid_codes_next_many(counts=[(west, 5), (east, 1)], code_digits=2)
