@@ -85,6 +85,46 @@ def holds_whole(polygon: Polygon, geoms: np.ndarray) -> np.ndarray:
     return inside
 
 
+def building_owners(polygons: np.ndarray, geoms: np.ndarray) -> np.ndarray:
+    """Index of the grid each building belongs to as it lies now (-1: in no grid).
+
+    A footprint belongs to the grid holding most of its area (among equal
+    areas, the first the tree finds); a point to the lowest-numbered grid it
+    touches (:func:`check_partition` then reports a point on a seam, covered
+    by two grids).
+
+    Parameters
+    ----------
+    polygons
+        Grids, metres.
+    geoms
+        Building points or footprints, metres.
+
+    Returns
+    -------
+    numpy.ndarray of int
+        One index into ``polygons`` per building.
+    """
+    owners = np.full(len(geoms), -1)
+    if not len(polygons) or not len(geoms):
+        return owners
+    building, grid = shapely.STRtree(polygons).query(geoms, predicate="intersects")
+    lowest = np.full(len(geoms), len(polygons))
+    np.minimum.at(lowest, building, grid)
+    found = lowest < len(polygons)
+    owners[found] = lowest[found]
+    hits = np.bincount(building, minlength=len(geoms))
+    shared = (hits[building] > 1) & (shapely.get_type_id(geoms[building]) != 0)
+    if shared.any():
+        building, grid = building[shared], grid[shared]
+        area_m2 = shapely.area(shapely.intersection(polygons[grid], geoms[building]))
+        # Largest area first within each building; a stable sort keeps the tree's order among equals.
+        order = np.lexsort((-area_m2, building))
+        first = order[np.r_[True, building[order][1:] != building[order][:-1]]]
+        owners[building[first]] = grid[first]
+    return owners
+
+
 def household_stats(values: Iterable[int | float]) -> dict[str, float]:
     """Summarise households per grid.
 

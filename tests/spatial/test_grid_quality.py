@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pytest
-from shapely.geometry import LineString, MultiPolygon, box
+from shapely.geometry import LineString, MultiPolygon, Point, box
 
-from spatial.grid_quality import check_tiling, household_stats, polsby_popper, road_alignment_share
+from spatial.grid_quality import building_owners, check_tiling, household_stats, polsby_popper, road_alignment_share
 
 
 def test_polsby_popper_of_a_square_is_pi_over_four():
@@ -46,3 +47,18 @@ def test_tiling_check_names_gaps_overlaps_multiparts_and_slivers():
 def test_a_thin_community_part_is_not_a_sliver():
     community = MultiPolygon([box(0, 0, 100, 100), box(200, 0, 300, 4)])
     assert check_tiling(community, [box(0, 0, 100, 100), box(200, 0, 300, 4)], min_width_m=10) == []
+
+
+def test_building_owners_footprint_goes_where_most_of_it_lies_a_point_on_a_seam_to_the_lower_grid():
+    grids = np.asarray([box(0, 0, 100, 100), box(100, 0, 200, 100)], dtype=object)
+    buildings = np.asarray([
+        box(90, 40, 120, 60),   # 10 m west of the seam, 20 m east: the east grid's
+        box(95, 40, 105, 60),   # halves of equal area: the first the tree finds, as the checker always did
+        Point(100, 50),         # on the seam: the lower-numbered grid (the checker reports the second cover)
+        Point(150, 50),
+        Point(250, 50),         # outside every grid
+    ], dtype=object)
+    owners = building_owners(grids, buildings)
+    assert owners[[0, 2, 3, 4]].tolist() == [1, 0, 1, -1]
+    assert owners[1] in (0, 1)
+    assert building_owners(grids[:0], buildings).tolist() == [-1] * 5
