@@ -1,14 +1,18 @@
 """Reads of grids: map layers, invariant checks and the workload report."""
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
+import numpy as np
 import shapely
 from django.db import connection
 
+from gridmgmt.areas.models import Community
 from gridmgmt.geojson_sql import feature_collection
 from gridmgmt.grids.models import Grid, GridGeneration
 from gridmgmt.grids.inputs import CommunityInput, community_inputs
-from spatial.grid_quality import check_partition, household_stats, polsby_popper, road_alignment_share
+from spatial.grid_quality import (building_owners, check_partition, household_stats, polsby_popper,
+                                  road_alignment_share)
 from spatial.partition import BuildingInput, GridPiece
 from spatial.equirectangular import equirectangular
 
@@ -51,30 +55,64 @@ class GridQualityReport:
         }
 
 
-def _check_community(item: CommunityInput, grids: list[Grid], target: int, report: GridQualityReport,
+@dataclass(frozen=True)
+class StoredGrid:
+    """A stored grid as generation and the checker read it: plain values, the polygon in shapely (WGS84)."""
+
+    community_id: int
+    code: str
+    sequence: int
+    households: int
+    valid_from: datetime | None
+    polygon: shapely.Polygon
+
+
+def stored_grids(*, generation: GridGeneration | None = None,
+                 community_ids: list[int] | None = None) -> dict[int, list[StoredGrid]]:
+    """``{community id: grids in sequence order}`` of one generation (active or not), else the active grids.
+
+    ``community_ids`` limits the grids to those communities. One query, the
+    polygons decoded from WKB all at once (models would build a GEOS
+    geometry per grid, only to be written out as WKB again for shapely).
+    """
+    where, params = ["g.active"], []
+    if generation is not None:
+        where, params = ["g.generation_id = %s"], [generation.pk]
+    if community_ids is not None:
+        where.append("g.community_id = ANY(%s)")
+        params.append(list(community_ids))
+    with connection.cursor() as cursor:
+        cursor.execute(f"""
+            SELECT g.community_id, g.code, g.sequence, g.households, g.valid_from, ST_AsBinary(g.polygon)
+            FROM grids_grid g WHERE {" AND ".join(where)} ORDER BY g.community_id, g.sequence""", params)
+        rows = cursor.fetchall()
+    polygons = shapely.from_wkb([bytes(row[5]) for row in rows]) if rows else []
+    grids: dict[int, list[StoredGrid]] = {}
+    for (community_id, code, sequence, households, valid_from, _wkb), polygon in zip(rows, polygons):
+        grids.setdefault(community_id, []).append(
+            StoredGrid(community_id, code, sequence, households, valid_from, polygon))
+    return grids
+
+
+def _check_community(item: CommunityInput, grids: list[StoredGrid], target: int, report: GridQualityReport,
                      figures: bool = True) -> None:
     to_metric, _ = equirectangular(item.boundary_wgs84)  # the plane the grids were cut in
     boundary_m = to_metric(item.boundary_wgs84)
-    buildings = [BuildingInput(id=i, geometry=to_metric(g), households=h)
-                 for i, g, h in zip(item.building_ids, item.building_geoms, item.households)]
-    polygons_m = [to_metric(shapely.from_wkb(bytes(g.polygon.wkb))) for g in grids]
+    geoms_m = to_metric(np.asarray(item.building_geoms, dtype=object))
+    buildings = [BuildingInput(id=i, geometry=g, households=h)
+                 for i, g, h in zip(item.building_ids, geoms_m, item.households)]
+    polygons_m = to_metric(np.asarray([g.polygon for g in grids], dtype=object))
     # Buildings belong to the grid that covers them now; the checker then finds
     # a building covered by two grids, by none, or a grid above the cap.
-    owners = {}
-    tree = shapely.STRtree(polygons_m)
-    for building in buildings:
-        hits = tree.query(building.geometry, predicate="intersects")
-        if len(hits) > 1 and building.geometry.geom_type != "Point":
-            # A footprint touching a neighbour belongs where most of it lies.
-            hits = [max(hits, key=lambda i: polygons_m[i].intersection(building.geometry).area)]
-        owners.setdefault(int(min(hits)) if len(hits) else -1, []).append(building.id)
-    households = {b.id: b.households for b in buildings}
-    pieces = [GridPiece(polygon=p, building_ids=tuple(owners.get(index, ())),
-                        households=sum(households[i] for i in owners.get(index, ())),
-                        sequence=g.sequence) for index, (p, g) in enumerate(zip(polygons_m, grids))]
+    owners = building_owners(polygons_m, geoms_m)
+    ids = np.asarray(item.building_ids)
+    households = np.asarray(item.households)
+    members = [np.flatnonzero(owners == index) for index in range(len(grids))]
+    pieces = [GridPiece(polygon=p, building_ids=tuple(ids[m].tolist()), households=int(households[m].sum()),
+                        sequence=g.sequence) for p, g, m in zip(polygons_m, grids, members)]
     problems = check_partition(boundary_m, buildings, pieces, target)
-    if owners.get(-1):
-        problems.append(f"buildings {owners[-1][:5]} lie in no grid")
+    if (owners < 0).any():
+        problems.append(f"buildings {ids[owners < 0][:5].tolist()} lie in no grid")
     stored = [f"grid {g.code} stores {g.households} households, its buildings hold {p.households}"
               for g, p in zip(grids, pieces) if g.households != p.households]
     problems.extend(stored)
@@ -89,37 +127,39 @@ def _check_community(item: CommunityInput, grids: list[Grid], target: int, repor
 
 
 def grid_quality_report(*, target_households: int, generation: GridGeneration | None = None,
-                        figures: bool = True) -> GridQualityReport:
+                        figures: bool = True, inputs: list[CommunityInput] | None = None) -> GridQualityReport:
     """Check every invariant of the active grids, or of one generation's grids (active or not).
 
     A generation is checked against its own cap (``target_households`` of
     the generation); the active grids against ``target_households``.
     ``figures=False`` skips compactness and road alignment (the check alone).
+    ``inputs``: the communities' inputs when the caller has just read them
+    in the same transaction (generation); otherwise they are read here.
     """
     report = GridQualityReport()
-    if generation is None:
-        grids = Grid.objects.active()
-    else:
-        grids = generation.grids.all()
+    by_community = stored_grids(generation=generation)
+    if generation is not None:
         target_households = generation.target_households
-    grids = list(grids.select_related("community").order_by("community__code", "sequence"))
-    by_community: dict[int, list[Grid]] = {}
-    for grid in grids:
-        by_community.setdefault(grid.community_id, []).append(grid)
-    communities = [group[0].community for group in by_community.values()]
-    for item in community_inputs(communities):
-        members = by_community[item.community.id]
-        _check_community(item, members, target_households, report, figures)
-    report.communities = len(communities)
-    report.grids = len(grids)
-    report.households = [g.households for g in grids]
+    known = {item.community.pk: item for item in inputs or []}
+    unread = Community.objects.filter(pk__in=[pk for pk in by_community if pk not in known])
+    known.update((item.community.pk, item) for item in community_inputs(list(unread)))
+    inputs = sorted((known[pk] for pk in by_community), key=lambda item: item.community.code)
+    for item in inputs:
+        _check_community(item, by_community[item.community.pk], target_households, report, figures)
+    report.communities = len(inputs)
+    report.grids = sum(len(group) for group in by_community.values())
+    report.households = [g.households for item in inputs for g in by_community[item.community.pk]]
     return report
 
 
-def generation_violations(*, generation: GridGeneration) -> dict[str, list[str]]:
-    """Broken invariants of a generation's grids, by community code (empty when all hold)."""
+def generation_violations(*, generation: GridGeneration,
+                          inputs: list[CommunityInput] | None = None) -> dict[str, list[str]]:
+    """Broken invariants of a generation's grids, by community code (empty when all hold).
+
+    ``inputs`` as in :func:`grid_quality_report`.
+    """
     return grid_quality_report(target_households=generation.target_households, generation=generation,
-                               figures=False).violations
+                               figures=False, inputs=inputs).violations
 
 
 def grid_workload(*, target_households: int, merge_below: float = 0.5) -> list[dict]:

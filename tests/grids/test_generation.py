@@ -9,7 +9,7 @@ from django.test import override_settings
 
 from gridmgmt.areas.models import Building
 from gridmgmt.grids.models import Grid, GridGeneration
-from gridmgmt.grids.services import GridGenerationError, grid_generation_activate, grids_generate
+from gridmgmt.grids.services import GRID_COLUMNS, GridGenerationError, grid_generation_activate, grids_generate
 from tests.grids.conftest import add_buildings
 
 pytestmark = pytest.mark.django_db
@@ -27,6 +27,15 @@ def test_generation_is_inactive_until_activated(two_communities):
     generation = GridGeneration.objects.get()
     assert grid_generation_activate(generation=generation) == 6
     assert Grid.objects.filter(active=True).count() == 6
+
+
+def test_stored_grids_fill_every_column_of_the_model_with_its_defaults(two_communities):
+    # The store is one SQL insert, not the ORM: a field added to Grid must be added there too.
+    assert set(GRID_COLUMNS) == {f.column for f in Grid._meta.concrete_fields if not f.primary_key}
+    generate("--all")
+    for grid in Grid.objects.all():
+        grid.full_clean()
+        assert (grid.active, grid.valid_from, grid.valid_to, grid.polygon.srid) == (False, None, None, 4326)
 
 
 def test_codes_are_community_code_plus_two_digit_sequence(two_communities):
