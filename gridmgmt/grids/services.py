@@ -162,7 +162,8 @@ def grids_generate(
     # a generation failing it is rolled back whole.
     _refuse_failing(generation, inputs=items)
     if activate:
-        grid_generation_activate(generation=generation)
+        # Just checked, in this transaction, which no one else sees yet: no second check.
+        _switch_over(generation)
     return report
 
 
@@ -196,6 +197,11 @@ def grid_generation_activate(*, generation: GridGeneration) -> int:
     """
     generation = GridGeneration.objects.select_for_update().get(pk=generation.pk)
     _refuse_failing(generation)
+    return _switch_over(generation)
+
+
+def _switch_over(generation: GridGeneration) -> int:
+    """Activation once the generation is known to pass its check (see grid_generation_activate)."""
     now = timezone.now()
     community_ids = generation.grids.values("community_id")
     replaced = Grid.objects.filter(community_id__in=community_ids, active=True).exclude(generation=generation)
