@@ -56,6 +56,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, replace
+from functools import cached_property
 from itertools import islice
 
 import numpy as np
@@ -132,6 +133,12 @@ class _Region:
     members: np.ndarray
     blocks: tuple[Polygon, ...]
     grid_count: int
+    households: float  # what the members count for (weights)
+
+    # Asked for by every proposal of the region's splits: measured once.
+    @cached_property
+    def exterior_xy(self) -> np.ndarray:
+        return shapely.get_coordinates(self.polygon.exterior)
 
 
 @dataclass(frozen=True)
@@ -195,8 +202,9 @@ def bisect_part(
         The grids, tiling ``part``.
     """
     splitter = _Splitter(buildings, target_households, min_width_m, road_segments)
-    grid_count = max(1, math.ceil(buildings.weight[members].sum() / target_households))
-    pending = [_Region(part, np.sort(members), tuple(blocks), grid_count)]
+    households = float(buildings.weight[members].sum())
+    grid_count = max(1, math.ceil(households / target_households))
+    pending = [_Region(part, np.sort(members), tuple(blocks), grid_count, households)]
     leaves: list[Leaf] = []
     while pending:
         region = pending.pop()
@@ -305,6 +313,8 @@ class _Splitter:
         (:func:`_cut_measures`); a group of blocks by a plain overlay.
         """
         scores = np.full(len(proposals), np.inf)
+        if not proposals:
+            return scores
         weights = self.buildings.weight[region.members]
         polygon = region.polygon
         measures = np.zeros((len(proposals), 4))
@@ -320,8 +330,8 @@ class _Splitter:
             area_a, length_a, area_b, length_b = measures[index]
             if min(area_a, area_b) <= _DEBRIS_AREA_M2:
                 continue
-            weight_a = float(weights[proposal.in_a(region.members.size)].sum())
-            imbalance = float(self._balance(region, np.array([weight_a]), proposal.grid_plans)[1][0])
+            order, count = proposal.members_a
+            imbalance = float(self._balance(region, np.array([weights[order[:count]].sum()]), proposal.grid_plans)[1][0])
             compactness = 2.0 * math.pi * (area_a / length_a**2 + area_b / length_b**2)  # mean Polsby-Popper
             scores[index] = imbalance + _SHAPE_WEIGHT * (1.0 - compactness)
         return scores
@@ -407,7 +417,7 @@ class _Splitter:
             order = np.lexsort((members, along))
             prefix = np.cumsum(self.buildings.weight[members][order])[:-1]
             infeasible, imbalance = self._balance(region, prefix, plans)
-            offsets = self._cut_offsets(region, origin, axis, order)
+            offsets = self._cut_offsets(region, origin, axis[np.newaxis], order[np.newaxis])[0]
             sorted_xy = ref_xy[order]
             # Two buildings on the very same point cannot be told apart by a cut.
             splittable = np.flatnonzero(np.any(sorted_xy[1:] != sorted_xy[:-1], axis=1))
@@ -422,32 +432,42 @@ class _Splitter:
     def _planned_proposals(self, region: _Region) -> list[_Proposal]:
         """First cuts of packings of the region's buildings into its planned grids (see :mod:`spatial.packing`)."""
         origin = np.asarray(region.polygon.centroid.coords[0])
-        proposals = []
-        for order, k, n_a, direction in self.packer.candidate_cuts(region.members, region.grid_count, _PLANNED_TRIES):
-            axis = self.packer.directions[direction]
-            offset = float(self._cut_offsets(region, origin, axis, order)[k - 1])
-            proposals.append(_Proposal((False, 0.0), (n_a,), None, (origin, axis, offset), (order, k)))
-        return proposals
+        cuts = self.packer.candidate_cuts(region.members, region.grid_count, _PLANNED_TRIES)
+        if not cuts:
+            return []
+        orders, ks, plans, directions = zip(*cuts)
+        axes = self.packer.directions[list(directions)]
+        offsets = self._cut_offsets(region, origin, axes, np.stack(orders))[np.arange(len(cuts)), np.array(ks) - 1]
+        return [_Proposal((False, 0.0), (n_a,), None, (origin, axis, float(offset)), (order, k))
+                for order, k, n_a, axis, offset in zip(orders, ks, plans, axes, offsets)]
 
-    def _cut_offsets(self, region: _Region, origin: np.ndarray, axis: np.ndarray, order: np.ndarray) -> np.ndarray:
-        """Where along ``axis`` (metres from ``origin``) to cut between each pair of consecutive buildings of ``order``."""
+    def _cut_offsets(self, region: _Region, origin: np.ndarray, axes: np.ndarray, orders: np.ndarray) -> np.ndarray:
+        """Where to cut between each pair of consecutive buildings, for several orderings at once.
+
+        ``axes`` (k, 2) are unit vectors and ``orders`` (k, m) orderings of
+        the region's m members along them; returns (k, m - 1) positions along
+        each axis, metres from ``origin``. One call for all of a pass's
+        proposals: the arrays are small, so the cost is per call.
+        """
         members = region.members
-        along = ((self.buildings.ref_xy[members] - origin) @ axis)[order]
-        weights = self.buildings.weight[members][order]
-        prefix = np.cumsum(weights)[:-1]
-        low, high = self.claim_coordinates.extents(members, origin, axis)
+        rows = np.arange(len(axes))[:, np.newaxis]
+        along = np.stack([(self.buildings.ref_xy[members] - origin) @ axis for axis in axes])[rows, orders]
+        cumulative = np.cumsum(self.buildings.weight[members][orders], axis=1)
+        prefix = cumulative[:, :-1]
+        low, high = self.claim_coordinates.extents(members, origin, axes)
         # A cut between the k-th and (k+1)-th building crosses no footprint
         # when the first k all end before the rest begin.
-        left_high = np.maximum.accumulate(high[order])[:-1]
-        right_low = np.minimum.accumulate(low[order][::-1])[::-1][1:]
+        left_high = np.maximum.accumulate(high[rows, orders], axis=1)[:, :-1]
+        right_low = np.minimum.accumulate(low[rows, orders][:, ::-1], axis=1)[:, ::-1][:, 1:]
         clean = left_high < right_low
-        gap_low = np.where(clean, left_high, along[:-1])
-        gap_high = np.where(clean, right_low, along[1:])
+        gap_low = np.where(clean, left_high, along[:, :-1])
+        gap_high = np.where(clean, right_low, along[:, 1:])
         # Within the gap, cut where the region's extent is shared as the
         # households are: in sparse areas both sides then get room.
-        extent = (shapely.get_coordinates(region.polygon.exterior) - origin) @ axis
-        share = prefix / max(prefix[-1] + weights[-1], 1e-9) if prefix.size else prefix
-        return np.clip(extent.min() + share * (extent.max() - extent.min()), gap_low, gap_high)
+        extent = np.stack([(region.exterior_xy - origin) @ axis for axis in axes])
+        low_end, high_end = extent.min(axis=1, keepdims=True), extent.max(axis=1, keepdims=True)
+        share = prefix / np.maximum(cumulative[:, -1:], 1e-9)
+        return np.clip(low_end + share * (high_end - low_end), gap_low, gap_high)
 
     def _balance(
         self, region: _Region, weight_a: np.ndarray, plans: tuple[int, ...]
@@ -462,7 +482,7 @@ class _Splitter:
         costs an extra grid further down.
         """
         n = region.grid_count
-        total = float(self.buildings.weight[region.members].sum())
+        total = region.households
         mean = max(total / n, 1e-9)
         weight_a = np.asarray(weight_a, dtype=float)[np.newaxis, :]
         grids_a = np.asarray(plans, dtype=float)[:, np.newaxis]
@@ -550,7 +570,8 @@ class _Splitter:
         )
 
     def _child(self, region: _Region, polygon: Polygon, members: np.ndarray) -> _Region:
-        grid_count = max(1, math.ceil(self.buildings.weight[members].sum() / self.target))
+        households = float(self.buildings.weight[members].sum())
+        grid_count = max(1, math.ceil(households / self.target))
         blocks = ()
         if len(region.blocks) > 1:
             all_blocks = np.asarray(region.blocks, dtype=object)
@@ -561,7 +582,7 @@ class _Splitter:
             clipped = shapely.get_parts(shapely.intersection(all_blocks[crossing], polygon, grid_size=GRID_SIZE_M))
             clipped = clipped[(shapely.get_type_id(clipped) == 3) & (shapely.area(clipped) > _DEBRIS_AREA_M2)]
             blocks = tuple(all_blocks[inside]) + tuple(clipped)
-        return _Region(polygon, members, blocks if len(blocks) > 1 else (polygon,), grid_count)
+        return _Region(polygon, members, blocks if len(blocks) > 1 else (polygon,), grid_count, households)
 
     def _regroup(self, region: _Region, piece_a, piece_b) -> tuple[Polygon, np.ndarray] | None:
         """Merge the pieces of a cut into two connected sides."""
@@ -712,10 +733,11 @@ class _ClaimCoordinates:
         # get_coordinates lists each claim's vertices together, in claim order; every claim has some.
         self.starts = np.searchsorted(owner, np.arange(len(claims)))
 
-    def extents(self, members: np.ndarray, origin: np.ndarray, axis: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Lowest and highest ``(p - origin) · axis`` over each member's claim, metres."""
-        along = (self.coords - origin) @ axis
-        return np.minimum.reduceat(along, self.starts)[members], np.maximum.reduceat(along, self.starts)[members]
+    def extents(self, members: np.ndarray, origin: np.ndarray, axes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Lowest and highest ``(p - origin) · axis`` over each member's claim, (k, m) for ``axes`` (k, 2), metres."""
+        along = np.stack([(self.coords - origin) @ axis for axis in axes], axis=1)
+        low, high = np.minimum.reduceat(along, self.starts), np.maximum.reduceat(along, self.starts)
+        return low[members].T, high[members].T
 
 
 def _block_of(ref_xy: np.ndarray, blocks: np.ndarray) -> np.ndarray:
