@@ -54,23 +54,52 @@ def block_plots(block: Polygon, claims: np.ndarray) -> list[Polygon] | None:
     # their vertices, so they stay edge to edge): raw cells have
     # near-coincident vertices that snap-rounding cannot always node.
     cells = shapely.set_precision(cells, _CELL_GRID_M, mode="pointwise")
+    # One vectorised call per step over all plots, not one per plot: on
+    # the suburb extract's blocks (1,708 plots) the per-call overhead was
+    # about a third of the time.
+    plots = _cells_of_claims(cells, owner, len(claims))
+    # Only cells reaching the block's outline are clipped: the rest lie on
+    # the 0.1 mm grid already, which the clip would keep as it is.
+    crossing = ~shapely.contains_properly(block, plots)
+    plots[crossing] = _polygonals(shapely.intersection(plots[crossing], block, grid_size=GRID_SIZE_M))
+    # Each plot gives up what other footprints take of it, and takes all of its own.
     claim_tree = shapely.STRtree(claims)
-    plots = []
-    for index in range(len(claims)):
-        mine = cells[owner == index]
-        try:
-            cell = shapely.coverage_union_all(mine)
-        except shapely.errors.GEOSException:
-            cell = shapely.union_all(mine, grid_size=_CELL_GRID_M)
-        cell = polygonal(shapely.intersection(cell, block, grid_size=GRID_SIZE_M))
-        # Each plot gives up what other footprints take of it, and takes all of its own.
-        others = claim_tree.query(cell, predicate="intersects")
+    plot_index, claim_index = claim_tree.query(plots, predicate="intersects")
+    for index in np.unique(plot_index[plot_index != claim_index]):
+        others = claim_tree.query(plots[index], predicate="intersects")
         others = others[others != index]
-        if others.size:
-            cell = polygonal(shapely.difference(cell, shapely.union_all(claims[others], grid_size=GRID_SIZE_M),
-                                                grid_size=GRID_SIZE_M))
-        plots.append(polygonal(shapely.union(cell, claims[index], grid_size=GRID_SIZE_M)))
-    return _settle_fragments(block, plots, claims)
+        plots[index] = polygonal(shapely.difference(
+            plots[index], shapely.union_all(claims[others], grid_size=GRID_SIZE_M), grid_size=GRID_SIZE_M))
+    plots = _polygonals(shapely.union(plots, claims, grid_size=GRID_SIZE_M))
+    return _settle_fragments(block, list(plots), claims)
+
+
+def _cells_of_claims(cells: np.ndarray, owner: np.ndarray, count: int) -> np.ndarray:
+    """The union of each claim's Voronoi cells: ``count`` geometries, claim by claim."""
+    order = np.argsort(owner, kind="stable")
+    starts = np.searchsorted(owner[order], np.arange(count))
+    table = np.full((count, np.bincount(owner, minlength=count).max()), None, dtype=object)
+    table[owner[order], np.arange(len(order)) - starts[owner[order]]] = cells[order]
+    try:
+        return shapely.coverage_union_all(table, axis=1)
+    except shapely.errors.GEOSException:
+        # Cells that do not meet edge to edge: an overlay union of those claims' cells.
+        return np.asarray([_union_of_cells(row[row != None]) for row in table], dtype=object)  # noqa: E711
+
+
+def _union_of_cells(cells: np.ndarray):
+    try:
+        return shapely.coverage_union_all(cells)
+    except shapely.errors.GEOSException:
+        return shapely.union_all(cells, grid_size=_CELL_GRID_M)
+
+
+def _polygonals(geoms: np.ndarray) -> np.ndarray:
+    """:func:`polygonal` of each geometry (most are polygons already)."""
+    geoms = np.asarray(geoms, dtype=object)
+    mixed = ~np.isin(shapely.get_type_id(geoms), (3, 6))
+    geoms[mixed] = [polygonal(g) for g in geoms[mixed]]
+    return geoms
 
 
 def _disjoint(claims: np.ndarray) -> np.ndarray:
@@ -111,35 +140,39 @@ def _settle_fragments(block: Polygon, plots: list, claims: np.ndarray) -> list[P
     # overlapping by 3,268 m² on a suburban extract).
     gap = polygonal(shapely.difference(block, shapely.union_all(plots, grid_size=GRID_SIZE_M),
                                        grid_size=GRID_SIZE_M))
+    plots = np.asarray(plots, dtype=object)
     loose: list[Polygon] = []
-    for index, plot in enumerate(plots):
-        parts = shapely.get_parts(plot)
-        if len(parts) == 1:
-            plots[index] = parts[0]
-            continue
-        keep = int(np.argmax(shapely.area(shapely.intersection(parts, claims[index]))))
+    for index in np.flatnonzero(shapely.get_type_id(plots) != 3):
+        parts = shapely.get_parts(plots[index])
+        keep = int(np.argmax(shapely.area(shapely.intersection(parts, claims[index])))) if len(parts) > 1 else 0
         plots[index] = parts[keep]
         loose.extend(p for k, p in enumerate(parts) if k != keep)
     loose.extend(shapely.get_parts(gap))
     # Largest first: a small piece may touch only a larger loose one.
     pending = sorted((p for p in loose if p.area > 0), key=lambda p: -p.area)
+    # Only plots whose bounding box meets a piece's can share an edge with it.
+    bounds = shapely.bounds(plots)
     for _ in range(len(pending) + 1):
         if not pending:
             break
         still = []
         for piece in pending:
-            shared = shapely.length(shapely.intersection(piece.boundary, shapely.boundary(plots)))
-            best = int(np.argmax(shared))
-            if shared[best] <= 0:
+            x0, y0, x1, y1 = piece.bounds
+            near = np.flatnonzero((bounds[:, 0] <= x1) & (bounds[:, 2] >= x0) & (bounds[:, 1] <= y1) & (bounds[:, 3] >= y0))
+            shared = shapely.length(shapely.intersection(piece.boundary, shapely.boundary(plots[near])))
+            if not near.size or shared.max() <= 0:
                 still.append(piece)
                 continue
+            best = near[np.argmax(shared)]
             merged = shapely.union(plots[best], piece, grid_size=GRID_SIZE_M)
-            plots[best] = merged if merged.geom_type == "Polygon" else plots[best]
-            if merged.geom_type != "Polygon":
+            if merged.geom_type == "Polygon":
+                plots[best] = merged
+                bounds[best] = merged.bounds
+            else:
                 still.append(piece)
         if len(still) == len(pending):
             return None
         pending = still
     if pending or any(p.geom_type != "Polygon" for p in plots):
         return None
-    return plots
+    return list(plots)
