@@ -59,27 +59,33 @@ def road_blocks(
 
 
 def _merge_thin_blocks(blocks: list[Polygon], min_width_m: float) -> list[Polygon]:
-    while len(blocks) > 1:
-        eroded = shapely.buffer(np.asarray(blocks, dtype=object), -min_width_m / 2.0)
-        thin = np.flatnonzero(shapely.is_empty(eroded))
-        if thin.size == 0:
-            break
+    blocks = np.asarray(blocks, dtype=object)
+    # Whether a block is thin is asked once per block, not of every block
+    # after each merge (Aguascalientes: 34 merges, 0.26 s of buffers before).
+    thin = _is_thin(blocks, min_width_m)
+    while len(blocks) > 1 and thin.any():
         # Smallest thin block first: merging it may already widen another.
-        index = int(thin[np.argmin(shapely.area(np.asarray(blocks, dtype=object)[thin]))])
-        others = [i for i in range(len(blocks)) if i != index]
-        shared_m = shapely.length(
-            shapely.intersection(
-                blocks[index].boundary,
-                shapely.boundary(np.asarray([blocks[i] for i in others], dtype=object)),
-            )
-        )
-        if shared_m.max() <= 0:
+        candidates = np.flatnonzero(thin)
+        index = int(candidates[np.argmin(shapely.area(blocks[candidates]))])
+        others = np.delete(np.arange(len(blocks)), index)
+        # Only blocks whose bounding box meets this one's can share an edge with it.
+        x0, y0, x1, y1 = blocks[index].bounds
+        bounds = shapely.bounds(blocks[others])
+        others = others[(bounds[:, 0] <= x1) & (bounds[:, 2] >= x0) & (bounds[:, 1] <= y1) & (bounds[:, 3] >= y0)]
+        shared_m = shapely.length(shapely.intersection(blocks[index].boundary, shapely.boundary(blocks[others])))
+        if not others.size or shared_m.max() <= 0:
             break
         neighbour = others[int(np.argmax(shared_m))]
         merged = shapely.union(blocks[index], blocks[neighbour], grid_size=GRID_SIZE_M)
-        blocks = [b for i, b in enumerate(blocks) if i not in (index, neighbour)]
-        blocks.append(merged)
-    return blocks
+        kept = np.delete(np.arange(len(blocks)), [index, neighbour])
+        blocks = np.append(blocks[kept], np.asarray([merged], dtype=object))
+        thin = np.append(thin[kept], _is_thin(blocks[-1:], min_width_m))
+    return list(blocks)
+
+
+def _is_thin(blocks: np.ndarray, min_width_m: float) -> np.ndarray:
+    """Whether each block has no inscribed disc of diameter ``min_width_m``."""
+    return shapely.is_empty(shapely.buffer(blocks, -min_width_m / 2.0))
 
 
 def _north_west_first(blocks: list[Polygon]) -> list[Polygon]:
