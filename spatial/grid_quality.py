@@ -55,13 +55,13 @@ def is_sliver(polygon: Polygon, min_width_m: float = DEFAULT_MIN_WIDTH_M) -> boo
     return bool(shapely.is_empty(shapely.buffer(polygon, -min_width_m / 2.0)))
 
 
-def holds_whole(polygon: Polygon, geoms: np.ndarray) -> np.ndarray:
+def holds_whole(polygon: Polygon | np.ndarray, geoms: np.ndarray) -> np.ndarray:
     """Whether the polygon covers each geometry, up to the precision grid.
 
     Parameters
     ----------
     polygon
-        A grid, metres.
+        A grid, metres; or an array of grids, one per geometry.
     geoms
         Points or polygons, metres.
 
@@ -73,14 +73,18 @@ def holds_whole(polygon: Polygon, geoms: np.ndarray) -> np.ndarray:
         snapped to the precision grid may land a hair outside a neighbour's
         edge).
     """
-    shapely.prepare(polygon)
+    one_grid = np.ndim(polygon) == 0
+    if one_grid:
+        # Tested against many geometries: worth indexing (a grid per geometry is tested once).
+        shapely.prepare(polygon)
     inside = shapely.covers(polygon, geoms)
     doubtful = np.flatnonzero(~inside)
     if doubtful.size:
-        sticking_out = shapely.difference(geoms[doubtful], polygon)
+        around = polygon if one_grid else polygon[doubtful]
+        sticking_out = shapely.difference(geoms[doubtful], around)
         tolerance = _COORDINATE_TOLERANCE_M * np.maximum(shapely.length(geoms[doubtful]), 1.0)
         inside[doubtful] = (shapely.area(sticking_out) <= tolerance) & (
-            shapely.distance(geoms[doubtful], polygon) <= _COORDINATE_TOLERANCE_M
+            shapely.distance(geoms[doubtful], around) <= _COORDINATE_TOLERANCE_M
         )
     return inside
 
@@ -347,11 +351,15 @@ def _placement_violations(boundary, by_id: dict, owner: dict, grids: Sequence) -
     geoms[outside] = shapely.intersection(geoms[outside], boundary)
     polygons = np.asarray([g.polygon for g in grids], dtype=object)
     grid_sequences = np.asarray([g.sequence for g in grids])
-    violations = []
-    for polygon, sequence in zip(polygons, grid_sequences):
-        mine = np.flatnonzero(sequences == sequence)
-        for k in mine[~holds_whole(polygon, geoms[mine])]:
-            violations.append(f"building {ids[k]} is not wholly inside grid {sequence}")
+    # Each building against its grid (every grid of its sequence, should sequences repeat),
+    # grid by grid: all pairs in one vectorised test.
+    positions: dict[int, list[int]] = {}
+    for position, sequence in enumerate(grid_sequences.tolist()):
+        positions.setdefault(sequence, []).append(position)
+    grid, building = np.asarray(sorted((p, k) for k, s in enumerate(sequences.tolist()) for p in positions[s])).T
+    held = holds_whole(polygons[grid], geoms[building])
+    violations = [f"building {ids[k]} is not wholly inside grid {grid_sequences[p]}"
+                  for p, k in zip(grid[~held], building[~held])]
     is_point = shapely.get_type_id(geoms) == 0
     points = np.flatnonzero(is_point)
     point_index, grid_index = shapely.STRtree(polygons).query(geoms[points], predicate="covered_by")

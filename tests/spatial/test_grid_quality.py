@@ -8,7 +8,8 @@ import numpy as np
 import pytest
 from shapely.geometry import LineString, MultiPolygon, Point, box
 
-from spatial.grid_quality import building_owners, check_tiling, household_stats, polsby_popper, road_alignment_share
+from spatial.grid_quality import (building_owners, check_tiling, holds_whole, household_stats, polsby_popper,
+                                  road_alignment_share)
 
 
 def test_polsby_popper_of_a_square_is_pi_over_four():
@@ -62,3 +63,12 @@ def test_building_owners_footprint_goes_where_most_of_it_lies_a_point_on_a_seam_
     assert owners[[0, 2, 3, 4]].tolist() == [1, 0, 1, -1]
     assert owners[1] in (0, 1)
     assert building_owners(grids[:0], buildings).tolist() == [-1] * 5
+
+
+def test_holds_whole_with_a_grid_per_geometry_answers_as_each_grid_alone():
+    west, east = box(0, 0, 100, 100), box(100, 0, 200, 100)
+    geoms = np.asarray([box(10, 10, 20, 20), box(95, 10, 105, 20), Point(150, 50),
+                        box(190, 10, 200 + 1e-8, 20)], dtype=object)  # the last sticks out by a hair: held
+    grids = np.asarray([west, west, east, east], dtype=object)
+    assert holds_whole(grids, geoms).tolist() == [True, False, True, True]
+    assert holds_whole(west, geoms[:2]).tolist() + holds_whole(east, geoms[2:]).tolist() == [True, False, True, True]
