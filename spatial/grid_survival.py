@@ -57,16 +57,29 @@ def surviving(old: Sequence[tuple[Polygon, frozenset]], new: Sequence[tuple[Poly
     if not old or not new:
         return matches
     old_polygons = np.asarray([p for p, _ in old], dtype=object)
-    tree = shapely.STRtree(old_polygons)
+    new_polygons = np.asarray([p for p, _ in new], dtype=object)
+    # Candidates grouped by new grid in its order, each group in the tree's order.
+    new_index, old_index = shapely.STRtree(old_polygons).query(new_polygons, predicate="intersects")
+    # Only grids holding the same buildings can match: their shapes are compared all at once.
+    same = np.fromiter((old[o][1] == new[n][1] for n, o in zip(new_index.tolist(), old_index.tolist())),
+                       dtype=bool, count=len(new_index))
+    new_index, old_index = new_index[same], old_index[same]
+    similar = _same_shape(new_polygons[new_index], old_polygons[old_index], min_same_shape)
     taken: set[int] = set()
-    for index, (polygon, buildings) in enumerate(new):
-        for candidate in tree.query(polygon, predicate="intersects"):
-            candidate = int(candidate)
-            if candidate in taken or old[candidate][1] != buildings:
-                continue
-            union_m2 = shapely.union(polygon, old_polygons[candidate]).area
-            if union_m2 > 0 and shapely.intersection(polygon, old_polygons[candidate]).area / union_m2 >= min_same_shape:
-                matches[index] = candidate
-                taken.add(candidate)
-                break
+    for index, candidate in zip(new_index[similar].tolist(), old_index[similar].tolist()):
+        if index not in matches and candidate not in taken:
+            matches[index] = candidate
+            taken.add(candidate)
     return matches
+
+
+def _same_shape(a: np.ndarray, b: np.ndarray, min_same_shape: float) -> np.ndarray:
+    """Whether each pair of polygons overlaps by at least ``min_same_shape`` of their union (not empty)."""
+    # A grid cut again exactly as before (a regeneration's usual case) needs no overlay: its ratio is 1.
+    similar = shapely.equals_exact(a, b, tolerance=0.0) & (shapely.area(a) > 0)
+    changed = np.flatnonzero(~similar)
+    union_m2 = shapely.area(shapely.union(a[changed], b[changed]))
+    common_m2 = shapely.area(shapely.intersection(a[changed], b[changed]))
+    overlap = np.divide(common_m2, union_m2, out=np.zeros_like(common_m2), where=union_m2 > 0)
+    similar[changed] = (union_m2 > 0) & (overlap >= min_same_shape)
+    return similar
