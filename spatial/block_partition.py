@@ -161,6 +161,9 @@ def _join_straddled(blocks: np.ndarray, claims: np.ndarray) -> np.ndarray:
     graph = nx.Graph()
     graph.add_nodes_from(range(len(blocks)))
     claim_index, block_index = shapely.STRtree(blocks).query(claims, predicate="intersects")
+    # A claim meeting one block alone joins nothing: no overlay for it.
+    several = np.bincount(claim_index, minlength=len(claims))[claim_index] > 1
+    claim_index, block_index = claim_index[several], block_index[several]
     overlap = shapely.area(shapely.intersection(claims[claim_index], blocks[block_index], grid_size=GRID_SIZE_M))
     hits: dict[int, list[int]] = {}
     for c, b, area in zip(claim_index, block_index, overlap):
