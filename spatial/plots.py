@@ -70,7 +70,13 @@ def block_plots(block: Polygon, claims: np.ndarray) -> list[Polygon] | None:
         others = others[others != index]
         plots[index] = polygonal(shapely.difference(
             plots[index], shapely.union_all(claims[others], grid_size=GRID_SIZE_M), grid_size=GRID_SIZE_M))
-    plots = _polygonals(shapely.union(plots, claims, grid_size=GRID_SIZE_M))
+    # A claim inside its own cells adds nothing to them.
+    inside = shapely.contains_properly(plots, claims)
+    plots[~inside] = _polygonals(shapely.union(plots[~inside], claims[~inside], grid_size=GRID_SIZE_M))
+    # Untouched cells keep the 0.1 mm precision model set on them, to which
+    # later overlays without a grid size (unit adjacency) would snap; an
+    # overlay's result has none (floating), and so must these.
+    plots[inside] = shapely.set_precision(plots[inside], 0.0, mode="pointwise")
     return _settle_fragments(block, list(plots), claims)
 
 
