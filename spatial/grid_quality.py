@@ -6,7 +6,7 @@ All geometries are in one metric CRS (metres, areas in square metres).
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 import numpy as np
 import shapely
@@ -94,13 +94,13 @@ def building_owners(polygons: np.ndarray, geoms: np.ndarray) -> np.ndarray:
 
     A footprint belongs to the grid holding most of its area (among equal
     areas, the first the tree finds); a point to the lowest-numbered grid it
-    touches (:func:`check_partition` then reports a point on a seam, covered
-    by two grids).
+    lies in or on (:func:`check_partition` then reports a point on a seam,
+    covered by two grids).
 
     Parameters
     ----------
     polygons
-        Grids, metres.
+        Grids (an array), metres.
     geoms
         Building points or footprints, metres.
 
@@ -217,6 +217,7 @@ def check_tiling(
     boundary: Polygon | MultiPolygon,
     polygons: Sequence[Polygon],
     min_width_m: float = DEFAULT_MIN_WIDTH_M,
+    narrowness_forced: Callable[[int], bool] | None = None,
 ) -> list[str]:
     """List every way the polygons fail to tile the boundary as grids.
 
@@ -230,6 +231,9 @@ def check_tiling(
         A grid with no inscribed disc of this diameter is a sliver, unless it
         is a whole part of the community (a community part cannot be wider
         than it is).
+    narrowness_forced
+        Asked, for a sliver's index only, whether its narrowness is forced
+        (see :func:`check_partition`); a forced sliver is no violation.
 
     Returns
     -------
@@ -277,7 +281,7 @@ def check_tiling(
     for index, geom in enumerate(geoms):
         # A grid that is a whole community part is as wide as it can be.
         is_whole_part = np.any(np.abs(part_areas_m2 - geom.area) <= _TILING_RELATIVE_TOLERANCE * part_areas_m2)
-        if is_sliver(geom, min_width_m) and not is_whole_part:
+        if is_sliver(geom, min_width_m) and not is_whole_part and not (narrowness_forced and narrowness_forced(index)):
             violations.append(f"grid {index} is a sliver thinner than {min_width_m} m")
     return violations
 
@@ -316,8 +320,9 @@ def check_partition(
         building), and sequences are distinct and from 1 (after regenerations
         they have gaps: a retired code is never reused).
     """
-    violations = check_tiling(boundary, [g.polygon for g in grids], min_width_m)
     by_id = {b.id: b for b in buildings}
+    violations = check_tiling(boundary, [g.polygon for g in grids], min_width_m,
+                              lambda index: _narrowness_forced(index, grids, by_id, target_households, min_width_m))
     owner: dict = {}
     for grid in grids:
         for building_id in grid.building_ids:
@@ -340,6 +345,25 @@ def check_partition(
     if len(set(sequences)) != len(sequences) or min(sequences, default=1) < 1:
         violations.append("sequences repeat or start below 1")
     return violations
+
+
+def _narrowness_forced(index: int, grids: Sequence, by_id: dict, target_households: int, min_width_m: float) -> bool:
+    """Whether grid ``index`` must be thin: one of its buildings lies within ``min_width_m`` of a building of
+    another grid, and the two hold more than ``target_households`` together, so no grid may hold both and the
+    edge between them has less than ``min_width_m`` of room (the cap wins; see :mod:`spatial.partition`)."""
+    others = [by_id[i] for k, grid in enumerate(grids) if k != index for i in grid.building_ids if i in by_id]
+    if not others:
+        return False
+    other_geoms = np.asarray([b.geometry for b in others], dtype=object)
+    other_households = np.asarray([b.households for b in others])
+    for building_id in grids[index].building_ids:
+        building = by_id.get(building_id)
+        if building is None:
+            continue
+        near = shapely.dwithin(other_geoms, building.geometry, min_width_m)
+        if (building.households + other_households[near] > target_households).any():
+            return True
+    return False
 
 
 def _placement_violations(boundary, by_id: dict, owner: dict, grids: Sequence) -> list[str]:
