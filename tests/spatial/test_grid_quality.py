@@ -8,8 +8,9 @@ import numpy as np
 import pytest
 from shapely.geometry import LineString, MultiPolygon, Point, box
 
-from spatial.grid_quality import (building_owners, check_tiling, holds_whole, household_stats, polsby_popper,
-                                  road_alignment_share)
+from spatial.grid_quality import (building_owners, check_partition, check_tiling, holds_whole, household_stats,
+                                  polsby_popper, road_alignment_share)
+from spatial.partition import BuildingInput, GridPiece
 
 
 def test_polsby_popper_of_a_square_is_pi_over_four():
@@ -48,6 +49,25 @@ def test_tiling_check_names_gaps_overlaps_multiparts_and_slivers():
 def test_a_thin_community_part_is_not_a_sliver():
     community = MultiPolygon([box(0, 0, 100, 100), box(200, 0, 300, 4)])
     assert check_tiling(community, [box(0, 0, 100, 100), box(200, 0, 300, 4)], min_width_m=10) == []
+
+
+def _tower_beside_a_block(tower_households: int, block_households: int) -> list[str]:
+    """A 6 m wide tower 4 m from a block, its grid 9 m wide (thinner than 10 m): the violations found."""
+    community = box(0, 0, 100, 100)
+    thin = box(0, 30, 9, 70)
+    tower = BuildingInput("tower", box(2, 40, 8, 60), tower_households)
+    block = BuildingInput("block", box(12, 40, 30, 60), block_households)
+    grids = [GridPiece(thin, ("tower",), tower_households, 1),
+             GridPiece(community.difference(thin), ("block",), block_households, 2)]
+    return check_partition(community, [tower, block], grids, target_households=200, min_width_m=10)
+
+
+def test_a_thin_grid_is_accepted_only_where_the_cap_forces_it():
+    # 250 + 200 households cannot share a grid, and 4 m between them leave no room for 10 m.
+    assert _tower_beside_a_block(250, 200) == []
+    assert _tower_beside_a_block(120, 90) == []
+    # 100 + 50 could share one: the thin grid is a sliver the generator chose.
+    assert _tower_beside_a_block(100, 50) == ["grid 0 is a sliver thinner than 10 m"]
 
 
 def test_building_owners_footprint_goes_where_most_of_it_lies_a_point_on_a_seam_to_the_lower_grid():
