@@ -17,6 +17,7 @@ answer is deterministic.
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -55,6 +56,9 @@ class Packer:
         self.rank = np.argsort(np.lexsort((np.broadcast_to(np.arange(self.along.shape[1]), self.along.shape), self.along), axis=-1), axis=1)
         self._rows = np.arange(len(_ANGLES_RAD))[:, np.newaxis]
         self._memo: dict[tuple[bytes, int], tuple | None] = {}
+        # A group is asked about again and again (for other grid counts, by
+        # later splits): its sums and orderings are kept, keyed by its bytes.
+        self._groups: dict[bytes, _Group] = {}
         self._budget = 0
         # Buildings at one position are never parted by a cut: a pile of them
         # above the cap cannot pack in any number of grids. Knowing it up front
@@ -107,11 +111,20 @@ class Packer:
                 found.append((order, k, n_a, direction))
         return found
 
+    def _group(self, members: np.ndarray) -> _Group:
+        key = members.tobytes()
+        group = self._groups.get(key)
+        if group is None:
+            group = self._groups[key] = _Group(float(self.weight[members].sum()),
+                                               bool(self.in_overweight_pile[members].any()))
+        return group
+
     def _packs(self, members: np.ndarray, n: int) -> bool:
-        total = float(self.weight[members].sum())
+        group = self._group(members)
+        total = group.total
         if total <= self.target:
             return True
-        if n <= 1 or total > n * self.target or members.size < 2 or self.in_overweight_pile[members].any():
+        if n <= 1 or total > n * self.target or members.size < 2 or group.holds_overweight_pile:
             return False
         key = (members.tobytes(), n)
         if key in self._memo:
@@ -135,18 +148,32 @@ class Packer:
         ``n_a / n`` of the total while both sides stay within their caps, so
         the slack is shared in proportion.
         """
-        weights = self.weight[members]
-        total = float(weights.sum())
-        orders = np.argsort(self.rank[:, members], axis=1)
-        prefix = np.cumsum(weights[orders], axis=1)[:, :-1]
-        sorted_along = self.along[:, members][self._rows, orders]
-        # Buildings at the very same position cannot be told apart by a cut.
-        splittable = sorted_along[:, 1:] > sorted_along[:, :-1]
-        # Across the widest spread of the buildings first: compact sides.
-        widest_first = np.argsort(sorted_along[:, 0] - sorted_along[:, -1], kind="stable")
+        group = self._group(members)
+        if group.orders is None:
+            group.orders = orders = np.argsort(self.rank[:, members], axis=1)
+            group.prefix = np.cumsum(self.weight[members][orders], axis=1)[:, :-1]
+            sorted_along = self.along[:, members][self._rows, orders]
+            # Buildings at the very same position cannot be told apart by a cut.
+            group.splittable = sorted_along[:, 1:] > sorted_along[:, :-1]
+            # Across the widest spread of the buildings first: compact sides.
+            group.widest_first = np.argsort(sorted_along[:, 0] - sorted_along[:, -1], kind="stable")
+        total, orders, prefix, splittable, widest_first = (group.total, group.orders, group.prefix, group.splittable,
+                                                           group.widest_first)
         for n_a in sorted(range(1, n), key=lambda share: (abs(2 * share - n), share)):
             low, high = total - (n - n_a) * self.target, n_a * self.target
             distance = np.where(splittable & (prefix >= low) & (prefix <= high), np.abs(prefix - total * n_a / n), np.inf)
             best = distance.argmin(axis=1)
             for direction in widest_first[distance[widest_first, best[widest_first]] < np.inf]:
                 yield orders[direction], int(best[direction]) + 1, n_a, int(direction)
+
+
+@dataclass
+class _Group:
+    """What the search needs of one group of buildings: its households and, once cut, its orderings."""
+
+    total: float
+    holds_overweight_pile: bool
+    orders: np.ndarray | None = None  # (directions, m) positions in the group, in order along each direction
+    prefix: np.ndarray | None = None  # (directions, m - 1) households before each cut
+    splittable: np.ndarray | None = None  # (directions, m - 1) whether the cut parts two positions
+    widest_first: np.ndarray | None = None  # directions, widest spread first
