@@ -65,12 +65,13 @@ def group_units(graph: nx.Graph, centres: np.ndarray, perimeters: np.ndarray, ho
     """
     total = float(households[~oversize].sum())
     needed = max(1, math.ceil(total / target))
+    neighbours = _neighbour_lists(graph)
     best = None
     # Grids grown to the mean of ceil(H / T) leave leftovers between full
     # grids; a few more, lighter grids leave room to take them in. The
     # fewest grids win, then the most even.
     for count in range(needed, needed + _EXTRA_GRIDS_TRIED + 1):
-        groups = grow_one_by_one(graph, centres, perimeters, households, oversize, target, max(total / count, 1.0))
+        groups = _grow(neighbours, centres, perimeters, households, oversize, target, max(total / count, 1.0))
         groups = merge_light(graph, groups, households, oversize, target, buildings)
         groups = dissolve_light(graph, groups, households, oversize, target)
         totals = np.array([households[list(g)].sum() for g in groups], dtype=float)
@@ -87,8 +88,18 @@ def grow_one_by_one(graph, centres, perimeters, households, oversize, target,
     The mean is of the households left over the grids they need at
     ``per_grid`` households each (``target`` by default).
     """
-    per_grid = target if per_grid is None else per_grid
-    units = _FreeUnits(graph, centres, perimeters, households, oversize)
+    return _grow(_neighbour_lists(graph), centres, perimeters, households, oversize, target,
+                 target if per_grid is None else per_grid)
+
+
+def _neighbour_lists(graph: nx.Graph) -> list[list[tuple[int, float]]]:
+    """(neighbour, shared length) of each unit, in the graph's adjacency order."""
+    adjacency = dict(graph.adjacency())
+    return [[(v, edge["length"]) for v, edge in adjacency[u].items()] for u in range(len(adjacency))]
+
+
+def _grow(neighbours, centres, perimeters, households, oversize, target, per_grid: float) -> list[set[int]]:
+    units = _FreeUnits(neighbours, centres, perimeters, households, oversize)
     groups: list[set[int]] = []
     remaining = sum(units.households)
     while (seed := units.outermost()) is not None:
@@ -106,11 +117,11 @@ class _FreeUnits:
     Plain lists rather than networkx views, and heaps kept up to date as
     units are taken rather than a scan of every free unit and of the whole
     group per step: the same groups, and :func:`group_units` on the suburb
-    extract (1,735 units) in 0.22 s of CPU instead of 2.3 s.
+    extract (1,735 units) in ~0.15 s of CPU instead of ~2 s.
     """
 
-    def __init__(self, graph, centres, perimeters, households, oversize):
-        self.neighbours = [list(graph[u].items()) for u in range(len(graph))]
+    def __init__(self, neighbours, centres, perimeters, households, oversize):
+        self.neighbours = neighbours
         self.households = [int(h) for h in households]
         self.oversize = [bool(o) for o in oversize]
         self.perimeters = [max(float(p), 1e-9) for p in perimeters]
@@ -173,7 +184,7 @@ class _FreeUnits:
             heapq.heappush(self.seeds, self._seed_key(v))
             if not self.oversize[v]:
                 # Summed in adjacency order, as before: the same float to the last bit.
-                shared = sum(edge["length"] for w, edge in self.neighbours[v] if self.group_of[w] == group_index)
+                shared = sum(length for w, length in self.neighbours[v] if self.group_of[w] == group_index)
                 share[v] = shared / self.perimeters[v]
                 heapq.heappush(candidates, (-share[v], v))
 
