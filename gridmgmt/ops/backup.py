@@ -156,6 +156,26 @@ def _prepare_empty_database(db: dict, name: str) -> None:
         raise BackupError(f'database "{name}" has {tables} tables: restore only into an empty database')
 
 
+# tarfile's "data" filter (no paths outside the folder, no links or devices,
+# no set-id bits) where the interpreter has it: Debian 12's Python 3.11.2
+# predates it (3.11.4), so _check_media refuses the same members first.
+_DATA_FILTER = {"filter": "data"} if hasattr(tarfile, "data_filter") else {}
+
+
+def _check_media(path: Path) -> None:
+    """Refuse (``BackupError`` naming it) a media archive that cannot be read or holds a member other
+    than a plain file or folder inside the media folder (a link, a device, an absolute or ``..`` path)."""
+    try:
+        with tarfile.open(path, "r:gz") as archive:
+            members = archive.getmembers()
+    except (tarfile.TarError, OSError, EOFError) as exc:
+        raise BackupError(f"{path.name} cannot be read: {exc}") from None
+    for member in members:
+        name = Path(member.name)
+        if not (member.isfile() or member.isdir()) or name.is_absolute() or ".." in name.parts:
+            raise BackupError(f"{path.name}: {member.name!r} is not a plain file or folder inside the media folder")
+
+
 def backup_restore(*, source: Path, database: str, media_root: Path) -> dict[str, int]:
     """Restore the backup folder ``source`` into the empty database ``database`` and ``media_root``.
 
@@ -165,6 +185,7 @@ def backup_restore(*, source: Path, database: str, media_root: Path) -> dict[str
     if not database or '"' in database or len(database) > 63:
         raise BackupError(f"not a database name: {database!r}")
     manifest = read_manifest(source)
+    _check_media(Path(source) / MEDIA)  # before anything is restored
     db = connection.settings_dict
     _prepare_empty_database(db, database)
     _run(["pg_restore", "--no-owner", "--exit-on-error", "--single-transaction", f"--dbname={database}",
@@ -172,7 +193,7 @@ def backup_restore(*, source: Path, database: str, media_root: Path) -> dict[str
     media_root = Path(media_root)
     media_root.mkdir(parents=True, exist_ok=True)
     with tarfile.open(Path(source) / MEDIA, "r:gz") as archive:
-        archive.extractall(media_root, filter="data")  # "data": no paths outside media_root, no devices
+        archive.extractall(media_root, **_DATA_FILTER)
     target = _connect(db, database)
     try:
         with target.cursor() as cursor:

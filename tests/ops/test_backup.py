@@ -1,6 +1,8 @@
 """manage.py backup / restore: a consistent dump plus media, restored into an empty database."""
 
+import io
 import json
+import tarfile
 
 import psycopg2
 import pytest
@@ -78,6 +80,26 @@ def test_restore_refuses_a_database_with_tables_and_changes_nothing(make_event, 
     with pytest.raises(CommandError, match="restore only into an empty database"):
         call_command("restore", str(folder), "--database", connection.settings_dict["NAME"])
     assert Event.objects.count() == 1
+
+
+@pytest.mark.parametrize("member", ["../outside.txt", "/etc/cron.d/evil", "events/link"])
+def test_restore_refuses_media_reaching_outside_the_media_folder_and_restores_nothing(
+        make_event, restored_name, tmp_path, member):
+    make_event("A")
+    call_command("backup", "--to", str(tmp_path / "backups"), stdout=open("/dev/null", "w"))
+    (folder,) = (tmp_path / "backups").iterdir()
+    with tarfile.open(folder / "media.tar.gz", "w:gz") as archive:
+        entry = tarfile.TarInfo(member)
+        if member.endswith("link"):
+            entry.type, entry.linkname = tarfile.SYMTYPE, "/etc/passwd"
+            archive.addfile(entry)
+        else:
+            entry.size = 4
+            archive.addfile(entry, io.BytesIO(b"evil"))
+    with pytest.raises(CommandError, match=f"media.tar.gz: '{member}' is not a plain file or folder"):
+        call_command("restore", str(folder), "--database", restored_name, "--media-root", str(tmp_path / "restored"))
+    assert rows("postgres", f"SELECT count(*) FROM pg_database WHERE datname = '{restored_name}'") == [(0,)]
+    assert not (tmp_path / "outside.txt").exists() and not (tmp_path / "restored").exists()
 
 
 def test_restore_of_an_incomplete_folder_names_what_is_missing(tmp_path, restored_name):
