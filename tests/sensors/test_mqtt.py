@@ -89,8 +89,19 @@ def test_persistent_session_keeps_readings_sent_while_the_consumer_was_down(area
     assert again.run(max_readings=1, idle_exit_s=5).accepted == 1
 
 
+def _anchor() -> datetime:
+    """A past moment at least 15 minutes into its clock hour: readings a test dates back from it (up to 10
+    minutes apart) share one hourly row whatever the time the tests run (from now, they crossed an hour
+    when the suite ran in an hour's first minutes)."""
+    now = datetime.now(UTC).replace(microsecond=0)
+    return now if now.minute >= 15 else now.replace(minute=0, second=0) - timedelta(minutes=1)
+
+
+ANCHOR = _anchor()
+
+
 def reading(value: float, minutes_ago: float, code: str = "air-1") -> tuple[str, bytes]:
-    at = datetime.now(UTC).replace(microsecond=0) - timedelta(minutes=minutes_ago)
+    at = ANCHOR - timedelta(minutes=minutes_ago)
     return f"gridmgmt/sensors/{code}/readings", json.dumps({"value": value, "time": at.isoformat()}).encode()
 
 
