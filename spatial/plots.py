@@ -111,7 +111,7 @@ def _union_of_cells(cells: np.ndarray) -> tuple:
 def _polygonals(geoms: np.ndarray) -> np.ndarray:
     """:func:`polygonal` of each geometry (most are polygons already)."""
     geoms = np.asarray(geoms, dtype=object)
-    mixed = ~np.isin(shapely.get_type_id(geoms), (3, 6))
+    mixed = ~np.isin(shapely.get_type_id(geoms), (shapely.GeometryType.POLYGON, shapely.GeometryType.MULTIPOLYGON))
     geoms[mixed] = [polygonal(g) for g in geoms[mixed]]
     return geoms
 
@@ -157,7 +157,7 @@ def _settle_fragments(block: Polygon, plots: np.ndarray, claims: np.ndarray,
     # overlapping by 3,268 m² on a suburban extract).
     gap = polygonal(shapely.difference(block, _union_of_plots(plots, untouched), grid_size=GRID_SIZE_M))
     loose: list[Polygon] = []
-    for index in np.flatnonzero(shapely.get_type_id(plots) != 3):
+    for index in np.flatnonzero(shapely.get_type_id(plots) != shapely.GeometryType.POLYGON):
         parts = shapely.get_parts(plots[index])
         keep = int(np.argmax(shapely.area(shapely.intersection(parts, claims[index])))) if len(parts) > 1 else 0
         plots[index] = parts[keep]
