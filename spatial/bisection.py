@@ -327,13 +327,19 @@ class _Splitter:
                 side_a = shapely.union_all(proposal.blocks_a)
                 side_b = shapely.difference(polygon, side_a)
                 measures[index] = (side_a.area, side_a.length, side_b.area, side_b.length)
-            area_a, length_a, area_b, length_b = measures[index]
-            if min(area_a, area_b) <= _DEBRIS_AREA_M2:
-                continue
-            order, count = proposal.members_a
-            imbalance = float(self._balance(region, np.array([weights[order[:count]].sum()]), proposal.grid_plans)[1][0])
-            compactness = 2.0 * math.pi * (area_a / length_a**2 + area_b / length_b**2)  # mean Polsby-Popper
-            scores[index] = imbalance + _SHAPE_WEIGHT * (1.0 - compactness)
+        # One balance per set of plans (the arrays are small: the cost is per call).
+        imbalance = np.zeros(len(proposals))
+        by_plans: dict[tuple[int, ...], list[int]] = {}
+        for index, proposal in enumerate(proposals):
+            by_plans.setdefault(proposal.grid_plans, []).append(index)
+        for plans, indices in by_plans.items():
+            weight_a = [weights[order[:count]].sum() for order, count in (proposals[i].members_a for i in indices)]
+            imbalance[indices] = self._balance(region, np.array(weight_a), plans)[1]
+        area_a, length_a, area_b, length_b = measures.T
+        real = np.minimum(area_a, area_b) > _DEBRIS_AREA_M2
+        with np.errstate(divide="ignore", invalid="ignore"):
+            compactness = 2.0 * np.pi * (area_a / length_a**2 + area_b / length_b**2)  # mean Polsby-Popper
+        scores[real] = (imbalance + _SHAPE_WEIGHT * (1.0 - compactness))[real]
         return scores
 
     # -- proposals ---------------------------------------------------------
