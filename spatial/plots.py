@@ -198,7 +198,10 @@ def _union_of_plots(plots: np.ndarray, untouched: np.ndarray):
 
     Untouched plots meet edge to edge, so a coverage union joins them
     first; the overlay then takes that and the rest (the overlay of every
-    plot took twice as long on the suburb extract's blocks, with the same gaps).
+    plot took twice as long on the suburb extract's blocks, with the same
+    gaps on every extract and 640 random communities). The vertices the
+    coverage union drops lie inside the untouched plots, away from the
+    others' edges: they would bend none of those in the overlay.
     """
     if untouched.sum() < 2:
         return shapely.union_all(plots, grid_size=GRID_SIZE_M)
