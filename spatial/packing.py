@@ -56,9 +56,7 @@ class Packer:
         self.rank = np.argsort(np.lexsort((np.broadcast_to(np.arange(self.along.shape[1]), self.along.shape), self.along), axis=-1), axis=1)
         self._rows = np.arange(len(_ANGLES_RAD))[:, np.newaxis]
         self._memo: dict[tuple[bytes, int], tuple | None] = {}
-        # A group is asked about again and again (for other grid counts, by
-        # later splits): its sums and orderings are kept, keyed by its bytes.
-        self._groups: dict[bytes, _Group] = {}
+        self._groups: dict[bytes, _Group] = {}  # see _group
         self._budget = 0
         # Buildings at one position are never parted by a cut: a pile of them
         # above the cap cannot pack in any number of grids. Knowing it up front
@@ -111,34 +109,32 @@ class Packer:
                 found.append((order, k, n_a, direction))
         return found
 
-    def _group(self, members: np.ndarray) -> _Group:
-        key = members.tobytes()
-        group = self._groups.get(key)
-        if group is None:
-            group = self._groups[key] = _Group(float(self.weight[members].sum()),
-                                               bool(self.in_overweight_pile[members].any()))
-        return group
-
-    def _packs(self, members: np.ndarray, n: int) -> bool:
-        group = self._group(members)
-        total = group.total
+    def _packs(self, members: np.ndarray, n: int, total: float | None = None) -> bool:
+        """:meth:`packs` within the budget left; ``total``: the members' households where a cut's sums gave them."""
+        if total is None:
+            total = float(self.weight[members].sum())
         if total <= self.target:
             return True
-        if n <= 1 or total > n * self.target or members.size < 2 or group.holds_overweight_pile:
+        if n <= 1 or total > n * self.target or members.size < 2:
             return False
         key = (members.tobytes(), n)
         if key in self._memo:
             return self._memo[key] is not None
-        if self._budget <= 0:
+        if self.in_overweight_pile[members].any() or self._budget <= 0:
             return False
         self._budget -= 1
         found = None
-        for order, k, n_a, direction in self.cuts(members, n):
-            if self._packs(np.sort(members[order[:k]]), n_a) and self._packs(np.sort(members[order[k:]]), n - n_a):
+        for order, k, n_a, direction, total_a in self._cuts(members, n, total):
+            if self._side_packs(members, order[:k], n_a, total_a) and \
+                    self._side_packs(members, order[k:], n - n_a, total - total_a):
                 found = (order, k, n_a, direction)
                 break
         self._memo[key] = found
         return found is not None
+
+    def _side_packs(self, members: np.ndarray, positions: np.ndarray, n: int, total: float) -> bool:
+        # A side within the cap packs as it is: most sides are, and need no sorted copy.
+        return total <= self.target or self._packs(np.sort(members[positions]), n, total)
 
     def cuts(self, members: np.ndarray, n: int):
         """Candidate cuts ``(order, k, n_a, direction)``, as returned by :meth:`first_cut`.
@@ -148,32 +144,46 @@ class Packer:
         ``n_a / n`` of the total while both sides stay within their caps, so
         the slack is shared in proportion.
         """
+        for order, k, n_a, direction, _ in self._cuts(members, n, float(self.weight[members].sum())):
+            yield order, k, n_a, direction
+
+    def _cuts(self, members: np.ndarray, n: int, total: float):
+        """:meth:`cuts`, each with side a's households."""
         group = self._group(members)
-        if group.orders is None:
-            group.orders = orders = np.argsort(self.rank[:, members], axis=1)
-            group.prefix = np.cumsum(self.weight[members][orders], axis=1)[:, :-1]
-            sorted_along = self.along[:, members][self._rows, orders]
-            # Buildings at the very same position cannot be told apart by a cut.
-            group.splittable = sorted_along[:, 1:] > sorted_along[:, :-1]
-            # Across the widest spread of the buildings first: compact sides.
-            group.widest_first = np.argsort(sorted_along[:, 0] - sorted_along[:, -1], kind="stable")
-        total, orders, prefix, splittable, widest_first = (group.total, group.orders, group.prefix, group.splittable,
-                                                           group.widest_first)
+        orders, prefix = group.orders, group.prefix
         for n_a in sorted(range(1, n), key=lambda share: (abs(2 * share - n), share)):
             low, high = total - (n - n_a) * self.target, n_a * self.target
-            distance = np.where(splittable & (prefix >= low) & (prefix <= high), np.abs(prefix - total * n_a / n), np.inf)
+            distance = np.where(group.splittable & (prefix >= low) & (prefix <= high),
+                                np.abs(prefix - total * n_a / n), np.inf)
             best = distance.argmin(axis=1)
+            widest_first = group.widest_first
             for direction in widest_first[distance[widest_first, best[widest_first]] < np.inf]:
-                yield orders[direction], int(best[direction]) + 1, n_a, int(direction)
+                k = int(best[direction]) + 1
+                yield orders[direction], k, n_a, int(direction), float(prefix[direction, k - 1])
+
+    def _group(self, members: np.ndarray) -> _Group:
+        """The members' orderings, kept: a group is cut again for other grid counts and by later splits."""
+        key = members.tobytes()
+        group = self._groups.get(key)
+        if group is None:
+            orders = np.argsort(self.rank[:, members], axis=1)
+            sorted_along = self.along[:, members][self._rows, orders]
+            group = self._groups[key] = _Group(
+                orders=orders,
+                prefix=np.cumsum(self.weight[members][orders], axis=1)[:, :-1],
+                # Buildings at the very same position cannot be told apart by a cut.
+                splittable=sorted_along[:, 1:] > sorted_along[:, :-1],
+                # Across the widest spread of the buildings first: compact sides.
+                widest_first=np.argsort(sorted_along[:, 0] - sorted_along[:, -1], kind="stable"),
+            )
+        return group
 
 
-@dataclass
+@dataclass(frozen=True)
 class _Group:
-    """What the search needs of one group of buildings: its households and, once cut, its orderings."""
+    """The orderings of one group of buildings (m of them) along the search's directions."""
 
-    total: float
-    holds_overweight_pile: bool
-    orders: np.ndarray | None = None  # (directions, m) positions in the group, in order along each direction
-    prefix: np.ndarray | None = None  # (directions, m - 1) households before each cut
-    splittable: np.ndarray | None = None  # (directions, m - 1) whether the cut parts two positions
-    widest_first: np.ndarray | None = None  # directions, widest spread first
+    orders: np.ndarray  # (directions, m) positions in the group, in order along each direction
+    prefix: np.ndarray  # (directions, m - 1) households before each cut
+    splittable: np.ndarray  # (directions, m - 1) whether the cut parts two positions
+    widest_first: np.ndarray  # directions, widest spread first
