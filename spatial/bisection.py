@@ -457,7 +457,8 @@ class _Splitter:
         """
         members = region.members
         rows = np.arange(len(axes))[:, np.newaxis]
-        along = np.stack([(self.buildings.ref_xy[members] - origin) @ axis for axis in axes])[rows, orders]
+        relative = self.buildings.ref_xy[members] - origin
+        along = np.stack([relative @ axis for axis in axes])[rows, orders]
         cumulative = np.cumsum(self.buildings.weight[members][orders], axis=1)
         prefix = cumulative[:, :-1]
         low, high = self.claim_coordinates.extents(members, origin, axes)
@@ -470,7 +471,8 @@ class _Splitter:
         gap_high = np.where(clean, right_low, along[:, 1:])
         # Within the gap, cut where the region's extent is shared as the
         # households are: in sparse areas both sides then get room.
-        extent = np.stack([(region.exterior_xy - origin) @ axis for axis in axes])
+        outline = region.exterior_xy - origin
+        extent = np.stack([outline @ axis for axis in axes])
         low_end, high_end = extent.min(axis=1, keepdims=True), extent.max(axis=1, keepdims=True)
         share = prefix / np.maximum(cumulative[:, -1:], 1e-9)
         return np.clip(low_end + share * (high_end - low_end), gap_low, gap_high)
@@ -741,7 +743,8 @@ class _ClaimCoordinates:
 
     def extents(self, members: np.ndarray, origin: np.ndarray, axes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Lowest and highest ``(p - origin) · axis`` over each member's claim, (k, m) for ``axes`` (k, 2), metres."""
-        along = np.stack([(self.coords - origin) @ axis for axis in axes], axis=1)
+        relative = self.coords - origin
+        along = np.stack([relative @ axis for axis in axes], axis=1)
         low, high = np.minimum.reduceat(along, self.starts), np.maximum.reduceat(along, self.starts)
         return low[members].T, high[members].T
 
