@@ -17,6 +17,7 @@ point beside its polygons; :func:`polygonal` drops those, as GEOS refuses a
 mixed-dimension collection as the input of the next overlay.
 """
 
+import numpy as np
 import shapely
 
 GRID_SIZE_M = 1e-9
@@ -59,13 +60,15 @@ def node_shared_vertices(polygons):
         return geoms
     coords, owner = shapely.get_coordinates(geoms, return_index=True)
     vertex_tree = shapely.STRtree(shapely.points(coords))
-    noded = []
-    for index, geom in enumerate(geoms):
-        near = vertex_tree.query(geom, predicate="dwithin", distance=_NODING_TOLERANCE_M)
-        near = near[owner[near] != index]
-        if near.size == 0:
-            noded.append(geom)
-            continue
-        snapped = shapely.snap(geom, shapely.multipoints(coords[near]), _NODING_TOLERANCE_M)
-        noded.append(snapped if snapped.is_valid and snapped.geom_type == "Polygon" else geom)
+    # Every polygon's nearby vertices in one query: (polygon, vertex) pairs, by polygon.
+    polygon_index, vertex_index = vertex_tree.query(np.asarray(geoms, dtype=object), predicate="dwithin",
+                                                    distance=_NODING_TOLERANCE_M)
+    foreign = owner[vertex_index] != polygon_index
+    polygon_index, vertex_index = polygon_index[foreign], vertex_index[foreign]
+    noded = list(geoms)
+    for index in np.unique(polygon_index):
+        near = vertex_index[polygon_index == index]
+        snapped = shapely.snap(geoms[index], shapely.multipoints(coords[near]), _NODING_TOLERANCE_M)
+        if snapped.is_valid and snapped.geom_type == "Polygon":
+            noded[index] = snapped
     return noded
