@@ -11,6 +11,7 @@ WGS84 (EPSG:4326), (lng, lat).
 
 from dataclasses import dataclass, field
 
+import numpy as np
 import shapely
 from django.db import connection, transaction
 from django.utils import timezone
@@ -23,6 +24,7 @@ from gridmgmt.grids.inputs import community_inputs
 from gridmgmt.grids.models import Grid, GridGeneration
 from gridmgmt.grids.services import GridGenerationError, grid_generation_activate
 from gridmgmt.grids.succession import grid_succession_apply
+from spatial.grid_quality import building_owners
 
 
 class GridEditError(ValueError):
@@ -43,22 +45,14 @@ def _polygon(grid: Grid) -> Polygon:
 
 
 def _members(community: Community, polygons: list[Polygon]) -> tuple[list[list[int]], object]:
-    """Indices of the community's buildings per polygon, placed as the checker places them.
-
-    A footprint belongs to the polygon holding most of it; a point to the
-    first polygon covering it (the checker then reports a point on a seam
-    covered by two grids). Returns the lists and the community's inputs.
-    """
+    """Indices of the community's buildings per polygon, placed by the checker's rule
+    (:func:`spatial.grid_quality.building_owners`). Returns the lists and the community's inputs."""
     item = community_inputs([community])[0]
+    owners = building_owners(np.asarray(polygons, dtype=object), np.asarray(item.building_geoms, dtype=object))
     members: list[list[int]] = [[] for _ in polygons]
-    tree = shapely.STRtree(polygons)
-    for index, geometry in enumerate(item.building_geoms):
-        hits = tree.query(geometry, predicate="intersects")
-        if len(hits) == 0:
-            continue
-        if geometry.geom_type != "Point" and len(hits) > 1:
-            hits = [max(hits, key=lambda i: polygons[i].intersection(geometry).area)]
-        members[int(min(hits))].append(index)
+    for index, owner in enumerate(owners):
+        if owner >= 0:
+            members[owner].append(index)
     return members, item
 
 
