@@ -6,7 +6,7 @@ from pathlib import Path
 
 from django.contrib.gis.geos import Point
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from shapely.geometry import Point as ShapelyPoint
 
 from gridmgmt.areas.models import Building
@@ -72,14 +72,18 @@ def places_from_buildings() -> int:
 
     Idempotent: a building's place is updated in place, and the places of buildings since deleted or
     left without an address are removed, so running it again after the same import changes nothing.
-    Returns the number of places written.
+    Returns the number of places written. Two statements, not one per building: a row at a time took
+    ~45 s for the demo's 11,000 buildings, paid by every test module loading the demo.
     """
-    Place.objects.filter(source="buildings").exclude(source_id__in=[
-        str(pk) for pk in Building.objects.exclude(address="").values_list("pk", flat=True)]).delete()
-    count = 0
-    for building in Building.objects.exclude(address="").only("pk", "address", "location").iterator():
-        Place.objects.update_or_create(source="buildings", source_id=str(building.pk), defaults={
-            "kind": PlaceKind.BUILDING, "name": building.address[:200], "address": building.address,
-            "location": building.location})
-        count += 1
-    return count
+    place, building = Place._meta.db_table, Building._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(f"""
+            DELETE FROM {place} p WHERE p.source = 'buildings' AND NOT EXISTS (
+                SELECT 1 FROM {building} b WHERE b.id::text = p.source_id AND b.address <> '')""")
+        cursor.execute(f"""
+            INSERT INTO {place} (kind, name, address, location, source, source_id)
+            SELECT %s, left(b.address, 200), b.address, b.location, 'buildings', b.id::text
+            FROM {building} b WHERE b.address <> ''
+            ON CONFLICT (source, source_id) DO UPDATE SET kind = EXCLUDED.kind, name = EXCLUDED.name,
+                address = EXCLUDED.address, location = EXCLUDED.location""", [PlaceKind.BUILDING.value])
+        return cursor.rowcount
