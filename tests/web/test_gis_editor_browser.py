@@ -82,12 +82,19 @@ def _drag_east_edge(page, to_lng):
         _drag_vertex(page, lat, 113.27, lat, to_lng)
 
 
-def test_community_boundary_edited_with_the_neighbour_following(district, page_as, screenshot):
+def _west_widened_into_east(district, page_as, neighbours_follow: bool):
+    """The editor on west with its east edge dragged 0.002° into east and a reason given, not yet saved."""
     page = page_as(district.gis, viewport=DESKTOP)
     _open_editor(page, district.west.code)
     _drag_east_edge(page, 113.272)
-    page.get_by_test_id("neighbours-follow").check()
+    if neighbours_follow:
+        page.get_by_test_id("neighbours-follow").check()
     page.get_by_test_id("boundary-reason").fill("survey 2026")
+    return page
+
+
+def test_community_boundary_edited_with_the_neighbour_following(district, page_as, screenshot):
+    page = _west_widened_into_east(district, page_as, neighbours_follow=True)
     page.get_by_test_id("boundary-check").click()
     page.wait_for_function("document.querySelector('[data-testid=boundary-status]').textContent.includes('440104001002')")
     screenshot(page, "gis-boundary-neighbour-follows")
@@ -101,11 +108,7 @@ def test_community_boundary_edited_with_the_neighbour_following(district, page_a
 
 
 def test_valid_from_before_the_current_version_refused_saying_so(district, page_as, screenshot):
-    page = page_as(district.gis, viewport=DESKTOP)
-    _open_editor(page, district.west.code)
-    _drag_east_edge(page, 113.272)
-    page.get_by_test_id("neighbours-follow").check()
-    page.get_by_test_id("boundary-reason").fill("survey 2026")
+    page = _west_widened_into_east(district, page_as, neighbours_follow=True)
     page.locator("#boundary-valid-from").fill("0001-01-01")
     with page.expect_response("**/gis/api/boundaries/save/") as saved:
         page.get_by_test_id("boundary-save").click()
@@ -119,10 +122,7 @@ def test_valid_from_before_the_current_version_refused_saying_so(district, page_
 
 
 def test_overlapping_edit_refused_with_the_overlap_drawn(district, page_as, screenshot):
-    page = page_as(district.gis, viewport=DESKTOP)
-    _open_editor(page, district.west.code)
-    _drag_east_edge(page, 113.272)
-    page.get_by_test_id("boundary-reason").fill("survey 2026")
+    page = _west_widened_into_east(district, page_as, neighbours_follow=False)
     page.get_by_test_id("boundary-save").click()
     overlap = page.locator("[data-testid=boundary-problems] li[data-kind=overlap]")
     overlap.wait_for()
