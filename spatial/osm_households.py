@@ -8,7 +8,8 @@ most counts are estimates from the footprint. The rules, in order:
    It wins even on a non-residential building (a shop with flats above).
    ``addr:flats`` is not used: per the wiki it lists flat *numbers* of an
    address (e.g. ``"1-12"``), not a count. There is no established
-   ``households`` key. Any other value (``"10-12"``, ``"~20"``) falls through.
+   ``households`` key. Any other value (``"10-12"``, ``"~20"``, ``"-5"``)
+   falls through, and is reported as a departure.
 2. Otherwise, for a dwelling building (``non_residential_reason`` is None):
    ``round(footprint_area_m2 * levels / dwelling_area_m2)``, at least 1;
    source ``"estimate"``. A building mapped as a point has no footprint and
@@ -18,17 +19,27 @@ most counts are estimates from the footprint. The rules, in order:
    (``building=office``, ``building=yes + shop=*``) is returned so an import
    can list the buildings it treated as non-residential.
 
-Plausibility limits: a tag beyond them is never used, and is returned as a
-departure for the import to report (a 681 m² house tagged
-``building:levels=2019`` would otherwise hold 15,278 households):
+Plausibility limits: a tag beyond them, or one that is not a number, is
+never used, and is returned as a departure for the import to report (a
+681 m² house tagged ``building:levels=2019`` would otherwise hold 15,278
+households; ``building:levels=three`` would pass unseen as 1 storey):
 
-- ``building:levels`` above ``MAX_PLAUSIBLE_LEVELS`` (100; the tallest
-  buildings have about 160 storeys, residential ones well under 100): the
-  default storeys are used instead;
+- ``building:levels`` not a number, below 1 or above
+  ``MAX_PLAUSIBLE_LEVELS`` (100; the tallest buildings have about 160
+  storeys, residential ones well under 100): the default storeys are used
+  instead;
 - ``building:flats`` giving less than ``MIN_PLAUSIBLE_FLAT_AREA_M2`` (10 m²)
   of floor area per flat on a mapped footprint (floor area = footprint ×
-  the tagged storeys, or × ``MAX_PLAUSIBLE_LEVELS`` when none are tagged):
-  the estimate is used instead.
+  the tagged storeys, or × ``MAX_PLAUSIBLE_LEVELS`` when none are tagged),
+  or above ``MAX_PLAUSIBLE_HOUSEHOLDS``: the estimate is used instead;
+- an estimate above ``MAX_PLAUSIBLE_HOUSEHOLDS`` (a huge footprint wrongly
+  tagged as a building): that limit is used.
+
+``MAX_PLAUSIBLE_HOUSEHOLDS`` (10,000) also bounds real counts
+(``gridmgmt.areas.building_services``): the largest residential blocks
+known hold a few thousand flats, and a building mapped as a point has no
+footprint to judge a tag by (``building:flats=99999999999`` on a node
+overflowed the database's integer).
 """
 
 from __future__ import annotations
@@ -77,6 +88,7 @@ NON_DWELLING_USE_KEYS = ("amenity", "shop", "office", "craft", "tourism", "histo
 
 MAX_PLAUSIBLE_LEVELS = 100
 MIN_PLAUSIBLE_FLAT_AREA_M2 = 10.0
+MAX_PLAUSIBLE_HOUSEHOLDS = 10_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,17 +145,20 @@ def building_levels(tags: Mapping[str, str], default_levels: int) -> tuple[int, 
         Storeys; a fractional tag (``"2.5"``, a half storey in the roof) is
         rounded down, as the half storey rarely holds a flat of its own.
     implausible : str or None
-        The departure when the tag is above the limit, else None.
+        The departure when the tag is present but not used, else None.
     """
-    try:
-        levels = math.floor(float(tags.get(LEVELS_TAG, "")))
-    except (ValueError, OverflowError):
+    if LEVELS_TAG not in tags:
         return default_levels, None
+    value = tags[LEVELS_TAG]
+    try:
+        levels = math.floor(float(value))
+    except (ValueError, OverflowError):  # "three", "5;7"; "nan" and "inf" do not floor
+        return default_levels, f"{LEVELS_TAG}={value} is not a number: {default_levels} used"
     if levels > MAX_PLAUSIBLE_LEVELS:
-        return default_levels, (
-            f"{LEVELS_TAG}={tags[LEVELS_TAG]} above {MAX_PLAUSIBLE_LEVELS}: {default_levels} used"
-        )
-    return (levels if levels >= 1 else default_levels), None
+        return default_levels, f"{LEVELS_TAG}={value} above {MAX_PLAUSIBLE_LEVELS}: {default_levels} used"
+    if levels < 1:
+        return default_levels, f"{LEVELS_TAG}={value} below 1: {default_levels} used"
+    return levels, None
 
 
 def tagged_households(tags: Mapping[str, str]) -> int | None:
@@ -175,6 +190,11 @@ def building_households(
     levels, levels_departure = building_levels(tags, default_levels)
     implausible = [levels_departure] if levels_departure else []
     tagged = tagged_households(tags)
+    if tagged is None and FLATS_TAG in tags:
+        implausible.append(f"{FLATS_TAG}={tags[FLATS_TAG]} is not a whole number: estimate used")
+    if tagged is not None and tagged > MAX_PLAUSIBLE_HOUSEHOLDS:
+        implausible.append(f"{FLATS_TAG}={tagged} above {MAX_PLAUSIBLE_HOUSEHOLDS}: estimate used")
+        tagged = None
     if tagged is not None and footprint_area_m2 > 0:
         # Without a levels tag the building may be a tower: judge against the tallest plausible.
         levels_for_check = levels if LEVELS_TAG in tags and not levels_departure else MAX_PLAUSIBLE_LEVELS
@@ -191,4 +211,8 @@ def building_households(
     if reason is not None:
         return HouseholdsAssessment(0, "estimate", levels, reason, tuple(implausible))
     households = max(1, round(footprint_area_m2 * levels / dwelling_area_m2))
+    if households > MAX_PLAUSIBLE_HOUSEHOLDS:
+        implausible.append(f"estimate {households} households above {MAX_PLAUSIBLE_HOUSEHOLDS} "
+                           f"({footprint_area_m2:.0f} m² × {levels} levels): {MAX_PLAUSIBLE_HOUSEHOLDS} used")
+        households = MAX_PLAUSIBLE_HOUSEHOLDS
     return HouseholdsAssessment(households, "estimate", levels, None, tuple(implausible))

@@ -27,6 +27,13 @@ can lack member ways:
   reported, unless ``close_cut_boundaries`` is set: then it is closed along
   the extract's edge (``spatial.osm_rings.close_along_edge``).
 
+A way, relation, or node that is a feature, appearing more than once in
+the file (two extracts concatenated, a hand edit), is read once: its last
+copy is used, and it is named in ``OsmExtract.duplicates`` (the import
+would otherwise write one element twice). A repeated plain node is not
+looked for (that would cost a set of every node id): libosmium's location
+index gives ways one of its copies.
+
 A file that cannot be read (missing, not OSM, truncated or corrupt) raises
 ``OsmReadError`` naming the file; a readable file without the wanted features
 gives empty lists.
@@ -34,6 +41,7 @@ gives empty lists.
 
 from __future__ import annotations
 
+import math
 import os
 from array import array
 from collections.abc import Iterable
@@ -53,12 +61,17 @@ from shapely.geometry import (
 )
 from shapely.geometry.base import BaseGeometry
 
-from spatial.osm_households import HouseholdsSource, building_households
+from spatial.osm_households import (
+    MAX_PLAUSIBLE_LEVELS,
+    MIN_PLAUSIBLE_FLAT_AREA_M2,
+    HouseholdsSource,
+    building_households,
+)
 from spatial.osm_rings import (
     RingError,
+    assemble_rings,
     close_along_edge,
     close_cut_outline_along_edge,
-    rings_to_multipolygon,
 )
 from spatial.projection import local_metric
 
@@ -88,6 +101,9 @@ HEALTH_AMENITIES = frozenset({"hospital", "clinic", "doctors", "pharmacy"})
 INSIDE_NODE_ROLES = frozenset({"label", "admin_centre"})
 
 OSM_TYPES = {"n": "node", "w": "way", "r": "relation"}
+# libosmium keeps coordinates as integers in units of 1e-7 degree; this one means "no location".
+COORDINATE_PRECISION = 10_000_000
+UNDEFINED_COORDINATE = 2**31 - 1
 
 
 class OsmReadError(ValueError):
@@ -107,6 +123,8 @@ class AdminBoundary:
     geometry: MultiPolygon
     closed_along_edge: bool = False
     """True when the boundary was cut and closed along the extract's edge."""
+    repaired: bool = False
+    """True when a ring was not valid as mapped and was made valid (``OsmExtract.repaired`` says why)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -204,6 +222,10 @@ class OsmExtract:
     barriers: list[LinearBarrier] = field(default_factory=list)
     health_pois: list[HealthPoi] = field(default_factory=list)
     problems: list[OsmProblem] = field(default_factory=list)
+    duplicates: list[str] = field(default_factory=list)
+    """Elements that appear more than once in the file (``way 12``), their last copy used."""
+    repaired: list[str] = field(default_factory=list)
+    """Features built from rings that were not valid as mapped (a bow-tie), each with why."""
 
 
 def read_extract(
@@ -249,12 +271,15 @@ def read_extract(
     OsmReadError
         If the file cannot be read.
     ValueError
-        If ``dwelling_area_m2`` is not positive or ``default_levels`` < 1.
+        If ``dwelling_area_m2`` is below ``MIN_PLAUSIBLE_FLAT_AREA_M2`` (or not
+        finite) or ``default_levels`` is not from 1 to ``MAX_PLAUSIBLE_LEVELS``.
     """
-    if not dwelling_area_m2 > 0:
-        raise ValueError(f"dwelling_area_m2 must be positive, got {dwelling_area_m2!r}")
-    if default_levels < 1:
-        raise ValueError(f"default_levels must be at least 1, got {default_levels!r}")
+    # The plausibility limits of the tags bound the parameters too (1e-320 m² a dwelling made infinite estimates).
+    if not MIN_PLAUSIBLE_FLAT_AREA_M2 <= dwelling_area_m2 < math.inf:
+        raise ValueError(f"dwelling_area_m2 must be at least {MIN_PLAUSIBLE_FLAT_AREA_M2:g} m² "
+                         f"(a plausible flat), got {dwelling_area_m2!r}")
+    if not 1 <= default_levels <= MAX_PLAUSIBLE_LEVELS:
+        raise ValueError(f"default_levels must be from 1 to {MAX_PLAUSIBLE_LEVELS}, got {default_levels!r}")
     reader = _OnePass(
         {str(level) for level in admin_levels}, frozenset(highway_types), close_cut_boundaries,
         close_cut_buildings,
@@ -290,6 +315,12 @@ class _OnePass:
         self.health: list[tuple[str, int, dict[str, str], BaseGeometry]] = []
         self.problems: list[OsmProblem] = []
         self.locations = None
+        # Ids seen of the elements that may be features (ways are the keys of way_refs):
+        # a second copy of one is named, and only its last copy is kept.
+        self.feature_nodes: set[int] = set()
+        self.relation_ids: set[int] = set()
+        self.duplicates: dict[tuple[str, int], None] = {}
+        self.repaired: dict[tuple[str, int], str] = {}
 
     def run(self, path: Path) -> None:
         if not path.is_file():
@@ -311,6 +342,8 @@ class _OnePass:
         self.locations = processor.node_location_storage
 
     def _node(self, node) -> None:
+        if not node.location.valid():
+            raise osmium.InvalidLocationError(_invalid_location_text(node))
         lng, lat = node.location.lon, node.location.lat
         if self.header_area is None:  # the area is then the bounding box of the nodes
             bbox = self.bbox
@@ -322,6 +355,8 @@ class _OnePass:
             return
         tags = {tag.k: tag.v for tag in node.tags}
         point = Point(lng, lat)
+        if tags.get("building", "no") != "no" or _is_health(tags):
+            self._seen("node", node.id, self.feature_nodes)
         if tags.get("building", "no") != "no":
             self.building_tags.append(("node", node.id, tags, point))
         if _is_health(tags):
@@ -329,6 +364,8 @@ class _OnePass:
 
     def _way(self, way) -> None:
         refs = array("q", (node.ref for node in way.nodes))
+        if way.id in self.way_refs:
+            self.duplicates["way", way.id] = None
         self.way_refs[way.id] = refs
         if not way.tags:
             return
@@ -374,10 +411,11 @@ class _OnePass:
             self._problem("way", way_id, feature, "way is not closed")
             return None
         try:
-            polygons = rings_to_multipolygon([LineString(coords)], [])
+            polygons, repairs = assemble_rings([LineString(coords)], [])
         except RingError as error:
             self._problem("way", way_id, feature, str(error))
             return None
+        self._repaired("way", way_id, feature, repairs)
         # A self-touching ring made valid can fall into several parts.
         return polygons.geoms[0] if len(polygons.geoms) == 1 else polygons
 
@@ -397,8 +435,8 @@ class _OnePass:
     def _line(self, way_id, tags, key, runs, missing, total) -> None:
         feature = "road" if key == "highway" else key
         if not runs:
-            self._problem("way", way_id, feature, _missing_text(missing, total) + "; no line of two nodes left",
-                          cut=missing > 0)
+            self._problem("way", way_id, feature, _missing_text(missing, total) + "; no line of two distinct "
+                          "nodes left", cut=missing > 0)
             return
         geometry = runs[0] if len(runs) == 1 else MultiLineString(runs)
         if key == "highway":
@@ -409,6 +447,7 @@ class _OnePass:
             )
 
     def _relation(self, relation) -> None:
+        self._seen("relation", relation.id, self.relation_ids)
         if not relation.tags:
             return
         tags = {tag.k: tag.v for tag in relation.tags}
@@ -426,6 +465,26 @@ class _OnePass:
             if member.type in ("w", "n")
         ]
         self.areas_to_build.append(("relation", relation.id, tags, members))
+
+    def _repaired(self, osm_type: str, osm_id: int, feature: str, repairs: list[str]) -> None:
+        if repairs:
+            self.repaired[osm_type, osm_id] = f"{osm_type} {osm_id} ({feature}): {'; '.join(repairs)}"
+
+    def _seen(self, osm_type: str, osm_id: int, seen: set[int]) -> None:
+        if osm_id in seen:
+            self.duplicates[osm_type, osm_id] = None
+        seen.add(osm_id)
+
+    def _last_copies(self) -> None:
+        """Keep only the last copy of each duplicated element's features and problems."""
+        if not self.duplicates:
+            return
+        self.building_tags = _last_of_each(self.building_tags, lambda item: item[:2])
+        self.health = _last_of_each(self.health, lambda item: item[:2])
+        self.areas_to_build = _last_of_each(self.areas_to_build, lambda item: item[:2])
+        self.roads = _last_of_each(self.roads, lambda road: road.osm_id)
+        self.barriers = _last_of_each(self.barriers, lambda barrier: barrier.osm_id)
+        self.problems = _last_of_each(self.problems, lambda p: (p.osm_type, p.osm_id, p.feature))
 
     def _problem(self, osm_type: str, osm_id: int, feature: str, reason: str, cut: bool = False) -> None:
         self.problems.append(OsmProblem(osm_type, osm_id, feature, reason, cut))
@@ -479,7 +538,8 @@ class _OnePass:
             closed_along_edge = False
             try:
                 if not missing:
-                    geometry = rings_to_multipolygon(outer, inner)
+                    geometry, repairs = assemble_rings(outer, inner)
+                    self._repaired(osm_type, osm_id, feature, repairs)
                 elif is_admin and self.close_cut and area is not None:
                     geometry = close_along_edge(outer, area, inside)
                     closed_along_edge = True
@@ -496,7 +556,8 @@ class _OnePass:
             if is_admin:
                 codes = {key: value for key, value in tags.items() if _is_code_key(key)}
                 boundaries.append(AdminBoundary(osm_type, osm_id, tags.get("name"),
-                                                int(tags["admin_level"]), codes, geometry, closed_along_edge))
+                                                int(tags["admin_level"]), codes, geometry, closed_along_edge,
+                                                repaired=(osm_type, osm_id) in self.repaired))
                 continue
             if tags.get("building", "no") != "no":
                 polygon = geometry if len(geometry.geoms) > 1 else geometry.geoms[0]
@@ -507,14 +568,28 @@ class _OnePass:
 
     def result(self, dwelling_area_m2: float, default_levels: int) -> OsmExtract:
         area, area_source = self._area()
+        self._last_copies()
         boundaries = self._build_areas(area)
+        # Areas built just now may repeat a way's building (a cut copy and a whole one).
+        self.building_tags = _last_of_each(self.building_tags, lambda item: item[:2])
         return OsmExtract(
             area=area, area_source=area_source, nodes=self.counts["n"], ways=self.counts["w"],
             relations=self.counts["r"], boundaries=boundaries,
             buildings=_buildings(self.building_tags, area, dwelling_area_m2, default_levels,
                                  self.closed_buildings),
             roads=self.roads, barriers=self.barriers,
-            health_pois=[_health_poi(*item) for item in self.health], problems=self.problems)
+            health_pois=[_health_poi(*item) for item in self.health], problems=self.problems,
+            duplicates=[f"{osm_type} {osm_id}" for osm_type, osm_id in self.duplicates],
+            repaired=list(self.repaired.values()))
+
+
+def _last_of_each(items: list, key) -> list:
+    """``items`` with only the last of those sharing a key, in the order of the last ones."""
+    last = {}
+    for item in items:
+        last.pop(key(item), None)
+        last[key(item)] = item
+    return list(last.values())
 
 
 def _buildings(items, area, dwelling_area_m2: float, default_levels: int,
@@ -546,11 +621,17 @@ def _health_poi(osm_type: str, osm_id: int, tags: dict[str, str], geometry) -> H
 
 
 def _runs(coords: list[tuple[float, float] | None]) -> list[LineString]:
-    """The lines through consecutive present nodes; a run of one node is no line."""
+    """The lines through consecutive present nodes; a run of one node is no line.
+
+    A node repeated in a row (or two nodes at one place) is one vertex: a way
+    whose nodes all lie at one place made a zero-length line, which PostGIS
+    stores but calls invalid ("Too few points").
+    """
     runs, current = [], []
     for coord in [*coords, None]:
         if coord is not None:
-            current.append(coord)
+            if not current or coord != current[-1]:
+                current.append(coord)
             continue
         if len(current) >= 2:
             runs.append(LineString(current))
@@ -566,6 +647,15 @@ def _ring_runs(coords: list[tuple[float, float] | None]) -> list[LineString]:
         return _runs(coords)
     start = gaps[-1] + 1
     return _runs(ring[start:] + ring[:start])
+
+
+def _invalid_location_text(node) -> str:
+    """Why a node's location is unusable, naming it (libosmium's own message names neither node nor value)."""
+    x, y = node.location.x, node.location.y
+    if x == UNDEFINED_COORDINATE or y == UNDEFINED_COORDINATE:
+        return f"node {node.id} has no lat/lon (a deleted node, as in a history or change file?)"
+    return (f"node {node.id} lies outside the globe: lat {y / COORDINATE_PRECISION:.7f}, "
+            f"lon {x / COORDINATE_PRECISION:.7f} (lat must be within ±90, lon within ±180)")
 
 
 def _missing_text(missing: int, total: int) -> str:

@@ -22,7 +22,14 @@ class RingError(ValueError):
 def rings_to_multipolygon(
     outer_lines: Sequence[LineString], inner_lines: Sequence[LineString]
 ) -> MultiPolygon:
-    """The area of a complete multipolygon or boundary relation.
+    """The area of a complete multipolygon or boundary relation; see ``assemble_rings``."""
+    return assemble_rings(outer_lines, inner_lines)[0]
+
+
+def assemble_rings(
+    outer_lines: Sequence[LineString], inner_lines: Sequence[LineString]
+) -> tuple[MultiPolygon, list[str]]:
+    """The area of a complete multipolygon or boundary relation, and the rings made valid on the way.
 
     Parameters
     ----------
@@ -32,20 +39,43 @@ def rings_to_multipolygon(
 
     Returns
     -------
-    MultiPolygon
-        The outer rings less the inner ones, made valid.
+    area : MultiPolygon
+        Each outer ring less the inner rings inside it, made valid. An outer
+        ring inside an inner one (an island in a lake, a building in a
+        courtyard) stays: subtracting every inner ring from every outer one
+        dropped it. An inner ring in no outer ring is subtracted from all.
+    repairs : list of str
+        One line per ring that was not a valid polygon as mapped (a bow-tie
+        crossing itself), with GEOS's reason: such a ring is made valid,
+        which may split it, and the caller reports it.
 
     Raises
     ------
     RingError
         If the ways do not join into closed rings, or enclose no area.
     """
-    outers = _closed_rings(outer_lines, "outer")
-    inners = _closed_rings(inner_lines, "inner") if inner_lines else []
-    area = unary_union(outers)
-    if inners:
-        area = area.difference(unary_union(inners))
-    return _as_multipolygon(area)
+    repairs: list[str] = []
+    outers = _valid(_closed_rings(outer_lines, "outer"), "outer", repairs)
+    inners = _valid(_closed_rings(inner_lines, "inner"), "inner", repairs) if inner_lines else []
+    if not inners:
+        return _as_multipolygon(unary_union(outers)), repairs
+    in_no_outer = [inner for inner in inners if not any(outer.covers(inner) for outer in outers)]
+    parts = []
+    for outer in outers:
+        holes = [inner for inner in inners if outer.covers(inner) and not inner.covers(outer)] + in_no_outer
+        parts.append(outer.difference(unary_union(holes)) if holes else outer)
+    return _as_multipolygon(unary_union(parts)), repairs
+
+
+def _valid(rings: list[Polygon], role: str, repairs: list[str]) -> list:
+    """The rings made valid, each invalid one named in ``repairs``."""
+    valid = []
+    for ring in rings:
+        if not ring.is_valid:
+            repairs.append(f"{role} ring: {shapely.is_valid_reason(ring)}; made valid")
+            ring = shapely.make_valid(ring)
+        valid.append(ring)
+    return valid
 
 
 def close_along_edge(

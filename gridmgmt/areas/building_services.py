@@ -17,9 +17,13 @@ from django.db import connection, transaction
 
 from gridmgmt.areas.models import Building, Community, HouseholdsSource
 from gridmgmt.geo import STORAGE_SRID
+from spatial.osm_households import MAX_PLAUSIBLE_HOUSEHOLDS
 
 CSV_COLUMNS = ("source_id", "lng", "lat", "households")
 OSM_TYPES = ("node", "way", "relation")
+# The most a count may be: households by the plausibility limit OSM tags are held to, population by the
+# column (PositiveIntegerField). Larger numbers overflowed the database's integer with a traceback.
+MAX_COUNT = {"households": MAX_PLAUSIBLE_HOUSEHOLDS, "population": 2_147_483_647}
 
 
 class BuildingImportError(ValueError):
@@ -88,6 +92,12 @@ def buildings_upsert(*, records: list[BuildingRecord], source: str, replace_sour
     ``replace_source`` the records are the whole source: its buildings
     missing from them are deleted. Returns the number of rows written.
     """
+    seen: set[str] = set()
+    for record in records:
+        if record.source_id in seen:
+            # One statement writes them all, and it cannot write one row twice.
+            raise BuildingImportError(f"building {source}:{record.source_id} appears more than once")
+        seen.add(record.source_id)
     communities = Community.objects.in_bulk(field_name="code")
     counted = dict(Building.objects.filter(
         source=source, households_source=HouseholdsSource.COUNT,
@@ -128,6 +138,10 @@ def _parse_row(line: int, row: dict) -> BuildingRecord:
         raise BuildingImportError(f"line {line}: lng/lat out of range ({lng}, {lat})")
     if households < 0 or population < 0:
         raise BuildingImportError(f"line {line}: households and population must not be negative")
+    for column, value in (("households", households), ("population", population)):
+        if value > MAX_COUNT[column]:
+            raise BuildingImportError(f"line {line}: {column} {value} is above {MAX_COUNT[column]}, the most "
+                                      "one building may hold")
     if not row["source_id"]:
         raise BuildingImportError(f"line {line}: empty source_id")
     return BuildingRecord(source_id=row["source_id"], lng=lng, lat=lat, households=households,
@@ -239,5 +253,8 @@ def _row_counts(line: int, row: dict) -> tuple[int, int | None]:
             continue
         if not text.isdigit() or not text.isascii():
             raise BuildingImportError(f"line {line}: {column} '{text}' is not a whole number ≥ 0")
+        if int(text) > MAX_COUNT[column]:
+            raise BuildingImportError(f"line {line}: {column} {text} is above {MAX_COUNT[column]}, the most "
+                                      "one building may hold")
         values.append(int(text))
     return values[0], values[1]

@@ -86,8 +86,11 @@ def code_map_load(*, csv_path: str | Path | None = None, template: str = "") -> 
                 ref = (row.get("ref") or "").strip()
                 if not code or not (element or ref):
                     raise OsmCodeMapError(f"{csv_path} line {line}: needs a code and an osm_id or ref")
-                if element and element.split("/")[0] not in ("way", "relation"):
-                    raise OsmCodeMapError(f"{csv_path} line {line}: osm_id '{element}' is not like relation/101")
+                if element:
+                    element = _element_key(element)
+                    if element is None:
+                        raise OsmCodeMapError(f"{csv_path} line {line}: osm_id '{row['osm_id'].strip()}' "
+                                              "is not like relation/101")
                 target = by_element if element else by_ref
                 key = element or ref
                 if key in target:
@@ -96,6 +99,14 @@ def code_map_load(*, csv_path: str | Path | None = None, template: str = "") -> 
     except (OSError, UnicodeDecodeError) as exc:
         raise OsmCodeMapError(f"{csv_path}: cannot read ({exc})") from None
     return OsmCodeMap(by_element=by_element, by_ref=by_ref, template=template)
+
+
+def _element_key(text: str) -> str | None:
+    """``relation/101`` or ``way/7`` as the import names elements, else None (``relation/abc`` matched nothing)."""
+    osm_type, _, number = text.partition("/")
+    if osm_type not in ("way", "relation") or not (number.isascii() and number.isdigit()):
+        return None
+    return f"{osm_type}/{int(number)}"
 
 
 def _check_template(template: str) -> None:

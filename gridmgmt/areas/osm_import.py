@@ -53,6 +53,10 @@ class OsmImportReport:
     file: str
     extract: str = ""
     not_built: list[str] = field(default_factory=list)
+    duplicates: list[str] = field(default_factory=list)
+    """Elements that appear more than once in the file; their last copy was used."""
+    repaired: list[str] = field(default_factory=list)
+    """Features whose rings were not valid as mapped (a bow-tie) and were made valid, with why."""
     cut_buildings_left_out: int = 0
     """Buildings not built because they were cut at the extract's edge (and not closed along it)."""
     closed_along_edge: list[str] = field(default_factory=list)
@@ -83,9 +87,15 @@ class OsmImportReport:
     def lines(self) -> list[str]:
         """The report as lines for a person, every left-out feature named."""
         lines = [f"read {self.file}: {self.extract}"]
+        if self.duplicates:
+            lines.append(f"in the file more than once, last copy used ({len(self.duplicates)}): "
+                         f"{', '.join(self.duplicates)}")
         if self.not_built:
             lines.append(f"not built ({len(self.not_built)}):")
             lines += [f"  {problem}" for problem in self.not_built]
+        if self.repaired:
+            lines.append(f"rings not valid as mapped, made valid ({len(self.repaired)}):")
+            lines += [f"  {item}" for item in self.repaired]
         if self.cut_buildings_left_out:
             lines.append(f"  {self.cut_buildings_left_out} building(s) above cut at the extract's edge: "
                          "--close-cut-buildings keeps their inside part, closed along the edge")
@@ -180,6 +190,7 @@ def osm_import(
         close_cut_buildings=close_cut_buildings)
     report = OsmImportReport(file=Path(path).name, extract=_extract_summary(extract),
                              not_built=[str(problem) for problem in extract.problems],
+                             duplicates=extract.duplicates, repaired=extract.repaired,
                              closed_along_edge=[f"{b.osm_type} {b.osm_id} (admin_level {b.admin_level})"
                                                 for b in extract.boundaries if b.closed_along_edge])
     if not close_cut_buildings:
@@ -243,7 +254,7 @@ def _boundary_records(boundaries, level: str, code_map: OsmCodeMap, convert) -> 
                                 parent_code=parent_code, geometry=geometry, origin=element)
         if problem:
             record.problems.append(problem)
-        if boundary.closed_along_edge:
+        if boundary.closed_along_edge or boundary.repaired:
             record.repaired = True
         records.append(record)
     return records

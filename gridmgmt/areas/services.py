@@ -161,6 +161,7 @@ def boundaries_save(
             record.problems.append(code_problem)
         if level == "community":
             record.name = normalise_community_name(record.name)
+        record.problems.extend(_name_problems(model, record))
         # Every caller (files, the GIS editor's drawn rings) is checked here: degrees far outside
         # the globe overflow the metric plane of the topology check.
         out_of_range = record.geometry is not None and lnglat_range_problem(record.geometry)
@@ -212,6 +213,22 @@ def boundaries_save(
             # Buildings follow the boundaries: those in or placed in a changed community are placed again.
             report.buildings_replaced = buildings_place(community_codes=report.created + report.updated)
     return report
+
+
+def _name_problems(model, record: BoundaryRecord) -> list[str]:
+    """The names the model would refuse in ``full_clean`` (a traceback mid-write), as problems of the record.
+
+    An OSM boundary without a ``name`` tag, or with a name longer than the
+    column, reached ``full_clean`` and raised ValidationError.
+    """
+    problems = []
+    if not record.name and not any(problem.startswith("empty name field") for problem in record.problems):
+        problems.append("has no name (the OSM name tag or the file's name field)")
+    for field_name in ("name", "name_en"):
+        value, limit = getattr(record, field_name), model._meta.get_field(field_name).max_length
+        if len(value) > limit:
+            problems.append(f"{field_name} '{value[:20]}…' has {len(value)} characters, more than {limit}")
+    return problems
 
 
 def _new_version(level: str, area, valid_from: date, source: str) -> None:

@@ -126,3 +126,16 @@ def test_buildings_keep_their_community_through_a_recode(hierarchy):
     run("recode_area", "community", "091000001001", "091000001009")
     building.refresh_from_db()
     assert building.community.code == "091000001009"
+
+
+@pytest.mark.parametrize("row, reason", [
+    # Seen: "django.db.utils.DataError: integer out of range" traceback (the column is a 32-bit integer).
+    ("way/30,99999999999999999999,", "households 99999999999999999999 is above 10000, the most one building may hold"),
+    ("way/30,10001,", "households 10001 is above 10000"),
+    ("way/30,20,99999999999", "population 99999999999 is above 2147483647"),
+])
+def test_a_households_csv_with_a_count_beyond_the_limit_is_refused_naming_the_line(tmp_path, osm_buildings, row,
+                                                                                   reason):
+    with pytest.raises(CommandError, match=f"line 2: {reason}"):
+        run("import_households", csv_file(tmp_path, f"osm_id,households,population\n{row}\n"))
+    assert Building.objects.get(source_id="way/30").households == 12

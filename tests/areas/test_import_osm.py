@@ -322,7 +322,8 @@ def test_boundary_without_code_refuses_everything(tmp_path, district):
 
 
 @pytest.mark.parametrize("lat, lng, reason", [("2558000", "500000", "wrong format for coordinate"),
-                                              ("95", "190", "invalid location")])
+                                              ("95", "190", "node 1 lies outside the globe: lat 95.0000000, "
+                                                            "lon 190.0000000")])
 def test_extract_with_coordinates_outside_lon_lat_is_refused_naming_it(tmp_path, lat, lng, reason):
     path = tmp_path / "metres.osm"
     path.write_text(f'<osm version="0.6"><node id="1" lat="{lat}" lon="{lng}"><tag k="building" v="yes"/></node>'

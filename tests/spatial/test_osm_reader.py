@@ -564,6 +564,29 @@ def test_relation_with_an_inner_ring_is_the_outer_less_the_inner(tmp_path):
     assert building.osm_type == "relation" and building.geometry.equals(expected)
 
 
+def test_an_island_inside_an_inner_ring_stays_part_of_the_area(tmp_path):
+    # A community whose hole (a lake) holds an island: outer 1-2-3-4 in two ways of opposite direction,
+    # inner 5-6-7-8, island 5-6-9 sharing the inner's south edge. Seen: the island subtracted with the hole.
+    path = tmp_path / "island.osm"
+    path.write_text("""<osm version="0.6">
+      <node id="1" lat="0" lon="0"/><node id="2" lat="0" lon="0.01"/><node id="3" lat="0.01" lon="0.01"/>
+      <node id="4" lat="0.01" lon="0"/><node id="5" lat="0.002" lon="0.002"/><node id="6" lat="0.002" lon="0.004"/>
+      <node id="7" lat="0.004" lon="0.004"/><node id="8" lat="0.004" lon="0.002"/><node id="9" lat="0.003" lon="0.003"/>
+      <way id="10"><nd ref="1"/><nd ref="2"/><nd ref="3"/></way><way id="11"><nd ref="1"/><nd ref="4"/><nd ref="3"/></way>
+      <way id="12"><nd ref="5"/><nd ref="6"/><nd ref="7"/><nd ref="8"/><nd ref="5"/></way>
+      <way id="13"><nd ref="5"/><nd ref="6"/><nd ref="9"/><nd ref="5"/></way>
+      <relation id="100"><member type="way" ref="10" role="outer"/><member type="way" ref="12" role="inner"/>
+        <member type="way" ref="11" role="outer"/><member type="way" ref="13" role="outer"/>
+        <tag k="type" v="boundary"/><tag k="boundary" v="administrative"/><tag k="admin_level" v="10"/></relation>
+    </osm>""")
+    (boundary,) = read_extract(path, admin_levels=[10]).boundaries
+    island = Polygon([(0.002, 0.002), (0.004, 0.002), (0.003, 0.003)])
+    expected = box(0, 0, 0.01, 0.01).difference(box(0.002, 0.002, 0.004, 0.004)).union(island)
+    assert boundary.geometry.symmetric_difference(expected).area < 1e-15
+    assert boundary.geometry.covers(Point(0.003, 0.0025)) and not boundary.geometry.covers(Point(0.003, 0.0035))
+    assert not boundary.repaired
+
+
 def test_extract_area_without_bounds_is_the_bbox_of_the_nodes(tmp_path):
     osm = TinyOsm()
     for lng, lat in [(0, 0), (1, 0), (0.5, 1)]:
@@ -587,6 +610,22 @@ def test_r15_absurd_levels_are_set_aside_and_reported():
     # Seen: 681 × 2019 / 90 = 15,278 households. Right: the default 1 storey, 681 / 90 = 7.6 -> 8.
     assert (assessed.households, assessed.levels) == (8, 1)
     assert assessed.implausible == ("building:levels=2019 above 100: 1 used",)
+
+
+@pytest.mark.parametrize("tags, area_m2, households, departure", [
+    ({"building": "house", "building:levels": "three"}, 180.0, 2, "building:levels=three is not a number: 1 used"),
+    ({"building": "house", "building:levels": "0"}, 180.0, 2, "building:levels=0 below 1: 1 used"),
+    ({"building": "house", "building:flats": "~20"}, 180.0, 2, "building:flats=~20 is not a whole number: estimate used"),
+    # A point has no footprint to judge flats by: the household limit alone holds it (seen: integer overflow).
+    ({"building": "apartments", "building:flats": "2147483648"}, 0.0, 1,
+     "building:flats=2147483648 above 10000: estimate used"),
+    # A 2 km² "building" (a mis-tagged landuse) at 100 storeys: 2,222,222 estimated, held to the limit.
+    ({"building": "yes", "building:levels": "100"}, 2_000_000.0, 10_000,
+     "estimate 2222222 households above 10000 (2000000 m² × 100 levels): 10000 used"),
+])
+def test_tags_and_estimates_beyond_use_are_reported(tags, area_m2, households, departure):
+    assessed = building_households(tags, area_m2, dwelling_area_m2=90.0, default_levels=1)
+    assert (assessed.households, assessed.implausible) == (households, (departure,))
 
 
 def test_flats_giving_under_10_m2_a_flat_are_set_aside_for_the_estimate():
