@@ -27,6 +27,7 @@ from spatial.crs import parse_crs, to_wgs84
 from spatial.osm_households import NON_DWELLING_USE_KEYS
 
 LARGEST_ESTIMATES_SHOWN = 10
+OUTSIDE_COMMUNITIES_SHOWN = 10
 NON_RESIDENTIAL_SHOWN_PER_RULE = 10
 NON_RESIDENTIAL_RULE = (
     "no households in a building whose value is not a dwelling (apartments, house, residential, ...), "
@@ -66,6 +67,8 @@ class OsmImportReport:
     buildings: int = 0
     """Buildings written (0 when the import was refused)."""
     buildings_read: int = 0
+    outside_communities: list[str] = field(default_factory=list)
+    """Buildings written that lie in no community (``way/12``): in no grid until a boundary covers them."""
     tagged: tuple[int, int] = (0, 0)
     """(buildings, households) counted from ``building:flats``."""
     estimated: tuple[int, int] = (0, 0)
@@ -108,6 +111,11 @@ class OsmImportReport:
         lines += [report.summary() for report in self.boundaries]
         households = self.tagged[1] + self.estimated[1]
         lines.append(f"buildings: {self.buildings} written of {self.buildings_read} read ({households} households)")
+        if self.outside_communities:
+            shown = ", ".join(self.outside_communities[:OUTSIDE_COMMUNITIES_SHOWN])
+            more = len(self.outside_communities) - OUTSIDE_COMMUNITIES_SHOWN
+            lines.append(f"  in no community, so in no grid until a community boundary covers them: "
+                         f"{len(self.outside_communities)} ({shown}{f' and {more} more' if more > 0 else ''})")
         lines.append(f"  households tagged (building:flats): {self.tagged[1]} in {self.tagged[0]} buildings")
         lines.append(f"  households estimated (footprint × levels / dwelling area): {self.estimated[1]} "
                      f"in {self.estimated[0]} buildings")
@@ -208,8 +216,11 @@ def osm_import(
                                                          source=f"osm:{Path(path).name}"))
             except BoundaryImportRefused as exc:
                 raise OsmImportFailed(f"import refused: {exc.report.summary()}", report, exc.report.refused) from None
-        report.buildings = buildings_upsert(records=_building_records(extract.buildings, convert, report),
-                                            source="osm")
+        records = _building_records(extract.buildings, convert, report)
+        report.buildings = buildings_upsert(records=records, source="osm")
+        report.outside_communities = list(Building.objects.filter(
+            source="osm", source_id__in=[r.source_id for r in records], community__isnull=True,
+        ).order_by("id").values_list("source_id", flat=True))
         _roads_save(extract.roads, convert, report)
         for poi in extract.health_pois:
             location = convert(poi.geometry)

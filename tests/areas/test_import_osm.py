@@ -113,6 +113,8 @@ def test_cut_admin_relation_is_named_with_why(name, street_091000001):
     assert "--close-cut-boundaries" in output
     assert not Community.objects.exists()
     assert Building.objects.get(source_id="way/30").community is None
+    # Said, not left for the grids to miss: the building is in no community, so in no grid.
+    assert "in no community, so in no grid until a community boundary covers them: 1 (way/30)" in output
 
 
 @pytest.mark.parametrize("name", ["cut_admin_relation.osm", "cut_admin_relation_partial_way.osm"])
@@ -125,6 +127,7 @@ def test_cut_admin_relation_closed_along_the_extract_edge(name, street_091000001
     assert "1 repaired" in output
     assert "closed along the extract's edge (1): relation 100 (admin_level 10)" in output
     assert Building.objects.get(source_id="way/30").community == community
+    assert "in no community" not in output
 
 
 def test_complete_admin_imports_district_street_communities_with_a_template(tmp_path):
