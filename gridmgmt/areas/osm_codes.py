@@ -59,6 +59,19 @@ class OsmCodeMap:
         return next((boundary.codes[tag] for tag in CODE_TAGS if boundary.codes.get(tag)), "")
 
 
+    def unmatched(self, boundaries: list[AdminBoundary]) -> list[str]:
+        """The code rows no boundary matched (``relation/999 -> 440104001009``, ``ref 12 -> ...``).
+
+        A row for an element not in the extract, or of a level not imported,
+        is otherwise passed over without a word, and the boundary it was meant
+        for takes its code from the ref or the template.
+        """
+        elements = {f"{b.osm_type}/{b.osm_id}" for b in boundaries}
+        refs = {b.codes.get("ref", "") for b in boundaries}
+        return ([f"{element} -> {code}" for element, code in self.by_element.items() if element not in elements]
+                + [f"ref {ref} -> {code}" for ref, code in self.by_ref.items() if ref not in refs])
+
+
 def code_map_load(*, csv_path: str | Path | None = None, template: str = "") -> OsmCodeMap:
     """Read a code CSV (columns ``code`` and ``osm_id`` or ``ref``) and check a template.
 

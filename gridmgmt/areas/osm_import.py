@@ -64,6 +64,8 @@ class OsmImportReport:
     stored_outline_kept: list[str] = field(default_factory=list)
     """Buildings closed along the edge that were already stored: the stored outline (maybe whole) is kept."""
     boundaries: list[ImportReport] = field(default_factory=list)
+    unmatched_codes: list[str] = field(default_factory=list)
+    """Rows of the code CSV that no boundary of the imported levels matched."""
     buildings: int = 0
     """Buildings written (0 when the import was refused)."""
     buildings_read: int = 0
@@ -109,6 +111,9 @@ class OsmImportReport:
             lines.append(f"already stored, stored outline kept ({len(self.stored_outline_kept)}): "
                          f"{', '.join(self.stored_outline_kept)}")
         lines += [report.summary() for report in self.boundaries]
+        if self.unmatched_codes:
+            lines.append(f"code rows matching no boundary of the imported levels ({len(self.unmatched_codes)}): "
+                         f"{', '.join(self.unmatched_codes)}")
         households = self.tagged[1] + self.estimated[1]
         lines.append(f"buildings: {self.buildings} written of {self.buildings_read} read ({households} households)")
         if self.outside_communities:
@@ -207,6 +212,9 @@ def osm_import(
                                  for b in extract.buildings if b.closed_along_edge]
     report.buildings_read = len(extract.buildings)
     _households_report(extract.buildings, report)
+    if code_map is not None:
+        imported_levels = {value for value, _ in levels}
+        report.unmatched_codes = code_map.unmatched([b for b in extract.boundaries if b.admin_level in imported_levels])
     with transaction.atomic():
         for admin_level, level in levels:
             boundaries = [b for b in extract.boundaries if b.admin_level == admin_level]

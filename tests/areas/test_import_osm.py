@@ -157,12 +157,24 @@ def test_complete_admin_refs_of_the_wrong_form_are_refused_with_the_form_expecte
 def test_complete_admin_refs_mapped_by_csv_then_grids_codes_hold(tmp_path, district_box):
     codes = _codes_csv(tmp_path, "osm_id,code\nrelation/100,091000001\nrelation/101,091000001001\n"
                                  "relation/102,091000001002\n")
-    run(CASES / "complete_admin.osm", "--street-admin-level", "8", "--community-admin-level", "10", "--codes", codes)
+    output = run(CASES / "complete_admin.osm", "--street-admin-level", "8", "--community-admin-level", "10",
+                 "--codes", codes)
+    assert "code rows matching no boundary" not in output
     assert list(Community.objects.values_list("code", "name", "street__code")) == [
         ("091000001001", "East", "091000001"), ("091000001002", "West", "091000001")]
     # The building (building:flats=12) lies in East.
     building = Building.objects.get(source_id="way/30")
     assert (building.households, building.households_source, building.community.code) == (12, "tag", "091000001001")
+
+
+def test_code_rows_matching_no_boundary_are_named(tmp_path, district_box):
+    # Seen: a row for an element not in the extract was passed over without a word.
+    codes = _codes_csv(tmp_path, "osm_id,code\nrelation/100,091000001\nrelation/101,091000001001\n"
+                                 "relation/102,091000001002\nrelation/999,091000001009\n")
+    output = run(CASES / "complete_admin.osm", "--street-admin-level", "8", "--community-admin-level", "10",
+                 "--codes", codes)
+    assert "code rows matching no boundary of the imported levels (1): relation/999 -> 091000001009" in output
+    assert Community.objects.count() == 2
 
 
 def test_code_csv_with_a_bad_line_is_refused_naming_it(tmp_path, district_box):
