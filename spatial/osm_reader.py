@@ -41,13 +41,17 @@ gives empty lists.
 
 from __future__ import annotations
 
+import bz2
+import gzip
 import math
 import os
+import re
 from array import array
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
+from xml.etree import ElementTree
 
 import osmium
 import shapely
@@ -61,6 +65,7 @@ from shapely.geometry import (
 )
 from shapely.geometry.base import BaseGeometry
 
+from spatial.input_files import UnreadableFileError, require_readable_file
 from spatial.osm_households import (
     MAX_PLAUSIBLE_LEVELS,
     MIN_PLAUSIBLE_FLAT_AREA_M2,
@@ -106,8 +111,35 @@ COORDINATE_PRECISION = 10_000_000
 UNDEFINED_COORDINATE = 2**31 - 1
 
 
+# libosmium's bzip2 reader gives only libbz2's return code ("bzip2 error: read failed: -7"); bzlib.h names them.
+BZIP2_ERRORS = {
+    "-4": "the bzip2-compressed file is damaged (its data fail bzip2's check); fetch or copy it again",
+    "-5": "the file is not bzip2-compressed though its name ends in .bz2",
+    "-6": "the bzip2-compressed file could not be read from the disk",
+    "-7": "the bzip2-compressed file is cut short (it ends inside its compressed data: an interrupted download "
+          "or copy?); fetch or copy it again",
+}
+# libosmium's messages for a lat or lon that is not a number; they do not name the node.
+COORDINATE_FORMAT_ERRORS = ("wrong format for coordinate", "characters after coordinate")
+COORDINATE_PATTERN = re.compile(r"-?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?")
+MAX_COORDINATE = (2**31 - 1) / COORDINATE_PRECISION
+
+
 class OsmReadError(ValueError):
     """An OSM file that cannot be read; the message names the file and the cause."""
+
+
+class OsmParameterError(ValueError):
+    """A parameter of ``read_extract`` outside its plausible range.
+
+    ``parameter`` is the Python name, so that a command can name its own option as the person typed it
+    (``--dwelling-area``, not ``dwelling_area_m2``); ``requirement`` is the rest of the message.
+    """
+
+    def __init__(self, parameter: str, requirement: str):
+        super().__init__(f"{parameter} {requirement}")
+        self.parameter = parameter
+        self.requirement = requirement
 
 
 @dataclass(frozen=True, slots=True)
@@ -270,16 +302,20 @@ def read_extract(
     ------
     OsmReadError
         If the file cannot be read.
-    ValueError
+    OsmParameterError
         If ``dwelling_area_m2`` is below ``MIN_PLAUSIBLE_FLAT_AREA_M2`` (or not
         finite) or ``default_levels`` is not from 1 to ``MAX_PLAUSIBLE_LEVELS``.
     """
     # The plausibility limits of the tags bound the parameters too (1e-320 m² a dwelling made infinite estimates).
     if not MIN_PLAUSIBLE_FLAT_AREA_M2 <= dwelling_area_m2 < math.inf:
-        raise ValueError(f"dwelling_area_m2 must be at least {MIN_PLAUSIBLE_FLAT_AREA_M2:g} m² "
-                         f"(a plausible flat), got {dwelling_area_m2!r}")
+        raise OsmParameterError("dwelling_area_m2", f"must be at least {MIN_PLAUSIBLE_FLAT_AREA_M2:g} m² "
+                                f"(a plausible flat), got {dwelling_area_m2!r}")
     if not 1 <= default_levels <= MAX_PLAUSIBLE_LEVELS:
-        raise ValueError(f"default_levels must be from 1 to {MAX_PLAUSIBLE_LEVELS}, got {default_levels!r}")
+        raise OsmParameterError("default_levels", f"must be from 1 to {MAX_PLAUSIBLE_LEVELS}, got {default_levels!r}")
+    try:
+        require_readable_file(path)
+    except UnreadableFileError as error:
+        raise OsmReadError(f"cannot read OSM file {error}") from None
     reader = _OnePass(
         {str(level) for level in admin_levels}, frozenset(highway_types), close_cut_boundaries,
         close_cut_buildings,
@@ -288,7 +324,7 @@ def read_extract(
         reader.run(Path(path))
     # libosmium raises RuntimeError for a broken file, InvalidLocationError for a bad coordinate.
     except (RuntimeError, OSError, osmium.InvalidLocationError) as error:
-        raise OsmReadError(f"cannot read OSM file {path}: {error}") from error
+        raise OsmReadError(f"cannot read OSM file {path}: {_read_error_text(path, error)}") from error
     return reader.result(dwelling_area_m2, default_levels)
 
 
@@ -323,8 +359,6 @@ class _OnePass:
         self.repaired: dict[tuple[str, int], str] = {}
 
     def run(self, path: Path) -> None:
-        if not path.is_file():
-            raise OSError(f"no such file: {path}")
         processor = osmium.FileProcessor(str(path)).with_locations()
         header_box = processor.header.box()
         if header_box.valid():
@@ -388,7 +422,7 @@ class _OnePass:
             # Closed along the extract's edge at the end, when the area is known (the nodes' bbox may be it).
             self.areas_to_build.append(("way", way.id, tags, [("outer", way.id)]))
         elif is_building or (health and closed):
-            polygon = self._way_polygon(way.id, tags, coords, closed, missing)
+            polygon = self._way_polygon(way.id, tags, coords, refs, missing)
             if polygon is not None and is_building:
                 self.building_tags.append(("way", way.id, tags, polygon))
             if polygon is not None and health:
@@ -401,23 +435,38 @@ class _OnePass:
         if line_key:
             self._line(way.id, tags, line_key, runs, missing, len(coords))
 
-    def _way_polygon(self, way_id, tags, coords, closed, missing) -> Polygon | MultiPolygon | None:
-        feature = "building" if tags.get("building", "no") != "no" else "health facility"
+    def _way_polygon(self, way_id, tags, coords, refs, missing) -> Polygon | MultiPolygon | None:
+        is_building = tags.get("building", "no") != "no"
+        feature = "building" if is_building else "health facility"
         if missing:
             self._problem("way", way_id, feature, _missing_text(missing, len(coords)) + "; ring cannot be built",
                           cut=True)
             return None
-        if not closed:
-            self._problem("way", way_id, feature, "way is not closed")
+        not_an_outline = _outline_problem(refs, coords)
+        if not_an_outline:
+            self._problem("way", way_id, feature, not_an_outline)
             return None
         try:
             polygons, repairs = assemble_rings([LineString(coords)], [])
         except RingError as error:
             self._problem("way", way_id, feature, str(error))
             return None
+        if len(polygons.geoms) == 1:
+            self._repaired("way", way_id, feature, repairs)
+            return polygons.geoms[0]
+        if is_building:
+            # A ring crossing itself (a bow-tie: two corners mapped in swapped order) made valid falls into parts.
+            # The Building stores one polygon, and households are estimated from the stored footprint's area, so
+            # both must be one outline. Its convex hull, not its largest part: for a grid worker counting
+            # households, dropping a part undercounts (a square mapped as a bow-tie kept a quarter of its area,
+            # and grids sized by households then hold more than they say), while the hull is the outline meant
+            # when two corners were swapped, and otherwise errs towards more households, i.e. smaller grids.
+            repairs.append(f"{len(polygons.geoms)} parts: the building is their convex hull (footprint and "
+                           "households)")
+            self._repaired("way", way_id, feature, repairs)
+            return polygons.convex_hull
         self._repaired("way", way_id, feature, repairs)
-        # A self-touching ring made valid can fall into several parts.
-        return polygons.geoms[0] if len(polygons.geoms) == 1 else polygons
+        return polygons
 
     def _line_key(self, tags: dict[str, str]) -> str | None:
         if tags.get("tunnel", "no") != "no" or tags.get("culvert", "no") != "no":
@@ -656,6 +705,58 @@ def _invalid_location_text(node) -> str:
         return f"node {node.id} has no lat/lon (a deleted node, as in a history or change file?)"
     return (f"node {node.id} lies outside the globe: lat {y / COORDINATE_PRECISION:.7f}, "
             f"lon {x / COORDINATE_PRECISION:.7f} (lat must be within ±90, lon within ±180)")
+
+
+def _read_error_text(path: OsmPath, error: Exception) -> str:
+    """libosmium's reason a file cannot be read, in words that say what is wrong with the file."""
+    text = str(error)
+    bzip2 = re.fullmatch(r"bzip2 error: .*?(-\d+)", text)
+    if bzip2 and bzip2.group(1) in BZIP2_ERRORS:
+        return f"{BZIP2_ERRORS[bzip2.group(1)]} (bzip2 error {bzip2.group(1)})"
+    if isinstance(error, osmium.InvalidLocationError) and text.startswith(COORDINATE_FORMAT_ERRORS):
+        return _bad_coordinate_text(path, text)
+    return text
+
+
+def _bad_coordinate_text(path: OsmPath, libosmium_text: str) -> str:
+    """The node whose lat or lon is not a number, found by reading the XML again (only on this failure).
+
+    libosmium's XML parser refuses the attribute before the node reaches the reader, and its message
+    ("wrong format for coordinate: 'abc'") quotes only part of the value and never the node.
+    """
+    name = str(path)
+    opener = bz2.open if name.endswith(".bz2") else gzip.open if name.endswith(".gz") else open
+    try:
+        with opener(path, "rb") as stream:
+            for _, element in ElementTree.iterparse(stream, events=("start",)):
+                if element.tag != "node":
+                    continue
+                for key in ("lat", "lon"):
+                    value = element.get(key, "")
+                    if not _is_coordinate(value):
+                        return (f"node {element.get('id')} has {key}=\"{value}\", which is not a number of degrees "
+                                f"such as 116.0410 (libosmium: {libosmium_text})")
+    except (OSError, EOFError, ElementTree.ParseError):
+        pass
+    return (f"a node has a coordinate that is not a number (libosmium: {libosmium_text}); which node is not "
+            "known: libosmium's parser refuses the attribute before the node and its id reach the reader")
+
+
+def _is_coordinate(value: str) -> bool:
+    """A lat or lon libosmium reads: a decimal number (exponent allowed) within its 32-bit range."""
+    return bool(COORDINATE_PATTERN.fullmatch(value)) and abs(float(value)) <= MAX_COORDINATE
+
+
+def _outline_problem(refs, coords: list[tuple[float, float]]) -> str | None:
+    """Why a complete way is not the outline of an area (a building, a health facility), or None when it is."""
+    places = len(set(coords))
+    if places < 3:
+        nodes = f"{len(refs)} node{'s' if len(refs) != 1 else ''}"
+        return (f"the way has {nodes} at {places} distinct place{'s' if places != 1 else ''}: an outline needs "
+                "at least 3, and the first node again at the end")
+    if refs[0] != refs[-1]:
+        return f"the way is not closed: it ends at node {refs[-1]}, not at its first node {refs[0]}"
+    return None
 
 
 def _missing_text(missing: int, total: int) -> str:

@@ -13,6 +13,7 @@ from shapely.geometry import MultiPolygon, Polygon
 from shapely.geometry.base import BaseGeometry
 
 from spatial.crs import UnknownCRSError, lnglat_range_problem, parse_crs, to_wgs84
+from spatial.input_files import UnreadableFileError, require_readable_file
 
 
 class BoundaryFileError(ValueError):
@@ -78,9 +79,10 @@ def read_boundaries(
     BoundaryFileError
         When the file cannot be opened, the CRS is unknown or a field is missing.
     """
-    path = Path(path)
-    if not path.exists():
-        raise BoundaryFileError(f"{path}: no such file")
+    try:
+        path = require_readable_file(path)
+    except UnreadableFileError as exc:
+        raise BoundaryFileError(str(exc)) from None
     try:
         source_crs = parse_crs(crs) if crs else None
     except UnknownCRSError as exc:

@@ -15,6 +15,7 @@ import osmium.geom
 import shapely
 from shapely.geometry.base import BaseGeometry
 
+from spatial.input_files import require_readable_file
 from spatial.osm_reader import read_waterways_and_railways
 
 EXTRA_WATERWAYS = frozenset({"ditch", "drain"})
@@ -61,9 +62,7 @@ class _Handler(osmium.SimpleHandler):
 
 def read_water_bodies(path: str | Path) -> list[OsmWaterBody]:
     """Every waterway line and natural=water area of the extract at ``path``; OSError if it cannot be read."""
-    path = Path(path)
-    if not path.is_file():
-        raise OSError(f"no such file: {path}")
+    path = require_readable_file(path)
     bodies = [OsmWaterBody(f"osm:way/{b.osm_id}", b.name or "", b.value, b.geometry)
               for b in read_waterways_and_railways(path) if b.key == "waterway"]
     handler = _Handler()

@@ -2,7 +2,11 @@
 invalid stored geometry or a silent change before its fix. Files are written here; coordinates near 116.04 E,
 30.15 N like the shared cases."""
 
+import bz2
+
 import pytest
+from django.core.management import CommandError, call_command
+from django.db import connection
 
 from gridmgmt.areas.building_services import BuildingImportError, BuildingRecord, buildings_upsert
 from gridmgmt.areas.models import Building, Road, Street
@@ -113,11 +117,14 @@ def test_a_code_csv_osm_id_that_is_not_a_number_is_refused_naming_the_line(tmp_p
     assert not Street.objects.exists()
 
 
+# Seen first: an OverflowError traceback, then 10^6 storeys used; then refused under the reader's Python names
+# ("dwelling_area_m2 must be ...", "default_levels must be ..."), and "unknown CRS 'foo'" without its option.
 @pytest.mark.parametrize("option, value, reason", [
-    ("--dwelling-area", "1e-320", "dwelling_area_m2 must be at least 10 m²"),  # seen: OverflowError traceback
-    ("--default-levels", "1000000", "default_levels must be from 1 to 100"),  # seen: 10^6 storeys used
+    ("--dwelling-area", "1e-320", "--dwelling-area must be at least 10 m² (a plausible flat), got 1e-320"),
+    ("--default-levels", "1000000", "--default-levels must be from 1 to 100, got 1000000"),
+    ("--crs", "foo", "--crs: unknown CRS 'foo'"),
 ])
-def test_estimate_parameters_beyond_the_plausibility_limits_are_refused(option, value, reason):
+def test_option_values_refused_name_the_option_as_typed(option, value, reason):
     _, error = run_failing(CASES / "complete_admin.osm", option, value)
     assert reason in error and nothing_written()
 
@@ -135,3 +142,82 @@ def test_node_with_no_location_is_named(tmp_path):
     _, error = run_failing(path)
     assert "node 1 has no lat/lon (a deleted node, as in a history or change file?)" in error
     assert nothing_written()
+
+
+@pytest.mark.parametrize("damage, reason", [
+    # Seen: "bzip2 error: read failed: -7" (libbz2's BZ_UNEXPECTED_EOF) and "-4" (BZ_DATA_ERROR), unexplained.
+    (lambda data: data[:len(data) // 2], "the bzip2-compressed file is cut short"),
+    (lambda data: data[:40] + bytes([data[40] ^ 0xFF]) + data[41:], "the bzip2-compressed file is damaged"),
+])
+def test_a_truncated_or_damaged_bz2_file_is_called_so_naming_the_file(tmp_path, damage, reason):
+    whole = bz2.compress(_osm(tmp_path, "").read_bytes())
+    path = tmp_path / "cut.osm.bz2"
+    path.write_bytes(damage(whole))
+    _, error = run_failing(path)
+    assert f"cannot read OSM file {path}: {reason}" in error
+    assert "fetch or copy it again" in error and nothing_written()
+
+
+# Every command that takes a path, with what else it needs to parse. Seen for a folder: "no such file"
+# (import_osm, import_places), "Is a directory" (five others), "not a readable vector file" (import_boundaries),
+# "not a GeoJSON FeatureCollection" (import_water_bodies); restore called a file "not a complete backup".
+PATH_COMMANDS = [("import_osm", "file", []), ("import_boundaries", "file", ["--level", "street"]),
+                 ("import_households", "file", []), ("import_holidays", "file", []),
+                 ("import_health_facilities", "path", []), ("import_places", "file", []),
+                 ("import_events", "path", ["--channel", "hotline"]), ("import_water_bodies", "path", []),
+                 ("load_catalogue", "path", [])]
+
+
+@pytest.mark.parametrize("command, argument, others", PATH_COMMANDS)
+def test_a_folder_given_as_the_file_is_called_a_folder_by_every_command(tmp_path, command, argument, others):
+    with pytest.raises(CommandError) as failure:
+        call_command(command, str(tmp_path), *others)
+    assert str(failure.value) == f"Error: argument {argument}: {tmp_path}: is a folder, not a file"
+
+
+def test_the_codes_option_given_a_folder_names_the_option(tmp_path):
+    _, error = run_failing(CASES / "complete_admin.osm", "--codes", tmp_path)
+    assert error == f"Error: argument --codes: {tmp_path}: is a folder, not a file"
+
+
+def test_restore_given_a_file_says_it_is_not_a_folder(tmp_path):
+    path = tmp_path / "backup.tar"
+    path.write_text("")
+    with pytest.raises(CommandError, match=f"argument folder: {path}: is a file, not a folder"):
+        call_command("restore", str(path), "--database", "test_messages_never_made")
+
+
+@pytest.mark.parametrize("nodes, reason", [
+    # Seen: "way is not closed" for all three, though the second is closed.
+    ('<nd ref="5"/>', "the way has 1 node at 1 distinct place: an outline needs at least 3"),
+    ('<nd ref="5"/><nd ref="6"/><nd ref="5"/>', "the way has 3 nodes at 2 distinct places: an outline needs"),
+    ('<nd ref="5"/><nd ref="6"/><nd ref="7"/><nd ref="8"/>',
+     "the way is not closed: it ends at node 8, not at its first node 5"),
+])
+def test_a_building_way_that_is_no_outline_says_why(tmp_path, nodes, reason):
+    square = '<way id="3"><nd ref="5"/><nd ref="6"/><nd ref="7"/><nd ref="8"/><nd ref="5"/><tag k="building" v="yes"/></way>'
+    output = run(_osm(tmp_path, f'<way id="2">{nodes}<tag k="building" v="yes"/></way>{square}'))
+    assert f"way 2 (building): {reason}" in output
+    assert list(Building.objects.values_list("source_id", flat=True)) == ["way/3"]
+
+
+def test_a_node_whose_lon_is_not_a_number_is_named(tmp_path):
+    # Seen: "wrong format for coordinate: 'abc'", naming neither node nor file's line.
+    path = _osm(tmp_path, '<node id="9" lat="30.152" lon="abc"/>')
+    _, error = run_failing(path)
+    assert (f"cannot read OSM file {path}: node 9 has lon=\"abc\", which is not a number of degrees such as "
+            "116.0410 (libosmium: wrong format for coordinate: 'abc')") in error
+    assert nothing_written()
+
+
+def test_a_bow_tie_building_is_its_convex_hull_for_footprint_and_households(tmp_path):
+    # Seen: the square 5-6-7-8 mapped 5-7-6-8 (two corners swapped) became two triangles of 107 m²; the
+    # footprint kept one (107 m²) while households came from both (214 m² / 90 = 2). The hull is the square:
+    # 427 m² (the area of the other tests' square), 427 / 90 = 4.7 -> 5 households.
+    path = _osm(tmp_path, '<way id="12"><nd ref="5"/><nd ref="7"/><nd ref="6"/><nd ref="8"/><nd ref="5"/>'
+                          '<tag k="building" v="yes"/></way>')
+    output = run(path)
+    assert "made valid; 2 parts: the building is their convex hull (footprint and households)" in output
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT round(ST_Area(footprint::geography)), households FROM areas_building")
+        assert cursor.fetchall() == [(427, 5)]

@@ -4,13 +4,14 @@ from django.core.management.base import BaseCommand, CommandError
 
 from gridmgmt.areas.boundary_reader import BoundaryFileError
 from gridmgmt.areas.services import LEVELS, BoundaryImportRefused, boundaries_import
+from spatial.input_files import file_argument
 
 
 class Command(BaseCommand):
     help = "Import district, street or community boundaries (GeoJSON, Shapefile, GeoPackage) as new versions."
 
     def add_arguments(self, parser):
-        parser.add_argument("file")
+        parser.add_argument("file", type=file_argument)
         parser.add_argument("--level", required=True, choices=sorted(LEVELS))
         parser.add_argument("--code-field", default="code")
         parser.add_argument("--name-field", default="name")

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from gridmgmt.areas.building_services import BuildingImportError, buildings_set_households
+from spatial.input_files import file_argument
 
 
 class Command(BaseCommand):
@@ -8,7 +9,7 @@ class Command(BaseCommand):
             "like way/123 or building_id); all rows or none. Later OSM imports keep these counts.")
 
     def add_arguments(self, parser):
-        parser.add_argument("file", help="UTF-8 CSV")
+        parser.add_argument("file", type=file_argument, help="UTF-8 CSV")
 
     def handle(self, *args, **opts):
         try:

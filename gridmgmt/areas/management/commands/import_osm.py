@@ -5,7 +5,12 @@ from django.core.management.base import BaseCommand, CommandError
 from gridmgmt.areas.osm_codes import OsmCodeMapError, code_map_load
 from gridmgmt.areas.osm_import import OsmImportFailed, osm_import
 from spatial.crs import UnknownCRSError
-from spatial.osm_reader import OsmReadError
+from spatial.osm_reader import OsmParameterError, OsmReadError
+from spatial.input_files import file_argument
+
+
+# The reader's parameters by the option that sets them: a refusal names the option as typed.
+OPTION_OF_PARAMETER = {"dwelling_area_m2": "--dwelling-area", "default_levels": "--default-levels"}
 
 
 class Command(BaseCommand):
@@ -15,11 +20,11 @@ class Command(BaseCommand):
             "were counted.")
 
     def add_arguments(self, parser):
-        parser.add_argument("file", help=".osm, .osm.bz2 or .osm.pbf")
+        parser.add_argument("file", type=file_argument, help=".osm, .osm.bz2 or .osm.pbf")
         parser.add_argument("--district-admin-level", type=int, help="OSM admin_level imported as districts")
         parser.add_argument("--street-admin-level", type=int, help="OSM admin_level imported as streets")
         parser.add_argument("--community-admin-level", type=int, help="OSM admin_level imported as communities")
-        parser.add_argument("--codes", help="CSV mapping OSM boundaries to official codes: columns code and "
+        parser.add_argument("--codes", type=file_argument, help="CSV mapping OSM boundaries to official codes: columns code and "
                                             "osm_id (relation/101) or ref")
         parser.add_argument("--code-template", default="",
                             help="Code from the parent's code and the OSM ref, e.g. '{parent}{ref:0>3}' "
@@ -52,7 +57,11 @@ class Command(BaseCommand):
             for line in exc.refused:
                 self.stderr.write(f"refused {line}")
             raise CommandError(f"{exc}; nothing written") from None
-        except (OsmReadError, OsmCodeMapError, UnknownCRSError, ValueError) as exc:
+        except OsmParameterError as exc:
+            raise CommandError(f"{OPTION_OF_PARAMETER[exc.parameter]} {exc.requirement}; nothing written") from None
+        except UnknownCRSError as exc:
+            raise CommandError(f"--crs: {exc}; nothing written") from None
+        except (OsmReadError, OsmCodeMapError, ValueError) as exc:
             raise CommandError(f"{exc}; nothing written") from None
         for line in report.lines():
             self.stdout.write(line)

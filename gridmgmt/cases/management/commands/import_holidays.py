@@ -12,13 +12,14 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from gridmgmt.cases.holiday_files import HolidayFileError, parse_holiday_file
+from spatial.input_files import file_argument
 
 
 class Command(BaseCommand):
     help = "Import a year's public holidays and make-up working days (JSON holiday file) into the working calendar."
 
     def add_arguments(self, parser):
-        parser.add_argument("file", type=Path)
+        parser.add_argument("file", type=file_argument)
 
     def handle(self, *args, file: Path, **options):
         try:

@@ -5,13 +5,14 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from gridmgmt.duties.facilities import FacilityImportError, health_facilities_import_csv
+from spatial.input_files import file_argument
 
 
 class Command(BaseCommand):
     help = "Load health facilities from CSV (id, name, kind, lng, lat); all rows or none."
 
     def add_arguments(self, parser):
-        parser.add_argument("path", type=Path)
+        parser.add_argument("path", type=file_argument)
 
     def handle(self, *args, path: Path, **opts):
         try:

@@ -4,6 +4,7 @@ from gridmgmt.events.import_parallel import imports_resolve
 from gridmgmt.events.importing import ImportRefused, events_import_csv
 from gridmgmt.events.models import Channel
 from gridmgmt.text_files import TextFileError, open_text
+from spatial.input_files import file_argument
 
 
 class Command(BaseCommand):
@@ -11,7 +12,7 @@ class Command(BaseCommand):
             "none; a bad row is named by its line number.")
 
     def add_arguments(self, parser):
-        parser.add_argument("path", nargs="?")
+        parser.add_argument("path", nargs="?", type=file_argument)
         parser.add_argument("--channel", choices=Channel.values)
         parser.add_argument("--resolve", action="store_true",
                             help="only finish the parts of parallel imports whose process died")

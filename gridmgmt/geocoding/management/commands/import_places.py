@@ -1,18 +1,18 @@
 """manage.py import_places [FILE.csv [--crs wgs84|gcj02]] [--from-buildings]: fill the address-search gazetteer."""
 
-from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from gridmgmt.geocoding.services import places_from_buildings, places_import_csv
+from spatial.input_files import file_argument
 
 
 class Command(BaseCommand):
     help = "Import standard addresses from a CSV (id,name,address,lng,lat) and/or the addresses of buildings."
 
     def add_arguments(self, parser):
-        parser.add_argument("file", nargs="?", type=Path)
+        parser.add_argument("file", nargs="?", type=file_argument)
         parser.add_argument("--crs", default="wgs84", choices=["wgs84", "gcj02"])
         parser.add_argument("--from-buildings", action="store_true")
 
@@ -21,8 +21,6 @@ class Command(BaseCommand):
             raise CommandError("give a CSV file, --from-buildings, or both")
         try:
             if file is not None:
-                if not file.is_file():
-                    raise CommandError(f"{file}: no such file")
                 self.stdout.write(f"{places_import_csv(path=file, crs=crs)} places from {file.name}")
             if from_buildings:
                 self.stdout.write(f"{places_from_buildings()} places from building addresses")

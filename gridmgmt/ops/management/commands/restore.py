@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from gridmgmt.ops.backup import BackupError, backup_restore
+from spatial.input_files import folder_argument
 
 
 class Command(BaseCommand):
@@ -13,7 +14,7 @@ class Command(BaseCommand):
             "(created when missing) and its photos into the media folder; checks the restored counts.")
 
     def add_arguments(self, parser):
-        parser.add_argument("folder", type=Path, help="a gridmgmt-YYYYmmdd-HHMMSS/ backup folder")
+        parser.add_argument("folder", type=folder_argument, help="a gridmgmt-YYYYmmdd-HHMMSS/ backup folder")
         parser.add_argument("--database", required=True,
                             help="name of the empty database to restore into (then point DATABASE_URL at it)")
         parser.add_argument("--media-root", type=Path, default=Path(settings.MEDIA_ROOT),

@@ -10,6 +10,7 @@ from gridmgmt.water.importing import (
     records_from_osm,
     water_bodies_import,
 )
+from spatial.input_files import file_argument
 
 OSM_SUFFIXES = (".osm", ".osm.bz2", ".osm.gz", ".pbf", ".osm.pbf")
 
@@ -19,7 +20,7 @@ class Command(BaseCommand):
             "or from an OSM extract (waterway=*, natural=water; bodies outside the district skipped).")
 
     def add_arguments(self, parser):
-        parser.add_argument("path", type=Path)
+        parser.add_argument("path", type=file_argument)
 
     def handle(self, *args, path: Path, **opts):
         is_osm = path.name.endswith(OSM_SUFFIXES)
