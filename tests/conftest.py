@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.utils import translation
 from hypothesis import settings as hypothesis_settings
 
 # Property tests draw the same examples on every run, so a run that passes
@@ -24,6 +25,20 @@ def pytest_configure(config):
                                  "django.contrib.auth.hashers.PBKDF2PasswordHasher"]
 
 REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    """Each test starts in the site's default language (Chinese).
+
+    A request through the test client leaves its language active in the thread (LocaleMiddleware
+    activates it and nothing deactivates it), so a test run after one made in English read English
+    where Chinese was meant, and the order of the tests decided the outcome
+    (tests/events/test_photos.py after tests/cases/).
+    """
+    translation.deactivate()
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(scope="session")
