@@ -682,11 +682,12 @@ def _half_plane(polygon: Polygon, origin: np.ndarray, axis: np.ndarray, offset: 
     """The side ``(p - origin) · axis <= offset``, as a rectangle covering the polygon."""
     min_x, min_y, max_x, max_y = polygon.bounds
     reach = 2.0 * math.hypot(max_x - min_x, max_y - min_y) + 1.0
-    normal = np.array([-axis[1], axis[0]])
-    on_cut = origin + axis * offset
-    far = on_cut - axis * reach
-    return shapely.polygons(np.stack([on_cut + normal * reach, far + normal * reach, far - normal * reach,
-                                      on_cut - normal * reach, on_cut + normal * reach]))
+    # Plain floats: numpy's arithmetic on these few numbers, without its cost per call.
+    (ax, ay), (ox, oy) = axis.tolist(), origin.tolist()
+    nx, ny = -ay * reach, ax * reach
+    cx, cy = ox + ax * offset, oy + ay * offset
+    fx, fy = cx - ax * reach, cy - ay * reach
+    return Polygon([(cx + nx, cy + ny), (fx + nx, fy + ny), (fx - nx, fy - ny), (cx - nx, cy - ny)])
 
 
 def _cut_measures(polygon: Polygon, on_cut: np.ndarray, axes: np.ndarray) -> np.ndarray:
