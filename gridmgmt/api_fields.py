@@ -3,6 +3,8 @@
 from django.core.validators import ProhibitNullCharactersValidator
 from rest_framework import serializers
 
+from gridmgmt.json_input import JSONInputError, json_loads
+
 
 class PersonText(serializers.CharField):
     """Free text a person typed (description, note, reason, feedback), passed on as sent to the service, whose
@@ -12,3 +14,17 @@ class PersonText(serializers.CharField):
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         self.validators = [v for v in self.validators if not isinstance(v, ProhibitNullCharactersValidator)]
+
+
+class JSONText(serializers.JSONField):
+    """A JSON value, also when sent as text in a form field (multipart ``attributes``): read through the
+    one request-JSON rule (:func:`gridmgmt.json_input.json_loads`), so text nested thousands deep or holding
+    NaN is refused naming the field instead of overflowing Python's recursion (a 500)."""
+
+    def to_internal_value(self, data):
+        if getattr(data, "is_json_string", False):
+            try:
+                return json_loads(data)
+            except JSONInputError as exc:
+                raise serializers.ValidationError(str(exc)) from None
+        return super().to_internal_value(data)

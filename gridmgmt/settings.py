@@ -236,6 +236,9 @@ REST_FRAMEWORK = {
         "gridmgmt.events.authentication.ApiKeyAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    # JSON through the one request-JSON rule (nesting depth, no NaN): a hostile body is a 400, not a 500.
+    "DEFAULT_PARSER_CLASSES": ["gridmgmt.json_input.JSONParser", "rest_framework.parsers.FormParser",
+                               "rest_framework.parsers.MultiPartParser"],
     # Writes (POST, PUT, PATCH, DELETE) per user, integration key or address;
     # Open311 POST uses the same rate (gridmgmt.throttling).
     "DEFAULT_THROTTLE_CLASSES": ["gridmgmt.throttling.WriteRateThrottle"],

@@ -5,7 +5,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
 from rest_framework.exceptions import ValidationError
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -17,6 +17,7 @@ from gridmgmt.events.representation import event_feature
 from gridmgmt.events.selectors import duplicate_candidates, event_list
 from gridmgmt.events.serializers import DuplicateSerializer, EventCreateSerializer, EventSerializer
 from gridmgmt.events.services import event_create, small_class_for_report
+from gridmgmt.json_input import JSONParser
 
 
 def optional_point(data):

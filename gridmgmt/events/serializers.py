@@ -3,7 +3,7 @@
 from rest_framework import serializers
 from rest_framework_gis.serializers import GeoFeatureModelSerializer
 
-from gridmgmt.api_fields import PersonText
+from gridmgmt.api_fields import JSONText, PersonText
 from gridmgmt.api_params import ADDRESS_MAX, DESCRIPTION_MAX
 from gridmgmt.events.models import Channel, Event
 
@@ -22,7 +22,7 @@ class EventCreateSerializer(serializers.Serializer):
     description = PersonText(required=False, allow_blank=True, default="",
                              help_text=f"at most {DESCRIPTION_MAX} characters")
     address = PersonText(required=False, allow_blank=True, default="", help_text=f"at most {ADDRESS_MAX} characters")
-    attributes = serializers.JSONField(required=False, default=dict)
+    attributes = JSONText(required=False, default=dict)
     component_code = serializers.CharField(required=False, allow_blank=True, max_length=16)
     idempotency_key = serializers.CharField(required=False, allow_blank=True, max_length=64)
     device_time = serializers.DateTimeField(required=False, allow_null=True)

@@ -21,6 +21,7 @@ from gridmgmt.gis.grid_edits import (community_grids_propose, community_grids_un
 from gridmgmt.gis.selectors import communities_with_stale_grids, corrections_recently_accepted
 from gridmgmt.grids.editing import GridEditError
 from gridmgmt.grids.selectors import grid_workload
+from gridmgmt.json_input import JSONInputError, json_loads
 from gridmgmt.web.names import local_name
 from gridmgmt.web.roles import role_required
 from spatial.crs import lnglat_range_problem
@@ -33,10 +34,13 @@ class BadRequest(ValueError):
 
 
 def _body(request) -> dict:
+    # A multipart body was read as a form on the way in (there is no request.body left to read).
+    if request.content_type == "multipart/form-data":
+        raise BadRequest(_("The request body is not JSON.") + " (multipart/form-data)")
     try:
-        body = json.loads(request.body or b"{}")
-    except (ValueError, UnicodeDecodeError):
-        raise BadRequest(_("The request body is not JSON.")) from None
+        body = json_loads(request.body or b"{}")
+    except JSONInputError as exc:
+        raise BadRequest(f"{_('The request body is not JSON.')} ({exc})") from None
     if not isinstance(body, dict):
         raise BadRequest(_("The request body must be a JSON object."))
     field = _field_with_nul(body)

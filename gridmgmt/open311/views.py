@@ -8,7 +8,6 @@ channel (``manage.py create_api_key CHANNEL``); every front door ends in
 :func:`gridmgmt.events.services.event_create`.
 """
 
-import json
 import uuid
 from datetime import timedelta
 from xml.etree import ElementTree as ET
@@ -25,6 +24,7 @@ from gridmgmt.events.api_keys import api_key_check
 from gridmgmt.events.models import CLOSED_STATUSES, Event, SmallClass
 from gridmgmt.events.selectors import event_list
 from gridmgmt.events.services import event_create
+from gridmgmt.json_input import json_loads
 from gridmgmt.open311.formats import errors, respond
 from gridmgmt.open311.policy import is_published, photo_published, policy, public_point, public_text, published
 from gridmgmt.throttling import write_allowed
@@ -180,10 +180,7 @@ def _post_params(request) -> tuple[dict, dict]:
     """Parameters from a form (the spec), or a flat JSON object / XML element; raises ValueError."""
     content_type = request.content_type or ""
     if content_type == "application/json":
-        try:
-            body = json.loads(request.body or b"null")
-        except ValueError as exc:
-            raise ValueError(f"malformed JSON: {exc}") from None
+        body = json_loads(request.body or b"null")  # JSONInputError (a ValueError) names the problem
         if not isinstance(body, dict):
             raise ValueError("the JSON body must be an object of request parameters")
         attributes = body.pop("attribute", None) or {}

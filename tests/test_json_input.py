@@ -1,0 +1,105 @@
+"""The one request-JSON rule (gridmgmt.json_input) at every front door that reads JSON.
+
+Found by posting hostile bodies to every POST route of the URL conf as each role: a body of
+5,000 nested arrays raised RecursionError (no ValueError, so neither DRF's parser nor the
+views' ``except ValueError`` caught it) and answered 500 on the API (reports, every case step,
+bulk dispatch), Open311 POST and the GIS editor's JSON API; a multipart body posted to the GIS
+editor's JSON API answered 500 too (RawPostDataException: the body was already read as a form).
+"""
+
+import json
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.test import Client
+from rest_framework.test import APIClient
+
+from gridmgmt.accounts.models import Role, RoleAssignment
+from gridmgmt.events.models import Event
+from gridmgmt.json_input import MAX_DEPTH, JSONInputError, json_loads
+from tests.events.conftest import areas, catalogue, media_root  # noqa: F401  (shared tiny areas)
+
+DEEP = "[" * 5000 + "]" * 5000  # past Python's recursion limit (1000 frames)
+JUST_PAST = "[" * (MAX_DEPTH + 1) + "]" * (MAX_DEPTH + 1)  # parses in Python, refused by the rule
+
+
+def user_client(role, name, *, api=True):
+    user = get_user_model().objects.create_user(name, f"{name}@example.org", "pw")
+    RoleAssignment.objects.create(user=user, role=role)
+    client = APIClient() if api else Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.mark.parametrize("text", [DEEP, JUST_PAST, '{"a": ' * 900 + "1" + "}" * 900])
+def test_json_nested_too_deep_is_refused_naming_the_depth(text):
+    with pytest.raises(JSONInputError, match=f"nested deeper than {MAX_DEPTH}"):
+        json_loads(text)
+
+
+@pytest.mark.parametrize("text", ['{"lat": NaN}', "[Infinity]", "-Infinity"])
+def test_json_nan_and_infinity_are_refused(text):
+    with pytest.raises(JSONInputError, match="is not a JSON number"):
+        json_loads(text)
+
+
+def test_json_as_deep_as_allowed_and_a_multipolygon_are_read():
+    assert json_loads("[" * MAX_DEPTH + "]" * MAX_DEPTH)
+    polygon = {"type": "MultiPolygon", "coordinates": [[[[113.26, 23.12], [113.27, 23.12], [113.27, 23.13],
+                                                         [113.26, 23.12]]]]}
+    assert json_loads(json.dumps({"geometry": polygon}).encode()) == {"geometry": polygon}
+
+
+@pytest.mark.parametrize("body", [DEEP, JUST_PAST, '{"service_code": "1102", "lat": NaN, "lng": 113.265}'])
+def test_api_report_with_a_hostile_json_body_is_400_and_stores_nothing(areas, catalogue, body):
+    client = user_client(Role.DISTRICT_LEADER, "leader")
+    response = client.post("/api/events/", body, content_type="application/json")
+    assert response.status_code == 400, response.content
+    assert "JSON parse error" in response.json()["detail"]
+    assert not Event.objects.exists()
+
+
+def test_api_report_with_attributes_text_nested_thousands_deep_is_400_naming_attributes(areas, catalogue, media_root):
+    client = user_client(Role.DISTRICT_LEADER, "leader")
+    response = client.post("/api/events/", {"service_code": "1102", "lat": "23.125", "lng": "113.265",
+                                            "attributes": DEEP}, format="multipart")
+    assert response.status_code == 400, response.content
+    assert "attributes" in response.json()
+    assert not Event.objects.exists()
+
+
+def test_case_step_with_a_json_body_nested_thousands_deep_is_400_and_changes_nothing(areas, catalogue, media_root):
+    from gridmgmt.events.models import SmallClass
+    from tests import factories
+
+    case = factories.report(areas.grid, SmallClass.objects.get(code="1102")).case_source.case
+    client = user_client(Role.DISPATCHER, "dispatcher")
+    for path in (f"/api/cases/{case.pk}/open/", "/api/cases/dispatch-bulk/"):
+        response = client.post(path, DEEP, content_type="application/json")
+        assert response.status_code == 400, (path, response.content)
+    case.refresh_from_db()
+    assert case.version == 1 and case.status == "reported"
+
+
+def test_open311_post_with_a_json_body_nested_thousands_deep_is_an_open311_400(areas, catalogue, capsys):
+    call_command("create_api_key", "hotline")
+    key = capsys.readouterr().out.strip().splitlines()[-1]
+    response = Client().post("/open311/v2/requests.json", '{"api_key": "' + key + '", "x": ' + DEEP + "}",
+                             content_type="application/json")
+    assert response.status_code == 400, response.content
+    assert "nested deeper than" in json.loads(response.content)[0]["description"]
+    assert not Event.objects.exists()
+
+
+@pytest.mark.parametrize("path", ["/gis/api/boundaries/check/", "/gis/api/boundaries/save/", "/gis/api/grids/split/",
+                                  "/gis/api/grids/activate/"])
+def test_gis_json_api_with_a_deep_or_multipart_body_is_400_naming_json(areas, path):
+    client = user_client(Role.GIS_EDITOR, "gis", api=False)
+    deep = client.post(path, DEEP, content_type="application/json")
+    assert deep.status_code == 400 and "nested deeper than" in deep.json()["detail"], deep.content
+    form = client.post(path, {"geometry": "x"})  # multipart, as a browser form posts
+    assert form.status_code == 400 and "multipart/form-data" in form.json()["detail"], form.content
+    nan = client.post(path, '{"level": "community", "code": "1", "geometry": {"type": "Point", '
+                            '"coordinates": [NaN, 23]}}', content_type="application/json")
+    assert nan.status_code == 400 and "NaN is not a JSON number" in nan.json()["detail"], nan.content
