@@ -15,6 +15,7 @@ any UTC offset (``Z``, ``+08:00``); one without an offset is read in
 clamped or answered "no upper bound" instead of overflowing.
 """
 
+import math
 import re
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -161,15 +162,24 @@ def bool_param(params, name: str, *, default: bool = False) -> bool:
     raise _bad(name, f"must be true or false, got {raw!r}")
 
 
-def float_value(raw, name: str, *, low: float, high: float) -> float:
+def ascii_number(raw) -> float | None:
+    """The finite number ``raw`` (a JSON number or ASCII text such as ``-1.5e3``) stands for, or None.
+
+    None for Unicode digits (``"١٢"``), ``"1_000"``, ``true``, NaN and infinities (``"1e309"``).
+    """
     if isinstance(raw, (int, float)) and not isinstance(raw, bool):
         text = repr(float(raw))
     elif isinstance(raw, str):
         text = raw.strip()
     else:
-        text = ""
+        return None
     value = float(text) if _FLOAT.fullmatch(text) else None
-    if value is None or not (low <= value <= high):  # the range also refuses inf
+    return value if value is not None and math.isfinite(value) else None
+
+
+def float_value(raw, name: str, *, low: float, high: float) -> float:
+    value = ascii_number(raw)
+    if value is None or not (low <= value <= high):
         raise _bad(name, f"must be a number between {low} and {high}, got {raw!r}")
     return value
 

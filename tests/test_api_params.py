@@ -95,3 +95,13 @@ def test_crs_param_refuses_unknown_names(raw):
 def test_code_param_takes_ascii_digits_of_the_given_lengths(raw):
     refused(lambda: p.code_param({"street": raw}, "street", lengths=(9,)), "street")
     assert p.code_param({"street": "440104001"}, "street", lengths=(9,)) == "440104001"
+
+
+@pytest.mark.parametrize("raw", ["١٢", "1_000", "²", True, "nan", "1e309", float("inf"), None, [1], ""])
+def test_ascii_number_is_none_for_what_no_client_meant_as_a_number(raw):
+    assert p.ascii_number(raw) is None
+
+
+@pytest.mark.parametrize(("raw", "value"), [(" 12 ", 12.0), ("-1.5e3", -1500.0), (7, 7.0), (0.25, 0.25), (".5", 0.5)])
+def test_ascii_number_reads_ascii_text_and_json_numbers(raw, value):
+    assert p.ascii_number(raw) == value

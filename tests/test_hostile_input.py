@@ -252,3 +252,19 @@ def test_boundary_file_with_an_infinite_coordinate_is_refused_naming_it(tmp_path
     with pytest.raises(CommandError, match="1 refused"):
         call_command("import_boundaries", str(path), "--level", "district", stdout=out, stderr=out)
     assert "coordinates that are not finite numbers" in out.getvalue()
+
+
+@pytest.mark.parametrize("value", ["١٢", "1_2", "1e309", "nan"])
+def test_open311_number_attribute_in_unicode_digits_or_not_finite_is_refused_naming_it(areas, catalogue, key, value):
+    """R1's kind in attribute values: float() read '١٢' (Arabic-Indic digits) and '1_2' as 12 and stored them."""
+    response = open311_post(key, service_code="1503", **{"attribute[depth_cm]": value})
+    assert response.status_code == 400, response.content
+    assert "depth_cm" in json.loads(response.content)[0]["description"]
+    assert not Event.objects.exists()
+
+
+def test_api_number_attribute_true_is_refused_not_stored_as_one(areas, catalogue, leader):
+    response = leader.post("/api/events/", {"service_code": "1503", "lat": 23.125, "lng": 113.265,
+                                            "attributes": {"depth_cm": True}}, format="json")
+    assert response.status_code == 400 and "depth_cm" in str(response.json()), response.content
+    assert not Event.objects.exists()

@@ -8,7 +8,7 @@ A definition is a dict::
 
 ``datatype`` is one of Open311's: string, number, datetime, text,
 singlevaluelist, multivaluelist; list types carry ``values`` as
-``[{"key": ..., "name": ...}]``. Pure functions, no Django: they raise
+``[{"key": ..., "name": ...}]``. Pure functions (no models, no requests): they raise
 ``ValueError`` with a message that names the attribute.
 """
 
@@ -16,6 +16,8 @@ from datetime import datetime
 from typing import Any
 
 from django.utils.translation import gettext as _
+
+from gridmgmt.api_params import ascii_number
 
 DATATYPES = ("string", "number", "datetime", "text", "singlevaluelist", "multivaluelist")
 LIST_TYPES = ("singlevaluelist", "multivaluelist")
@@ -108,13 +110,9 @@ def split_attribute_values(definitions: list[dict], values: Any) -> tuple[dict[s
 
 def _clean_value(code: str, definition: dict, raw: Any) -> Any:
     datatype = definition["datatype"]
-    if datatype == "number":
-        try:
-            value = float(raw)
-        except (TypeError, ValueError):
-            raise ValueError(_("attribute '%(code)s' must be a number, got %(value)r")
-                             % {"code": code, "value": raw}) from None
-        if value != value or value in (float("inf"), float("-inf")):
+    if datatype == "number":  # the request parameters' number rule: ASCII, finite, never true/false
+        value = ascii_number(raw)
+        if value is None:
             raise ValueError(_("attribute '%(code)s' must be a finite number, got %(value)r")
                              % {"code": code, "value": raw})
         return value
