@@ -5,11 +5,14 @@ the record needs no table of its own per kind; "the map as it was on date
 D" comes from ``BoundaryVersion.objects.on(D)`` and the grids' validity.
 """
 
+import getpass
+import os
 from datetime import date
 
 import shapely
 from django.contrib.gis.geos import GEOSGeometry
 from django.db.models import Q
+from django.utils.translation import gettext as _
 from shapely.geometry.base import BaseGeometry
 
 from gridmgmt.api_params import day_end_exclusive
@@ -29,14 +32,43 @@ def _json(value):
     return value
 
 
-def change_record(*, user, kind: str, action: str, code: str, reason: str, before: dict, after: dict) -> ChangeRecord:
-    """File one change; ``before``/``after`` map a code to a shapely geometry or JSON-able attributes."""
+def change_record(*, user, kind: str, action: str, code: str, reason: str, before: dict, after: dict,
+                  via: str = "") -> ChangeRecord:
+    """File one change; ``before``/``after`` map a code to a shapely geometry or JSON-able attributes.
+
+    ``user`` made it, or, when no one signed in did, ``via`` names the command (``command_via``).
+    """
     record = ChangeRecord(kind=kind, action=action, code=code, codes=sorted(set(before) | set(after)), user=user,
-                          reason=reason, before={k: _json(v) for k, v in before.items()},
+                          via=via, reason=reason, before={k: _json(v) for k, v in before.items()},
                           after={k: _json(v) for k, v in after.items()})
     record.full_clean()
     record.save()
     return record
+
+
+def reason_problem(reason: str) -> str | None:
+    """Why the history cannot file a change with ``reason`` (too long, a NUL character), or None.
+
+    Checked before the change is made, by every writer that takes a reason from a person (the GIS
+    editor's grid and boundary edits, the commands' ``--reason``): the record is written last, and
+    its refusal there was a 500 after the work was done.
+    """
+    limit = ChangeRecord._meta.get_field("reason").max_length
+    if len(reason) > limit:
+        return _("The reason has %(count)d characters; the history keeps at most %(limit)d.") % {
+            "count": len(reason), "limit": limit}
+    if "\x00" in reason:
+        return _("The reason contains a NUL character.")
+    return None
+
+
+def command_via(command: str) -> str:
+    """``manage.py <command>, run by <system account>``: who made a change no signed-in user made."""
+    try:
+        account = getpass.getuser()
+    except (KeyError, OSError):  # no login name and no passwd entry (a bare container)
+        account = f"uid {os.getuid()}"
+    return f"manage.py {command}, run by {account}"
 
 
 def change_history(*, code: str, limit: int = 100) -> list[ChangeRecord]:

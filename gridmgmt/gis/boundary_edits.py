@@ -26,7 +26,7 @@ from gridmgmt.areas.boundary_reader import BoundaryRecord
 from gridmgmt.areas.models import Community, Street
 from gridmgmt.areas.services import BoundaryImportRefused, boundaries_save
 from gridmgmt.geo import STORAGE_SRID
-from gridmgmt.gis.audit import change_record
+from gridmgmt.gis.audit import change_record, reason_problem
 from spatial.equirectangular import equirectangular
 
 LEVELS = {"street": (Street, "district"), "community": (Community, "street")}
@@ -210,6 +210,9 @@ def boundary_edit(*, user, level: str, code: str, geometry: BaseGeometry, reason
     """
     if not reason.strip():
         raise BoundaryEditError(_("Say why the boundary changes."))
+    problem = reason_problem(reason)
+    if problem:
+        raise BoundaryEditError(problem)
     plan = boundary_edit_plan(level=level, code=code, geometry=geometry, neighbours_follow=neighbours_follow)
     if plan.problems:
         raise BoundaryEditRefused(plan)

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from shapely.geometry import LineString
 
 from gridmgmt.areas.models import Community
-from gridmgmt.gis.audit import change_record
+from gridmgmt.gis.audit import change_record, reason_problem
 from gridmgmt.grids.editing import (GridEditError, GridEditResult, community_grids_undo, grid_split, grids_merge,
                                     grids_redraw_edge)
 from gridmgmt.grids.models import Grid, GridGeneration
@@ -45,6 +45,9 @@ def _record(*, user, action: str, community: Community, reason: str, before: dic
 def _reason(reason: str) -> str:
     if not reason.strip():
         raise GridEditError(_("Say why the grids change."))
+    problem = reason_problem(reason.strip())
+    if problem:
+        raise GridEditError(problem)
     return reason.strip()
 
 
@@ -142,6 +145,31 @@ def community_grids_propose(*, community_code: str) -> dict:
             "succession": generation_succession_preview(generation=report.generation).as_json()}
 
 
+def active_grids_by_community(community_ids) -> dict[int, dict]:
+    """The active grids of each community, ``{community id: {code: shapely polygon (WGS84)}}``."""
+    grids: dict[int, dict] = {community_id: {} for community_id in community_ids}
+    for grid in Grid.objects.active().filter(community__in=grids):
+        grids[grid.community_id][grid.code] = shapely.from_wkb(bytes(grid.polygon.wkb))
+    return grids
+
+
+def generation_switch_record(*, generation: GridGeneration, before: dict[int, dict], reason: str,
+                             user=None, via: str = "") -> tuple[set[str], set[str]]:
+    """File the switch to ``generation``'s grids: one ``ChangeRecord`` per community, filed under its code.
+
+    ``before`` is ``active_grids_by_community`` taken before the switch; ``user`` or ``via`` (a command,
+    ``gridmgmt.gis.audit.command_via``) says who. Returns (codes before, codes after) over all communities.
+    """
+    after: dict[int, dict] = {}
+    for grid in generation.grids.select_related("community").order_by("code"):
+        after.setdefault(grid.community, {})[grid.code] = shapely.from_wkb(bytes(grid.polygon.wkb))
+    for community, grids in after.items():
+        change_record(user=user, via=via, kind="grid", action="regenerate", code=community.code, reason=reason,
+                      before=before.get(community.pk, {}), after=grids)
+    return ({code for grids in before.values() for code in grids},
+            {code for grids in after.values() for code in grids})
+
+
 @transaction.atomic
 def grid_generation_activate_audited(*, user, generation_id: int, reason: str) -> GridEditResult:
     """Activate a proposed generation in one step (it is checked again first); undo reactivates the previous."""
@@ -149,17 +177,13 @@ def grid_generation_activate_audited(*, user, generation_id: int, reason: str) -
     generation = GridGeneration.objects.filter(pk=generation_id, activated_at__isnull=True).first()
     if generation is None or not generation.grids.exists():
         raise GridEditError(_("No proposal %(id)s waiting to be activated.") % {"id": generation_id})
-    grids = list(generation.grids.select_related("community"))
-    community = grids[0].community
-    before = {g.code: shapely.from_wkb(bytes(g.polygon.wkb))
-              for g in Grid.objects.active().filter(community__in={g.community_id for g in grids})}
+    before = active_grids_by_community(set(generation.grids.values_list("community_id", flat=True)))
     try:
         grid_generation_activate(generation=generation)
     except GridGenerationError as exc:
         raise GridEditError(str(exc)) from None
-    after = {g.code: shapely.from_wkb(bytes(g.polygon.wkb)) for g in grids}
-    change_record(user=user, kind="grid", action="regenerate", code=community.code, reason=reason,
-                  before=before, after=after)
+    codes_before, codes_after = generation_switch_record(generation=generation, before=before, user=user,
+                                                         reason=reason)
     generation.refresh_from_db(fields=["succession"])  # the workers the activation moved
-    return GridEditResult(generation=generation, retired=sorted(set(before) - set(after)),
-                          created=sorted(set(after) - set(before)), succession=generation.succession)
+    return GridEditResult(generation=generation, retired=sorted(codes_before - codes_after),
+                          created=sorted(codes_after - codes_before), succession=generation.succession)

@@ -29,17 +29,29 @@ class ChangeRecord(models.Model):
     action = models.CharField(max_length=32, help_text="edit, split, merge, undo, ...")
     code = models.CharField(max_length=15, db_index=True)
     codes = models.JSONField(default=list, help_text="Every area or grid code the change touched")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="gis_changes")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="gis_changes",
+                             null=True, blank=True)
+    via = models.CharField(max_length=100, blank=True,
+                           help_text="The command and the system account that made the change, when no "
+                                     "signed-in user did (manage.py grid_activate, run by root)")
     at = models.DateTimeField(auto_now_add=True)
     reason = models.CharField(max_length=500)
-    before = models.JSONField(default=dict)
-    after = models.JSONField(default=dict)
+    before = models.JSONField(default=dict, blank=True)  # {} where nothing was there (a first generation)
+    after = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["-at", "-id"]
+        constraints = [models.CheckConstraint(condition=models.Q(user__isnull=False) | ~models.Q(via=""),
+                                              name="change_record_names_who")]
 
     def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.user} {self.action} {self.kind} {self.code}"
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor} {self.action} {self.kind} {self.code}" if self.at else \
+            f"{self.actor} {self.action} {self.kind} {self.code}"
+
+    @property
+    def actor(self) -> str:
+        """Who made the change: the user's name, or the command and its system account."""
+        return self.user.get_username() if self.user_id else self.via
 
 
 class CorrectionKind(models.TextChoices):

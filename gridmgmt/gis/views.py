@@ -227,7 +227,7 @@ def grid_undo(request, body):
 def history(request, code: str):
     """The changes filed under an area or grid code, newest first."""
     return JsonResponse({"code": code, "changes": [
-        {"at": r.at.isoformat(), "user": r.user.get_username(), "kind": r.kind, "action": r.action,
+        {"at": r.at.isoformat(), "user": r.actor, "kind": r.kind, "action": r.action,
          "reason": r.reason, "codes": r.codes} for r in change_history(code=code)]})
 
 

@@ -115,3 +115,19 @@ def test_grid_edits_and_the_proposal_say_where_the_grid_worker_goes(gridded):
     activated = _post(gridded, "/gis/api/grids/activate/", {"generation": proposal["generation"], "reason": "x"})
     assert activated.json()["succession"]["moves"] == proposal["succession"]["moves"]  # the preview held
     assert RoleAssignment.objects.get(user=worker).grid_code in _east_codes(gridded)
+
+
+def test_a_reason_longer_than_the_history_keeps_is_a_400_saying_so_and_nothing_changes(gridded):
+    # Seen: a 500 after the split was made, when the record refused the 501-character reason.
+    (code,) = _east_codes(gridded)
+    count, boundary = Grid.objects.count(), gridded.west.boundary.wkt
+    response = _post(gridded, "/gis/api/grids/split/", {"grid": code, "reason": "x" * 501, "line": _line(113.274)})
+    assert response.status_code == 400 and "501 characters" in response.json()["detail"]
+    square = [[113.26, 23.12], [113.268, 23.12], [113.268, 23.13], [113.26, 23.13], [113.26, 23.12]]
+    response = _post(gridded, "/gis/api/boundaries/save/", {"level": "community", "code": gridded.west.code,
+                                                            "reason": "x" * 501,
+                                                            "geometry": {"type": "Polygon", "coordinates": [square]}})
+    assert response.status_code == 400 and "at most 500" in response.content.decode()
+    assert Grid.objects.count() == count and not ChangeRecord.objects.exists()
+    gridded.west.refresh_from_db()
+    assert gridded.west.boundary.wkt == boundary

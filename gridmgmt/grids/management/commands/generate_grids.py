@@ -1,8 +1,11 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 from django.db.models import Count
 
 from gridmgmt.areas.models import Community
+from gridmgmt.gis.audit import command_via, reason_problem
+from gridmgmt.gis.grid_edits import active_grids_by_community, generation_switch_record
 from gridmgmt.grids.services import GridGenerationError, grids_generate
 from gridmgmt.grids.succession import Succession
 from spatial.grid_quality import household_stats
@@ -22,8 +25,13 @@ class Command(BaseCommand):
         parser.add_argument("--fan-out", action="store_true",
                             help="One Celery task per community when a broker and a worker answer; else serial")
         parser.add_argument("--if-missing", action="store_true", help="Only communities without active grids")
+        parser.add_argument("--reason", default="",
+                            help="Why the grids change, for the GIS history (with --activate; default: the command)")
 
     def handle(self, *args, **opts):
+        problem = reason_problem(opts["reason"])
+        if problem:
+            raise CommandError(f"--reason: {problem}; nothing stored")
         communities = Community.objects.order_by("code")
         if opts["street"]:
             communities = communities.filter(street__code=opts["street"])
@@ -43,9 +51,18 @@ class Command(BaseCommand):
             raise CommandError(f"no buildings in {', '.join(empty[:5])}{' ...' if len(empty) > 5 else ''}: "
                                "nothing to divide into grids (import buildings first); nothing stored")
         try:
-            report = grids_generate(communities=communities, target_households=opts["target_households"],
-                                    code_digits=opts["code_digits"], activate=opts["activate"],
-                                    fan_out=opts["fan_out"])
+            with transaction.atomic():
+                before = active_grids_by_community([c.pk for c in communities]) if opts["activate"] else {}
+                report = grids_generate(communities=communities, target_households=opts["target_households"],
+                                        code_digits=opts["code_digits"], activate=opts["activate"],
+                                        fan_out=opts["fan_out"])
+                if opts["activate"]:
+                    # The grids changed as surely as by the GIS editor: the history says so, and who ran it.
+                    selection = (f"--street {opts['street']}" if opts["street"] else
+                                 f"--community {opts['community']}" if opts["community"] else "--all")
+                    generation_switch_record(generation=report.generation, before=before,
+                                             reason=opts["reason"] or f"generate_grids {selection} --activate",
+                                             via=command_via("generate_grids"))
         except GridGenerationError as exc:
             raise CommandError(f"{exc}; nothing stored") from None
         stats = household_stats(report.generation.grids.values_list("households", flat=True))
