@@ -242,8 +242,11 @@ def fill(route: str, m):
 
 
 def substitute(route: str, values: dict) -> str:
-    url = re.sub(r"<(?:\w+:)?(\w+)>", lambda g: str(values[g.group(1)]), route)
-    url = re.sub(r"\(\?P<(\w+)>[^)]*\)", lambda g: str(values[g.group(1)]), url)
+    """The route with its parameters filled in: regex groups (``(?P<fmt>xml|json)``) first, since the
+    converter pattern would also match the ``<fmt>`` inside them (every Open311 path was requested as
+    ``requests.(?Pjsonxml|json)``, a 404, and none of its answers was ever checked)."""
+    url = re.sub(r"\(\?P<(\w+)>[^)]*\)", lambda g: str(values[g.group(1)]), route)
+    url = re.sub(r"<(?:\w+:)?(\w+)>", lambda g: str(values[g.group(1)]), url)
     return url.replace("^", "").replace("$", "").replace("\\.", ".")
 
 
@@ -280,8 +283,9 @@ def leaks_in(text: str, m, caller: str, route: str, status: int) -> list[str]:
 
 
 def run_matrix(m, only: tuple[str, ...] | None = None):
-    """Every (route, caller, target, query) request; returns (tested routes, untested routes, requests, failures)."""
-    tested, untested, requests, failures = [], [], 0, []
+    """Every (route, caller, target, query) request; returns (tested routes, untested routes, requests, failures,
+    routes found: that answered anything but 404 to some request)."""
+    tested, untested, requests, failures, found = [], [], 0, [], set()
     lng = {k: m["world"][k]["grid"].polygon.centroid.x for k in "AB"}
     fmt = {"lng_a": lng["A"], "lng_b": lng["B"], "all_event_ids": ",".join(str(e.pk) for e in m["events"].values())}
     for route, can in routes():
@@ -307,6 +311,7 @@ def run_matrix(m, only: tuple[str, ...] | None = None):
                     if "get" in can:
                         answer = client.get(full)
                         requests += 1
+                        found |= {route} if answer.status_code != 404 else set()
                         text = b"".join(answer.streaming_content) if answer.streaming else answer.content
                         problems += leaks_in(text.decode("utf-8", "replace"), m, caller, route, answer.status_code)
                         if (out_of_scope and 200 <= answer.status_code < 300
@@ -317,6 +322,7 @@ def run_matrix(m, only: tuple[str, ...] | None = None):
                     if "post" in can and (target is None or out_of_scope):
                         answer = client.post(full, body_for(m, target, caller), format="multipart")
                         requests += 1
+                        found |= {route} if answer.status_code != 404 else set()
                         text = answer.content.decode("utf-8", "replace") if not answer.streaming else ""
                         problems += [f"POST {p}" for p in leaks_in(text, m, caller, route, answer.status_code)]
                         if answer.status_code >= 500:
@@ -325,11 +331,11 @@ def run_matrix(m, only: tuple[str, ...] | None = None):
                         problems.append("an out-of-scope object changed")
                     if problems:
                         failures.append(f"{caller} {full} [{target}]: {problems}")
-    return tested, untested, requests, failures
+    return tested, untested, requests, failures, found
 
 
 def test_no_caller_reads_or_changes_anything_outside_its_jurisdiction(matrix, record_property, capsys):
-    tested, untested, requests, failures = run_matrix(matrix)
+    tested, untested, requests, failures, found = run_matrix(matrix)
     counts = (f"jurisdiction matrix: {len(tested)} paths x {len(CALLERS)} callers, {requests} requests, "
               f"{len(EXEMPT)} exempt, {len(untested)} without a parameter provider")
     record_property("matrix", counts)
@@ -337,6 +343,9 @@ def test_no_caller_reads_or_changes_anything_outside_its_jurisdiction(matrix, re
         print("\n" + counts)
     assert not untested, f"new paths with parameters the matrix cannot fill: {untested} (add a provider or EXEMPT)"
     assert not failures, "\n".join(failures[:50])
+    # A path every request misses checks nothing (the Open311 paths once did: their URLs were built wrong).
+    missed = [r for r in tested if r not in found]
+    assert not missed, f"paths that answered 404 to every request: {missed}"
 
 
 def test_the_matrix_catches_a_scope_that_fails_open(matrix, monkeypatch):
@@ -347,7 +356,7 @@ def test_the_matrix_catches_a_scope_that_fails_open(matrix, monkeypatch):
 
     monkeypatch.setattr(Scope, "q", lambda self, **kwargs: Q())
     monkeypatch.setattr(Scope, "covers", lambda self, record=None, **codes: True)
-    _, _, requests, failures = run_matrix(matrix, only=("api/events/", "api/events/<int:pk>/",
+    _, _, requests, failures, _ = run_matrix(matrix, only=("api/events/", "api/events/<int:pk>/",
                                                        "api/events/duplicates", "media/<path:name>"))
     leaking = {line.split()[0] for line in failures}
     assert {"workerA", "workerB", "handler2", "nobody", "api_key", "anonymous"} <= leaking, failures[:5]
