@@ -15,6 +15,7 @@ any UTC offset (``Z``, ``+08:00``); one without an offset is read in
 clamped or answered "no upper bound" instead of overflowing.
 """
 
+import argparse
 import math
 import re
 from datetime import UTC, date, datetime, time, timedelta
@@ -202,14 +203,34 @@ def choice_param(params, name: str, choices, *, default: str | None = None) -> s
     return raw
 
 
-def date_value(raw, name: str) -> date:
+def iso_day(raw) -> date | None:
+    """``raw`` as a day when it is a string of exactly YYYY-MM-DD naming a real day, else None.
+
+    The one rule for a day a person or a client sends: ``date.fromisoformat`` alone also takes
+    ``20260101`` and ``2026-W01-1`` (Python 3.11), and 2026-02-30 is no day.
+    """
     text = raw.strip() if isinstance(raw, str) else ""
+    if not _DATE.fullmatch(text):
+        return None
     try:
-        if _DATE.fullmatch(text):
-            return date.fromisoformat(text)
-    except ValueError:
-        pass  # matches the pattern but is no day: 2026-02-30, 1985-13-12
-    raise _bad(name, f"must be a date YYYY-MM-DD, got {raw!r}")
+        return date.fromisoformat(text)
+    except ValueError:  # matches the pattern but is no day: 2026-02-30, 1985-13-12
+        return None
+
+
+def date_value(raw, name: str) -> date:
+    day = iso_day(raw)
+    if day is None:
+        raise _bad(name, f"must be a date YYYY-MM-DD, got {raw!r}")
+    return day
+
+
+def day_argument(value: str) -> date:
+    """argparse ``type`` of a command's day option (``--valid-from``), by :func:`iso_day`."""
+    day = iso_day(value)
+    if day is None:
+        raise argparse.ArgumentTypeError(f"must be a date YYYY-MM-DD, got {value!r}")
+    return day
 
 
 def date_param(params, name: str, *, required: bool = False) -> date | None:

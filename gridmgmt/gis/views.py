@@ -13,6 +13,7 @@ from shapely.errors import GEOSException
 from shapely.geometry import shape
 
 from gridmgmt.accounts.models import Role
+from gridmgmt.api_params import iso_day
 from gridmgmt.gis.audit import boundaries_on, change_history, grids_on
 from gridmgmt.gis.boundary_edits import BoundaryEditError, BoundaryEditRefused, boundary_edit, boundary_edit_plan
 from gridmgmt.gis.grid_edits import (community_grids_propose, community_grids_undo_audited,
@@ -87,10 +88,10 @@ def _day(body: dict) -> date | None:
     value = body.get("valid_from")
     if not value:
         return None
-    try:
-        return date.fromisoformat(str(value))
-    except ValueError:
-        raise BadRequest(_("valid_from must be a date YYYY-MM-DD.")) from None
+    day = iso_day(value)
+    if day is None:
+        raise BadRequest(_("valid_from must be a date YYYY-MM-DD."))
+    return day
 
 
 def _error(message: str, status: int = 400, **extra) -> JsonResponse:
@@ -249,9 +250,8 @@ def map_on(request):
     level = request.GET.get("level", "community")
     if level not in ("district", "street", "community"):
         return _error(_("Unknown level %(level)s: street or community.") % {"level": level})
-    try:
-        day = date.fromisoformat(request.GET.get("day", ""))
-    except ValueError:
+    day = iso_day(request.GET.get("day", ""))
+    if day is None:
         return _error(_("day must be a date YYYY-MM-DD."))
     return JsonResponse({"day": day.isoformat(), "boundaries": {"type": "FeatureCollection", "features": [
         _feature(v.geometry, {"code": v.code, "name": v.name, "version": v.version,

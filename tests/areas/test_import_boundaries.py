@@ -217,3 +217,13 @@ def test_codes_of_the_wrong_form_are_refused_naming_each_feature_and_the_form(tm
     assert "feature #2 (code 440199001002, 错社区): code '440199001002' does not start with its street's code " \
            "440199002" in refused
     assert "feature #3" not in refused and not Community.objects.exists()
+
+
+@pytest.mark.parametrize("day", ["20250101", "2025-W01-3", "2025-02-30"])
+def test_valid_from_not_a_day_in_yyyy_mm_dd_is_refused_naming_the_option(tmp_path, district, day):
+    # date.fromisoformat alone took the compact and the week forms (Python 3.11).
+    path = write_geojson(tmp_path / "s.geojson", [({"code": "440199001", "name": "西街道", "district": "440199"},
+                                                   WEST)])
+    message = refused(path, "--level", "street", "--parent-field", "district", "--valid-from", day)
+    assert "--valid-from" in message and "YYYY-MM-DD" in message and day in message
+    assert not Street.objects.exists()

@@ -6,6 +6,7 @@ import pytest
 from django.test import Client
 
 from gridmgmt.areas.models import BoundaryVersion
+from gridmgmt.gis.models import ChangeRecord
 
 WEST_WIDER = {"type": "Polygon", "coordinates": [[[113.26, 23.12], [113.272, 23.12], [113.272, 23.13],
                                                   [113.26, 23.13], [113.26, 23.12]]]}
@@ -82,11 +83,14 @@ def test_save_with_neighbours_following_and_history_lists_it(two_communities):
     assert (change["user"], change["reason"]) == ("gis", "survey 2026")
 
 
-def test_bad_valid_from_is_a_400(two_communities):
+# date.fromisoformat alone took the compact and week forms (Python 3.11) and, through str(), a JSON number.
+@pytest.mark.parametrize("valid_from", ["1st of May", "20261201", "2026-W49-2", 20261201, "2026-02-30"])
+def test_bad_valid_from_is_a_400(two_communities, valid_from):
     body = {"level": "community", "code": two_communities.west.code, "geometry": WEST_WIDER,
-            "neighbours_follow": True, "reason": "x", "valid_from": "1st of May"}
+            "neighbours_follow": True, "reason": "x", "valid_from": valid_from}
     response = _post(_client(two_communities.gis), "/gis/api/boundaries/save/", body)
     assert response.status_code == 400 and "valid_from" in response.json()["detail"]
+    assert not ChangeRecord.objects.exists()
 
 
 @pytest.mark.parametrize("language, words", [("en", ["Valid from 0001-01-01 is before", "starts 2026-01-01"]),
@@ -137,7 +141,8 @@ def test_map_on_a_day_shows_the_boundary_valid_then_and_history_page_lists_the_c
     assert b"survey 2026" in page.content
 
 
-@pytest.mark.parametrize("query", [{"day": "yesterday"}, {"day": "2026-12-01", "level": "grid"}])
+@pytest.mark.parametrize("query", [{"day": "yesterday"}, {"day": "20261201"}, {"day": "2026-W49-2"},
+                                   {"day": "2026-12-01", "level": "grid"}])
 def test_map_on_with_a_bad_day_or_level_is_a_400(two_communities, query):
     assert _client(two_communities.gis).get("/gis/api/map-on/", query).status_code == 400
 

@@ -1,7 +1,6 @@
-from datetime import date
-
 from django.core.management.base import BaseCommand, CommandError
 
+from gridmgmt.api_params import day_argument
 from gridmgmt.areas.boundary_reader import BoundaryFileError
 from gridmgmt.areas.services import LEVELS, BoundaryImportRefused, boundaries_import
 from spatial.input_files import file_argument
@@ -19,7 +18,7 @@ class Command(BaseCommand):
         parser.add_argument("--parent-field", help="Field holding the parent's code")
         parser.add_argument("--parent", help="Parent code for every feature (instead of --parent-field)")
         parser.add_argument("--crs", help="Source CRS: an EPSG code, a PROJ string or gcj02 (default: the file's)")
-        parser.add_argument("--valid-from", type=date.fromisoformat, help="YYYY-MM-DD (default: today)")
+        parser.add_argument("--valid-from", type=day_argument, help="YYYY-MM-DD (default: today)")
 
     def handle(self, *args, **opts):
         try:

@@ -1,7 +1,6 @@
-from datetime import date
-
 from django.core.management.base import BaseCommand, CommandError
 
+from gridmgmt.api_params import day_argument
 from gridmgmt.areas.osm_codes import OsmCodeMapError, code_map_load
 from gridmgmt.areas.osm_import import OsmImportFailed, osm_import
 from spatial.crs import UnknownCRSError
@@ -39,7 +38,7 @@ class Command(BaseCommand):
                             help="Floor area per household in m², for buildings without a flats tag")
         parser.add_argument("--default-levels", type=int, default=1, help="Storeys when building:levels is missing")
         parser.add_argument("--crs", help="Source CRS when not WGS84: an EPSG code or gcj02")
-        parser.add_argument("--valid-from", type=date.fromisoformat)
+        parser.add_argument("--valid-from", type=day_argument)
 
     def handle(self, *args, **opts):
         try:
