@@ -455,16 +455,15 @@ class _OnePass:
             self._repaired("way", way_id, feature, repairs)
             return polygons.geoms[0]
         if is_building:
-            # A ring crossing itself (a bow-tie: two corners mapped in swapped order) made valid falls into parts.
-            # The Building stores one polygon, and households are estimated from the stored footprint's area, so
-            # both must be one outline. Its convex hull, not its largest part: for a grid worker counting
-            # households, dropping a part undercounts (a square mapped as a bow-tie kept a quarter of its area,
-            # and grids sized by households then hold more than they say), while the hull is the outline meant
-            # when two corners were swapped, and otherwise errs towards more households, i.e. smaller grids.
-            repairs.append(f"{len(polygons.geoms)} parts: the building is their convex hull (footprint and "
-                           "households)")
-            self._repaired("way", way_id, feature, repairs)
-            return polygons.convex_hull
+            # A ring crossing itself, made valid, falls into parts. Households are estimated from all of them
+            # (the area the data maps), and the stored footprint is the largest (the Building holds one
+            # polygon, gridmgmt.areas.osm_import). Not their convex hull: real crossings are small digitising
+            # slips (way 275490781 of the test extract planet_10.068,48.135_10.071,48.137: parts of 21 and 1, hull 35, in
+            # 1e-10 deg²), where a hull invents area beside the building and can block a cut along a road
+            # (the extract's grids followed roads no better with its roads than without). A square mapped
+            # with two corners swapped is undercounted by half; the report names the building to fix.
+            repairs.append(f"{len(polygons.geoms)} parts: households from all of them, the largest stored as "
+                           "its footprint (fix the outline in OSM)")
         self._repaired("way", way_id, feature, repairs)
         return polygons
 
