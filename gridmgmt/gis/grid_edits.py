@@ -164,6 +164,9 @@ def generation_switch_record(*, generation: GridGeneration, before: dict[int, di
     for grid in generation.grids.select_related("community").order_by("code"):
         after.setdefault(grid.community, {})[grid.code] = shapely.from_wkb(bytes(grid.polygon.wkb))
     for community, grids in after.items():
+        previous = before.get(community.pk, {})
+        if previous.keys() == grids.keys() and all(previous[code].equals_exact(grids[code], 0) for code in grids):
+            continue  # the same grids again (a generation activated twice): nothing changed, nothing to file
         change_record(user=user, via=via, kind="grid", action="regenerate", code=community.code, reason=reason,
                       before=before.get(community.pk, {}), after=grids)
     return ({code for grids in before.values() for code in grids},

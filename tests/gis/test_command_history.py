@@ -73,6 +73,14 @@ def test_a_reason_the_history_cannot_hold_is_refused_naming_it_and_nothing_activ
     assert GridGeneration.objects.filter(activated_at__isnull=False).count() == 0
 
 
+def test_activating_the_active_generation_again_files_nothing(lattices):
+    call_command("generate_grids", "--all", "--activate", stdout=io.StringIO())
+    generation = GridGeneration.objects.get()
+    call_command("grid_activate", str(generation.pk), stdout=io.StringIO())
+    assert ChangeRecord.objects.filter(via=VIA["grid_activate"]).count() == 0
+    assert ChangeRecord.objects.filter(via=VIA["generate_grids"]).count() == 2
+
+
 def test_generating_without_activating_files_nothing(lattices):
     call_command("generate_grids", "--all", stdout=io.StringIO())
     assert not ChangeRecord.objects.exists()
