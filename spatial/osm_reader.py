@@ -727,7 +727,12 @@ def _bad_coordinate_text(path: OsmPath, libosmium_text: str) -> str:
     opener = bz2.open if name.endswith(".bz2") else gzip.open if name.endswith(".gz") else open
     try:
         with opener(path, "rb") as stream:
-            for _, element in ElementTree.iterparse(stream, events=("start",)):
+            root = None
+            for event, element in ElementTree.iterparse(stream, events=("start", "end")):
+                root = element if root is None else root
+                if event == "end":
+                    root.clear()  # drops what was read: memory bounded by one element, not the extract
+                    continue
                 if element.tag != "node":
                     continue
                 for key in ("lat", "lon"):
