@@ -5,7 +5,9 @@ Columns: ``id`` (the source's id, unique in the file), ``name``, ``kind``
 :data:`gridmgmt.duties.coverage.CARE_KINDS`), ``lng``, ``lat`` (WGS84). All
 rows or none: a missing column, an unknown kind, a bad number or a point
 outside the district refuses the file, naming the rows. Stored with
-``osm_type="csv"``, so a later load of the same file updates them.
+``osm_type="csv"``, so a later load of the same file updates them. The file
+is read by :func:`gridmgmt.text_files.open_text` (GBK as Excel writes it in
+China, UTF-8 with or without BOM, UTF-16), or in ``encoding`` when given.
 """
 
 import csv
@@ -16,6 +18,7 @@ from django.db import transaction
 
 from gridmgmt.areas.models import District, HealthFacility
 from gridmgmt.geo import STORAGE_SRID
+from gridmgmt.text_files import TextFileError, open_text
 
 KINDS = ("hospital", "clinic", "doctors", "centre", "pharmacy")
 COLUMNS = ("id", "name", "kind", "lng", "lat")
@@ -26,14 +29,17 @@ class FacilityImportError(ValueError):
 
 
 @transaction.atomic
-def health_facilities_import_csv(*, path: Path) -> int:
+def health_facilities_import_csv(*, path: Path, encoding: str | None = None) -> int:
     """Upsert the file's facilities; returns how many."""
     try:
-        with open(path, encoding="utf-8-sig", newline="") as handle:
-            rows = list(csv.DictReader(handle))
-    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+        with open_text(path, encoding=encoding) as handle:
+            reader = csv.DictReader(handle)
+            header, rows = reader.fieldnames or [], list(reader)
+    except TextFileError as exc:
+        raise FacilityImportError(str(exc)) from None
+    except (OSError, csv.Error) as exc:
         raise FacilityImportError(f"{path}: cannot read the CSV ({exc})") from None
-    if rows and (missing := [c for c in COLUMNS if c not in rows[0]]):
+    if missing := [c for c in COLUMNS if c not in header]:
         raise FacilityImportError(f"{path}: missing columns {', '.join(missing)}")
     districts = list(District.objects.all())
     problems, records, seen = [], [], set()

@@ -11,20 +11,18 @@ from shapely.geometry import Point as ShapelyPoint
 
 from gridmgmt.areas.models import Building
 from gridmgmt.geocoding.models import Place, PlaceKind
+from gridmgmt.text_files import TextFileError, read_text
 from spatial.crs import gcj02_to_wgs84
 
 CSV_COLUMNS = ("id", "name", "address", "lng", "lat")
-ENCODINGS = ("utf-8-sig", "gb18030")  # what Excel writes in China besides UTF-8
 
 
-def _read_text(path: Path) -> str:
-    raw = path.read_bytes()
-    for encoding in ENCODINGS:
-        try:
-            return raw.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise ValidationError({"file": f"{path.name}: neither UTF-8 nor GB18030 text"})
+def _read_text(path: Path, encoding: str | None) -> str:
+    """The file's text by the one rule for files people bring (UTF-8, GBK/GB18030, UTF-16)."""
+    try:
+        return read_text(path, encoding=encoding)
+    except TextFileError as exc:
+        raise ValidationError({"file": str(exc)}) from None
 
 
 def _point(row: dict, line: int, crs: str) -> Point:
@@ -40,7 +38,8 @@ def _point(row: dict, line: int, crs: str) -> Point:
 
 
 @transaction.atomic
-def places_import_csv(*, path: Path, crs: str = "wgs84", kind: str = PlaceKind.ADDRESS) -> int:
+def places_import_csv(*, path: Path, crs: str = "wgs84", kind: str = PlaceKind.ADDRESS,
+                      encoding: str | None = None) -> int:
     """Stores the rows of a CSV of standard addresses (columns id,name,address,lng,lat); all rows or none.
 
     ``crs`` is ``wgs84`` or ``gcj02`` (coordinates picked on a Chinese web map).
@@ -50,7 +49,7 @@ def places_import_csv(*, path: Path, crs: str = "wgs84", kind: str = PlaceKind.A
     """
     if crs not in ("wgs84", "gcj02"):
         raise ValidationError({"crs": f"unknown crs {crs!r}: wgs84 or gcj02"})
-    reader = csv.DictReader(io.StringIO(_read_text(path)))
+    reader = csv.DictReader(io.StringIO(_read_text(path, encoding)))
     missing = [column for column in CSV_COLUMNS if column not in (reader.fieldnames or [])]
     if missing:
         raise ValidationError({"file": f"{path.name}: missing columns {', '.join(missing)}"})

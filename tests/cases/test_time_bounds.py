@@ -117,6 +117,14 @@ def test_2027_is_covered_by_its_statutory_days_until_the_notice_is_imported(holi
     assert working_calendar().add_limit(at(2026, 12, 31, 16), 7, "working_hours") == at(2027, 1, 2, 16)
 
 
+@pytest.mark.parametrize("encoding", ["gbk", "utf-16", "utf-8-sig"])
+def test_import_holidays_reads_a_notice_saved_by_a_chinese_office(holiday_dir, tmp_path, encoding):
+    notice = tmp_path / "notice-2027.json"
+    notice.write_bytes(NOTICE_2027.encode(encoding))
+    call_command("import_holidays", str(notice), stdout=io.StringIO())
+    assert year_coverage(2027) == OFFICIAL and "元旦" in (holiday_dir / "2027.json").read_text(encoding="utf-8")
+
+
 @pytest.mark.parametrize(("text", "named"), [
     ("{", "not JSON"), ('{"year": 2027, "complete": "yes", "source": "x", "days": []}', "complete"),
     ('{"year": 2027, "complete": true, "source": "x", "days": [{"date": "2027-02-30", "working": false}]}', "day #1"),

@@ -35,3 +35,27 @@ def test_bad_rows_named_and_nothing_stored(areas, tmp_path):
 def test_missing_column_named(areas, tmp_path):
     with pytest.raises(CommandError, match="missing columns kind"):
         call_command("import_health_facilities", write(tmp_path, "id,name,lng,lat\n1,a,113.265,23.125\n"))
+
+
+FACILITIES = "id,name,kind,lng,lat\r\n1,一社区卫生服务站,clinic,113.265,23.125\n2,大药房,pharmacy,113.27,23.126\r"
+
+
+@pytest.mark.parametrize("encoding", ["gbk", "gb18030", "utf-8-sig", "utf-16"])
+def test_a_file_as_excel_writes_it_in_china_is_read_whatever_its_line_endings(areas, tmp_path, encoding):
+    path = tmp_path / "facilities.csv"
+    path.write_bytes(FACILITIES.encode(encoding))
+    call_command("import_health_facilities", str(path), stdout=open("/dev/null", "w"))
+    assert sorted(HealthFacility.objects.values_list("osm_id", "name")) == [(1, "一社区卫生服务站"), (2, "大药房")]
+
+
+def test_the_wrong_encoding_option_is_named_and_nothing_stored(areas, tmp_path):
+    path = tmp_path / "facilities.csv"
+    path.write_bytes(FACILITIES.encode("gbk"))
+    with pytest.raises(CommandError, match="cannot be read as utf-8.*--encoding"):
+        call_command("import_health_facilities", str(path), "--encoding", "utf-8")
+    assert not HealthFacility.objects.exists()
+
+
+def test_an_empty_file_is_refused_naming_the_columns(areas, tmp_path):
+    with pytest.raises(CommandError, match="missing columns id, name, kind, lng, lat"):
+        call_command("import_health_facilities", write(tmp_path, ""))

@@ -59,6 +59,13 @@ def test_gbk_csv_as_excel_writes_it_is_read(tmp_path):
     assert places_import_csv(path=path) == 3 and names("北京路")[0] == "北京路步行街"
 
 
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-8-sig", "gb18030"])
+def test_csv_in_the_other_encodings_windows_writes_is_read(tmp_path, encoding):
+    path = tmp_path / "unicode.csv"
+    path.write_bytes(CSV.replace("\n", "\r\n", 1).encode(encoding))
+    assert places_import_csv(path=path) == 3 and names("北京路")[0] == "北京路步行街"
+
+
 def test_bad_row_refuses_the_whole_file_naming_the_line(tmp_path):
     path = tmp_path / "bad.csv"
     path.write_text(CSV + "A4,坏点,,500000,2558000\n", encoding="utf-8")
@@ -120,3 +127,11 @@ def test_building_places_follow_the_buildings_when_run_again():
     gone.delete()
     assert places_from_buildings() == 1
     assert list(Place.objects.values_list("source_id", "name")) == [(str(kept.pk), "惠福东路8号")]
+
+
+def test_the_wrong_encoding_option_is_named_and_nothing_stored(tmp_path):
+    path = tmp_path / "gbk.csv"
+    path.write_bytes(CSV.encode("gbk"))
+    with pytest.raises(CommandError, match="cannot be read as utf-8.*--encoding"):
+        call_command("import_places", str(path), "--encoding", "utf-8")
+    assert not Place.objects.exists()

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from gridmgmt.cases.holiday_files import HolidayFileError, parse_holiday_file
+from gridmgmt.text_files import TextFileError, read_text
 from spatial.input_files import file_argument
 
 
@@ -20,14 +21,15 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("file", type=file_argument)
+        parser.add_argument("--encoding", help="the file's encoding (default: detected; UTF-8, GBK/GB18030 or UTF-16)")
 
-    def handle(self, *args, file: Path, **options):
+    def handle(self, *args, file: Path, encoding: str | None = None, **options):
         try:
-            text = file.read_text(encoding="utf-8-sig")
+            text = read_text(file, encoding=encoding)  # a notice typed in Notepad may be GBK or UTF-16; stored below as UTF-8
         except OSError as exc:
             raise CommandError(f"{file}: cannot read: {exc.strerror}") from None
-        except UnicodeDecodeError:
-            raise CommandError(f"{file}: not UTF-8 text") from None
+        except TextFileError as exc:
+            raise CommandError(str(exc)) from None
         try:
             holiday_year = parse_holiday_file(text)
         except HolidayFileError as exc:

@@ -13,10 +13,11 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("path", type=file_argument)
+        parser.add_argument("--encoding", help="the file's encoding (default: detected; UTF-8, GBK/GB18030 or UTF-16)")
 
-    def handle(self, *args, path: Path, **opts):
+    def handle(self, *args, path: Path, encoding: str | None = None, **opts):
         try:
-            count = health_facilities_import_csv(path=path)
+            count = health_facilities_import_csv(path=path, encoding=encoding)
         except FacilityImportError as exc:
             raise CommandError(str(exc)) from None
         self.stdout.write(f"health facilities: {count} loaded")

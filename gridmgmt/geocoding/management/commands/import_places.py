@@ -15,13 +15,14 @@ class Command(BaseCommand):
         parser.add_argument("file", nargs="?", type=file_argument)
         parser.add_argument("--crs", default="wgs84", choices=["wgs84", "gcj02"])
         parser.add_argument("--from-buildings", action="store_true")
+        parser.add_argument("--encoding", help="the CSV's encoding (default: detected; UTF-8, GBK/GB18030 or UTF-16)")
 
-    def handle(self, *args, file=None, crs="wgs84", from_buildings=False, **options):
+    def handle(self, *args, file=None, crs="wgs84", from_buildings=False, encoding=None, **options):
         if file is None and not from_buildings:
             raise CommandError("give a CSV file, --from-buildings, or both")
         try:
             if file is not None:
-                self.stdout.write(f"{places_import_csv(path=file, crs=crs)} places from {file.name}")
+                self.stdout.write(f"{places_import_csv(path=file, crs=crs, encoding=encoding)} places from {file.name}")
             if from_buildings:
                 self.stdout.write(f"{places_from_buildings()} places from building addresses")
         except ValidationError as exc:
