@@ -333,6 +333,9 @@ CASE_WORKING_PERIODS = [
 # Holiday files imported by `manage.py import_holidays` (years chinesecalendar
 # does not know yet; see gridmgmt.cases.holiday_files).
 CASE_HOLIDAY_DIR = Path(os.environ.get("GRIDMGMT_HOLIDAY_DIR", BASE_DIR / "var" / "holidays"))
+# A small class's time limit (处置时限) may be at most this much (working days; hours count 1/7 of a day):
+# published limits reach 20 working days; a longer one is a typing mistake the deadline arithmetic cannot serve.
+CASE_MAX_TIME_LIMIT_WORKING_DAYS = int(os.environ.get("GRIDMGMT_MAX_TIME_LIMIT_WORKING_DAYS", "250"))
 # A postponement may add at most this much (working days; hours count 1/7 of a day).
 CASE_MAX_POSTPONEMENT_WORKING_DAYS = int(os.environ.get("GRIDMGMT_MAX_POSTPONEMENT_WORKING_DAYS", "60"))
 # Warn the department when this many working hours or fewer are left.

@@ -28,6 +28,20 @@ class CalendarError(ValueError):
     """The calendar cannot answer (no working time found, bad periods)."""
 
 
+def hours_per_day_of(periods: tuple[tuple[time, time], ...]) -> float:
+    """Working hours in one working day of ``periods`` (7 with 08:30–12:00 and 14:00–17:30)."""
+    return sum(_hours(day_start, day_end) for day_start, day_end in periods)
+
+
+def limit_in_hours(value: float, unit: str, hours_per_day: float) -> float:
+    """A limit of ``value`` ``unit`` (``"working_hours"`` or ``"working_days"``) in working hours."""
+    if unit == "working_hours":
+        return value
+    if unit == "working_days":
+        return value * hours_per_day
+    raise CalendarError(f"unknown time-limit unit {unit!r}")
+
+
 def parse_periods(spec: list[tuple[str, str]]) -> tuple[tuple[time, time], ...]:
     """``[("08:30", "12:00"), ...]`` → sorted, non-overlapping ``(start, end)`` times."""
     periods = tuple(sorted((time.fromisoformat(a), time.fromisoformat(b)) for a, b in spec))
@@ -45,7 +59,7 @@ class WorkingCalendar:
 
     @property
     def hours_per_day(self) -> float:
-        return sum(_hours(day_start, day_end) for day_start, day_end in self.periods)
+        return hours_per_day_of(self.periods)
 
     def _spans(self, start_day: date):
         """Working spans (aware start, aware end) from ``start_day`` on, in order."""
@@ -58,8 +72,8 @@ class WorkingCalendar:
 
     def add_working_hours(self, start: datetime, hours: float) -> datetime:
         """The moment ``hours`` working hours after ``start``."""
-        if hours < 0:
-            raise CalendarError(f"hours must be ≥ 0, got {hours}")
+        if not 0 <= hours <= MAX_SCAN_DAYS * 24:  # more cannot be found by the scan (and overflows past 9999)
+            raise CalendarError(f"hours must be from 0 to {MAX_SCAN_DAYS * 24}, got {hours}")
         local = start.astimezone(self.tz)
         remaining = timedelta(hours=hours)
         for span_start, span_end in self._spans(local.date()):
@@ -76,11 +90,7 @@ class WorkingCalendar:
 
     def add_limit(self, start: datetime, value: int, unit: str) -> datetime:
         """``unit`` is ``"working_hours"`` or ``"working_days"`` (SmallClass.time_limit_unit)."""
-        if unit == "working_hours":
-            return self.add_working_hours(start, value)
-        if unit == "working_days":
-            return self.add_working_days(start, value)
-        raise CalendarError(f"unknown time-limit unit {unit!r}")
+        return self.add_working_hours(start, limit_in_hours(value, unit, self.hours_per_day))
 
     def working_hours_between(self, start: datetime, end: datetime) -> float:
         """Working hours in [start, end); 0 if end ≤ start."""

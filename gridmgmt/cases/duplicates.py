@@ -9,6 +9,7 @@ still reported or opened count: those are the ones a merge accepts.
 from django.db import connection
 
 from gridmgmt.cases.workflow import TRANSITIONS
+from gridmgmt.events.models import DUPLICATE_WINDOW_MAX_HOURS
 
 MERGEABLE = tuple(sorted(TRANSITIONS["merge"].sources))
 
@@ -17,8 +18,8 @@ SELECT c.id, array_agg(o.id ORDER BY o.received_at, o.id)
 FROM cases_case c
 JOIN events_smallclass s ON s.id = c.small_class_id
 JOIN cases_case o ON o.small_class_id = c.small_class_id AND o.id <> c.id AND o.status = ANY(%s)
-  AND o.received_at BETWEEN c.received_at - make_interval(hours => s.duplicate_window_hours)
-                        AND c.received_at + make_interval(hours => s.duplicate_window_hours)
+  AND o.received_at BETWEEN c.received_at - make_interval(hours => LEAST(s.duplicate_window_hours, %s))
+                        AND c.received_at + make_interval(hours => LEAST(s.duplicate_window_hours, %s))
   AND ST_DWithin(o.location::geography, c.location::geography, s.duplicate_radius_m)
 WHERE c.id = ANY(%s) AND c.status = ANY(%s)
 GROUP BY c.id
@@ -35,7 +36,8 @@ def likely_duplicates(case_ids, *, visible) -> dict[int, list[int]]:
     if not ids:
         return {}
     with connection.cursor() as cursor:
-        cursor.execute(DUPLICATES_SQL, [list(MERGEABLE), ids, list(MERGEABLE)])
+        cursor.execute(DUPLICATES_SQL, [list(MERGEABLE), DUPLICATE_WINDOW_MAX_HOURS, DUPLICATE_WINDOW_MAX_HOURS, ids,
+                                        list(MERGEABLE)])
         found = dict(cursor.fetchall())
     seen = set(visible.filter(pk__in={o for others in found.values() for o in others}).values_list("pk", flat=True))
     return {case_id: kept for case_id, others in found.items() if (kept := [o for o in others if o in seen])}

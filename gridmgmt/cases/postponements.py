@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _, gettext_noop as N_
 
 from gridmgmt.accounts.models import Role
 from gridmgmt.accounts.selectors import users_with_role
-from gridmgmt.cases.calendar import CalendarError
+from gridmgmt.cases.calendar import CalendarError, limit_in_hours
 from gridmgmt.cases.errors import CaseInvalid
 from gridmgmt.cases.models import Case, NotificationKind, Postponement, PostponementStatus
 from gridmgmt.cases.notifications import local_time, notify
@@ -33,7 +33,7 @@ def _check_within_maximum(case_id: int, value: int, unit: str) -> None:
     an unbounded request would make the working-time arithmetic scan years at approval."""
     maximum = settings.CASE_MAX_POSTPONEMENT_WORKING_DAYS
     hours_per_day = working_calendar().hours_per_day
-    days = value / hours_per_day if unit == TimeLimitUnit.WORKING_HOURS else value
+    days = limit_in_hours(value, unit, hours_per_day) / hours_per_day
     if days > maximum:
         raise CaseInvalid(_("case %(id)s: a postponement may add at most %(days)s working days (%(hours)g working "
                             "hours); %(asked)s asked.") % {

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _, gettext_noop as N_
 from gridmgmt.accounts.models import Role
 from gridmgmt.accounts.selectors import users_with_role
 from gridmgmt.areas.models import Department
+from gridmgmt.cases.calendar import CalendarError
 from gridmgmt.cases.errors import CaseInvalid
 from gridmgmt.cases.models import Case, NotificationKind, Status
 from gridmgmt.cases.notifications import local_time, notify
@@ -33,10 +34,18 @@ def restart_clock(case: Case, now: datetime) -> None:
     """A fresh deadline: the small class's full time limit from ``now`` on the working calendar.
 
     Used at dispatch, redispatch, rework and reopening; the warnings of the
-    old deadline are cleared so the new one earns its own.
+    old deadline are cleared so the new one earns its own. A limit the
+    calendar cannot answer (stored before the catalogue's maximum, or with
+    no working day in years of overrides) refuses the step, naming the class.
     """
     limit = case.small_class
-    case.deadline = working_calendar().add_limit(now, limit.time_limit_value, limit.time_limit_unit)
+    try:
+        case.deadline = working_calendar().add_limit(now, limit.time_limit_value, limit.time_limit_unit)
+    except CalendarError as exc:
+        raise CaseInvalid(_("case %(id)s: no deadline can be computed from the time limit of %(class)s "
+                            "(%(value)s %(unit)s): %(reason)s; correct the small class in the catalogue.") % {
+            "id": case.pk, "class": limit, "value": limit.time_limit_value, "unit": limit.time_limit_unit,
+            "reason": exc}) from None
     case.warned_at = case.overdue_at = None
 
 

@@ -26,6 +26,7 @@ from django.utils import timezone
 
 from gridmgmt.areas.area_codes import area_code_problem
 from gridmgmt.areas.models import Community, Department, Street
+from gridmgmt.cases.calendar import hours_per_day_of, limit_in_hours, parse_periods
 from gridmgmt.events.attributes import validate_attribute_definitions
 from gridmgmt.geo import STORAGE_SRID
 from gridmgmt.grids.models import Grid
@@ -60,6 +61,11 @@ class BigClass(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
+
+
+# The longest duplicate window a small class may have, in hours (a year): a window of millions of hours,
+# an admin's typing, reaches past year 1 (Python's OverflowError, PostgreSQL's "timestamp out of range").
+DUPLICATE_WINDOW_MAX_HOURS = 24 * 366
 
 
 class SmallClass(models.Model):
@@ -105,9 +111,32 @@ class SmallClass(models.Model):
     def kind(self) -> str:
         return self.big_class.kind
 
+    @property
+    def duplicate_window(self) -> int:
+        """``duplicate_window_hours`` within :data:`DUPLICATE_WINDOW_MAX_HOURS` (a row stored before the check)."""
+        return min(self.duplicate_window_hours, DUPLICATE_WINDOW_MAX_HOURS)
+
+    def _check_time_limit(self) -> None:
+        """From 1 up to ``CASE_MAX_TIME_LIMIT_WORKING_DAYS`` (hours counted against a working day of
+        ``CASE_WORKING_PERIODS``): a limit of 0 makes every case overdue at dispatch, and a limit of
+        thousands of days cannot be computed, so every dispatch of the class would fail."""
+        if self.time_limit_unit not in TimeLimitUnit.values or self.time_limit_value is None:
+            return  # the fields' own validation names them
+        hours_per_day = hours_per_day_of(parse_periods(settings.CASE_WORKING_PERIODS))
+        maximum = settings.CASE_MAX_TIME_LIMIT_WORKING_DAYS
+        days = limit_in_hours(self.time_limit_value, self.time_limit_unit, hours_per_day) / hours_per_day
+        if not 0 < days <= maximum:
+            raise ValidationError({"time_limit_value": f"the time limit of {self.code} must be from 1 working hour to "
+                                                       f"{maximum} working days ({maximum * hours_per_day:g} working "
+                                                       f"hours), got {self.time_limit_value} {self.time_limit_unit}"})
+
     def clean(self):
         if self.big_class_id and self.code and not self.code.startswith(self.big_class.code):
             raise ValidationError({"code": f"code {self.code} must start with its big class code {self.big_class.code}"})
+        self._check_time_limit()
+        if self.duplicate_window_hours is not None and self.duplicate_window_hours > DUPLICATE_WINDOW_MAX_HOURS:
+            raise ValidationError({"duplicate_window_hours": f"at most {DUPLICATE_WINDOW_MAX_HOURS} hours (a year), "
+                                                             f"got {self.duplicate_window_hours}"})
         try:
             validate_attribute_definitions(self.attributes)
         except ValueError as exc:

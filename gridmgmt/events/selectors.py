@@ -67,7 +67,7 @@ def duplicate_candidates(*, small_class: SmallClass, point: Point, now: datetime
     return (
         Event.objects.open()
         .filter(small_class=small_class,
-                received_at__gte=now - timedelta(hours=small_class.duplicate_window_hours),
+                received_at__gte=now - timedelta(hours=small_class.duplicate_window),
                 received_at__lte=now)
         .alias(near=RawSQL(f"ST_DWithin(events_event.location::geography, {_GEOGRAPHY_POINT}, %s)",
                            (*lng_lat, small_class.duplicate_radius_m), output_field=BooleanField()))

@@ -6,12 +6,15 @@ from datetime import date, timedelta
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from django.test import Client
 
 from gridmgmt.accounts.models import Role, RoleAssignment
 from gridmgmt.cases.deadlines import cases_check_deadlines
+from gridmgmt.cases.duplicates import likely_duplicates
 from gridmgmt.cases.models import Case
+from gridmgmt.events.models import SmallClass
 from gridmgmt.cases.working_calendar import (
     OFFICIAL, STATUTORY, WEEKDAYS_ONLY, coming_year_uncovered, working_calendar, year_coverage,
 )
@@ -82,6 +85,48 @@ def test_a_deadline_decades_away_is_not_scanned_by_the_job(make_event, case_of, 
     case = dispatched(case_of(make_event("A")), client_as)
     Case.objects.filter(pk=case.pk).update(deadline=at(2060, 1, 1, 9))
     assert cases_check_deadlines() == type(cases_check_deadlines())(warned=0, overdue=0, failed=0)
+
+
+@pytest.mark.parametrize(("value", "unit"), [(5000, "working_days"), (2147483647, "working_hours"),
+                                           (2147483647, "working_days")])
+def test_dispatching_a_class_whose_stored_limit_the_calendar_cannot_answer_is_a_400_naming_it(
+        make_event, case_of, client_as, clock, world, value, unit):
+    clock(at(2026, 3, 2, 16))
+    # Stored before the catalogue's maximum (a limit typed in the wrong unit): before, every dispatch of the
+    # class was a 500 (CalendarError after a 3,660-day scan; OverflowError past year 9999).
+    SmallClass.objects.filter(pk=world["rubbish"].pk).update(time_limit_value=value, time_limit_unit=unit)
+    case = case_of(make_event("A"))
+    client_as("call_taker").post(f"/api/cases/{case.pk}/open/", {"version": 1}, format="json")
+    response = client_as("dispatcher").post(f"/api/cases/{case.pk}/dispatch/", {"version": 2}, format="json")
+    assert response.status_code == 400 and "1101 暴露垃圾" in str(response.json())
+    stored = Case.objects.get(pk=case.pk)
+    assert (stored.status, stored.deadline, stored.version) == ("opened", None, 2)
+
+
+@pytest.mark.parametrize(("value", "unit", "allowed"), [
+    (0, "working_hours", False), (1, "working_hours", True), (250, "working_days", True),
+    (251, "working_days", False), (1750, "working_hours", True), (1751, "working_hours", False)])
+def test_a_small_class_time_limit_is_from_one_hour_to_the_maximum(world, settings, value, unit, allowed):
+    settings.CASE_MAX_TIME_LIMIT_WORKING_DAYS = 250  # 1,750 working hours of 7-hour days
+    small = world["rubbish"]
+    small.time_limit_value, small.time_limit_unit = value, unit
+    if allowed:
+        small.full_clean()
+    else:
+        with pytest.raises(ValidationError, match="time limit of 1101 must be from 1 working hour to 250 working"):
+            small.full_clean()
+
+
+def test_a_duplicate_window_of_millions_of_hours_is_refused_and_a_stored_one_read_as_a_year(
+        make_event, case_of, world):
+    small = world["rubbish"]
+    small.duplicate_window_hours = 2147483647
+    with pytest.raises(ValidationError, match="at most 8784 hours"):
+        small.full_clean()
+    first, second = case_of(make_event("A")), case_of(make_event("A"))
+    SmallClass.objects.filter(pk=small.pk).update(duplicate_window_hours=2147483647)
+    # Before: PostgreSQL "timestamp out of range" on every console list showing a case of the class.
+    assert likely_duplicates([first.pk], visible=Case.objects.all()) == {first.pk: [second.pk]}
 
 
 # R12 -----------------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from rest_framework.test import APIClient
 
 from gridmgmt.accounts.models import Role, RoleAssignment
 from gridmgmt.events.api_keys import api_key_create
-from gridmgmt.events.models import Event, EventPhoto
+from gridmgmt.events.models import Event, EventPhoto, SmallClass
 from tests.events.conftest import INSIDE_C1, INSIDE_C2, OUTSIDE, make_image
 
 
@@ -246,6 +246,13 @@ class TestDuplicates:
         Event.objects.update(status="closed")
         closed = client.get("/api/events/duplicates?service_code=1102&lat=23.125&lng=113.265").json()
         assert closed["features"] == []
+
+    def test_a_stored_window_of_millions_of_hours_still_suggests(self, client, areas, catalogue):
+        client.post("/api/events/", body(), format="json")
+        # Stored before the window's maximum; now - 2**31 hours is before year 1 (was OverflowError, a 500).
+        SmallClass.objects.filter(code="1102").update(duplicate_window_hours=2147483647)
+        response = client.get("/api/events/duplicates?service_code=1102&lat=23.1253&lng=113.265")
+        assert response.status_code == 200 and len(response.json()["features"]) == 1
 
     def test_missing_lat_is_named(self, client, areas, catalogue):
         response = client.get("/api/events/duplicates?service_code=1102&lng=113.265")
