@@ -52,14 +52,27 @@ def grid_codes_next_many(*, counts: Sequence[tuple[Community, int]], code_digits
     return _allocate([(community, count, 0) for community, count in counts], code_digits)
 
 
+def communities_lock(community_ids) -> None:
+    """Lock the communities' rows in id order, before any of their grids.
+
+    The one lock order of grid changes: communities (by id), then grids (by
+    id). Code allocation, the editor's split, merge, redraw and undo, and a
+    generation's activation all take it, so two of them on overlapping
+    communities queue instead of deadlocking (an edit holding its grid while
+    waiting for the community that an undo or another edit holds while
+    waiting for that grid). Must run inside ``transaction.atomic``.
+    """
+    list(Community.objects.select_for_update().filter(pk__in=list(community_ids)).order_by("pk")
+         .values_list("pk", flat=True))
+
+
 def _allocate(requests: Sequence[tuple[Community, int, int]], code_digits: int) -> list[list[tuple[int, str]]]:
     """(community, count, reserved) → the next ``count`` codes of each, the rows locked (see grid_codes_next)."""
     for community, count, _ in requests:
         if count < 0:
             raise ValueError(f"count must be at least 0, got {count} for community {community.code}")
     ids = [community.pk for community, _, _ in requests]
-    # Locked in id order, so two transactions locking overlapping sets cannot deadlock.
-    list(Community.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk", flat=True))
+    communities_lock(ids)
     used = dict(Grid.objects.filter(community_id__in=ids).values("community_id").annotate(top=Max("sequence"))
                 .values_list("community_id", "top"))
     largest = 10**code_digits - 1

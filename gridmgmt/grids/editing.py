@@ -19,7 +19,7 @@ from shapely.geometry import LineString, Polygon
 from shapely.ops import split as shapely_split
 
 from gridmgmt.areas.models import Community
-from gridmgmt.grids.codes import grid_codes_next
+from gridmgmt.grids.codes import communities_lock, grid_codes_next
 from gridmgmt.grids.inputs import community_inputs
 from gridmgmt.grids.models import Grid, GridGeneration
 from gridmgmt.grids.services import GridGenerationError, grid_generation_activate
@@ -104,6 +104,13 @@ def _replace(*, community: Community, removed: list[Grid], pieces: list[Polygon]
                           succession=generation.succession)
 
 
+def _grids_locked(grids: list[Grid]) -> list[Grid]:
+    """The grids re-read and locked in the one lock order (their communities first; see communities_lock)."""
+    ids = [g.pk for g in grids]
+    communities_lock(Grid.objects.filter(pk__in=ids).values_list("community_id", flat=True))
+    return list(Grid.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
+
+
 @transaction.atomic
 def grid_split(*, grid: Grid, line: LineString, note: str = "") -> GridEditResult:
     """Split an active grid along ``line`` (WGS84) into the pieces the line cuts.
@@ -113,7 +120,7 @@ def grid_split(*, grid: Grid, line: LineString, note: str = "") -> GridEditResul
     it from edge to edge, or a piece breaks an invariant (e.g. the line runs
     through a building).
     """
-    grid = Grid.objects.select_for_update().get(pk=grid.pk)
+    (grid,) = _grids_locked([grid])
     if not grid.active:
         raise GridEditError(f"grid {grid.code} is not active; only current grids can be split")
     polygon = _polygon(grid)
@@ -135,7 +142,7 @@ def grids_merge(*, grids: list[Grid], note: str = "") -> GridEditResult:
     do not share an edge), or the merged grid breaks an invariant (e.g. above
     the household cap).
     """
-    grids = list(Grid.objects.select_for_update().filter(pk__in=[g.pk for g in grids]).order_by("pk"))
+    grids = _grids_locked(grids)
     if len(grids) < 2:
         raise GridEditError("choose at least two grids to merge")
     if len({g.community_id for g in grids}) > 1:
@@ -164,7 +171,7 @@ def grids_redraw_edge(*, grids: list[Grid], line: LineString, note: str = "") ->
     community, the line does not cut their union in two, or a piece breaks an
     invariant.
     """
-    grids = list(Grid.objects.select_for_update().filter(pk__in=[g.pk for g in grids]).order_by("pk"))
+    grids = _grids_locked(grids)
     if len(grids) != 2:
         raise GridEditError("choose exactly two grids whose shared edge is redrawn")
     if grids[0].community_id != grids[1].community_id:
@@ -202,7 +209,7 @@ def community_grids_undo(*, community: Community) -> GridEditResult:
     activation moved go back to their grids (``gridmgmt.grids.succession``). Raises ``GridEditError`` when
     the community has no earlier grids.
     """
-    Community.objects.select_for_update().filter(pk=community.pk).first()
+    communities_lock([community.pk])
     current = list(Grid.objects.active().filter(community=community))
     generation_ids = {g.generation_id for g in current}
     previous_generation = (Grid.objects.filter(community=community, active=False, valid_to__isnull=False)

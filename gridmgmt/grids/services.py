@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from gridmgmt.areas.models import Community
 from gridmgmt.geo import STORAGE_SRID
-from gridmgmt.grids.codes import GridCodeExhausted, grid_codes_next_many
+from gridmgmt.grids.codes import GridCodeExhausted, communities_lock, grid_codes_next_many
 from gridmgmt.grids.inputs import CommunityInput, community_inputs
 from gridmgmt.grids.models import Grid, GridGeneration
 from gridmgmt.grids.partitioning import community_payload, partition_payload
@@ -196,6 +196,7 @@ def grid_generation_activate(*, generation: GridGeneration) -> int:
     as ``generation.succession``). Returns the number of grids activated.
     """
     generation = GridGeneration.objects.select_for_update().get(pk=generation.pk)
+    communities_lock(generation.grids.values_list("community_id", flat=True))  # before their grids are updated
     _refuse_failing(generation)
     return _switch_over(generation)
 
