@@ -147,10 +147,10 @@ def new_context(browser, live_server):
     """
     made = []
 
-    def make(*, viewport=PHONE, service_workers="block", geolocation=WORKER_GPS, locale="zh-CN"):
+    def make(*, viewport=PHONE, service_workers="block", geolocation=WORKER_GPS, locale="zh-CN", timezone_id=None):
         context = browser.new_context(
             base_url=live_server.url, viewport=viewport, geolocation=geolocation, permissions=["geolocation"],
-            locale=locale, service_workers=service_workers)
+            locale=locale, service_workers=service_workers, timezone_id=timezone_id)
         context.blocked = guard_requests(context)
         context.set_default_timeout(15000)
         made.append(context)

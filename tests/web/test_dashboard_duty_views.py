@@ -5,7 +5,9 @@ found severely black-odorous, a ditch never patrolled, a pond in order, a black-
 water-level sensors, the noise one exceeding with its event and case, the water-level one silent.
 """
 
+import re
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.contrib.gis.geos import LineString, Point, Polygon
@@ -97,6 +99,21 @@ def test_water_and_environment_tabs_draw_their_layers_and_fill_their_lists(live_
     page.locator("#dashboard-map[data-loaded-sensors='1']").wait_for()
     assert page.locator("path.layer-sensors").count() == 1
     assert page.context.blocked == []
+
+
+@pytest.mark.browser
+def test_times_are_shown_in_the_districts_zone_whatever_the_devices_clock(live_district, page_as):
+    # Seen: a PC left on UTC showed every time in UTC (toLocaleString in the device's zone), 8 hours off.
+    demo_duties(live_district)
+    started = SensorEpisode.objects.get().started_at
+    shanghai, utc = (timezone.localtime(started, ZoneInfo(zone)) for zone in ("Asia/Shanghai", "UTC"))
+    page = page_as(make_user("leader", Role.DISTRICT_LEADER), timezone_id="UTC")
+    page.goto("/dashboard/")
+    page.get_by_test_id("tab-environment").click()
+    page.locator("#dashboard-map[data-loaded-sensors='3']").wait_for()
+    text = page.get_by_test_id("episode").inner_text()
+    assert re.search(rf"\b0?{shanghai.hour}:{shanghai:%M}:{shanghai:%S}\b", text), text
+    assert not re.search(rf"\b0?{utc.hour}:{utc:%M}:{utc:%S}\b", text), text
 
 
 @pytest.mark.browser

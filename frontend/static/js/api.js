@@ -17,6 +17,16 @@ export class ApiError extends Error {
   }
 }
 
+// A moment as a person reads it: in the district's time zone (settings.TIME_ZONE, on <html data-time-zone>)
+// and the page's language, whatever the device's clock is set to (a PC left on UTC showed a case due 16:00
+// Beijing time as due 08:00). timeOnly: the time of day alone.
+export function localTime(value, { timeOnly = false } = {}) {
+  const moment = value instanceof Date ? value : new Date(value);
+  const options = { timeZone: document.documentElement.dataset.timeZone || undefined };
+  const language = document.documentElement.lang || undefined;
+  return timeOnly ? moment.toLocaleTimeString(language, options) : moment.toLocaleString(language, options);
+}
+
 export function csrfToken() {
   const match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
   if (match) return decodeURIComponent(match[1]);

@@ -6,7 +6,7 @@
 // Open cases per grid come as vector tiles (Leaflet.VectorGrid, the global L.vectorGrid): only the tiles
 // in view travel, and a refresh asks only for the small summary, whose version says whether the tiles
 // changed. Every answer carries an ETag, so an unchanged refresh is a 304 without a body.
-import { api, showError } from "./api.js";
+import { api, localTime, showError } from "./api.js";
 import { DUTY_EMPTY, DUTY_LAYERS, dutyLegend } from "./dashboard_duties.js";
 import { createMap } from "./map.js";
 import { zoomBuildings, zoomLabels } from "./map_zoom_layers.js";
@@ -203,7 +203,7 @@ async function refresh(names) {
   try {
     await Promise.all(names.map(load));
     const status = document.getElementById("refresh-status");
-    status.textContent = interpolate(gettext("Updated at %s"), [new Date().toLocaleTimeString()]);
+    status.textContent = interpolate(gettext("Updated at %s"), [localTime(new Date(), { timeOnly: true })]);
   } catch (error) {
     showError(error);
   }

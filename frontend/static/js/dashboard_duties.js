@@ -3,6 +3,8 @@
 // patrol is missed; open water cases as points. Environment: sensors coloured by state (ok, exceeding,
 // stale), the open exceedances listed. Data from /api/maps/water/ and /api/maps/sensors/ (GeoJSON lng/lat).
 
+import { localTime } from "./api.js";
+
 // Latest black-odour class (gridmgmt.water.quality): 0 none, 1 light, 2 severe; "none" = never observed.
 const ODOR = { 0: "#2b8cbe", 1: "#e6850e", 2: "#6b2c00", none: "#7a8a99" };
 const WARNING = { yellow: "#f2c200", orange: "#f46d00", red: "#c00000" };
@@ -14,7 +16,7 @@ const patrolLabel = (state) => ({ ok: gettext("patrols on schedule"), due_soon: 
   missed: gettext("patrol overdue") })[state];
 const stateLabel = (state) => ({ ok: gettext("within limit"), exceeding: gettext("exceeding"),
   stale: gettext("no recent reading") })[state];
-const when = (iso) => (iso ? new Date(iso).toLocaleString() : "—");
+const when = (iso) => (iso ? localTime(iso) : "—");
 
 // A link to the water body's file (一河一档).
 function bodyLink(code, name) {

@@ -1,7 +1,7 @@
 // gettext() is the global of /jsi18n/ (JavaScriptCatalog), loaded by base.html before any module runs.
 // What every grid worker page does: register the service worker (offline
 // pages), send the device's queued reports, and show their receipts.
-import { notify } from "./api.js";
+import { localTime, notify } from "./api.js";
 import { changes, discard, flush, listReports, startAutoFlush } from "./offline_queue.js";
 
 export const USER = document.body.dataset.user;
@@ -61,7 +61,7 @@ function receiptItem(record, sendingKey) {
   li.dataset.status = status;
   if (record.eventId) li.dataset.eventId = record.eventId;
   if (record.caseId) li.dataset.caseId = record.caseId;
-  const when = new Date(record.createdAt).toLocaleString();
+  const when = localTime(record.createdAt);
   const title = document.createElement("strong");
   title.textContent = record.label;
   const badge = document.createElement("span");

@@ -3,7 +3,7 @@
 // with a draggable marker, description and the class' extra attributes,
 // likely duplicates before sending. Every report goes to the device queue
 // first (offline_queue.js), then is sent from there.
-import { api, notify } from "./api.js";
+import { api, localTime, notify } from "./api.js";
 import { addGeoJSON, createMap, insideGeoJSON, trackPosition } from "./map.js";
 import { enqueue, flush, listReports } from "./offline_queue.js";
 import { previewPhotos, shrinkPhoto } from "./worker_photos.js";
@@ -187,7 +187,7 @@ function checkDuplicates() {
         const li = document.createElement("li");
         li.dataset.testid = "duplicate";
         li.textContent = `${gettext("Report")} ${feature.id} · ${p.service_name} · ${Math.round(p.distance_m)} m · ` +
-          `${new Date(p.received_at).toLocaleString()} · ${p.description || ""}`;
+          `${localTime(p.received_at)} · ${p.description || ""}`;
         return li;
       }));
       box.hidden = !features.length;
