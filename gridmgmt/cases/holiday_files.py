@@ -24,6 +24,8 @@ from pathlib import Path
 
 from django.conf import settings
 
+from gridmgmt.api_params import iso_day
+
 SHIPPED_DIR = Path(__file__).resolve().parent / "holidays"
 
 
@@ -60,10 +62,9 @@ def parse_holiday_file(text: str) -> HolidayYear:
     for index, day in enumerate(days, start=1):
         if not isinstance(day, dict):
             raise HolidayFileError(f"day #{index} must be an object with date, working and name")
-        try:
-            when = date.fromisoformat(str(day.get("date")))
-        except ValueError:
-            raise HolidayFileError(f"day #{index}: 'date' must be YYYY-MM-DD, got {day.get('date')!r}") from None
+        when = iso_day(day.get("date"))
+        if when is None:
+            raise HolidayFileError(f"day #{index}: 'date' must be YYYY-MM-DD, got {day.get('date')!r}")
         if when.year != year:
             raise HolidayFileError(f"day #{index}: {when} is not in {year}")
         if not isinstance(day.get("working"), bool):

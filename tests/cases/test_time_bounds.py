@@ -174,6 +174,9 @@ def test_import_holidays_reads_a_notice_saved_by_a_chinese_office(holiday_dir, t
     ("{", "not JSON"), ('{"year": 2027, "complete": "yes", "source": "x", "days": []}', "complete"),
     ('{"year": 2027, "complete": true, "source": "x", "days": [{"date": "2027-02-30", "working": false}]}', "day #1"),
     ('{"year": 2027, "complete": true, "source": "x", "days": [{"date": "2028-01-01", "working": false}]}', "not in 2027"),
+    # Forms date.fromisoformat alone took (Python 3.11): the day rule is api_params.iso_day's.
+    ('{"year": 2027, "complete": true, "source": "x", "days": [{"date": "20270101", "working": false}]}', "day #1"),
+    ('{"year": 2027, "complete": true, "source": "x", "days": [{"date": "2027-W01-5", "working": false}]}', "day #1"),
 ])
 def test_import_holidays_refuses_a_bad_file_naming_the_problem(holiday_dir, tmp_path, text, named):
     path = tmp_path / "bad.json"
