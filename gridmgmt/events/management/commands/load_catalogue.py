@@ -16,8 +16,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, path, encoding, **options):
         try:
-            data = catalogue_read(Path(path), encoding=encoding)
+            counts = catalogue_load(data=catalogue_read(Path(path), encoding=encoding))
         except CatalogueError as exc:
             raise CommandError(f"nothing loaded: {exc}") from None
-        counts = catalogue_load(data=data)
         self.stdout.write(", ".join(f"{n} {kind}" for kind, n in counts.items()))
