@@ -15,7 +15,6 @@ reading matter beyond their own cost: in the MQTT consumer every return
 from the database waits for the GIL held by paho's network thread.
 """
 
-import json
 import logging
 import math
 from collections import Counter, defaultdict
@@ -25,10 +24,13 @@ from datetime import datetime, timedelta
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
+from rest_framework.exceptions import ValidationError as ParameterError
 
+from gridmgmt.api_params import datetime_value
 from gridmgmt.cases.notifications import local_time
 from gridmgmt.events.models import Channel
 from gridmgmt.events.services import event_create
+from gridmgmt.json_input import JSONInputError, json_loads
 from gridmgmt.sensors.models import Sensor, SensorEpisode
 from gridmgmt.sensors.standards import KINDS, SensorKind, is_night, physical_range_error
 
@@ -36,6 +38,9 @@ log = logging.getLogger(__name__)
 
 # Clocks of field devices drift; a reading further ahead than this is refused, not stored in the future.
 MAX_CLOCK_AHEAD = timedelta(minutes=5)
+# A device whose clock was reset sends 1970 (or year 1); a broker's persistent session holds a backlog for
+# days, not months. Older readings are refused, not filed into hours whose reports are long written.
+MAX_READING_AGE = timedelta(days=30)
 
 
 class ReadingRejected(Exception):
@@ -90,28 +95,43 @@ class IngestReport:
 def reading_parse(sensor_code: str, payload, *, received_at: datetime) -> Reading:
     """One reading from a JSON payload (bytes, str or an already-decoded dict); ReadingRejected if bad."""
     if isinstance(payload, (bytes, str)):
-        try:
-            payload = json.loads(payload)
-        except (ValueError, UnicodeDecodeError) as exc:
+        try:  # the request bodies' rule: nesting past its depth (RecursionError in json) and NaN refused
+            payload = json_loads(payload)
+        except (JSONInputError, UnicodeDecodeError) as exc:
             raise ReadingRejected("malformed_json", f"sensor {sensor_code}: {exc}") from None
     if not isinstance(payload, dict):
         raise ReadingRejected("malformed_json", f"sensor {sensor_code}: expected a JSON object")
     if "value" not in payload:
         raise ReadingRejected("missing_value", f"sensor {sensor_code}: no 'value'")
     value = payload["value"]
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-        raise ReadingRejected("bad_value", f"sensor {sensor_code}: value {value!r} is not a number")
+    try:  # an integer of hundreds of digits has no float (OverflowError)
+        number = float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else math.nan
+    except OverflowError:
+        number = math.nan
+    if not math.isfinite(number):
+        raise ReadingRejected("bad_value", f"sensor {sensor_code}: value {shown(value)} is not a number")
     measured_at = received_at
     if payload.get("time") is not None:
-        try:
-            measured_at = datetime.fromisoformat(payload["time"])
-        except (TypeError, ValueError):
-            raise ReadingRejected("bad_time", f"sensor {sensor_code}: time {payload['time']!r} is not ISO 8601") from None
-        if measured_at.tzinfo is None:
-            raise ReadingRejected("bad_time", f"sensor {sensor_code}: time {payload['time']!r} has no UTC offset")
+        raw_time = payload["time"]
+        try:  # the one rule for a date-time a client sends; it also refuses an offset past year 1 or 9999
+            measured_at = datetime_value(raw_time, "time")
+        except ParameterError:
+            raise ReadingRejected("bad_time", f"sensor {sensor_code}: time {shown(raw_time)} is not "
+                                              "an ISO 8601 date-time") from None
+        if datetime.fromisoformat(raw_time.strip()).tzinfo is None:  # datetime_value would read it in Beijing
+            raise ReadingRejected("bad_time", f"sensor {sensor_code}: time {raw_time!r} has no UTC offset")
         if measured_at > received_at + MAX_CLOCK_AHEAD:
-            raise ReadingRejected("bad_time", f"sensor {sensor_code}: time {payload['time']} is in the future")
-    return Reading(sensor_code, measured_at, float(value))
+            raise ReadingRejected("bad_time", f"sensor {sensor_code}: time {raw_time} is in the future")
+        if measured_at < received_at - MAX_READING_AGE:
+            raise ReadingRejected("bad_time", f"sensor {sensor_code}: time {raw_time} is more than "
+                                              f"{MAX_READING_AGE.days} days before its receipt")
+    return Reading(sensor_code, measured_at, number)
+
+
+def shown(value, limit: int = 40) -> str:
+    """``value`` as the report names it, cut: a rejected reading's detail is logged and kept per reason."""
+    text = repr(value)
+    return text if len(text) <= limit else f"{text[:limit]}... ({len(text)} characters)"
 
 
 _HOURS_UPSERT = """

@@ -49,9 +49,11 @@ import time
 import uuid
 
 import paho.mqtt.client as mqtt
+from django.core.exceptions import ValidationError
 from django.db import close_old_connections, connection
 
-from gridmgmt.sensors.ingest import IngestReport, ReadingRejected, episode_events_open, readings_ingest
+from gridmgmt.sensors.ingest import IngestReport, ReadingRejected, shown, episode_events_open, readings_ingest
+from gridmgmt.sensors.models import Sensor
 
 log = logging.getLogger(__name__)
 
@@ -67,10 +69,20 @@ _SWEEP, _DONE = object(), object()  # marks for the event thread: every pending 
 
 
 def sensor_code_from_topic(topic: str) -> str:
-    """``gridmgmt/sensors/air-1/readings`` → ``air-1``; ReadingRejected for any other topic shape."""
+    """``gridmgmt/sensors/air-1/readings`` → ``air-1``; ReadingRejected for any other topic shape.
+
+    The code segment must be one a sensor can have (the model field's slug of at most 64 characters):
+    a code with a NUL, should a broker pass one, failed its batch's query, and the batch was tried again
+    forever; a 10,000-character one was logged whole.
+    """
     parts = topic.split("/")
     if len(parts) != 4 or parts[:2] != ["gridmgmt", "sensors"] or parts[3] != "readings" or not parts[2]:
-        raise ReadingRejected("bad_topic", f"topic {topic!r} is not gridmgmt/sensors/<code>/readings")
+        raise ReadingRejected("bad_topic", f"topic {shown(topic)} is not gridmgmt/sensors/<code>/readings")
+    try:
+        Sensor._meta.get_field("code").run_validators(parts[2])
+    except ValidationError:
+        raise ReadingRejected("bad_topic", f"topic {shown(topic)}: {shown(parts[2])} is not a sensor code "
+                                           "(letters, digits, - and _, at most 64)") from None
     return parts[2]
 
 

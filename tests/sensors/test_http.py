@@ -72,3 +72,21 @@ def test_malformed_json_body_400(client, level_sensor):
 def test_empty_list_400(client, level_sensor):
     _, key = level_sensor
     assert post(client, key, {"readings": []}).status_code == 400
+
+
+@pytest.mark.parametrize(("body", "reason"), [
+    ('{"value": 1' + "0" * 400 + "}", "bad_value"),  # was 500 OverflowError
+    ('{"value": 1, "time": "0001-01-01T00:00:00+14:00"}', "bad_time"),  # was 500 ValueError
+    ('{"value": 1, "time": "1970-01-01T00:00:00Z"}', "bad_time"),  # was stored in 1970's hour
+])
+def test_reading_no_sensor_could_send_400_by_reason_nothing_stored(client, level_sensor, body, reason):
+    _, key = level_sensor
+    response = client.post(URL, body, content_type="application/json", HTTP_X_SENSOR_KEY=key)
+    assert (response.status_code, response.json()["reason"]) == (400, reason)
+    assert not SensorHour.objects.exists()
+
+
+def test_body_nested_deep_400(client, level_sensor):
+    _, key = level_sensor
+    response = client.post(URL, "[" * 5000 + "]" * 5000, content_type="application/json", HTTP_X_SENSOR_KEY=key)
+    assert response.status_code == 400 and "nested deeper" in response.json()["detail"]

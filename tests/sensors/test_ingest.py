@@ -94,15 +94,33 @@ def test_bad_payloads_counted_and_named_good_ones_kept(pm25):
         ("air-1", b'{"value": 10, "time": "2026-11-02T02:00:00"}'),  # no offset
         ("ghost-9", b'{"value": 10}'),
         ("air-1", b'{"value": 5000}'),
-        ("air-1", b'{"value": NaN}'),
+        ("air-1", b'{"value": NaN}'),  # not JSON (RFC 8259): the request bodies' rule refuses it
         message(30, 0),
     ]
     report = readings_ingest(batch, received_at=RECEIVED)
     assert report.accepted == 1
-    assert report.rejected == {"malformed_json": 1, "missing_value": 1, "bad_value": 2, "bad_time": 2,
+    assert report.rejected == {"malformed_json": 2, "missing_value": 1, "bad_value": 1, "bad_time": 2,
                                "unknown_sensor": 1, "out_of_range": 1}
     assert "ghost-9" in report.examples["unknown_sensor"]
     assert "5000.0 µg/m³ is outside the physical range" in report.examples["out_of_range"]
+    assert SensorHour.objects.get().count == 1
+
+
+@pytest.mark.parametrize(("payload", "reason", "named"), [
+    (b"[" * 5000 + b"]" * 5000, "malformed_json", "nested deeper than 32"),  # was RecursionError
+    (b'{"value": ' + b"[" * 5000 + b"]" * 5000 + b"}", "malformed_json", "nested deeper than 32"),
+    (b'{"value": 1' + b"0" * 400 + b"}", "bad_value", "(401 characters)"),  # was OverflowError
+    (b'{"value": 10, "time": "0001-01-01T00:00:00+14:00"}', "bad_time", "not an ISO 8601"),  # was ValueError
+    (b'{"value": 10, "time": "9999-12-31T23:59:59-14:00"}', "bad_time", "not an ISO 8601"),
+    (b'{"value": 10, "time": "1970-01-01T00:00:00+00:00"}', "bad_time", "more than 30 days before"),  # was stored
+    (b'{"value": 10, "time": "0001-01-01T00:00:00Z"}', "bad_time", "more than 30 days before"),  # was stored
+    (b'{"value": 10, "time": "2026-11-02T02:00:00\\u0000+00:00"}', "bad_time", "not an ISO 8601"),  # was stored
+    (b'{"value": 10, "time": "20261102T020000+0000"}', "bad_time", "not an ISO 8601"),
+])
+def test_hostile_payload_refused_by_name_the_rest_of_its_batch_stored(pm25, payload, reason, named):
+    report = readings_ingest([("air-1", payload), message(30, 0)], received_at=RECEIVED)
+    assert (report.accepted, dict(report.rejected)) == (1, {reason: 1})
+    assert named in report.examples[reason]
     assert SensorHour.objects.get().count == 1
 
 

@@ -76,6 +76,32 @@ def test_topic_shape_checked():
         sensor_code_from_topic("gridmgmt/sensors//readings")
 
 
+@pytest.mark.parametrize("code", ["a\x00b", "x" * 65, "air 1", "空气-1", "+", "#"])
+def test_topic_whose_code_no_sensor_can_have_refused(code):
+    with pytest.raises(Exception, match="bad_topic.*is not a sensor code"):
+        sensor_code_from_topic(f"gridmgmt/sensors/{code}/readings")
+
+
+def test_hostile_messages_are_counted_and_the_consumer_stores_on(areas, duty_classes, broker_port):
+    """Each of these failed its whole batch (RecursionError, OverflowError, ValueError, NUL in a query), which
+    was then kept unacknowledged and tried again forever: the consumer stored nothing more."""
+    sensor_create(code="air-1", kind="pm10", location=Point(INSIDE_C1[1], INSIDE_C1[0], srid=4326))
+    topic = "gridmgmt/sensors/air-1/readings"
+    hostile = [(topic, b"[" * 100000 + b"]" * 100000),
+               (topic, b'{"value": 1' + b"0" * 400 + b"}"),
+               (topic, b'{"value": 10, "time": "0001-01-01T00:00:00+14:00"}'),
+               ("gridmgmt/sensors/" + "x" * 10000 + "/readings", b'{"value": 10}')]
+    consumer = MqttConsumer(port=broker_port, batch_seconds=0.5)
+    consumer.start()
+    publish_all(broker_port, hostile + [reading(40, 1)])
+    report = consumer.run(max_readings=len(hostile) + 1, idle_exit_s=5)
+    assert consumer.store_failures == 0
+    assert (report.accepted, dict(report.rejected)) == (1, {"malformed_json": 1, "bad_value": 1, "bad_time": 1,
+                                                            "bad_topic": 1})
+    assert len(report.examples["bad_topic"]) < 300  # the 10,000-character code is not logged whole
+    assert SensorHour.objects.get().count == 1
+
+
 def test_persistent_session_keeps_readings_sent_while_the_consumer_was_down(areas, duty_classes, broker_port):
     sensor_create(code="air-1", kind="pm10", location=Point(INSIDE_C1[1], INSIDE_C1[0], srid=4326))
     first = MqttConsumer(port=broker_port, batch_seconds=0.1, client_id="gridmgmt-sensors-test")
