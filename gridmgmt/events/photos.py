@@ -17,6 +17,7 @@ saves ``CleanPhoto.content``; photos are read back only through
 
 import io
 import secrets
+import struct
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -30,6 +31,7 @@ FORMATS = {"JPEG": ("image/jpeg", "jpg"), "PNG": ("image/png", "png"), "WEBP": (
 # Formats stored as another: a phone's MPO (multi-picture object) is a JPEG with extra frames.
 STORED_AS = {"MPO": "JPEG"}
 ORIENTATION_TAG = 0x0112
+ORIENTATIONS = range(1, 9)  # the eight values EXIF defines; any other is no orientation
 GPS_IFD = 0x8825
 
 
@@ -60,7 +62,9 @@ def photo_clean(upload, *, field: str = "photos") -> CleanPhoto:
             image_format = probe.format
             width, height = probe.size
             probe.verify()  # structural check without decoding all pixels
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+    except Image.DecompressionBombError:  # a header claiming over twice Pillow's limit: refused before ours
+        raise _too_many_pixels(name, field) from None
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
         raise ValidationError({field: _("File '%(name)s' is not a photo that can be read (JPEG, PNG or WebP).")
                                % {"name": name}}) from None
     image_format = STORED_AS.get(image_format, image_format)
@@ -68,19 +72,12 @@ def photo_clean(upload, *, field: str = "photos") -> CleanPhoto:
         raise ValidationError({field: _("Photo '%(name)s' is a %(format)s file; JPEG, PNG and WebP are accepted.")
                                % {"name": name, "format": image_format}})
     if width * height > settings.EVENTS_PHOTO_MAX_PIXELS:
-        raise ValidationError({field: _("Photo '%(name)s' has %(width)s×%(height)s pixels; at most %(limit)s "
-                                        "pixels are accepted.") % {"name": name, "width": width, "height": height,
-                                                                   "limit": settings.EVENTS_PHOTO_MAX_PIXELS}})
+        raise _too_many_pixels(name, field, width, height)
     try:
         with Image.open(io.BytesIO(data)) as image:
             image.seek(0)  # the first frame of a multi-frame file (MPO)
             image.load()
-            exif = image.getexif()
-            orientation = exif.get(ORIENTATION_TAG)
-            gps = _gps_lng_lat(exif.get_ifd(GPS_IFD))
-            kept = Image.Exif()
-            if orientation:
-                kept[ORIENTATION_TAG] = orientation
+            kept, gps = _exif_kept(image)
             pixels = _pixels_only(image, image_format)
             out = io.BytesIO()
             if image_format == "JPEG":
@@ -94,8 +91,38 @@ def photo_clean(upload, *, field: str = "photos") -> CleanPhoto:
     return CleanPhoto(ContentFile(out.getvalue(), name=f"{secrets.token_urlsafe(16)}.{extension}"), content_type, gps)
 
 
+def _too_many_pixels(name: str, field: str, width: int | None = None, height: int | None = None) -> ValidationError:
+    limit = settings.EVENTS_PHOTO_MAX_PIXELS
+    if width is None:
+        return ValidationError({field: _("Photo '%(name)s' has far more pixels than the %(limit)s accepted.")
+                                % {"name": name, "limit": limit}})
+    return ValidationError({field: _("Photo '%(name)s' has %(width)s×%(height)s pixels; at most %(limit)s "
+                                     "pixels are accepted.") % {"name": name, "width": width, "height": height,
+                                                                "limit": limit}})
+
+
+def _exif_kept(image: Image.Image) -> tuple[Image.Exif, tuple[float, float] | None]:
+    """The EXIF to store (the orientation alone, when it is one of the eight) and the GPS position (lng, lat).
+
+    Damaged EXIF costs the photo its metadata, not its acceptance: a broken TIFF header raised
+    SyntaxError, and an orientation stored as text, a rational or a number past 65535 could not be
+    written back (struct.error).
+    """
+    kept = Image.Exif()
+    try:
+        exif = image.getexif()
+        orientation = exif.get(ORIENTATION_TAG)
+        gps = _gps_lng_lat(exif.get_ifd(GPS_IFD))
+    except (SyntaxError, OSError, ValueError, TypeError, KeyError, struct.error):
+        return kept, None
+    if isinstance(orientation, int) and orientation in ORIENTATIONS:
+        kept[ORIENTATION_TAG] = orientation
+    return kept, gps
+
+
 def _pixels_only(image: Image.Image, image_format: str) -> Image.Image:
     """A copy holding the pixels and nothing else (Pillow would re-save a JPEG comment or ICC/XMP from ``info``)."""
+    image = _eight_bit(image)
     if image_format == "JPEG":
         mode = "L" if image.mode == "L" else "RGB"
     else:
@@ -104,6 +131,17 @@ def _pixels_only(image: Image.Image, image_format: str) -> Image.Image:
     pixels = image.convert(mode)
     pixels.info = {}
     return pixels
+
+
+def _eight_bit(image: Image.Image) -> Image.Image:
+    """A 16-bit greyscale PNG as 8-bit greyscale, scaled: Pillow's ``convert`` clips every value above 255
+    to white, so a mid-grey 16-bit photo was stored all white. A grey kept transparent stays so (to 8 bits)."""
+    if not image.mode.startswith("I;16"):
+        return image
+    scaled = image.convert("I").point(lambda value: value * (1 / 256)).convert("L")
+    if isinstance(image.info.get("transparency"), int):
+        scaled.info["transparency"] = image.info["transparency"] >> 8
+    return scaled
 
 
 def _gps_lng_lat(gps: dict) -> tuple[float, float] | None:

@@ -1,6 +1,8 @@
 """The one upload policy (gridmgmt.events.photos.photo_clean), on its own (S4, R5)."""
 
 import io
+import struct
+import zlib
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -101,3 +103,59 @@ def test_an_upload_already_read_by_a_form_field_is_read_from_its_start():
     file = upload(camera_jpeg())
     file.read()
     assert photo_clean(file).content.size > 0
+
+
+def _jpeg_with_exif(exif: bytes) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (8, 8), "green").save(buffer, "JPEG", exif=exif)
+    return buffer.getvalue()
+
+
+def _orientation_exif(field_type: int, count: int, value: bytes, extra: bytes = b"") -> bytes:
+    """EXIF (little-endian TIFF) whose one entry is the orientation tag written as ``field_type`` (TIFF 6.0
+    types: 2 ASCII, 4 LONG, 5 RATIONAL, 8 SSHORT), as a broken camera or an editor may write it."""
+    entry = struct.pack("<HHI", ORIENTATION_TAG, field_type, count) + value
+    return b"Exif\0\0II*\0" + struct.pack("<IH", 8, 1) + entry + struct.pack("<I", 0) + extra
+
+
+@pytest.mark.parametrize(("field_type", "count", "value", "extra"), [
+    (2, 4, b"six\0", b""),  # text
+    (4, 1, struct.pack("<I", 70000), b""),  # past SHORT
+    (5, 1, struct.pack("<I", 26), struct.pack("<II", 6, 0)),  # a rational 6/0
+    (8, 1, struct.pack("<hH", -1, 0), b""),  # negative
+], ids=["ascii", "long-70000", "rational", "sshort-minus-1"])
+def test_an_orientation_that_is_none_of_the_eight_is_dropped_and_the_photo_kept(field_type, count, value, extra):
+    """Each was a struct.error writing the kept EXIF back: a 500 on every upload path."""
+    clean = photo_clean(upload(_jpeg_with_exif(_orientation_exif(field_type, count, value, extra))))
+    assert dict(Image.open(io.BytesIO(clean.content.read())).getexif()) == {}
+
+
+def test_damaged_exif_costs_the_metadata_not_the_photo():
+    """A WebP whose EXIF chunk has a broken TIFF header: getexif() raised SyntaxError, a 500 (found by
+    changing bytes of photos at random)."""
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 30), "green").save(buffer, "WEBP", exif=Image.open(io.BytesIO(camera_jpeg())).getexif())
+    data = buffer.getvalue()
+    header = data.index(b"EXIF") + 8  # chunk name, then its 4-byte size, then the TIFF header (MM or II)
+    damaged = data[:header] + b"XX" + data[header + 2:]
+    clean = photo_clean(upload(damaged, name="a.webp", content_type="image/webp"))
+    out = clean.content.read()
+    assert clean.gps_lng_lat is None and b"SN-0042" not in out and b"13800138000" not in out
+    assert Image.open(io.BytesIO(out)).size == (40, 30)
+
+
+def test_16_bit_grey_png_is_scaled_to_8_bits_not_clipped_to_white():
+    buffer = io.BytesIO()
+    Image.new("I;16", (8, 8), 32768).save(buffer, "PNG")  # mid-grey of 65,535
+    clean = photo_clean(upload(buffer.getvalue(), name="scan.png", content_type="image/png"))
+    assert Image.open(io.BytesIO(clean.content.read())).getpixel((0, 0)) == 128  # was 255
+
+
+def test_png_claiming_100000_pixels_square_is_refused_for_its_pixels():
+    """Pillow refuses a header this big itself (DecompressionBombError); the message was 'not a photo'."""
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+    data = (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 100_000, 100_000, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(b"\0" * 10)) + chunk(b"IEND", b""))
+    with pytest.raises(ValidationError, match="像素远多于可接受的 40000000 像素"):
+        photo_clean(upload(data, name="huge.png", content_type="image/png"))
