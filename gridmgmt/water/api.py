@@ -19,14 +19,25 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from gridmgmt.accounts.selectors import assignments_of
-from gridmgmt.api_params import datetime_param, float_param
+from gridmgmt.api_params import datetime_param, float_param, text_param
 from gridmgmt.geo import STORAGE_SRID
 from gridmgmt.water.models import Patrol, WaterBody
-from gridmgmt.water.patrols import patrol_record
+from gridmgmt.water.patrols import patrol_client_id, patrol_record
 from gridmgmt.water.quality import PHYSICAL_RANGES
 from gridmgmt.water.services import water_observation_record
 
 MAX_FIXES = 20000  # a 5-hour patrol at one fix a second
+
+
+def _water_body(body: dict) -> WaterBody | None:
+    """The body's ``water_body`` code (text, as the column holds it; a NUL was a 500), or None when absent."""
+    code = text_param(body, "water_body", max_length=WaterBody._meta.get_field("code").max_length)
+    if code is None:
+        return None
+    water_body = WaterBody.objects.filter(code=code).first()
+    if water_body is None:
+        raise ValidationError({"water_body": f"unknown water body {code!r}"})
+    return water_body
 
 
 def patrol_json(patrol: Patrol) -> dict:
@@ -45,14 +56,10 @@ class PatrolCreateView(APIView):
         fixes = body.get("fixes")
         if not isinstance(fixes, list) or len(fixes) > MAX_FIXES:
             raise ValidationError({"fixes": f"a list of at most {MAX_FIXES} [lng, lat, unix_seconds] fixes"})
-        water_body = None
-        if body.get("water_body"):
-            water_body = WaterBody.objects.filter(code=str(body["water_body"])).first()
-            if water_body is None:
-                raise ValidationError({"water_body": f"unknown water body {body['water_body']!r}"})
-        client_id = str(body.get("client_id") or "")
-        existed = Patrol.objects.filter(worker=request.user, client_id=client_id).exists()
+        water_body = _water_body(body)
         try:
+            client_id = patrol_client_id(body.get("client_id"))
+            existed = Patrol.objects.filter(worker=request.user, client_id=client_id).exists()
             patrol = patrol_record(worker=request.user, fixes=fixes, client_id=client_id, water_body=water_body)
         except DjangoValidationError as exc:
             if "worker" in exc.message_dict:
@@ -83,11 +90,7 @@ class WaterObservationCreateView(APIView):
                   for name, (low, high) in PHYSICAL_RANGES.items()}
         lat = float_param(body, "lat", low=-90, high=90)
         lng = float_param(body, "lng", low=-180, high=180)
-        water_body = None
-        if body.get("water_body"):
-            water_body = WaterBody.objects.filter(code=str(body["water_body"])).first()
-            if water_body is None:
-                raise ValidationError({"water_body": f"unknown water body {body['water_body']!r}"})
+        water_body = _water_body(body)
         try:
             observation = water_observation_record(
                 location=Point(lng, lat, srid=STORAGE_SRID), water_body=water_body, observer=request.user,

@@ -20,11 +20,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_noop as N_
 
 from gridmgmt.accounts.models import Role
+from gridmgmt.api_params import has_control_characters
 from gridmgmt.accounts.selectors import assignments_of, users_with_role
 from gridmgmt.cases.models import NotificationKind
 from gridmgmt.cases.notifications import local_time, notify
 from gridmgmt.geo import STORAGE_SRID
 from gridmgmt.grids.models import Grid
+from gridmgmt.water.field_times import field_time_range
 from gridmgmt.water.models import Patrol, PatrolRule, WarningLevel, WaterBody
 from gridmgmt.water.tracks import clean_track
 
@@ -58,6 +60,15 @@ def grids_touching(body: WaterBody) -> list[str]:
                 .values_list("code", flat=True))
 
 
+def patrol_client_id(raw) -> str:
+    """The phone's id of a patrol, refused unless text of 1 to 64 characters without control characters
+    (a NUL was a 500 in the lookup; a JSON object was stored as its Python text)."""
+    if not isinstance(raw, str) or not 1 <= len(raw) <= 64 or has_control_characters(raw):
+        raise ValidationError({"client_id": "client_id is required: text of at most 64 characters without "
+                                            "control characters"})
+    return raw
+
+
 @transaction.atomic
 def patrol_record(*, worker, fixes: list, client_id: str, water_body: WaterBody | None = None) -> Patrol:
     """Store a patrol of ``water_body`` (or of the worker's grid) from GPS fixes ``[[lng, lat, unix_s], ...]``.
@@ -67,8 +78,7 @@ def patrol_record(*, worker, fixes: list, client_id: str, water_body: WaterBody 
     first patrol (the phone's offline queue may send twice). ValidationError
     names the problem; nothing is stored.
     """
-    if not client_id or len(client_id) > 64:
-        raise ValidationError({"client_id": "client_id is required (at most 64 characters)"})
+    client_id = patrol_client_id(client_id)
     earlier = Patrol.objects.filter(worker=worker, client_id=client_id).first()
     if earlier is not None:
         return earlier
@@ -82,8 +92,9 @@ def patrol_record(*, worker, fixes: list, client_id: str, water_body: WaterBody 
         grid_code = shared[0]
     else:
         grid_code = own_grids[0]
-    try:
-        track = clean_track(fixes)
+    earliest, latest = field_time_range()
+    try:  # every fix inside the field-time window: 1970 and year 2100 were stored and counted
+        track = clean_track(fixes, time_range_s=(earliest.timestamp(), latest.timestamp()))
     except ValueError as exc:
         raise ValidationError({"fixes": str(exc)}) from None
     if len(track.fixes) < 2:

@@ -9,6 +9,7 @@ from django.db import transaction
 from gridmgmt.areas.selectors import locate
 from gridmgmt.events.models import Channel
 from gridmgmt.events.services import event_create
+from gridmgmt.water.field_times import field_time_problem
 from gridmgmt.water.models import ObservationSource, WaterBody, WaterObservation
 from gridmgmt.water.quality import INDICATORS, BlackOdorClass, WaterSample, classify
 
@@ -39,6 +40,8 @@ def water_observation_record(
     Raises ValidationError naming the bad value, or the point outside the
     district; nothing is stored.
     """
+    if problem := field_time_problem(observed_at):
+        raise ValidationError({"observed_at": f"observed_at {problem}"})
     sample = WaterSample(transparency_cm=transparency_cm, dissolved_oxygen_mg_l=dissolved_oxygen_mg_l,
                          orp_mv=orp_mv, ammonia_nitrogen_mg_l=ammonia_nitrogen_mg_l,
                          water_depth_cm=water_depth_cm)

@@ -38,20 +38,31 @@ class CleanTrack:
 
 
 def clean_track(fixes: list[tuple[float, float, float]], *,
-                max_speed_m_s: float = MAX_PATROL_SPEED_M_S) -> CleanTrack:
+                max_speed_m_s: float = MAX_PATROL_SPEED_M_S,
+                time_range_s: tuple[float, float] = (-math.inf, math.inf)) -> CleanTrack:
     """Drop jumps (implausible speed from the last kept fix) and fixes not later than it.
 
-    Raises ValueError for a fix that is not three numbers or lies off the globe.
+    Raises ValueError for a fix that is not three numbers, lies off the globe, or whose time (unix
+    seconds) is outside ``time_range_s``.
     """
     kept: list[tuple[float, float, float]] = []
     dropped, length = 0, 0.0
     for index, fix in enumerate(fixes):
+        # Three numbers: float() also took "113.26", Arabic-Indic digits, true, and a 3-character string
+        # as a fix; an integer of hundreds of digits raised OverflowError.
+        numbers = (isinstance(fix, (list, tuple)) and len(fix) == 3
+                   and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in fix))
         try:
-            lng, lat, t = (float(v) for v in fix)
-        except (TypeError, ValueError):
-            raise ValueError(f"fix {index}: expected [lng, lat, t], got {fix!r}") from None
+            lng, lat, t = (float(v) for v in fix) if numbers else (None, None, None)
+        except OverflowError:
+            numbers = False
+        if not numbers:
+            raise ValueError(f"fix {index}: expected [lng, lat, t] as three numbers, got {str(fix)[:80]}")
         if not (-180 <= lng <= 180 and -90 <= lat <= 90) or not math.isfinite(t):
             raise ValueError(f"fix {index}: ({lng}, {lat}) at {t} is not a WGS84 position and time")
+        if not time_range_s[0] <= t <= time_range_s[1]:
+            raise ValueError(f"fix {index}: time {t:g} (unix seconds) is outside the window of "
+                             f"{time_range_s[0]:.0f} to {time_range_s[1]:.0f}")
         if kept:
             last = kept[-1]
             step = haversine_m(last[0], last[1], lng, lat)

@@ -71,7 +71,7 @@ def test_patrol_api_bad_input_named(client, ditch):
     unknown = client.post("/api/patrols/", {"client_id": "x", "water_body": "NOPE", "fixes": []},
                           content_type="application/json")
     assert unknown.status_code == 400 and "unknown water body" in unknown.json()["water_body"]
-    bad_fix = client.post("/api/patrols/", {"client_id": "x", "fixes": [[LNG, LAT, 0], ["a", LAT, 1]]},
+    bad_fix = client.post("/api/patrols/", {"client_id": "x", "fixes": [[LNG, LAT, T0], ["a", LAT, T0 + 1]]},
                           content_type="application/json")
     assert bad_fix.status_code == 400 and "fix 1" in bad_fix.json()["fixes"][0]
     assert not Patrol.objects.exists()
@@ -130,3 +130,46 @@ def test_an_osm_water_body_whose_code_holds_a_slash_has_its_page_and_link(client
     assert client.get("/water/osm:way/123/").status_code == 200
     grid_file = client.get("/duties/grids/44010400100101/")
     assert grid_file.status_code == 200 and 'href="/water/osm:way/123/"' in grid_file.content.decode()
+
+
+HOSTILE_PATROLS = {  # each was a 500 or was stored
+    "client_id NUL": ({"client_id": "a\x00b"}, "client_id", "control characters"),  # 500
+    "client_id control": ({"client_id": "a\x0bb"}, "client_id", "control characters"),  # stored
+    "client_id object": ({"client_id": {"x": 1}}, "client_id", "text of at most 64"),  # stored as "{'x': 1}"
+    "water_body NUL": ({"water_body": "WB\x00"}, "water_body", "NUL"),  # 500
+    "fix of 401 digits": ({"fixes": [[LNG, LAT, 10**400], [LNG, LAT, T0]]}, "fixes", "three numbers"),  # 500
+    "fix at -1e12 s": ({"fixes": [[LNG, LAT, -1e12], [LNG, LAT + 0.001, -1e12 + 60]]}, "fixes", "window"),  # 500
+    "fixes of 1970": ({"fixes": [[LNG, LAT + i * 0.0005, i * 60] for i in range(21)]}, "fixes", "window"),
+    "fixes of 2100": ({"fixes": [[LNG, LAT + i * 0.0005, 4102444800 + i * 60] for i in range(21)]},
+                      "fixes", "window"),
+    "fix as text": ({"fixes": [[str(LNG), str(LAT), str(T0)], [LNG, LAT + 0.001, T0 + 60]]}, "fixes",
+                    "three numbers"),
+    "fix of Arabic-Indic digits": ({"fixes": [["١١٣", LAT, T0], [LNG, LAT, T0 + 60]]}, "fixes", "three numbers"),
+    "fix with true": ({"fixes": [[LNG, LAT, True], [LNG, LAT + 0.001, 60]]}, "fixes", "three numbers"),
+    "fix a 3-letter string": ({"fixes": ["123", [LNG, LAT, T0]]}, "fixes", "three numbers"),
+}
+
+
+@pytest.mark.parametrize("name", list(HOSTILE_PATROLS))
+def test_patrol_api_hostile_input_400_naming_the_field_nothing_stored(client, ditch, name):
+    client.force_login(user_with("worker1", Role.GRID_WORKER, grid_code="44010400100101"))
+    change, field, named = HOSTILE_PATROLS[name]
+    body = {"client_id": "phone-1", "fixes": walk(12, 1.05), **change}
+    response = client.post("/api/patrols/", body, content_type="application/json")
+    assert response.status_code == 400 and named in str(response.json()[field])
+    assert not Patrol.objects.exists()
+
+
+@pytest.mark.parametrize(("change", "named"), [
+    ({"observed_at": "0001-01-01T00:00:00Z"}, "before 2000"),
+    ({"observed_at": "1970-01-01T00:00:00Z"}, "before 2000"),
+    ({"observed_at": "9999-12-31T00:00:00Z"}, "in the future"),
+    ({"water_body": "a\x00"}, "NUL"),  # was 500
+])
+def test_observation_api_impossible_time_or_code_400_nothing_stored(client, ditch, duty_classes, change, named):
+    from gridmgmt.water.models import WaterObservation
+    client.force_login(user_with("worker1", Role.GRID_WORKER, grid_code="44010400100101"))
+    response = client.post("/api/water-observations/", {"lat": 23.125, "lng": LNG, "orp_mv": 100, **change},
+                           content_type="application/json")
+    assert response.status_code == 400 and named in str(response.json()), response.content
+    assert not WaterObservation.objects.exists()

@@ -79,7 +79,7 @@ def test_worker_of_another_grid_refused(ditch, areas):
 def test_track_of_only_jumps_refused(ditch, worker):
     with pytest.raises(ValidationError, match="at least 2 plausible fixes"):
         patrol_record(worker=worker, water_body=ditch, client_id="p1",
-                      fixes=[(LNG, LAT, 0), (LNG + 0.05, LAT, 1), (LNG + 0.1, LAT, 2)])
+                      fixes=[(LNG + 0.05 * i, LAT, T0.timestamp() + i) for i in range(3)])
 
 
 def test_statuses_ok_due_soon_missed_by_rule_period(ditch, worker):
