@@ -64,6 +64,14 @@ def test_command_bad_month_and_unknown_street_named(month_of_work):
         call_command("build_monthly_reports", "--street", "440104999")
 
 
+@pytest.mark.parametrize("street", ["440104\x00001", "44010400\x0b1", "４４０１０４００１", "4" * 10000])
+def test_command_street_that_is_no_street_code_named(month_of_work, street):
+    """A NUL reached the street query: a ValueError traceback instead of a command error."""
+    from django.core.management import CommandError
+    with pytest.raises(CommandError, match="--street must be a 9-digit street code"):
+        call_command("build_monthly_reports", "--street", street, "--no-pdf")
+
+
 def test_download_only_within_jurisdiction(client, month_of_work):
     call_command("build_monthly_reports", "--month", f"{MONTH:%Y-%m}", "--no-pdf", stdout=open("/dev/null", "w"))
     district = MonthlyReport.objects.get(level="district")

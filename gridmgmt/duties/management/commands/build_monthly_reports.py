@@ -3,7 +3,9 @@
 from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
+from rest_framework.exceptions import ValidationError
 
+from gridmgmt.api_params import code_param
 from gridmgmt.areas.models import Street
 from gridmgmt.duties.reports import ReportError, monthly_report_build, monthly_reports_build, previous_month
 
@@ -21,6 +23,10 @@ class Command(BaseCommand):
             first = date.fromisoformat(f"{month}-01") if month else previous_month()
         except ValueError:
             raise CommandError(f"--month must be YYYY-MM, got {month!r}") from None
+        try:  # the request parameters' code rule: ASCII digits (a NUL reached the query: a traceback)
+            street = code_param({"street": street}, "street", lengths=(9,))
+        except ValidationError:
+            raise CommandError(f"--street must be a 9-digit street code, got {street[:40]!r}") from None
         if street and not Street.objects.filter(code=street).exists():
             raise CommandError(f"unknown street {street!r}")
         try:
