@@ -166,10 +166,14 @@ def bool_param(params, name: str, *, default: bool = False) -> bool:
 def ascii_number(raw) -> float | None:
     """The finite number ``raw`` (a JSON number or ASCII text such as ``-1.5e3``) stands for, or None.
 
-    None for Unicode digits (``"١٢"``), ``"1_000"``, ``true``, NaN and infinities (``"1e309"``).
+    None for Unicode digits (``"١٢"``), ``"1_000"``, ``true``, NaN and infinities (``"1e309"``), and for a
+    JSON integer beyond a float (``10**400``, whose ``float()`` raises OverflowError: a 500).
     """
     if isinstance(raw, (int, float)) and not isinstance(raw, bool):
-        text = repr(float(raw))
+        try:
+            text = repr(float(raw))
+        except OverflowError:
+            return None
     elif isinstance(raw, str):
         text = raw.strip()
     else:

@@ -165,6 +165,8 @@ def test_patrol_api_hostile_input_400_naming_the_field_nothing_stored(client, di
     ({"observed_at": "1970-01-01T00:00:00Z"}, "before 2000"),
     ({"observed_at": "9999-12-31T00:00:00Z"}, "in the future"),
     ({"water_body": "a\x00"}, "NUL"),  # was 500
+    ({"orp_mv": 10**400}, "orp_mv"),  # a JSON integer beyond a float: was 500 (OverflowError)
+    ({"lat": 10**400}, "lat"),
 ])
 def test_observation_api_impossible_time_or_code_400_nothing_stored(client, ditch, duty_classes, change, named):
     from gridmgmt.water.models import WaterObservation
