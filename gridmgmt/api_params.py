@@ -106,15 +106,33 @@ def text_param(params, name: str, *, required: bool = False, max_length: int = 2
     return None if raw is None else clean_text(raw, name, max_length=max_length)
 
 
+def _code_problem(raw: str, lengths: tuple[int, ...]) -> str | None:
+    if not raw.isascii() or not raw.isdigit() or (lengths and len(raw) not in lengths):
+        what = f"{'/'.join(map(str, lengths))} digits" if lengths else "digits"
+        return f"must be a code of {what}, got {raw[:40]!r}"
+    return None
+
+
 def code_param(params, name: str, *, lengths: tuple[int, ...] = (), required: bool = False) -> str | None:
     """An official code (GB/T 2260 area, grid, small class): ASCII digits, optionally of given lengths."""
     raw = _raw(params, name, required=required)
     if raw is None:
         return None
-    if not raw.isascii() or not raw.isdigit() or (lengths and len(raw) not in lengths):
-        what = f"{'/'.join(map(str, lengths))} digits" if lengths else "digits"
-        raise _bad(name, f"must be a code of {what}, got {raw!r}")
+    problem = _code_problem(raw, lengths)
+    if problem:
+        raise _bad(name, problem)
     return raw
+
+
+def code_argument(length: int):
+    """argparse ``type`` of a command's code option (``--street``): the rule of :func:`code_param`."""
+    def parse(value: str) -> str:
+        problem = _code_problem(value, (length,))
+        if problem:
+            raise argparse.ArgumentTypeError(problem)
+        return value
+    parse.__name__ = f"{length}-digit code"  # argparse names the type in its message
+    return parse
 
 
 def list_param(params, name: str, *, max_items: int = 100) -> list[str] | None:

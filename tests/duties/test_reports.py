@@ -68,7 +68,7 @@ def test_command_bad_month_and_unknown_street_named(month_of_work):
 def test_command_street_that_is_no_street_code_named(month_of_work, street):
     """A NUL reached the street query: a ValueError traceback instead of a command error."""
     from django.core.management import CommandError
-    with pytest.raises(CommandError, match="--street must be a 9-digit street code"):
+    with pytest.raises(CommandError, match="argument --street: must be a code of 9 digits"):
         call_command("build_monthly_reports", "--street", street, "--no-pdf")
 
 

@@ -152,3 +152,12 @@ def test_grid_layer_lists_active_grids_and_a_chosen_generation(client, two_commu
     assert len(active) == 6 and all(f["properties"]["active"] for f in active)
     newest = GridGeneration.objects.order_by("-id").first()
     assert len(client.get("/api/grids/", {"generation": newest.pk}).json()["features"]) == 1
+
+
+@pytest.mark.parametrize(("option", "code"), [("--street", "440104\x00001"), ("--community", "44010400100\x0b"),
+                                              ("--street", "４４０１０４００１"), ("--community", "4" * 10000)])
+def test_a_selection_that_is_no_code_is_named_and_nothing_stored(option, code):
+    # A NUL reached the community query: a ValueError traceback instead of a command error.
+    with pytest.raises(CommandError, match=f"argument {option}: must be a code of"):
+        call_command("generate_grids", option, code, stdout=StringIO())
+    assert not GridGeneration.objects.exists()

@@ -1,11 +1,8 @@
 """``manage.py build_monthly_reports [--month YYYY-MM] [--street CODE] [--no-pdf]``: folium reports on demand."""
 
-from datetime import date
-
 from django.core.management.base import BaseCommand, CommandError
-from rest_framework.exceptions import ValidationError
 
-from gridmgmt.api_params import code_param
+from gridmgmt.api_params import code_argument, iso_day
 from gridmgmt.areas.models import Street
 from gridmgmt.duties.reports import ReportError, monthly_report_build, monthly_reports_build, previous_month
 
@@ -15,18 +12,13 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--month", help="YYYY-MM (default: the previous month)")
-        parser.add_argument("--street", help="9-digit street code: only this street's report")
+        parser.add_argument("--street", type=code_argument(9), help="9-digit street code: only this street's report")
         parser.add_argument("--no-pdf", action="store_true", help="HTML only (no headless Chromium)")
 
     def handle(self, *args, month=None, street=None, no_pdf=False, **opts):
-        try:
-            first = date.fromisoformat(f"{month}-01") if month else previous_month()
-        except ValueError:
-            raise CommandError(f"--month must be YYYY-MM, got {month!r}") from None
-        try:  # the request parameters' code rule: ASCII digits (a NUL reached the query: a traceback)
-            street = code_param({"street": street}, "street", lengths=(9,))
-        except ValidationError:
-            raise CommandError(f"--street must be a 9-digit street code, got {street[:40]!r}") from None
+        first = iso_day(f"{month}-01") if month else previous_month()
+        if first is None:
+            raise CommandError(f"--month must be YYYY-MM, got {month[:40]!r}")
         if street and not Street.objects.filter(code=street).exists():
             raise CommandError(f"unknown street {street!r}")
         try:
