@@ -1,4 +1,5 @@
-"""JSON read from a request, written once for the API's parser and fields, Open311 and the GIS editor.
+"""JSON read from a request or a file a person gives, written once: the API's parser and fields, Open311,
+the GIS editor, sensor payloads, and the catalogue, holiday and water-body files of the commands.
 
 Python's ``json`` recurses once per nesting level: a body of a few thousand
 ``[`` raises ``RecursionError`` (not a ``ValueError``, so DRF's parser and

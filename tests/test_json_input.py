@@ -11,7 +11,7 @@ import json
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.test import Client
 from rest_framework.test import APIClient
 
@@ -103,3 +103,13 @@ def test_gis_json_api_with_a_deep_or_multipart_body_is_400_naming_json(areas, pa
     nan = client.post(path, '{"level": "community", "code": "1", "geometry": {"type": "Point", '
                             '"coordinates": [NaN, 23]}}', content_type="application/json")
     assert nan.status_code == 400 and "NaN is not a JSON number" in nan.json()["detail"], nan.content
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("command", ["import_holidays", "load_catalogue", "import_water_bodies"])
+def test_a_file_nested_thousands_deep_is_a_command_error_naming_it(tmp_path, command):
+    # Seen: a RecursionError traceback from each command's json.loads.
+    path = tmp_path / "deep.json"
+    path.write_text(DEEP, encoding="utf-8")
+    with pytest.raises(CommandError, match=f"nested deeper than {MAX_DEPTH} levels"):
+        call_command(command, str(path))

@@ -16,7 +16,6 @@ from ``settings.CASE_HOLIDAY_DIR`` (where ``manage.py import_holidays`` puts
 them); for one year the imported file wins over the shipped one.
 """
 
-import json
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -25,6 +24,7 @@ from pathlib import Path
 from django.conf import settings
 
 from gridmgmt.api_params import iso_day
+from gridmgmt.json_input import json_loads
 
 SHIPPED_DIR = Path(__file__).resolve().parent / "holidays"
 
@@ -44,7 +44,7 @@ class HolidayYear:
 def parse_holiday_file(text: str) -> HolidayYear:
     """Check and read one file's text; raises :class:`HolidayFileError` naming what is wrong."""
     try:
-        data = json.loads(text)
+        data = json_loads(text)
     except ValueError as exc:
         raise HolidayFileError(f"not JSON: {exc}") from None
     if not isinstance(data, dict):

@@ -4,7 +4,6 @@ One core for the management command and the tests: ``catalogue_load`` takes
 the parsed fixture and upserts by code, so loading twice changes nothing.
 """
 
-import json
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
@@ -12,6 +11,7 @@ from django.db import transaction
 
 from gridmgmt.areas.models import Department
 from gridmgmt.events.models import BigClass, SmallClass
+from gridmgmt.json_input import json_loads
 from gridmgmt.text_files import TextFileError, read_text
 
 DEFAULT_CATALOGUE = Path(__file__).resolve().parents[2] / "fixtures" / "catalogue" / "catalogue.json"
@@ -24,7 +24,7 @@ class CatalogueError(ValueError):
 def catalogue_read(path: Path = DEFAULT_CATALOGUE, *, encoding: str | None = None) -> dict:
     """The parsed catalogue JSON (UTF-8, UTF-8 with BOM or GBK/GB18030; see :mod:`gridmgmt.text_files`)."""
     try:
-        data = json.loads(read_text(path, encoding=encoding))
+        data = json_loads(read_text(path, encoding=encoding))
     except OSError as exc:
         raise CatalogueError(f"{path}: cannot read: {exc.strerror}") from None
     except TextFileError as exc:

@@ -9,7 +9,6 @@ features. From an OSM extract, whose box always reaches beyond the district,
 bodies wholly outside are skipped and counted instead.
 """
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,6 +19,7 @@ from shapely.geometry import shape
 
 from gridmgmt.areas.models import District
 from gridmgmt.geo import STORAGE_SRID
+from gridmgmt.json_input import json_loads
 from gridmgmt.water.models import WaterBody, WaterBodyKind
 from gridmgmt.water.osm_water import read_water_bodies
 from spatial.crs import lnglat_range_problem
@@ -61,7 +61,7 @@ def _kind(value: str | None) -> str | None:
 def records_from_geojson(path: Path) -> list[WaterBodyRecord]:
     """Records of a GeoJSON FeatureCollection; WaterImportError naming every bad feature."""
     try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        data = json_loads(Path(path).read_text(encoding="utf-8"))
         features = data["features"]
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise WaterImportError(f"{path}: not a GeoJSON FeatureCollection ({exc})") from None
