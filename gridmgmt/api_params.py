@@ -29,6 +29,7 @@ from rest_framework.exceptions import ValidationError
 from shapely.geometry import Point as ShapelyPoint
 
 from gridmgmt.geo import STORAGE_SRID
+from gridmgmt.numbers import json_number
 from spatial.crs import UnknownCRSError, parse_crs, to_wgs84
 
 # Largest id a client may ask for: PostgreSQL bigint.
@@ -182,20 +183,12 @@ def bool_param(params, name: str, *, default: bool = False) -> bool:
 
 
 def ascii_number(raw) -> float | None:
-    """The finite number ``raw`` (a JSON number or ASCII text such as ``-1.5e3``) stands for, or None.
-
-    None for Unicode digits (``"١٢"``), ``"1_000"``, ``true``, NaN and infinities (``"1e309"``), and for a
-    JSON integer beyond a float (``10**400``, whose ``float()`` raises OverflowError: a 500).
+    """The finite number ``raw`` (a JSON number, see :func:`json_number`, or ASCII text such as ``-1.5e3``)
+    stands for, or None: also for Unicode digits (``"١٢"``), ``"1_000"`` and ``"1e309"``.
     """
-    if isinstance(raw, (int, float)) and not isinstance(raw, bool):
-        try:
-            text = repr(float(raw))
-        except OverflowError:
-            return None
-    elif isinstance(raw, str):
-        text = raw.strip()
-    else:
-        return None
+    if not isinstance(raw, str):
+        return json_number(raw)
+    text = raw.strip()
     value = float(text) if _FLOAT.fullmatch(text) else None
     return value if value is not None and math.isfinite(value) else None
 
@@ -260,8 +253,9 @@ def date_param(params, name: str, *, required: bool = False) -> date | None:
     return None if raw is None else date_value(raw, name)
 
 
-def datetime_value(raw, name: str) -> datetime:
-    """An aware date-time from ISO 8601 with any offset; naive ones are read in TIME_ZONE."""
+def datetime_value(raw, name: str, *, offset_required: bool = False) -> datetime:
+    """An aware date-time from ISO 8601 with any offset; naive ones are read in TIME_ZONE, or refused
+    with ``offset_required`` (a device's clock: its zone is not ours to guess)."""
     text = raw.strip() if isinstance(raw, str) else ""
     value = None
     if _DATETIME.fullmatch(text):
@@ -269,6 +263,8 @@ def datetime_value(raw, name: str) -> datetime:
         try:
             value = datetime.fromisoformat(text)
             if timezone.is_naive(value):
+                if offset_required:
+                    raise _bad(name, f"must carry a UTC offset (such as +08:00 or Z), got {raw!r}")
                 value = value.replace(tzinfo=ZoneInfo(settings.TIME_ZONE))
             value.astimezone(UTC)  # an offset past year 1 or 9999 cannot be an instant
         except (ValueError, OverflowError):

@@ -17,6 +17,8 @@ caught.
 import math
 from dataclasses import dataclass
 
+from gridmgmt.numbers import json_number
+
 MAX_PATROL_SPEED_M_S = 10.0
 EARTH_RADIUS_M = 6_371_008.8
 
@@ -48,17 +50,13 @@ def clean_track(fixes: list[tuple[float, float, float]], *,
     kept: list[tuple[float, float, float]] = []
     dropped, length = 0, 0.0
     for index, fix in enumerate(fixes):
-        # Three numbers: float() also took "113.26", Arabic-Indic digits, true, and a 3-character string
-        # as a fix; an integer of hundreds of digits raised OverflowError.
-        numbers = (isinstance(fix, (list, tuple)) and len(fix) == 3
-                   and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in fix))
-        try:
-            lng, lat, t = (float(v) for v in fix) if numbers else (None, None, None)
-        except OverflowError:
-            numbers = False
-        if not numbers:
+        # Three JSON numbers: float() also took "113.26", Arabic-Indic digits, true, and a 3-character
+        # string as a fix; an integer of hundreds of digits raised OverflowError.
+        values = [json_number(v) for v in fix] if isinstance(fix, (list, tuple)) and len(fix) == 3 else [None]
+        if None in values:
             raise ValueError(f"fix {index}: expected [lng, lat, t] as three numbers, got {str(fix)[:80]}")
-        if not (-180 <= lng <= 180 and -90 <= lat <= 90) or not math.isfinite(t):
+        lng, lat, t = values
+        if not (-180 <= lng <= 180 and -90 <= lat <= 90):
             raise ValueError(f"fix {index}: ({lng}, {lat}) at {t} is not a WGS84 position and time")
         if not time_range_s[0] <= t <= time_range_s[1]:
             raise ValueError(f"fix {index}: time {t:g} (unix seconds) is outside the window of "

@@ -110,12 +110,13 @@ def test_bad_payloads_counted_and_named_good_ones_kept(pm25):
     (b"[" * 5000 + b"]" * 5000, "malformed_json", "nested deeper than 32"),  # was RecursionError
     (b'{"value": ' + b"[" * 5000 + b"]" * 5000 + b"}", "malformed_json", "nested deeper than 32"),
     (b'{"value": 1' + b"0" * 400 + b"}", "bad_value", "(401 characters)"),  # was OverflowError
-    (b'{"value": 10, "time": "0001-01-01T00:00:00+14:00"}', "bad_time", "not an ISO 8601"),  # was ValueError
-    (b'{"value": 10, "time": "9999-12-31T23:59:59-14:00"}', "bad_time", "not an ISO 8601"),
+    (b'{"value": 10, "time": "0001-01-01T00:00:00+14:00"}', "bad_time", "must be an ISO 8601 date-time"),  # was ValueError
+    (b'{"value": 10, "time": "9999-12-31T23:59:59-14:00"}', "bad_time", "must be an ISO 8601 date-time"),
     (b'{"value": 10, "time": "1970-01-01T00:00:00+00:00"}', "bad_time", "more than 30 days before"),  # was stored
     (b'{"value": 10, "time": "0001-01-01T00:00:00Z"}', "bad_time", "more than 30 days before"),  # was stored
-    (b'{"value": 10, "time": "2026-11-02T02:00:00\\u0000+00:00"}', "bad_time", "not an ISO 8601"),  # was stored
-    (b'{"value": 10, "time": "20261102T020000+0000"}', "bad_time", "not an ISO 8601"),
+    (b'{"value": 10, "time": "2026-11-02T02:00:00\\u0000+00:00"}', "bad_time", "must be an ISO 8601 date-time"),  # was stored
+    (b'{"value": 10, "time": "20261102T020000+0000"}', "bad_time", "must be an ISO 8601 date-time"),
+    (b'{"value": 10, "time": "2026-11-02T02:00:00"}', "bad_time", "must carry a UTC offset"),
 ])
 def test_hostile_payload_refused_by_name_the_rest_of_its_batch_stored(pm25, payload, reason, named):
     report = readings_ingest([("air-1", payload), message(30, 0)], received_at=RECEIVED)
