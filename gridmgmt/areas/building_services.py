@@ -15,6 +15,7 @@ from pathlib import Path
 from django.contrib.gis.geos import Point, Polygon
 from django.db import connection, transaction
 
+from gridmgmt.api_params import ascii_number
 from gridmgmt.areas.models import Building, Community, HouseholdsSource
 from gridmgmt.geo import STORAGE_SRID
 from spatial.osm_households import MAX_PLAUSIBLE_HOUSEHOLDS
@@ -128,24 +129,15 @@ def buildings_upsert(*, records: list[BuildingRecord], source: str, replace_sour
 
 
 def _parse_row(line: int, row: dict) -> BuildingRecord:
-    try:
-        lng, lat = float(row["lng"]), float(row["lat"])
-        households = int(row["households"])
-        population = int(row.get("population") or 0)
-    except (TypeError, ValueError) as exc:
-        raise BuildingImportError(f"line {line}: {exc}") from None
-    if not (-180 <= lng <= 180 and -90 <= lat <= 90):
-        raise BuildingImportError(f"line {line}: lng/lat out of range ({lng}, {lat})")
-    if households < 0 or population < 0:
-        raise BuildingImportError(f"line {line}: households and population must not be negative")
-    for column, value in (("households", households), ("population", population)):
-        if value > MAX_COUNT[column]:
-            raise BuildingImportError(f"line {line}: {column} {value} is above {MAX_COUNT[column]}, the most "
-                                      "one building may hold")
+    lng, lat = ascii_number(row.get("lng")), ascii_number(row.get("lat"))
+    if lng is None or lat is None or not (-180 <= lng <= 180 and -90 <= lat <= 90):
+        raise BuildingImportError(f"line {line}: lng/lat must be WGS84 degrees, got ({row.get('lng')!r}, "
+                                  f"{row.get('lat')!r})")
+    households, population = _row_counts(line, row)  # the counts' one rule, as for import_households
     if not row["source_id"]:
         raise BuildingImportError(f"line {line}: empty source_id")
     return BuildingRecord(source_id=row["source_id"], lng=lng, lat=lat, households=households,
-                          population=population, address=row.get("address") or "",
+                          population=population or 0, address=row.get("address") or "",
                           community_code=row.get("community") or "")
 
 

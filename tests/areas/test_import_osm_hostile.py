@@ -8,7 +8,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 
-from gridmgmt.areas.building_services import BuildingImportError, BuildingRecord, buildings_upsert
+from gridmgmt.areas.building_services import BuildingImportError, BuildingRecord, buildings_import_csv, buildings_upsert
 from gridmgmt.areas.models import Building, Road, Street
 from tests.areas.test_import_osm import CASES, nothing_written, run, run_failing
 from tests.areas.test_import_osm_odd_inputs import _codes, district_box  # noqa: F401 (fixture)
@@ -224,3 +224,20 @@ def test_a_bow_tie_building_counts_all_its_parts_keeps_the_largest_and_is_named(
     with connection.cursor() as cursor:
         cursor.execute("SELECT round(ST_Area(footprint::geography)), households FROM areas_building")
         assert cursor.fetchall() == [(107, 2)]
+
+
+@pytest.mark.parametrize(("column", "value", "named"), [
+    ("households", "١٢", "households '١٢' is not a whole number"),  # int() took Arabic-Indic digits as 12
+    ("households", "12000", "above 10000"),
+    ("lng", "１１３.２６", "lng/lat must be WGS84 degrees"),  # float() took full-width digits
+    ("lat", "nan", "lng/lat must be WGS84 degrees"),
+])
+def test_a_building_csv_reads_counts_and_degrees_by_the_one_rule(tmp_path, column, value, named):
+    row = {"source_id": "b1", "lng": "113.26", "lat": "23.12", "households": "12", **{column: value}}
+    path = tmp_path / "buildings.csv"
+    path.write_text("source_id,lng,lat,households\n" + ",".join(row[c] for c in ("source_id", "lng", "lat",
+                                                                                   "households")) + "\n",
+                    encoding="utf-8")
+    with pytest.raises(BuildingImportError, match=named):
+        buildings_import_csv(path=path, source="test")
+    assert not Building.objects.exists()
