@@ -147,12 +147,20 @@ def list_param(params, name: str, *, max_items: int = 100) -> list[str] | None:
     return items or None
 
 
-def int_value(raw, name: str, *, low: int, high: int) -> int:
-    """One integer from text, ASCII digits only, within ``[low, high]``."""
+def ascii_integer(raw) -> int | None:
+    """The integer ``raw`` (a JSON integer, or ASCII digits with an optional sign, at most 19) stands for,
+    or None: ``int()`` alone takes ``"١٢"`` and ``"1_0"``, and ``"²".isdigit()`` is true while ``int("²")``
+    fails."""
     text = raw.strip() if isinstance(raw, str) else str(raw) if isinstance(raw, int) and not isinstance(raw, bool) else None
-    if text is None or not _INT.fullmatch(text) or not (low <= int(text) <= high):
+    return int(text) if text is not None and _INT.fullmatch(text) else None
+
+
+def int_value(raw, name: str, *, low: int, high: int) -> int:
+    """One integer (:func:`ascii_integer`) within ``[low, high]``."""
+    value = ascii_integer(raw)
+    if value is None or not (low <= value <= high):
         raise _bad(name, f"must be an integer from {low} to {high}, got {raw!r}")
-    return int(text)
+    return value
 
 
 def int_param(params, name: str, *, default: int | None, low: int, high: int, required: bool = False) -> int | None:

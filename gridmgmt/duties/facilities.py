@@ -16,6 +16,7 @@ from pathlib import Path
 from django.contrib.gis.geos import Point
 from django.db import transaction
 
+from gridmgmt.api_params import ascii_integer, ascii_number
 from gridmgmt.areas.models import District, HealthFacility
 from gridmgmt.geo import STORAGE_SRID
 from gridmgmt.text_files import TextFileError, open_text
@@ -44,9 +45,8 @@ def health_facilities_import_csv(*, path: Path, encoding: str | None = None) -> 
     districts = list(District.objects.all())
     problems, records, seen = [], [], set()
     for line, row in enumerate(rows, start=2):
-        try:
-            source_id, lng, lat = int(row["id"]), float(row["lng"]), float(row["lat"])
-        except (TypeError, ValueError):
+        source_id, lng, lat = ascii_integer(row.get("id")), ascii_number(row.get("lng")), ascii_number(row.get("lat"))
+        if source_id is None or lng is None or lat is None:  # the request parameters' number rules
             problems.append(f"line {line}: id, lng and lat must be numbers")
             continue
         point = Point(lng, lat, srid=STORAGE_SRID)

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import transaction
 
+from gridmgmt.api_params import ascii_number
 from gridmgmt.events.attributes import clean_attribute_values
 from gridmgmt.events.import_parallel import parallel_possible, chunks_store_parallel
 from gridmgmt.events.import_store import OutsideDistrict, chunks_store
@@ -148,9 +149,8 @@ class _RowCheck:
         coords = []
         for name, index, low, high in (("lat", self.lat, -90, 90), ("lng", self.lng, -180, 180)):
             raw = row[index].strip()
-            try:
-                value = float(raw)
-            except ValueError:
+            value = ascii_number(raw)  # the request parameters' rule: float() also took "١٢" and "1_0"
+            if value is None:
                 return f"{self.names[name]} must be a number, got {raw!r}", None
             if not low <= value <= high:  # also refuses nan
                 return f"{self.names[name]} must be between {low} and {high}, got {raw}", None

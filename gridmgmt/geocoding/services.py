@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from shapely.geometry import Point as ShapelyPoint
 
+from gridmgmt.api_params import ascii_number
 from gridmgmt.areas.models import Building
 from gridmgmt.geocoding.models import Place, PlaceKind
 from gridmgmt.text_files import TextFileError, read_text
@@ -26,10 +27,9 @@ def _read_text(path: Path, encoding: str | None) -> str:
 
 
 def _point(row: dict, line: int, crs: str) -> Point:
-    try:
-        lng, lat = float(row["lng"]), float(row["lat"])
-    except (TypeError, ValueError):
-        raise ValidationError({"lng": f"line {line}: lng/lat are not numbers"}) from None
+    lng, lat = ascii_number(row.get("lng")), ascii_number(row.get("lat"))  # the request parameters' rule
+    if lng is None or lat is None:
+        raise ValidationError({"lng": f"line {line}: lng/lat are not numbers"})
     if not (-180 <= lng <= 180 and -90 <= lat <= 90):
         raise ValidationError({"lng": f"line {line}: {lng}, {lat} is not a longitude/latitude"})
     if crs == "gcj02":

@@ -14,6 +14,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from gridmgmt.accounts.models import Role
+from gridmgmt.api_params import ascii_integer
 from gridmgmt.gis.imports import ImportFileError, page_import
 from gridmgmt.web.roles import role_required
 
@@ -23,10 +24,10 @@ OPTIONS = ("level", "code_field", "name_field", "parent_field", "osm_admin_level
 
 def _options(post) -> dict:
     options = {key: post.get(key, "").strip() for key in OPTIONS}
-    try:
-        options["osm_admin_level"] = int(options["osm_admin_level"]) if options["osm_admin_level"] else None
-    except ValueError:
-        raise ImportFileError(_("The OSM admin_level must be a whole number.")) from None
+    level = options["osm_admin_level"]
+    options["osm_admin_level"] = ascii_integer(level) if level else None  # int() alone took "١٠" and "1_0"
+    if level and options["osm_admin_level"] is None:
+        raise ImportFileError(_("The OSM admin_level must be a whole number."))
     options["code_field"] = options["code_field"] or "code"
     options["name_field"] = options["name_field"] or "name"
     options["close_cut_buildings"] = post.get("close_cut_buildings") == "on"

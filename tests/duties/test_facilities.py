@@ -32,6 +32,15 @@ def test_bad_rows_named_and_nothing_stored(areas, tmp_path):
     assert not HealthFacility.objects.exists()
 
 
+@pytest.mark.parametrize("row", ["١٢,a,clinic,113.265,23.125", "1_2,a,clinic,113.265,23.125",
+                                 "12,a,clinic,１１３.２６５,23.125"])
+def test_numbers_in_digits_no_one_types_are_refused(areas, tmp_path, row):
+    # int() and float() alone took Arabic-Indic and full-width digits, and 1_2 as 12.
+    with pytest.raises(CommandError, match="line 2: id, lng and lat must be numbers"):
+        call_command("import_health_facilities", write(tmp_path, f"id,name,kind,lng,lat\n{row}\n"))
+    assert not HealthFacility.objects.exists()
+
+
 def test_missing_column_named(areas, tmp_path):
     with pytest.raises(CommandError, match="missing columns kind"):
         call_command("import_health_facilities", write(tmp_path, "id,name,lng,lat\n1,a,113.265,23.125\n"))

@@ -73,6 +73,8 @@ def test_reimport_skips_existing_tickets(areas, catalogue):
 
 @pytest.mark.parametrize("bad_line, problem", [
     ("T9,north,113.265,1102,x,", "lat must be a number"),
+    ("T9,٢٣.125,113.265,1102,x,", "lat must be a number"),  # float() alone took Arabic-Indic digits
+    ("T9,23.125,113_265,1102,x,", "lng must be a number"),
     ("T9,23.125,113.265,9999,x,", "unknown service_code '9999'"),
     ("T9,23.125,113.265,1503,x,", "属性“depth_cm”为必填项"),
     ("T1,23.125,113.265,1102,x,", "ticket id 'T1' repeats line 2"),

@@ -74,6 +74,15 @@ def test_bad_row_refuses_the_whole_file_naming_the_line(tmp_path):
     assert Place.objects.count() == 0
 
 
+def test_coordinates_in_digits_no_one_types_refuse_the_file(tmp_path):
+    # float() alone took full-width digits.
+    path = tmp_path / "bad.csv"
+    path.write_text(CSV + "A4,坏点,,１１３.２６,23.12\n", encoding="utf-8")
+    with pytest.raises(ValidationError, match="line 5: lng/lat are not numbers"):
+        places_import_csv(path=path)
+    assert Place.objects.count() == 0
+
+
 def test_command_names_a_missing_column(tmp_path):
     path = tmp_path / "cols.csv"
     path.write_text("id,name\nA,B\n", encoding="utf-8")

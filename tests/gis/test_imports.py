@@ -192,3 +192,16 @@ def test_osm_upload_keeps_buildings_cut_at_the_edge_only_when_ticked(only_distri
         # The block of 48 flats whole; the cut block of 12 flats only when ticked (then kept from its inside part).
         assert households == ([12, 48] if ticked else [48]), households
     assert said_left_out == {False: True, True: False}
+
+
+@pytest.mark.parametrize("level", ["١٠", "1_0", "ten"])
+def test_an_admin_level_that_is_no_whole_number_in_ascii_digits_is_refused_saying_so(only_district, level):
+    # int() alone took Arabic-Indic digits and 1_0 as 10.
+    from django.test import Client
+
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    client.force_login(only_district)
+    form = {"file": SimpleUploadedFile("tiny.osm", CUT_OSM.encode()), "level": "street", "osm_admin_level": level,
+            "step": "dry_run"}
+    response = client.post("/gis/import/", form)
+    assert response.status_code == 400 and "The OSM admin_level must be a whole number." in response.content.decode()
