@@ -41,7 +41,11 @@ def change_record(*, user, kind: str, action: str, code: str, reason: str, befor
     record = ChangeRecord(kind=kind, action=action, code=code, codes=sorted(set(before) | set(after)), user=user,
                           via=via, reason=reason, before={k: _json(v) for k, v in before.items()},
                           after={k: _json(v) for k, v in after.items()})
-    record.full_clean()
+    if user is None and not via:
+        raise ValueError("a change record names who made it: a user, or via a command")
+    # The one constraint (user or via) is checked just above: Django would check it again with a query
+    # per record (0.33 s of a district's 222 records when a command activates them).
+    record.full_clean(validate_constraints=False)
     record.save()
     return record
 

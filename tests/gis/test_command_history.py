@@ -84,3 +84,12 @@ def test_activating_the_active_generation_again_files_nothing(lattices):
 def test_generating_without_activating_files_nothing(lattices):
     call_command("generate_grids", "--all", stdout=io.StringIO())
     assert not ChangeRecord.objects.exists()
+
+
+def test_a_record_naming_no_one_is_refused(two_communities):
+    from gridmgmt.gis.audit import change_record
+
+    with pytest.raises(ValueError, match="names who made it"):
+        change_record(user=None, kind="grid", action="regenerate", code=two_communities.east.code, reason="x",
+                      before={}, after={})
+    assert not ChangeRecord.objects.exists()
