@@ -311,7 +311,8 @@ def run_matrix(m, only: tuple[str, ...] | None = None):
                     if "get" in can:
                         answer = client.get(full)
                         requests += 1
-                        found |= {route} if answer.status_code != 404 else set()
+                        if answer.status_code != 404:
+                            found.add(route)
                         text = b"".join(answer.streaming_content) if answer.streaming else answer.content
                         problems += leaks_in(text.decode("utf-8", "replace"), m, caller, route, answer.status_code)
                         if (out_of_scope and 200 <= answer.status_code < 300
@@ -322,7 +323,8 @@ def run_matrix(m, only: tuple[str, ...] | None = None):
                     if "post" in can and (target is None or out_of_scope):
                         answer = client.post(full, body_for(m, target, caller), format="multipart")
                         requests += 1
-                        found |= {route} if answer.status_code != 404 else set()
+                        if answer.status_code != 404:
+                            found.add(route)
                         text = answer.content.decode("utf-8", "replace") if not answer.streaming else ""
                         problems += [f"POST {p}" for p in leaks_in(text, m, caller, route, answer.status_code)]
                         if answer.status_code >= 500:
