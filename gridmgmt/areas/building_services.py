@@ -18,6 +18,7 @@ from django.db import connection, transaction
 from gridmgmt.api_params import ascii_number
 from gridmgmt.areas.models import Building, Community, HouseholdsSource
 from gridmgmt.geo import STORAGE_SRID
+from gridmgmt.text_files import TextFileError, open_text
 from spatial.osm_households import MAX_PLAUSIBLE_HOUSEHOLDS
 
 CSV_COLUMNS = ("source_id", "lng", "lat", "households")
@@ -163,13 +164,14 @@ def _osm_source_id(value: str) -> str | None:
     return None
 
 
-def buildings_set_households(*, path: str | Path) -> int:
+def buildings_set_households(*, path: str | Path, encoding: str | None = None) -> int:
     """Set real household counts per building from a CSV; all rows or none.
 
     Parameters
     ----------
     path
-        UTF-8 CSV with a ``households`` column (non-negative integer), an
+        CSV (UTF-8, GBK/GB18030 as Excel writes it in China, or UTF-16; see
+        :mod:`gridmgmt.text_files`; ``encoding`` to say which) with a ``households`` column (non-negative integer), an
         optional ``population`` column, and per row either ``osm_id`` (the
         OSM element, ``way/123`` or ``w123``, of a building from
         ``import_osm``) or ``building_id`` (the building's id in gridmgmt, as
@@ -188,7 +190,7 @@ def buildings_set_households(*, path: str | Path) -> int:
         same building twice, missing column); nothing is written.
     """
     try:
-        with open(path, encoding="utf-8-sig", newline="") as handle:
+        with open_text(path, encoding=encoding) as handle:
             reader = csv.DictReader(handle)
             fields = reader.fieldnames or []
             if "households" not in fields or not ({"osm_id", "building_id"} & set(fields)):
@@ -196,7 +198,9 @@ def buildings_set_households(*, path: str | Path) -> int:
                     f"{path}: needs a households column and an osm_id or building_id column "
                     f"(found: {', '.join(fields) or 'none'})")
             rows = list(enumerate(reader, start=2))
-    except (OSError, UnicodeDecodeError) as exc:
+    except TextFileError as exc:
+        raise BuildingImportError(str(exc)) from None
+    except OSError as exc:
         raise BuildingImportError(f"{path}: cannot read ({exc})") from None
     osm_ids = {_osm_source_id(row.get("osm_id") or "") for _, row in rows} - {None}
     by_osm = dict(Building.objects.filter(source="osm", source_id__in=osm_ids).values_list("source_id", "id"))

@@ -46,6 +46,15 @@ def test_households_csv_sets_counts_by_osm_id_and_building_id(tmp_path, osm_buil
     assert counts["node/2"] == (150, "tag", 0)
 
 
+@pytest.mark.parametrize("encoding", ["gbk", "utf-16", "utf-8-sig"])
+def test_a_households_csv_as_an_office_in_china_saves_it_is_read(tmp_path, osm_buildings, encoding):
+    # Seen: a GBK or UTF-16 file (Excel's and Notepad's choices in China) refused as not UTF-8 (R13).
+    path = tmp_path / "households.csv"
+    path.write_bytes("osm_id,households,备注\nway/30,20,三楼加建\n".encode(encoding))
+    assert run("import_households", path).strip() == "households set for 1 buildings"
+    assert Building.objects.get(source_id="way/30").households == 20
+
+
 def test_counted_households_survive_a_re_import_of_the_extract(tmp_path, osm_buildings):
     run("import_households", csv_file(tmp_path, "osm_id,households\nway/30,20\n"))
     run("import_osm", CASES / "complete_admin.osm")
