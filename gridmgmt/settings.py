@@ -343,6 +343,13 @@ CASE_WARNING_WORKING_HOURS = float(os.environ.get("GRIDMGMT_WARNING_WORKING_HOUR
 # On-site verification: GPS this far (metres) outside the grid is still accepted.
 CASE_VERIFY_TOLERANCE_M = float(os.environ.get("GRIDMGMT_VERIFY_TOLERANCE_M", "50"))
 CASE_NOTIFY_BY_EMAIL = env_bool("GRIDMGMT_NOTIFY_BY_EMAIL", True)
+
+# Sensor readings (gridmgmt.sensors.ingest). A reading dated more than SENSOR_MAX_READING_AGE_DAYS before its
+# receipt is refused (a device whose clock was reset sends 1970; a broker's persistent session holds days,
+# not months); the keys that recognise a reading sent again are kept as long. One dated more than
+# SENSOR_MAX_CLOCK_AHEAD_MINUTES after its receipt is refused (field clocks drift, not by hours).
+SENSOR_MAX_READING_AGE_DAYS = int(os.environ.get("GRIDMGMT_SENSOR_MAX_READING_AGE_DAYS", "30"))
+SENSOR_MAX_CLOCK_AHEAD_MINUTES = int(os.environ.get("GRIDMGMT_SENSOR_MAX_CLOCK_AHEAD_MINUTES", "5"))
 EMAIL_BACKEND = os.environ.get("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "gridmgmt@localhost")
 

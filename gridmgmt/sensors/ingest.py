@@ -20,6 +20,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
@@ -36,11 +37,19 @@ from gridmgmt.sensors.standards import KINDS, SensorKind, is_night, physical_ran
 
 log = logging.getLogger(__name__)
 
-# Clocks of field devices drift; a reading further ahead than this is refused, not stored in the future.
-MAX_CLOCK_AHEAD = timedelta(minutes=5)
-# A device whose clock was reset sends 1970 (or year 1); a broker's persistent session holds a backlog for
-# days, not months. Older readings are refused, not filed into hours whose reports are long written.
-MAX_READING_AGE = timedelta(days=30)
+
+
+def max_clock_ahead() -> timedelta:
+    """Clocks of field devices drift; a reading dated further ahead of its receipt is refused, not stored in
+    the future (setting ``SENSOR_MAX_CLOCK_AHEAD_MINUTES``, environment ``GRIDMGMT_SENSOR_MAX_CLOCK_AHEAD_MINUTES``)."""
+    return timedelta(minutes=settings.SENSOR_MAX_CLOCK_AHEAD_MINUTES)
+
+
+def max_reading_age() -> timedelta:
+    """A device whose clock was reset sends 1970 (or year 1); a broker's persistent session holds a backlog
+    for days, not months. Older readings are refused, not filed into hours whose reports are long written
+    (setting ``SENSOR_MAX_READING_AGE_DAYS``, environment ``GRIDMGMT_SENSOR_MAX_READING_AGE_DAYS``)."""
+    return timedelta(days=settings.SENSOR_MAX_READING_AGE_DAYS)
 
 
 class ReadingRejected(Exception):
@@ -114,11 +123,14 @@ def reading_parse(sensor_code: str, payload, *, received_at: datetime) -> Readin
             measured_at = datetime_value(raw_time, "time", offset_required=True)
         except ParameterError as exc:
             raise ReadingRejected("bad_time", f"sensor {sensor_code}: {exc.detail['time']}"[:200]) from None
-        if measured_at > received_at + MAX_CLOCK_AHEAD:
-            raise ReadingRejected("bad_time", f"sensor {sensor_code}: time {raw_time} is in the future")
-        if measured_at < received_at - MAX_READING_AGE:
+        if measured_at > received_at + max_clock_ahead():
+            raise ReadingRejected("bad_time", f"sensor {sensor_code}: time {raw_time} is in the future, more "
+                                              f"than {settings.SENSOR_MAX_CLOCK_AHEAD_MINUTES} minutes after its "
+                                              "receipt (GRIDMGMT_SENSOR_MAX_CLOCK_AHEAD_MINUTES)")
+        if measured_at < received_at - max_reading_age():
             raise ReadingRejected("bad_time", f"sensor {sensor_code}: time {raw_time} is more than "
-                                              f"{MAX_READING_AGE.days} days before its receipt")
+                                              f"{settings.SENSOR_MAX_READING_AGE_DAYS} days before its receipt "
+                                              "(GRIDMGMT_SENSOR_MAX_READING_AGE_DAYS)")
     return Reading(sensor_code, measured_at, number)
 
 

@@ -153,3 +153,22 @@ def test_water_quality_sensor_opens_black_odor_event(areas, duty_classes):
     readings_ingest([("do-1", json.dumps({"value": 1.5, "time": T0.isoformat()}))], received_at=RECEIVED)
     event = Event.objects.get()
     assert (event.small_class.code, event.department.code) == ("2301", "SW")
+
+
+def test_age_limit_is_the_named_setting_and_the_refusal_names_it(pm25, settings):
+    """The limit was a constant of the module (30 days) that no setting changed and no refusal named."""
+    two_days_old = message(30, 0)[1]  # T0, received 2 days and 3 hours later
+    settings.SENSOR_MAX_READING_AGE_DAYS = 1
+    report = readings_ingest([("air-1", two_days_old)], received_at=RECEIVED + timedelta(days=2))
+    assert report.rejected == {"bad_time": 1}
+    assert "more than 1 days before its receipt (GRIDMGMT_SENSOR_MAX_READING_AGE_DAYS)" in report.examples["bad_time"]
+    settings.SENSOR_MAX_READING_AGE_DAYS = 3
+    assert readings_ingest([("air-1", two_days_old)], received_at=RECEIVED + timedelta(days=2)).accepted == 1
+
+
+def test_clock_ahead_limit_is_the_named_setting(pm25, settings):
+    ten_minutes_ahead = json.dumps({"value": 30, "time": (RECEIVED + timedelta(minutes=10)).isoformat()})
+    report = readings_ingest([("air-1", ten_minutes_ahead)], received_at=RECEIVED)
+    assert "(GRIDMGMT_SENSOR_MAX_CLOCK_AHEAD_MINUTES)" in report.examples["bad_time"]
+    settings.SENSOR_MAX_CLOCK_AHEAD_MINUTES = 15
+    assert readings_ingest([("air-1", ten_minutes_ahead)], received_at=RECEIVED).accepted == 1
