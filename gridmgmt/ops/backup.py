@@ -32,9 +32,11 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
+from gridmgmt.api_params import ascii_integer, has_control_characters
 from gridmgmt.cases.models import Case
 from gridmgmt.events.models import Event
 from gridmgmt.grids.models import Grid
+from gridmgmt.json_input import json_loads
 
 DUMP = "database.dump"
 MEDIA = "media.tar.gz"
@@ -119,11 +121,16 @@ def read_manifest(folder: Path) -> dict:
     missing = [name for name in (MANIFEST, DUMP, MEDIA) if not (folder / name).is_file()]
     if missing:
         raise BackupError(f"{folder} is not a complete backup: missing {', '.join(missing)}")
-    try:
-        manifest = json.loads((folder / MANIFEST).read_text())
-        counts = {label: int(manifest["counts"][label]) for label in COUNTED}
+    try:  # the one JSON rule: a manifest nested 100,000 deep was a RecursionError traceback
+        manifest = json_loads((folder / MANIFEST).read_bytes())
+        counts = {label: ascii_integer(manifest["counts"][label]) for label in COUNTED}
     except (ValueError, KeyError, TypeError) as exc:
         raise BackupError(f"{folder / MANIFEST} is not a backup manifest: {exc}") from exc
+    # A count is a JSON integer (or its ASCII digits): int() also took true, 1.9 and "١٢".
+    bad = [label for label, n in counts.items() if n is None or n < 0]
+    if bad:
+        raise BackupError(f"{folder / MANIFEST} is not a backup manifest: the count of {bad[0]} "
+                          f"is no whole number, got {manifest['counts'][bad[0]]!r}")
     return {**manifest, "counts": counts}
 
 
@@ -132,7 +139,8 @@ def _connect(db: dict, name: str):
                             user=db.get("USER") or None, password=db.get("PASSWORD") or None)
 
 
-def _prepare_empty_database(db: dict, name: str) -> None:
+def _prepare_empty_database(db: dict, name: str) -> bool:
+    """Make sure ``name`` is an empty database; True when it was created here."""
     admin = _connect(db, "postgres")
     admin.autocommit = True
     try:
@@ -140,7 +148,7 @@ def _prepare_empty_database(db: dict, name: str) -> None:
             cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
             if cursor.fetchone() is None:
                 cursor.execute(f'CREATE DATABASE "{name}"')
-                return
+                return True
     finally:
         admin.close()
     target = _connect(db, name)
@@ -154,6 +162,17 @@ def _prepare_empty_database(db: dict, name: str) -> None:
         target.close()
     if tables:
         raise BackupError(f'database "{name}" has {tables} tables: restore only into an empty database')
+    return False
+
+
+def _drop_database(db: dict, name: str) -> None:
+    admin = _connect(db, "postgres")
+    admin.autocommit = True
+    try:
+        with admin.cursor() as cursor:
+            cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
+    finally:
+        admin.close()
 
 
 # tarfile's "data" filter (no paths outside the folder, no links or devices,
@@ -182,14 +201,19 @@ def backup_restore(*, source: Path, database: str, media_root: Path) -> dict[str
     Returns the restored counts (equal to the manifest's). Raises BackupError on an incomplete
     backup, a non-empty target database, a failing pg_restore or counts that differ.
     """
-    if not database or '"' in database or len(database) > 63:
+    if not database or '"' in database or len(database) > 63 or has_control_characters(database):
         raise BackupError(f"not a database name: {database!r}")
     manifest = read_manifest(source)
     _check_media(Path(source) / MEDIA)  # before anything is restored
     db = connection.settings_dict
-    _prepare_empty_database(db, database)
-    _run(["pg_restore", "--no-owner", "--exit-on-error", "--single-transaction", f"--dbname={database}",
-          str(Path(source) / DUMP)], _pg_env(db, database))
+    created = _prepare_empty_database(db, database)
+    try:
+        _run(["pg_restore", "--no-owner", "--exit-on-error", "--single-transaction", f"--dbname={database}",
+              str(Path(source) / DUMP)], _pg_env(db, database))
+    except BackupError:
+        if created:  # a dump pg_restore cannot read left the new, empty database behind
+            _drop_database(db, database)
+        raise
     media_root = Path(media_root)
     media_root.mkdir(parents=True, exist_ok=True)
     with tarfile.open(Path(source) / MEDIA, "r:gz") as archive:

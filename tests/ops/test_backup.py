@@ -112,3 +112,44 @@ def test_backup_into_an_unwritable_place_is_a_command_error(tmp_path):
     (tmp_path / "file").write_text("")
     with pytest.raises(CommandError, match="backup: "):
         call_command("backup", "--to", str(tmp_path / "file" / "below"))
+
+
+@pytest.mark.parametrize("manifest, problem", [
+    ("[" * 100_000 + "]" * 100_000, "nested deeper than"),  # was a RecursionError traceback
+    ('{"counts": {"reports": "\u0661\u0662", "cases": 1, "grids": 1}}', "count of reports is no whole number"),
+    ('{"counts": {"reports": 1, "cases": true, "grids": 1}}', "count of cases is no whole number"),
+    ('{"counts": {"reports": 1, "cases": 1, "grids": 1.9}}', "count of grids is no whole number"),
+    ('{"counts": {"reports": -1, "cases": 1, "grids": 1}}', "count of reports is no whole number"),
+    (b"\xff\xfe\x00", "not a backup manifest"),
+])
+def test_restore_of_a_manifest_that_is_no_manifest_is_a_command_error_and_creates_nothing(
+        tmp_path, restored_name, manifest, problem):
+    folder = tmp_path / "gridmgmt-20261201-000000"
+    folder.mkdir()
+    (folder / "manifest.json").write_bytes(manifest if isinstance(manifest, bytes) else manifest.encode())
+    (folder / "database.dump").write_bytes(b"")
+    with tarfile.open(folder / "media.tar.gz", "w:gz"):
+        pass
+    with pytest.raises(CommandError, match=problem):
+        call_command("restore", str(folder), "--database", restored_name)
+    assert rows("postgres", f"SELECT count(*) FROM pg_database WHERE datname = '{restored_name}'") == [(0,)]
+
+
+def test_restore_of_a_dump_pg_restore_cannot_read_leaves_no_database_behind(make_event, tmp_path, restored_name):
+    make_event("A")
+    call_command("backup", "--to", str(tmp_path), stdout=open("/dev/null", "w"))
+    (folder,) = tmp_path.iterdir()
+    (folder / "database.dump").write_bytes(b"PGDMP")  # truncated after its signature
+    with pytest.raises(CommandError, match="pg_restore failed"):
+        call_command("restore", str(folder), "--database", restored_name, "--media-root", str(tmp_path / "restored"))
+    assert rows("postgres", f"SELECT count(*) FROM pg_database WHERE datname = '{restored_name}'") == [(0,)]
+    assert not (tmp_path / "restored").exists()
+
+
+@pytest.mark.parametrize("name", ["bk\x00x", "bk\x0bx"])
+def test_restore_into_a_database_name_with_a_control_character_is_refused(tmp_path, make_event, name):
+    make_event("A")
+    call_command("backup", "--to", str(tmp_path), stdout=open("/dev/null", "w"))
+    (folder,) = tmp_path.iterdir()
+    with pytest.raises(CommandError, match="not a database name"):
+        call_command("restore", str(folder), "--database", name)
