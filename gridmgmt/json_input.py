@@ -10,12 +10,18 @@ encoder). No request of this product nests deeper than a GeoJSON
 MultiPolygon inside a body (six levels); :data:`MAX_DEPTH` leaves room.
 ``NaN`` and ``Infinity`` are refused too: they are not JSON (RFC 8259) and
 no coordinate, count or measurement may be one.
+
+Bytes are read as UTF-8 only: JSON exchanged between systems "MUST be
+encoded using UTF-8" (RFC 8259 §8.1), and ``application/json`` has no
+charset parameter (§11). Python's ``json.loads`` guesses UTF-16 and UTF-32
+from the first bytes, and DRF's parser decoded by a declared charset, so a
+sensor's UTF-16 payload or a body declared ``charset=utf-16`` was taken.
+A leading UTF-8 byte order mark is ignored (§8.1 lets a parser do so).
 """
 
 import json
 from typing import Any
 
-from django.conf import settings
 from rest_framework import parsers
 from rest_framework.exceptions import ParseError
 
@@ -26,12 +32,31 @@ class JSONInputError(ValueError):
     """A request's JSON that is malformed, not JSON (NaN), or nested deeper than :data:`MAX_DEPTH`."""
 
 
+class JSONEncodingError(JSONInputError):
+    """JSON bytes that are not UTF-8."""
+
+
+def json_text(data: bytes) -> str:
+    """``data`` decoded as UTF-8 (a leading byte order mark dropped); :class:`JSONEncodingError` naming what
+    it is instead (UTF-16, UTF-32, or the first byte that is not UTF-8)."""
+    encoding = json.detect_encoding(data)  # by the BOM or the NULs of the first four bytes, as json.loads
+    if not encoding.startswith("utf-8"):
+        raise JSONEncodingError(f"JSON must be UTF-8 (RFC 8259 §8.1); this is {encoding.upper()}")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise JSONEncodingError(f"JSON must be UTF-8 (RFC 8259 §8.1); byte {data[exc.start]:#04x} at "
+                                f"position {exc.start} is not UTF-8") from None
+
+
 def _no_constants(name: str):
     raise JSONInputError(f"{name} is not a JSON number")
 
 
 def json_loads(data: bytes | str) -> Any:
     """The value of ``data`` (UTF-8 bytes or text); raises :class:`JSONInputError` naming the problem."""
+    if isinstance(data, (bytes, bytearray)):
+        data = json_text(bytes(data))
     try:
         value = json.loads(data, parse_constant=_no_constants)
     except RecursionError:
@@ -64,8 +89,7 @@ class JSONParser(parsers.JSONParser):
     """DRF's JSON parser reading through :func:`json_loads`: a hostile body is a 400 naming the problem."""
 
     def parse(self, stream, media_type=None, parser_context=None):
-        encoding = (parser_context or {}).get("encoding", settings.DEFAULT_CHARSET)
-        try:
-            return json_loads(stream.read().decode(encoding))
-        except (JSONInputError, UnicodeDecodeError) as exc:
+        try:  # UTF-8 whatever charset the Content-Type declares (RFC 8259 §11: it has none)
+            return json_loads(stream.read())
+        except JSONInputError as exc:
             raise ParseError(f"JSON parse error - {exc}") from None

@@ -113,3 +113,27 @@ def test_a_file_nested_thousands_deep_is_a_command_error_naming_it(tmp_path, com
     path.write_text(DEEP, encoding="utf-8")
     with pytest.raises(CommandError, match=f"nested deeper than {MAX_DEPTH} levels"):
         call_command(command, str(path))
+
+
+@pytest.mark.parametrize(("data", "named"), [
+    ('{"a": 1}'.encode("utf-16"), "this is UTF-16"),
+    ('{"a": 1}'.encode("utf-16-le"), "this is UTF-16-LE"),
+    ('{"a": 1}'.encode("utf-32-be"), "this is UTF-32-BE"),
+    ('{"a": "广州"}'.encode("gb18030"), "byte 0xb9 at position 7 is not UTF-8"),
+], ids=["utf-16", "utf-16-le", "utf-32-be", "gb18030"])
+def test_json_bytes_not_in_utf8_are_refused_naming_the_encoding(data, named):
+    """json.loads guessed UTF-16 and UTF-32 from the first bytes; RFC 8259 section 8.1 wants UTF-8."""
+    with pytest.raises(JSONInputError, match=f"JSON must be UTF-8 .RFC 8259 §8.1.; {named}"):
+        json_loads(data)
+
+
+def test_json_bytes_in_utf8_with_or_without_a_byte_order_mark_are_read():
+    assert json_loads('{"a": "广州"}'.encode()) == json_loads(b"\xef\xbb\xbf" + '{"a": "广州"}'.encode()) == {"a": "广州"}
+
+
+def test_api_report_body_in_utf16_declared_as_such_is_400(areas, catalogue):
+    client = user_client(Role.DISTRICT_LEADER, "leader")
+    body = json.dumps({"service_code": "1102", "lat": 23.13, "lng": 113.265}).encode("utf-16")
+    response = client.post("/api/events/", body, content_type="application/json; charset=utf-16")
+    assert response.status_code == 400 and "JSON must be UTF-8" in response.json()["detail"]
+    assert not Event.objects.exists()

@@ -1,7 +1,8 @@
 """Readings in: one core for the MQTT consumer and the HTTP endpoint.
 
 A payload is a JSON object ``{"value": <number>, "time": "<ISO 8601 with
-offset>"}`` (``time`` optional: the time of receipt). Each bad reading is
+offset>"}`` (``time`` optional: the time of receipt), in UTF-8 (RFC 8259
+§8.1; UTF-16 or UTF-32 is refused as ``not_utf8``). Each bad reading is
 counted under a named reason and never stops the batch; the HTTP endpoint
 asks for all-or-nothing instead.
 
@@ -30,7 +31,7 @@ from gridmgmt.api_params import datetime_value
 from gridmgmt.cases.notifications import local_time
 from gridmgmt.events.models import Channel
 from gridmgmt.events.services import event_create
-from gridmgmt.json_input import JSONInputError, json_loads
+from gridmgmt.json_input import JSONEncodingError, JSONInputError, json_loads
 from gridmgmt.numbers import json_number
 from gridmgmt.sensors.models import Sensor, SensorEpisode
 from gridmgmt.sensors.standards import KINDS, SensorKind, is_night, physical_range_error
@@ -60,7 +61,7 @@ class ReadingRejected(Exception):
         self.reason, self.detail = reason, detail
 
 
-REASONS = ("bad_topic", "malformed_json", "missing_value", "bad_value", "bad_time", "unknown_sensor", "out_of_range")
+REASONS = ("bad_topic", "not_utf8", "malformed_json", "missing_value", "bad_value", "bad_time", "unknown_sensor", "out_of_range")
 
 
 @dataclass(frozen=True)
@@ -104,9 +105,11 @@ class IngestReport:
 def reading_parse(sensor_code: str, payload, *, received_at: datetime) -> Reading:
     """One reading from a JSON payload (bytes, str or an already-decoded dict); ReadingRejected if bad."""
     if isinstance(payload, (bytes, str)):
-        try:  # the request bodies' rule: nesting past its depth (RecursionError in json) and NaN refused
+        try:  # the request bodies' rule: UTF-8 only, nesting past its depth (RecursionError in json) and NaN refused
             payload = json_loads(payload)
-        except (JSONInputError, UnicodeDecodeError) as exc:
+        except JSONEncodingError as exc:
+            raise ReadingRejected("not_utf8", f"sensor {sensor_code}: {exc}") from None
+        except JSONInputError as exc:
             raise ReadingRejected("malformed_json", f"sensor {sensor_code}: {exc}") from None
     if not isinstance(payload, dict):
         raise ReadingRejected("malformed_json", f"sensor {sensor_code}: expected a JSON object")

@@ -90,3 +90,16 @@ def test_body_nested_deep_400(client, level_sensor):
     _, key = level_sensor
     response = client.post(URL, "[" * 5000 + "]" * 5000, content_type="application/json", HTTP_X_SENSOR_KEY=key)
     assert response.status_code == 400 and "nested deeper" in response.json()["detail"]
+
+
+@pytest.mark.parametrize("content_type", ["application/json", "application/json; charset=utf-16"])
+def test_utf16_body_400_not_utf8_whatever_charset_declared(client, level_sensor, content_type):
+    """A UTF-16 body declared charset=utf-16 was decoded by that charset and stored; application/json has no
+    charset (RFC 8259 section 11) and must be UTF-8 (section 8.1)."""
+    _, key = level_sensor
+    body = '{"value": 1.2}'
+    if "charset" not in content_type:
+        body = body.encode("utf-16")  # else the test client encodes it by the declared charset
+    response = client.post(URL, body, content_type=content_type, HTTP_X_SENSOR_KEY=key)
+    assert response.status_code == 400 and "JSON must be UTF-8 (RFC 8259 §8.1); this is UTF-16" in response.json()["detail"]
+    assert not SensorHour.objects.exists()

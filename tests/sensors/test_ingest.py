@@ -172,3 +172,24 @@ def test_clock_ahead_limit_is_the_named_setting(pm25, settings):
     assert "(GRIDMGMT_SENSOR_MAX_CLOCK_AHEAD_MINUTES)" in report.examples["bad_time"]
     settings.SENSOR_MAX_CLOCK_AHEAD_MINUTES = 15
     assert readings_ingest([("air-1", ten_minutes_ahead)], received_at=RECEIVED).accepted == 1
+
+
+@pytest.mark.parametrize(("payload", "named"), [
+    ('{"value": 30, "time": "2026-11-02T02:00:00+00:00"}'.encode("utf-16"), "this is UTF-16"),  # with BOM
+    ('{"value": 30, "time": "2026-11-02T02:00:00+00:00"}'.encode("utf-16-le"), "this is UTF-16-LE"),
+    ('{"value": 30, "time": "2026-11-02T02:00:00+00:00"}'.encode("utf-16-be"), "this is UTF-16-BE"),
+    ('{"value": 30, "time": "2026-11-02T02:00:00+00:00"}'.encode("utf-32"), "this is UTF-32"),
+    (b'{"value": 30, "note": "\xb9\xe3\xd6\xdd"}', "byte 0xb9 at position 23 is not UTF-8"),  # GBK 广州
+], ids=["utf-16", "utf-16-le", "utf-16-be", "utf-32", "gbk"])
+def test_payload_not_in_utf8_refused_as_not_utf8(pm25, payload, named):
+    """UTF-16 and UTF-32 payloads were stored (json.loads guesses them from the first bytes); JSON between
+    systems must be UTF-8 (RFC 8259 section 8.1)."""
+    report = readings_ingest([("air-1", payload)], received_at=RECEIVED)
+    assert (report.accepted, dict(report.rejected)) == (0, {"not_utf8": 1})
+    assert "JSON must be UTF-8 (RFC 8259 §8.1)" in report.examples["not_utf8"] and named in report.examples["not_utf8"]
+    assert not SensorHour.objects.exists()
+
+
+def test_payload_in_utf8_with_a_byte_order_mark_is_read(pm25):
+    """RFC 8259 section 8.1 lets a parser ignore a UTF-8 BOM; one rule, so it is ignored everywhere."""
+    assert readings_ingest([("air-1", b"\xef\xbb\xbf" + message(30, 0)[1])], received_at=RECEIVED).accepted == 1

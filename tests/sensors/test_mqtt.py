@@ -52,16 +52,19 @@ def test_exceedance_over_mqtt_opens_one_event_in_the_sensors_grid_bad_messages_c
     good += [("gridmgmt/sensors/air-2/readings", json.dumps(
         {"value": 40, "time": start.isoformat()}).encode())]
     bad = [("gridmgmt/sensors/air-1/readings", b"\xff\xfe garbage"),
+           ("gridmgmt/sensors/air-1/readings", json.dumps({"value": 40, "time": start.isoformat()}).encode("utf-16")),
+           ("gridmgmt/sensors/air-1/readings", b"{not json"),
            ("gridmgmt/sensors/nobody/readings", b'{"value": 1}'),
            ("gridmgmt/sensors/air-1/readings", b'{"value": 99999}'),
            ("gridmgmt/sensors/air-1/other", b'{"value": 1}')]  # matches no subscription: never arrives
     consumer = MqttConsumer(port=broker_port, batch_seconds=0.1)
     consumer.start()
     publish_all(broker_port, bad[:2] + good[:3] + bad[2:] + good[3:])
-    report = consumer.run(max_readings=len(good) + 3, idle_exit_s=5)
+    report = consumer.run(max_readings=len(good) + len(bad) - 1, idle_exit_s=5)
 
     assert report.accepted == 7
-    assert report.rejected == {"malformed_json": 1, "unknown_sensor": 1, "out_of_range": 1}
+    # UTF-16 (the second, a well-formed reading) was stored before JSON had to be UTF-8 (RFC 8259 §8.1)
+    assert report.rejected == {"not_utf8": 2, "malformed_json": 1, "unknown_sensor": 1, "out_of_range": 1}
     event = Event.objects.get()
     assert (event.channel, event.grid_code, event.department.code) == ("sensor", "44010400100101", "STHJ")
     episode = SensorEpisode.objects.get()
