@@ -12,12 +12,12 @@ singlevaluelist, multivaluelist; list types carry ``values`` as
 ``ValueError`` with a message that names the attribute.
 """
 
-from datetime import datetime
 from typing import Any
 
 from django.utils.translation import gettext as _
+from rest_framework.exceptions import ValidationError
 
-from gridmgmt.api_params import ascii_number
+from gridmgmt.api_params import ascii_number, datetime_value
 
 DATATYPES = ("string", "number", "datetime", "text", "singlevaluelist", "multivaluelist")
 LIST_TYPES = ("singlevaluelist", "multivaluelist")
@@ -116,13 +116,12 @@ def _clean_value(code: str, definition: dict, raw: Any) -> Any:
             raise ValueError(_("attribute '%(code)s' must be a finite number, got %(value)r")
                              % {"code": code, "value": raw})
         return value
-    if datatype == "datetime":
+    if datatype == "datetime":  # the request parameters' date-time rule: fromisoformat alone took 20261201
         try:
-            datetime.fromisoformat(str(raw))
-        except ValueError:
+            return datetime_value(raw, code).isoformat()
+        except ValidationError:
             raise ValueError(_("attribute '%(code)s' must be an ISO 8601 date-time, got %(value)r")
                              % {"code": code, "value": raw}) from None
-        return str(raw)
     if datatype in LIST_TYPES:
         keys = {str(v["key"]) for v in definition["values"]}
         chosen = raw if isinstance(raw, list) else [raw]
