@@ -317,7 +317,7 @@ def read_extract(
     except UnreadableFileError as error:
         raise OsmReadError(f"cannot read OSM file {error}") from None
     reader = _OnePass(
-        {str(level) for level in admin_levels}, frozenset(highway_types), close_cut_boundaries,
+        {int(level) for level in admin_levels}, frozenset(highway_types), close_cut_boundaries,
         close_cut_buildings,
     )
     try:
@@ -331,7 +331,7 @@ def read_extract(
 class _OnePass:
     """The state of one pass: kept features, way node ids, and features built at the end."""
 
-    def __init__(self, admin_levels: set[str], highway_types: frozenset[str], close_cut: bool,
+    def __init__(self, admin_levels: set[int], highway_types: frozenset[str], close_cut: bool,
                  close_cut_buildings: bool = False):
         self.admin_levels = admin_levels
         self.highway_types = highway_types
@@ -351,6 +351,9 @@ class _OnePass:
         self.health: list[tuple[str, int, dict[str, str], BaseGeometry]] = []
         self.problems: list[OsmProblem] = []
         self.locations = None
+        # Nodes with negative ids (JOSM's objects not yet uploaded): libosmium's location index takes only
+        # ids >= 0, so their ways got no locations and a relation's lookup of one was a TypeError.
+        self.negative_locations: dict[int, tuple[float, float]] = {}
         # Ids seen of the elements that may be features (ways are the keys of way_refs):
         # a second copy of one is named, and only its last copy is kept.
         self.feature_nodes: set[int] = set()
@@ -379,6 +382,8 @@ class _OnePass:
         if not node.location.valid():
             raise osmium.InvalidLocationError(_invalid_location_text(node))
         lng, lat = node.location.lon, node.location.lat
+        if node.id < 0:
+            self.negative_locations[node.id] = (lng, lat)
         if self.header_area is None:  # the area is then the bounding box of the nodes
             bbox = self.bbox
             bbox[0] = min(bbox[0], lng)
@@ -411,7 +416,8 @@ class _OnePass:
         if not (wanted_admin or is_building or line_key or health):
             return
         coords = [
-            (node.lon, node.lat) if node.location.valid() else None for node in way.nodes
+            (node.lon, node.lat) if node.location.valid() else self.negative_locations.get(node.ref)
+            for node in way.nodes
         ]
         runs = _runs(coords)
         missing = sum(1 for coord in coords if coord is None)
@@ -502,6 +508,11 @@ class _OnePass:
         kind = tags.get("type")
         wanted_admin = kind == "boundary" and _is_admin(tags, self.admin_levels)
         wanted_admin = wanted_admin or (kind == "multipolygon" and _is_admin(tags, self.admin_levels))
+        if kind in ("boundary", "multipolygon") and self._unreadable_level(tags):
+            self._problem("relation", relation.id, "administrative boundary",
+                          f"admin_level {tags['admin_level']!r} is not one level (a whole number such as 8); "
+                          "left out")
+            return
         is_area = kind == "multipolygon" and (tags.get("building", "no") != "no" or _is_health(tags))
         if not (wanted_admin or is_area):
             return
@@ -513,6 +524,15 @@ class _OnePass:
             if member.type in ("w", "n")
         ]
         self.areas_to_build.append(("relation", relation.id, tags, members))
+
+    def _unreadable_level(self, tags: dict[str, str]) -> bool:
+        """An administrative boundary whose admin_level is no one level, when levels are read.
+
+        ``"8;9"`` (two levels), ``"8.0"`` or ``"eight"`` would otherwise be left out without a word, and
+        the areas below it refused for want of a parent.
+        """
+        return (bool(self.admin_levels) and tags.get("boundary") == "administrative"
+                and "admin_level" in tags and _admin_level(tags) is None)
 
     def _repaired(self, osm_type: str, osm_id: int, feature: str, repairs: list[str]) -> None:
         if repairs:
@@ -569,6 +589,8 @@ class _OnePass:
         return outer, inner, inside, missing
 
     def _location(self, node_ref: int) -> tuple[float, float] | None:
+        if node_ref < 0:
+            return self.negative_locations.get(node_ref)
         try:
             location = self.locations.get(node_ref)
         except KeyError:
@@ -579,7 +601,7 @@ class _OnePass:
         boundaries = []
         for osm_type, osm_id, tags, members in self.areas_to_build:
             is_admin = _is_admin(tags, self.admin_levels)
-            feature = f"admin_level {tags['admin_level']} boundary" if is_admin else (
+            feature = f"admin_level {_admin_level(tags)} boundary" if is_admin else (
                 "building" if tags.get("building", "no") != "no" else "health facility")
             is_building = not is_admin and tags.get("building", "no") != "no"
             outer, inner, inside, missing = self._member_lines(members)
@@ -604,7 +626,7 @@ class _OnePass:
             if is_admin:
                 codes = {key: value for key, value in tags.items() if _is_code_key(key)}
                 boundaries.append(AdminBoundary(osm_type, osm_id, tags.get("name"),
-                                                int(tags["admin_level"]), codes, geometry, closed_along_edge,
+                                                _admin_level(tags), codes, geometry, closed_along_edge,
                                                 repaired=(osm_type, osm_id) in self.repaired))
                 continue
             if tags.get("building", "no") != "no":
@@ -769,8 +791,15 @@ def _missing_text(missing: int, total: int) -> str:
     return f"{missing} of its {total} nodes are not in the extract (cut at its edge)"
 
 
-def _is_admin(tags: dict[str, str], levels: set[str]) -> bool:
-    return tags.get("boundary") == "administrative" and tags.get("admin_level") in levels
+def _is_admin(tags: dict[str, str], levels: set[int]) -> bool:
+    return tags.get("boundary") == "administrative" and _admin_level(tags) in levels
+
+
+def _admin_level(tags: dict[str, str]) -> int | None:
+    """The ``admin_level`` as one level: ``" 8 "`` and ``"08"`` are 8 (as mapped in real data);
+    ``"8;9"``, ``"8.0"``, ``"٨"`` or a missing tag are None."""
+    value = tags.get("admin_level", "").strip()
+    return int(value) if value.isascii() and value.isdigit() else None
 
 
 def _is_health(tags: dict[str, str]) -> bool:

@@ -83,6 +83,8 @@ class OsmImportReport:
     roads_cut: int = 0
     roads_split: list[str] = field(default_factory=list)
     health_facilities: int = 0
+    shortened: list[str] = field(default_factory=list)
+    """Texts longer than their field (OSM allows 255 characters a tag), cut to fit, each named."""
 
     @property
     def usable(self) -> bool:
@@ -137,6 +139,9 @@ class OsmImportReport:
         lines.append(f"roads: {self.roads} ({self.roads_cut} cut at the extract's edge, inside part kept)")
         lines += [f"  {item}" for item in self.roads_split]
         lines.append(f"health facilities: {self.health_facilities}")
+        if self.shortened:
+            lines.append(f"texts longer than their field, cut to fit ({len(self.shortened)}):")
+            lines += [f"  {item}" for item in self.shortened]
         return lines
 
 
@@ -232,8 +237,10 @@ def osm_import(
         _roads_save(extract.roads, convert, report)
         for poi in extract.health_pois:
             location = convert(poi.geometry)
+            element = f"{poi.osm_type}/{poi.osm_id}"
             HealthFacility.objects.update_or_create(osm_type=poi.osm_type, osm_id=poi.osm_id, defaults={
-                "name": poi.name or "", "kind": poi.kind,
+                "name": _fitted(poi.name or "", HealthFacility, "name", element, report),
+                "kind": _fitted(poi.kind, HealthFacility, "kind", element, report),
                 "location": Point(location.x, location.y, srid=STORAGE_SRID)})
         report.health_facilities = len(extract.health_pois)
         if not report.usable:
@@ -284,18 +291,19 @@ def _building_records(buildings: list[osm_reader.OsmBuilding], convert, report: 
     closed = [f"{b.osm_type}/{b.osm_id}" for b in buildings if b.closed_along_edge]
     stored = set(Building.objects.filter(source="osm", source_id__in=closed).values_list("source_id", flat=True))
     report.stored_outline_kept = sorted(stored)
-    return [_building_record(b, convert) for b in buildings if f"{b.osm_type}/{b.osm_id}" not in stored]
+    return [_building_record(b, convert, report) for b in buildings if f"{b.osm_type}/{b.osm_id}" not in stored]
 
 
-def _building_record(building: osm_reader.OsmBuilding, convert) -> BuildingRecord:
+def _building_record(building: osm_reader.OsmBuilding, convert, report: OsmImportReport) -> BuildingRecord:
     geometry = convert(building.geometry)
     footprint = _footprint(geometry)
     # The point lies in the stored footprint (a multipolygon's own point may lie in a smaller part).
     point = (footprint or geometry).representative_point()
+    source_id = f"{building.osm_type}/{building.osm_id}"
     return BuildingRecord(
-        source_id=f"{building.osm_type}/{building.osm_id}", lng=point.x, lat=point.y,
+        source_id=source_id, lng=point.x, lat=point.y,
         households=building.households, households_source=building.households_source,
-        address=building.address or "", footprint_wkt=footprint.wkt if footprint else "")
+        address=_fitted(building.address or "", Building, "address", source_id, report), footprint_wkt=footprint.wkt if footprint else "")
 
 
 def _footprint(geometry) -> Polygon | None:
@@ -332,7 +340,8 @@ def _roads_save(roads: list[osm_reader.Road], convert, report: OsmImportReport) 
             report.roads_split.append(f"way {road.osm_id}: left and re-entered the extract, "
                                       f"longest of {len(parts)} parts stored")
             geometry = parts[0]
-        rows.append(Road(osm_id=road.osm_id, name=road.name or "", highway=road.highway,
+        name = _fitted(road.name or "", Road, "name", f"way/{road.osm_id}", report)
+        rows.append(Road(osm_id=road.osm_id, name=name, highway=road.highway,
                          geometry=GEOSGeometry(geometry.wkt, srid=STORAGE_SRID)))
     # One statement per 2,000 roads instead of two per road: a city extract has tens of thousands.
     Road.objects.bulk_create(rows, batch_size=2000, update_conflicts=True, unique_fields=["osm_id"],
@@ -340,3 +349,16 @@ def _roads_save(roads: list[osm_reader.Road], convert, report: OsmImportReport) 
     report.roads = len(roads)
     report.roads_cut = sum(1 for road in roads if road.cut)
 
+
+
+def _fitted(text: str, model, field_name: str, element: str, report: OsmImportReport) -> str:
+    """``text`` cut to the model field's length, named in the report when cut.
+
+    OSM allows 255 characters a tag value, and an address joins three of them: a long name or
+    address was a database error (value too long) that refused the whole extract.
+    """
+    limit = model._meta.get_field(field_name).max_length
+    if len(text) <= limit:
+        return text
+    report.shortened.append(f"{element} {field_name}: {len(text)} characters, the first {limit} kept")
+    return text[:limit]
