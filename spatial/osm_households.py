@@ -106,6 +106,22 @@ class HouseholdsAssessment:
     """Tags set aside by the plausibility limits, each with the limit."""
 
 
+def building_value(tags: Mapping[str, str]) -> str | None:
+    """The ``building`` value as meant, or None for no building (no tag, ``no``).
+
+    Read without surrounding spaces and case: mappers and editors' presets write ``Apartments``,
+    ``House`` or `` yes``, which as written matched no dwelling value, so the building was counted
+    non-residential with 0 households; ``building=No`` was read as a building.
+    """
+    value = tags.get("building", "").strip().lower()
+    return None if value in ("", "no") else value
+
+
+def maps_building(tags: Mapping[str, str]) -> bool:
+    """Whether the tags map a building (``building`` present and not ``no``, see :func:`building_value`)."""
+    return building_value(tags) is not None
+
+
 def non_residential_reason(tags: Mapping[str, str]) -> str | None:
     """Why a building does not count as housing, or None when it does.
 
@@ -121,7 +137,7 @@ def non_residential_reason(tags: Mapping[str, str]) -> str | None:
         and not ``yes``; ``"building=yes + <key>=<value>"`` for
         ``building=yes`` with one of ``NON_DWELLING_USE_KEYS``; else None.
     """
-    building = tags.get("building", "")
+    building = building_value(tags) or ""
     if building == UNSPECIFIED_BUILDING_VALUE:
         use = next((key for key in NON_DWELLING_USE_KEYS if key in tags), None)
         return f"building=yes + {use}={tags[use]}" if use else None

@@ -71,6 +71,7 @@ from spatial.osm_households import (
     MIN_PLAUSIBLE_FLAT_AREA_M2,
     HouseholdsSource,
     building_households,
+    maps_building,
 )
 from spatial.osm_rings import (
     RingError,
@@ -394,9 +395,9 @@ class _OnePass:
             return
         tags = {tag.k: tag.v for tag in node.tags}
         point = Point(lng, lat)
-        if tags.get("building", "no") != "no" or _is_health(tags):
+        if maps_building(tags) or _is_health(tags):
             self._seen("node", node.id, self.feature_nodes)
-        if tags.get("building", "no") != "no":
+        if maps_building(tags):
             self.building_tags.append(("node", node.id, tags, point))
         if _is_health(tags):
             self.health.append(("node", node.id, tags, point))
@@ -410,7 +411,7 @@ class _OnePass:
             return
         tags = {tag.k: tag.v for tag in way.tags}
         wanted_admin = _is_admin(tags, self.admin_levels)
-        is_building = tags.get("building", "no") != "no"
+        is_building = maps_building(tags)
         line_key = self._line_key(tags)
         health = _is_health(tags)
         if not (wanted_admin or is_building or line_key or health):
@@ -442,7 +443,7 @@ class _OnePass:
             self._line(way.id, tags, line_key, runs, missing, len(coords))
 
     def _way_polygon(self, way_id, tags, coords, refs, missing) -> Polygon | MultiPolygon | None:
-        is_building = tags.get("building", "no") != "no"
+        is_building = maps_building(tags)
         feature = "building" if is_building else "health facility"
         if missing:
             self._problem("way", way_id, feature, _missing_text(missing, len(coords)) + "; ring cannot be built",
@@ -513,7 +514,7 @@ class _OnePass:
                           f"admin_level {tags['admin_level']!r} is not one level (a whole number such as 8); "
                           "left out")
             return
-        is_area = kind == "multipolygon" and (tags.get("building", "no") != "no" or _is_health(tags))
+        is_area = kind == "multipolygon" and (maps_building(tags) or _is_health(tags))
         if not (wanted_admin or is_area):
             return
         # Ways by role, and nodes marked "node:<role>" (a label may tell a cut boundary's inside);
@@ -602,8 +603,8 @@ class _OnePass:
         for osm_type, osm_id, tags, members in self.areas_to_build:
             is_admin = _is_admin(tags, self.admin_levels)
             feature = f"admin_level {_admin_level(tags)} boundary" if is_admin else (
-                "building" if tags.get("building", "no") != "no" else "health facility")
-            is_building = not is_admin and tags.get("building", "no") != "no"
+                "building" if maps_building(tags) else "health facility")
+            is_building = not is_admin and maps_building(tags)
             outer, inner, inside, missing = self._member_lines(members)
             closed_along_edge = False
             try:
@@ -629,7 +630,7 @@ class _OnePass:
                                                 _admin_level(tags), codes, geometry, closed_along_edge,
                                                 repaired=(osm_type, osm_id) in self.repaired))
                 continue
-            if tags.get("building", "no") != "no":
+            if maps_building(tags):
                 polygon = geometry if len(geometry.geoms) > 1 else geometry.geoms[0]
                 self.building_tags.append((osm_type, osm_id, tags, polygon))
             if _is_health(tags):
