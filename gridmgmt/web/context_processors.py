@@ -1,6 +1,7 @@
 """Template context every page needs: the user's roles and navigation, and the map configuration."""
 
 from django.conf import settings
+from django.templatetags.static import static
 
 from gridmgmt.accounts.models import Role
 from gridmgmt.cases.working_calendar import YearGap, coming_year_uncovered
@@ -8,9 +9,16 @@ from gridmgmt.web.roles import ROLE_LABELS, navigation_for, roles_of
 
 
 def map_config() -> dict:
-    """What map.js needs to build a map; the Tianditu key is public by design (it is sent with every tile)."""
+    """What map.js needs to build a map; the Tianditu key is public by design (it is sent with every tile).
+
+    ``markerIcons``: the URLs of Leaflet's default pin images as the static storage names them. Leaflet
+    guesses their folder from ``leaflet.css``'s own URL, a guess that fails on collectstatic's
+    content-hashed names (``make serve``): every pin was a broken image fetched from the page's folder.
+    """
     return {"basemap": settings.GRIDMGMT_BASEMAP, "tiandituKey": settings.GRIDMGMT_TIANDITU_KEY,
-            "center": settings.LEAFLET_CONFIG["DEFAULT_CENTER"], "zoom": settings.LEAFLET_CONFIG["DEFAULT_ZOOM"]}
+            "center": settings.LEAFLET_CONFIG["DEFAULT_CENTER"], "zoom": settings.LEAFLET_CONFIG["DEFAULT_ZOOM"],
+            "markerIcons": {f"{option}Url": static(f"vendor/leaflet/images/{name}.png") for option, name in
+                            (("icon", "marker-icon"), ("iconRetina", "marker-icon-2x"), ("shadow", "marker-shadow"))}}
 
 
 def web(request) -> dict:

@@ -24,6 +24,14 @@ export function mapConfig() {
   return node ? JSON.parse(node.textContent) : { basemap: "none", center: [23.13, 113.28], zoom: 13 };
 }
 
+// Leaflet's default pin images by the URLs the page names (#map-config's markerIcons): Leaflet's own guess,
+// from leaflet.css's URL, fails on collectstatic's content-hashed names and every pin was a broken image.
+const MARKER_ICONS = mapConfig().markerIcons;
+if (MARKER_ICONS) {
+  L.Icon.Default.imagePath = "";
+  L.Icon.Default.mergeOptions(MARKER_ICONS);
+}
+
 function addBasemap(map, config) {
   if (config.basemap === "osm") {
     L.tileLayer("https://tile.openstreetmap.org/{z}/{x}/{y}.png", {
