@@ -146,3 +146,23 @@ def test_mosquitto_settings_start_a_broker_and_lift_the_default_limits(tmp_path)
     result = subprocess.run([MOSQUITTO, "-c", str(tmp_path / "bad.conf")], capture_output=True, text=True,
                             timeout=10)
     assert result.returncode != 0 and "Unknown configuration variable" in result.stderr
+
+
+def gunicorn_bind(monkeypatch, **env) -> str:
+    """The ``bind`` deploy/gunicorn.conf.py gives under ``env`` (the other variables unset)."""
+    import runpy
+
+    for name in ("GRIDMGMT_BIND", "GRIDMGMT_PORT"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    return runpy.run_path(str(DEPLOY / "gunicorn.conf.py"))["bind"]
+
+
+def test_make_serve_listens_on_gridmgmt_port_as_make_run_does(monkeypatch):
+    """`GRIDMGMT_PORT=8124 make serve` listened on 8000 (the README's port variable, taken by `make run` only),
+    on top of whatever else served there; GRIDMGMT_BIND (a server's Unix socket) still decides when given."""
+    assert gunicorn_bind(monkeypatch) == "127.0.0.1:8000"
+    assert gunicorn_bind(monkeypatch, GRIDMGMT_PORT="8124") == "127.0.0.1:8124"
+    assert gunicorn_bind(monkeypatch, GRIDMGMT_PORT="8124",
+                         GRIDMGMT_BIND="unix:/run/gridmgmt/web.sock") == "unix:/run/gridmgmt/web.sock"
