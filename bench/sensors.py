@@ -19,7 +19,10 @@ or to the last stored with every episode's event open), their ratio, the
 target (≥ 2,000 readings/s), the CPU time of this process per 1,000
 readings on each path (the consumer's cost, less sensitive than the rates
 to what else the machine runs), the load average before and after, and the
-bytes the hourly table keeps per reading. Takes about half a minute on an
+bytes the hourly table and the reading keys keep per reading. Then the
+last pass's messages are published again at QoS 1 (a device resending, a
+redelivery): all must be counted as duplicates with the hourly rows
+unchanged, and their rate is printed as "again". Takes about a minute on an
 idle 2-CPU machine. Not a test.
 """
 
@@ -78,7 +81,8 @@ def world(n_sensors: int) -> list[str]:
     from gridmgmt.sensors.services import sensor_create
 
     with connection.cursor() as cursor:
-        cursor.execute("TRUNCATE sensors_sensorhour, sensors_sensorepisode, sensors_sensor CASCADE")
+        cursor.execute("TRUNCATE sensors_sensorhour, sensors_sensorepisode, sensors_sensorreadingkey, sensors_sensor "
+                       "CASCADE")
         cursor.execute("UPDATE sensors_sensor SET open_episode_id = NULL")
     catalogue_load(data=catalogue_read())
     square = Polygon.from_bbox((113.26, 23.12, 113.28, 23.14))
@@ -214,6 +218,7 @@ def main() -> None:
     import django
 
     django.setup()
+    from django.conf import settings
     from django.core.management import call_command
     from django.db import connection
 
@@ -239,6 +244,11 @@ def main() -> None:
             print(f"{qos:<4} {broker_rate:>18,.0f} {db_rate:>15,.0f} {db_rate / broker_rate:>6.2f} "
                   f"{cpu_alone / len(batch) * 1e6:>18.0f} {cpu_stored / len(batch) * 1e6:>19.0f}  "
                   f"{'met' if db_rate >= TARGET_PER_S else 'NOT met'}", flush=True)
+        hours_before = _hour_totals()
+        db_rate, again, lost = into_database(port, batch, args.batch_size, 1)
+        print(f"{'1 again':<4} {'':>18} {db_rate:>15,.0f}   all duplicates: "
+              f"{'yes' if again.duplicates == len(batch) and again.accepted == 0 else 'NO'}, hourly rows unchanged: "
+              f"{'yes' if _hour_totals() == hours_before else 'NO'}", flush=True)
     load_after = os.getloadavg()
     print(f"load average after: {load_after[0]:.2f} (1 min) {load_after[1]:.2f} (5 min) on {os.cpu_count()} CPUs")
     for qos, report, lost in reports:
@@ -248,8 +258,18 @@ def main() -> None:
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*), pg_total_relation_size('sensors_sensorhour') FROM sensors_sensorhour")
         hour_rows, hour_bytes = cursor.fetchone()
+        cursor.execute("SELECT count(*), pg_total_relation_size('sensors_sensorreadingkey') FROM sensors_sensorreadingkey")
+        key_rows, key_bytes = cursor.fetchone()
     total = args.readings * len(args.qos)
     print(f"hourly table: {hour_rows:,} rows, {hour_bytes / total:.1f} bytes per reading (with indexes)")
+    print(f"reading keys (kept {settings.SENSOR_MAX_READING_AGE_DAYS} days): {key_rows:,} rows, "
+          f"{key_bytes / total:.1f} bytes per reading (with indexes)")
+
+
+def _hour_totals() -> list[tuple]:
+    from gridmgmt.sensors.models import SensorHour
+
+    return list(SensorHour.objects.order_by("sensor_id", "hour").values_list("count", "value_sum", "exceeding_count"))
 
 
 if __name__ == "__main__":

@@ -371,4 +371,6 @@ CELERY_BEAT_SCHEDULE = {
                             "schedule": float(os.environ.get("GRIDMGMT_PATROL_CHECK_SECONDS", "3600"))},
     # Monthly folium reports (gridmgmt.duties.reports): daily, builds last month's once.
     "duties-monthly-reports": {"task": "gridmgmt.duties.tasks.build_monthly_reports", "schedule": 86400.0},
+    # Reading keys past SENSOR_MAX_READING_AGE_DAYS (gridmgmt.sensors.ingest.reading_keys_forget): an hour's worth.
+    "sensors-forget-reading-keys": {"task": "gridmgmt.sensors.tasks.forget_reading_keys", "schedule": 3600.0},
 }

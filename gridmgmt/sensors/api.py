@@ -3,10 +3,12 @@
 Header ``X-Sensor-Key: <key>`` (from ``sensor_create``); body one reading
 ``{"value": 81.5, "time": "2026-11-02T10:00:00+08:00"}`` or
 ``{"readings": [...]}`` (at most :data:`MAX_READINGS`). All or nothing: any
-bad reading is a 400 naming it and nothing is stored. 202 with the counts.
+bad reading is a 400 naming it and nothing is stored; a reading stored
+before with another value is a 409 (``conflict``), nothing stored. 202 with
+the counts: a batch posted again (a lost answer retried) is answered 202
+with its readings counted as ``duplicates`` and nothing stored again.
 """
 
-from django.core.exceptions import ValidationError
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
@@ -14,7 +16,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from gridmgmt.sensors.ingest import ReadingRejected, reading_parse, readings_store
+from gridmgmt.sensors.ingest import ReadingRefused, ReadingRejected, reading_parse, readings_store
 from gridmgmt.sensors.services import sensor_for_key
 
 MAX_READINGS = 1000
@@ -24,7 +26,7 @@ class SensorReadingsView(APIView):
     authentication_classes = []  # the sensor's key, checked below, is the only credential
     permission_classes = [AllowAny]
 
-    @extend_schema(request=dict, responses={202: dict, 400: dict, 401: dict},
+    @extend_schema(request=dict, responses={202: dict, 400: dict, 401: dict, 409: dict},
                    parameters=[OpenApiParameter("X-Sensor-Key", location="header", required=True)])
     def post(self, request):
         sensor = sensor_for_key(request.META.get("HTTP_X_SENSOR_KEY"))
@@ -46,9 +48,11 @@ class SensorReadingsView(APIView):
                                 status=status.HTTP_400_BAD_REQUEST)
         try:
             report = readings_store(readings, all_or_nothing=True)
-        except ValidationError as error:
-            return Response({"detail": "; ".join(error.messages), "reason": "out_of_range"},
-                            status=status.HTTP_400_BAD_REQUEST)
-        return Response({"accepted": report.accepted, "episodes_opened": report.episodes_opened,
+        except ReadingRefused as error:
+            return Response({"detail": "; ".join(error.messages), "reason": error.reason},
+                            status=status.HTTP_409_CONFLICT if error.reason == "conflict"
+                            else status.HTTP_400_BAD_REQUEST)
+        return Response({"accepted": report.accepted, "duplicates": report.duplicates,
+                         "episodes_opened": report.episodes_opened,
                          "episodes_closed": report.episodes_closed, "event_ids": report.event_ids},
                         status=status.HTTP_202_ACCEPTED)

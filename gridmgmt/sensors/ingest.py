@@ -1,14 +1,18 @@
 """Readings in: one core for the MQTT consumer and the HTTP endpoint.
 
 A payload is a JSON object ``{"value": <number>, "time": "<ISO 8601 with
-offset>"}`` (``time`` optional: the time of receipt), in UTF-8 (RFC 8259
+offset>"}`` (``time`` optional: the time of receipt; ``unit`` optional: the
+kind's own unit, or one :data:`gridmgmt.sensors.standards.UNIT_FACTORS`
+converts exactly, any other refused as ``bad_unit``), in UTF-8 (RFC 8259
 §8.1; UTF-16 or UTF-32 is refused as ``not_utf8``). Each bad reading is
 counted under a named reason and never stops the batch; the HTTP endpoint
 asks for all-or-nothing instead.
 
 A batch is stored in one transaction with a handful of statements whatever
 its size: the batch's sensors locked in id order (the HTTP endpoint and the
-consumer may write the same sensor), one upsert of the hourly rows
+consumer may write the same sensor), one insert of the readings' keys (a
+reading received again is recognised there: :class:`SensorReadingKey`),
+one upsert of the hourly rows
 (:class:`SensorHour`), one update of the episodes that went on or ended,
 one update of the sensors' state; only an episode that opens costs more
 (its row and its routed event through the intake core). Statements per
@@ -18,7 +22,7 @@ from the database waits for the GIL held by paho's network thread.
 
 import logging
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -34,7 +38,7 @@ from gridmgmt.events.services import event_create
 from gridmgmt.json_input import JSONEncodingError, JSONInputError, json_loads
 from gridmgmt.numbers import json_number
 from gridmgmt.sensors.models import Sensor, SensorEpisode
-from gridmgmt.sensors.standards import KINDS, SensorKind, is_night, physical_range_error
+from gridmgmt.sensors.standards import KINDS, SensorKind, in_kind_unit, is_night, physical_range_error
 
 log = logging.getLogger(__name__)
 
@@ -61,19 +65,35 @@ class ReadingRejected(Exception):
         self.reason, self.detail = reason, detail
 
 
-REASONS = ("bad_topic", "not_utf8", "malformed_json", "missing_value", "bad_value", "bad_time", "unknown_sensor", "out_of_range")
+REASONS = ("bad_topic", "not_utf8", "malformed_json", "missing_value", "bad_value", "bad_time", "unknown_sensor",
+           "bad_unit", "out_of_range", "conflict")
+
+
+class ReadingRefused(ValidationError):
+    """A batch refused whole (``readings_store(all_or_nothing=True)``) for one reading; ``reason`` as
+    :class:`ReadingRejected`."""
+
+    def __init__(self, error: ReadingRejected):
+        super().__init__({"value": error.detail})
+        self.reason = error.reason
 
 
 @dataclass(frozen=True)
 class Reading:
+    """One measurement; ``keyed`` False when it carries no device time (dated at its receipt): without an
+    identity it cannot be recognised when sent again, so it is always counted."""
+
     sensor_code: str
     measured_at: datetime
     value: float
+    keyed: bool = True
+    unit: object = None  # as the payload gave it ("unit"); None: the kind's own unit (standards.KINDS)
 
 
 @dataclass
 class IngestReport:
     accepted: int = 0
+    duplicates: int = 0  # readings stored before, sent again with the same value: nothing changed
     rejected: Counter = field(default_factory=Counter)
     examples: dict = field(default_factory=dict)  # reason -> the first rejection's detail
     episodes_opened: int = 0
@@ -87,6 +107,7 @@ class IngestReport:
 
     def merge(self, other: "IngestReport") -> None:
         self.accepted += other.accepted
+        self.duplicates += other.duplicates
         self.rejected.update(other.rejected)
         for reason, detail in other.examples.items():
             self.examples.setdefault(reason, detail)
@@ -97,7 +118,7 @@ class IngestReport:
 
     def summary(self) -> str:
         rejected = ", ".join(f"{reason} {n} (e.g. {self.examples[reason]})" for reason, n in sorted(self.rejected.items()))
-        return (f"accepted {self.accepted}, rejected {sum(self.rejected.values())}"
+        return (f"accepted {self.accepted}, duplicates {self.duplicates}, rejected {sum(self.rejected.values())}"
                 f"{': ' + rejected if rejected else ''}; episodes opened {self.episodes_opened}, "
                 f"closed {self.episodes_closed}")
 
@@ -119,8 +140,9 @@ def reading_parse(sensor_code: str, payload, *, received_at: datetime) -> Readin
     number = json_number(value)
     if number is None:
         raise ReadingRejected("bad_value", f"sensor {sensor_code}: value {shown(value)} is not a number")
-    measured_at = received_at
+    measured_at, keyed = received_at, False
     if payload.get("time") is not None:
+        keyed = True
         raw_time = payload["time"]
         try:  # the one rule for a date-time a client sends; it also refuses an offset past year 1 or 9999
             measured_at = datetime_value(raw_time, "time", offset_required=True)
@@ -134,7 +156,7 @@ def reading_parse(sensor_code: str, payload, *, received_at: datetime) -> Readin
             raise ReadingRejected("bad_time", f"sensor {sensor_code}: time {raw_time} is more than "
                                               f"{settings.SENSOR_MAX_READING_AGE_DAYS} days before its receipt "
                                               "(GRIDMGMT_SENSOR_MAX_READING_AGE_DAYS)")
-    return Reading(sensor_code, measured_at, number)
+    return Reading(sensor_code, measured_at, number, keyed, payload.get("unit"))
 
 
 def shown(value, limit: int = 40) -> str:
@@ -155,6 +177,20 @@ ON CONFLICT (sensor_id, hour) DO UPDATE SET
     value_min = least(sensors_sensorhour.value_min, excluded.value_min),
     value_max = greatest(sensors_sensorhour.value_max, excluded.value_max),
     exceeding_count = sensors_sensorhour.exceeding_count + excluded.exceeding_count
+"""
+
+
+# The keys of a batch: RETURNING names those inserted; a key already there is a repetition or a conflict.
+_KEYS_INSERT = """
+INSERT INTO sensors_sensorreadingkey (sensor_id, measured_at, value)
+SELECT * FROM unnest(%s::bigint[], %s::timestamptz[], %s::float8[])
+ON CONFLICT (sensor_id, measured_at) DO NOTHING
+RETURNING sensor_id, measured_at
+"""
+
+_KEYS_STORED = """
+SELECT k.sensor_id, k.measured_at, k.value FROM sensors_sensorreadingkey k
+JOIN unnest(%s::bigint[], %s::timestamptz[]) AS u(sensor_id, measured_at) USING (sensor_id, measured_at)
 """
 
 
@@ -185,9 +221,18 @@ def readings_store(readings: list[Reading], *, all_or_nothing: bool = False,
 
     Readings of unknown or inactive sensors and physically impossible values
     are counted in the report; with ``all_or_nothing`` the first such reading
-    raises ValidationError naming it and nothing is stored. A reading older
-    than its sensor's last one is kept in the hourly rows but does not move
-    the episode state (late data does not reopen the past).
+    raises :class:`ReadingRefused` (a ValidationError) naming it and nothing
+    is stored. A reading older than its sensor's last one is kept in the
+    hourly rows but does not move the episode state (late data does not
+    reopen the past).
+
+    A reading is stored once (:class:`SensorReadingKey`, by sensor and
+    measured time): the same reading again (same value) is counted in
+    ``report.duplicates`` and changes nothing; another value for a reading
+    stored (or earlier in the batch) is refused as ``conflict`` and the first
+    value stands: a device cannot correct a reading by sending it again.
+    With ``all_or_nothing`` a conflict refuses the batch; duplicates do not
+    (a batch posted twice is answered the same, with nothing stored again).
     """
     report = IngestReport()
     with transaction.atomic():
@@ -201,14 +246,17 @@ def readings_store(readings: list[Reading], *, all_or_nothing: bool = False,
             try:
                 if sensor is None:
                     raise ReadingRejected("unknown_sensor", f"no active sensor {reading.sensor_code!r}")
+                if reading.unit is not None:
+                    reading = _in_kind_unit(reading, sensor)
                 if problem := physical_range_error(sensor.kind, reading.value):
                     raise ReadingRejected("out_of_range", f"sensor {sensor.code} ({sensor.kind}): {problem}")
             except ReadingRejected as error:
                 if all_or_nothing:
-                    raise ValidationError({"value": error.detail}) from None
+                    raise ReadingRefused(error) from None
                 report.reject(error)
                 continue
             accepted.append((reading, sensor, limits[sensor.code].exceeds(reading.value, reading.measured_at)))
+        accepted = _first_time_stored(accepted, report, all_or_nothing)
         if not accepted:
             return report
         with connection.cursor() as cursor:
@@ -231,6 +279,59 @@ def readings_store(readings: list[Reading], *, all_or_nothing: bool = False,
                                                  [s.last_reading_at for s in changed],
                                                  [s.open_episode_id for s in changed]])
     return report
+
+
+def _in_kind_unit(reading: Reading, sensor: Sensor) -> Reading:
+    """``reading`` in its sensor kind's unit, converted from the one it names; ReadingRejected bad_unit."""
+    try:
+        value = in_kind_unit(sensor.kind, reading.value, reading.unit)
+    except ValueError as exc:
+        raise ReadingRejected("bad_unit", f"sensor {sensor.code}: {exc}") from None
+    return replace(reading, value=value, unit=None)
+
+
+def _first_time_stored(accepted: list[tuple[Reading, Sensor, bool]], report: IngestReport,
+                       all_or_nothing: bool) -> list[tuple[Reading, Sensor, bool]]:
+    """The readings of ``accepted`` never stored before, their keys inserted; the others counted in
+    ``report`` as duplicates or conflicts (ReadingRefused for a conflict with ``all_or_nothing``).
+
+    One statement for the batch; the stored values are read only when some key was there already.
+    """
+    first: dict[tuple[int, datetime], tuple[Reading, Sensor, bool]] = {}  # key -> the batch's first reading
+    unkeyed, repeated = [], []  # repeated: a key met before in this batch
+    for item in accepted:
+        reading, sensor, _ = item
+        key = (sensor.pk, reading.measured_at)
+        if not reading.keyed:
+            unkeyed.append(item)
+        elif key in first:
+            repeated.append(item)
+        else:
+            first[key] = item
+    stored: dict[tuple[int, datetime], float] = {}  # key -> value stored before this batch
+    if first:
+        keys = list(first)
+        with connection.cursor() as cursor:
+            cursor.execute(_KEYS_INSERT, [[pk for pk, _ in keys], [at for _, at in keys],
+                                          [first[key][0].value for key in keys]])
+            if cursor.rowcount != len(keys):  # some were there before: with what value
+                inserted = set(cursor.fetchall())
+                old = [key for key in keys if key not in inserted]
+                cursor.execute(_KEYS_STORED, [[pk for pk, _ in old], [at for _, at in old]])
+                stored = {(pk, at): value for pk, at, value in cursor.fetchall()}
+    for reading, sensor, _ in [first[key] for key in stored] + repeated:
+        key = (sensor.pk, reading.measured_at)
+        earlier = stored[key] if key in stored else first[key][0].value
+        if reading.value == earlier:
+            report.duplicates += 1
+            continue
+        error = ReadingRejected("conflict", f"sensor {sensor.code}: its reading at {reading.measured_at.isoformat()} "
+                                            f"is stored with value {earlier:g}; another value ({reading.value:g}) "
+                                            "is refused, the stored one stands")
+        if all_or_nothing:
+            raise ReadingRefused(error)
+        report.reject(error)
+    return [item for key, item in first.items() if key not in stored] + unkeyed
 
 
 def _episodes_write(rows: list[SensorEpisode]) -> None:
@@ -358,4 +459,19 @@ def readings_ingest(messages, *, received_at: datetime | None = None, open_event
         report.merge(readings_store(readings, open_events=open_events))
     for reason, detail in report.examples.items():
         log.warning("sensor readings rejected: %s x%d, e.g. %s", reason, report.rejected[reason], detail)
+    if report.duplicates:
+        log.info("sensor readings received again, not counted again: %d", report.duplicates)
     return report
+
+
+def reading_keys_forget(*, now: datetime | None = None) -> int:
+    """Delete the reading keys past the readings' age limit (:func:`max_reading_age`); how many.
+
+    A reading that old is refused by age before its key is looked at, so its
+    key has nothing left to recognise. Run hourly (Celery beat,
+    ``sensors-forget-reading-keys``): an hour's keys in one statement.
+    """
+    with connection.cursor() as cursor:  # one statement, no rows brought back (QuerySet.delete collects them)
+        cursor.execute("DELETE FROM sensors_sensorreadingkey WHERE measured_at < %s",
+                       [(now or timezone.now()) - max_reading_age()])
+        return cursor.rowcount

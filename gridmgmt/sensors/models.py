@@ -5,6 +5,7 @@ per kind are in :mod:`gridmgmt.sensors.standards`.
 """
 
 from django.contrib.gis.db import models
+from django.contrib.postgres.indexes import BrinIndex
 
 from gridmgmt.events.models import Event
 from gridmgmt.geo import STORAGE_SRID
@@ -80,6 +81,36 @@ class SensorHour(models.Model):
     @property
     def mean(self) -> float:
         return self.value_sum / self.count
+
+
+class SensorReadingKey(models.Model):
+    """A reading stored, by its identity: the sensor and the time it was measured (one sensor measures one
+    quantity, its kind, so the quantity is the sensor's).
+
+    Only hourly aggregates are kept, so a reading sent again (an MQTT QoS 1
+    redelivery, a device resending after a lost PUBACK, an HTTP batch posted
+    twice) can only be recognised here: its key is inserted with the batch
+    (ON CONFLICT DO NOTHING) and only the readings whose key is new reach the
+    hourly rows and the episodes. ``value`` tells a repetition (same value:
+    a duplicate, changes nothing) from a conflict (another value for the same
+    reading: refused, the stored one stands). Readings without a device time
+    (dated at receipt) have no identity and no key. Keys are kept for
+    ``SENSOR_MAX_READING_AGE_DAYS``: an older reading is refused by age
+    anyway (:func:`gridmgmt.sensors.ingest.reading_keys_forget`, hourly).
+    """
+
+    # The primary key is the identity: its index is the one unique check (no surrogate id to index too).
+    pk = models.CompositePrimaryKey("sensor", "measured_at")
+    # No foreign-key constraint: its check is a query per inserted key at commit (2,000 a batch), and keys
+    # are only written for sensors the same transaction holds locked. Django still deletes them with the sensor.
+    sensor = models.ForeignKey(Sensor, on_delete=models.CASCADE, related_name="+", db_index=False,
+                               db_constraint=False)
+    measured_at = models.DateTimeField()
+    value = models.FloatField()
+
+    class Meta:
+        # Keys arrive roughly in time order: a BRIN index (a few pages) serves the hourly delete by age.
+        indexes = [BrinIndex(fields=["measured_at"], name="sensor_reading_key_age")]
 
 
 class SensorEpisode(models.Model):

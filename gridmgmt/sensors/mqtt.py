@@ -29,9 +29,10 @@ not stored when the process dies (killed, crashed) are unacknowledged: with
 the persistent session (``mqtt_consume --client-id``) the broker sends them
 again at the next connection, as it sends the readings that came while the
 consumer was down. A reading stored whose acknowledgement was lost to a
-dropped connection comes again and is stored twice (an extra count in its
-hour; acknowledgements are only sent on the connection the message came
-on, where its packet id means it).
+dropped connection comes again (acknowledgements are only sent on the
+connection the message came on, where its packet id means it): its key is
+known (:class:`gridmgmt.sensors.models.SensorReadingKey`), so it is counted
+as a duplicate and changes nothing.
 
 Memory is bounded: the broker sends at most ``max_inflight_messages``
 unacknowledged QoS 1 messages (deploy/mosquitto-gridmgmt.conf: 4,000, two

@@ -20,9 +20,11 @@ Limits and their sources:
   the one rule in :mod:`gridmgmt.water.quality`.
 """
 
+import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+from fractions import Fraction
 from zoneinfo import ZoneInfo
 
 from gridmgmt.water.quality import BlackOdorClass, WaterSample, indicator_classes
@@ -129,3 +131,39 @@ def physical_range_error(kind: str, value: float) -> str | None:
     if not (spec.physical_min <= value <= spec.physical_max):
         return f"{value} {spec.unit} is outside the physical range {spec.physical_min}..{spec.physical_max}"
     return None
+
+
+# Units a payload may name (``"unit"``), per kind: the spelling folded by :func:`_unit_folded` → the factor
+# to the kind's own unit. Only exact, fixed conversions: ppm (a mixing ratio) or dB without the A weighting
+# are other quantities, refused, never guessed.
+# Factors are exact fractions, the product rounded once: 280 cm is 2.8 m, not 280 * 0.01 = 2.8000000000000003.
+_MASS_PER_AIR = {"µg/m3": Fraction(1), "ug/m3": Fraction(1), "mg/m3": Fraction(1000)}
+_MASS_PER_WATER = {"mg/l": Fraction(1), "µg/l": Fraction(1, 1000), "ug/l": Fraction(1, 1000), "g/m3": Fraction(1)}
+UNIT_FACTORS: dict[SensorKind, dict[str, Fraction]] = {
+    SensorKind.PM25: _MASS_PER_AIR,
+    SensorKind.PM10: _MASS_PER_AIR,
+    SensorKind.CONSTRUCTION_DUST: _MASS_PER_AIR,
+    SensorKind.NOISE: {"db(a)": Fraction(1), "dba": Fraction(1)},
+    SensorKind.WATER_LEVEL: {"m": Fraction(1), "cm": Fraction(1, 100), "mm": Fraction(1, 1000)},
+    SensorKind.TRANSPARENCY: {"cm": Fraction(1), "m": Fraction(100), "mm": Fraction(1, 10)},
+    SensorKind.DISSOLVED_OXYGEN: _MASS_PER_WATER,
+    SensorKind.ORP: {"mv": Fraction(1), "v": Fraction(1000)},
+    SensorKind.AMMONIA_NITROGEN: _MASS_PER_WATER,
+}
+
+
+def _unit_folded(unit: str) -> str:
+    # NFKC folds ³ to 3 and the micro sign to Greek mu; back to the micro sign, so µ and μ are one.
+    return unicodedata.normalize("NFKC", unit).replace(" ", "").lower().replace("\u03bc", "µ")
+
+
+def in_kind_unit(kind: str, value: float, unit) -> float:
+    """``value`` given in ``unit`` as the kind's own unit (:data:`KINDS`); ValueError naming the unit and the
+    ones accepted when ``unit`` is no unit of this kind (e.g. ppm for PM2.5, dB for noise)."""
+    spec, factors = KINDS[SensorKind(kind)], UNIT_FACTORS[SensorKind(kind)]
+    factor = factors.get(_unit_folded(unit)) if isinstance(unit, str) and len(unit) <= 16 else None
+    if factor is None:
+        shown = repr(unit) if not isinstance(unit, str) or len(unit) <= 16 else repr(unit[:16]) + "..."
+        raise ValueError(f"unit {shown} is not a unit of {kind} readings: give {spec.unit} (or "
+                         f"{', '.join(u for u in factors if u != _unit_folded(spec.unit))})")
+    return value if factor == 1 else float(Fraction(value) * factor)

@@ -103,3 +103,36 @@ def test_utf16_body_400_not_utf8_whatever_charset_declared(client, level_sensor,
     response = client.post(URL, body, content_type=content_type, HTTP_X_SENSOR_KEY=key)
     assert response.status_code == 400 and "JSON must be UTF-8 (RFC 8259 §8.1); this is UTF-16" in response.json()["detail"]
     assert not SensorHour.objects.exists()
+
+
+def test_batch_posted_twice_is_202_with_duplicates_and_stored_once(client, level_sensor):
+    """A sensor retrying a POST whose answer it lost: the readings were counted twice in their hour."""
+    _, key = level_sensor
+    body = {"readings": [{"value": v, "time": (T0 + timedelta(minutes=i)).isoformat()}
+                         for i, v in enumerate([2.0, 2.8, 3.1, 2.9])]}
+    assert post(client, key, body).json()["accepted"] == 4
+    again = post(client, key, body)
+    assert again.status_code == 202
+    assert (again.json()["accepted"], again.json()["duplicates"], again.json()["episodes_opened"]) == (0, 4, 0)
+    assert sum(h.count for h in SensorHour.objects.all()) == 4 and Event.objects.count() == 1
+
+
+def test_reading_sent_again_with_another_value_409_nothing_of_the_batch_stored(client, level_sensor):
+    _, key = level_sensor
+    at = T0.isoformat()
+    assert post(client, key, {"value": 2.0, "time": at}).status_code == 202
+    response = post(client, key, {"readings": [{"value": 1.0, "time": (T0 + timedelta(minutes=1)).isoformat()},
+                                               {"value": 2.2, "time": at}]})
+    assert (response.status_code, response.json()["reason"]) == (409, "conflict")
+    assert "is stored with value 2; another value (2.2) is refused" in response.json()["detail"]
+    assert [(h.count, h.value_sum) for h in SensorHour.objects.all()] == [(1, 2.0)]
+
+
+def test_reading_in_another_unit_converted_or_400_bad_unit(client, level_sensor):
+    """A water level in cm (280) was stored as 280 m, out of the physical range; dB for metres was ignored."""
+    _, key = level_sensor
+    assert post(client, key, {"value": 280, "unit": "cm", "time": T0.isoformat()}).json()["episodes_opened"] == 1
+    response = post(client, key, {"value": 2.8, "unit": "ft"})
+    assert (response.status_code, response.json()["reason"]) == (400, "bad_unit")
+    assert "unit 'ft' is not a unit of water_level readings: give m" in response.json()["detail"]
+    assert SensorHour.objects.get().value_max == 2.8

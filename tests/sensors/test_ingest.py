@@ -193,3 +193,82 @@ def test_payload_not_in_utf8_refused_as_not_utf8(pm25, payload, named):
 def test_payload_in_utf8_with_a_byte_order_mark_is_read(pm25):
     """RFC 8259 section 8.1 lets a parser ignore a UTF-8 BOM; one rule, so it is ignored everywhere."""
     assert readings_ingest([("air-1", b"\xef\xbb\xbf" + message(30, 0)[1])], received_at=RECEIVED).accepted == 1
+
+
+def hour_totals():
+    return list(SensorHour.objects.order_by("hour").values_list("hour", "count", "value_sum", "exceeding_count"))
+
+
+def test_batch_delivered_again_is_counted_once_and_reported_as_duplicates(pm25):
+    """An MQTT redelivery or a resend after a lost PUBACK: every reading of the batch was counted twice in
+    its hourly row (count 7 -> 14, exceeding 4 -> 8)."""
+    batch = [message(v, i) for i, v in enumerate([40, 80, 120, 95, 70, 60, 90])]
+    first = readings_ingest(batch, received_at=RECEIVED)
+    stored = hour_totals()
+    again = readings_ingest(batch, received_at=RECEIVED + timedelta(minutes=5))
+    assert (first.accepted, first.duplicates) == (7, 0)
+    assert (again.accepted, again.duplicates, dict(again.rejected)) == (0, 7, {})
+    assert (again.episodes_opened, again.episodes_closed) == (0, 0)
+    assert hour_totals() == stored == [(T0, 7, 555, 4)]  # 40+80+...+90; 80, 120, 95, 90 above 75
+    assert Event.objects.count() == 2 and SensorEpisode.objects.get(ended_at__isnull=True).readings == 1
+
+
+def test_reading_repeated_inside_one_batch_counted_once(pm25):
+    report = readings_ingest([message(30, 0), message(31, 1), message(30, 0), message(31, 1)], received_at=RECEIVED)
+    assert (report.accepted, report.duplicates) == (2, 2)
+    assert hour_totals() == [(T0, 2, 61, 0)]
+
+
+def test_late_exceeding_reading_sent_again_after_its_episode_closed_opens_nothing(pm25):
+    readings_ingest([message(90, 0), message(120, 1), message(50, 5)], received_at=RECEIVED)
+    report = readings_ingest([message(120, 1), message(90, 0)], received_at=RECEIVED)  # resent, out of order
+    assert (report.duplicates, report.episodes_opened) == (2, 0)
+    assert Event.objects.count() == 1 and SensorEpisode.objects.get().readings == 2
+    assert hour_totals() == [(T0, 3, 260, 2)]
+
+
+def test_same_reading_with_another_value_is_refused_as_conflict_first_value_stands(pm25):
+    readings_ingest([message(30, 0)], received_at=RECEIVED)
+    report = readings_ingest([message(300, 0), message(40, 1), message(41, 1)], received_at=RECEIVED)
+    assert (report.accepted, report.duplicates, dict(report.rejected)) == (1, 0, {"conflict": 2})
+    assert "air-1: its reading at 2026-11-02T02:00:00+00:00 is stored with value 30; another value (300) " \
+           "is refused" in report.examples["conflict"]
+    assert hour_totals() == [(T0, 2, 70, 0)] and not Event.objects.exists()
+
+
+def test_readings_without_device_time_have_no_identity_and_are_all_counted(pm25):
+    """Dated at receipt, two readings of one batch share a time: they are two readings, not a repetition."""
+    report = readings_ingest([("air-1", b'{"value": 30}'), ("air-1", b'{"value": 30}')], received_at=RECEIVED)
+    assert (report.accepted, report.duplicates) == (2, 0)
+    assert SensorHour.objects.get().count == 2
+
+
+def test_reading_keys_past_the_age_limit_are_forgotten(pm25, settings):
+    from gridmgmt.sensors.ingest import reading_keys_forget
+    from gridmgmt.sensors.models import SensorReadingKey
+
+    readings_ingest([message(30, 0), message(31, 120)], received_at=RECEIVED)
+    settings.SENSOR_MAX_READING_AGE_DAYS = 1
+    assert reading_keys_forget(now=T0 + timedelta(days=1, hours=1)) == 1
+    assert list(SensorReadingKey.objects.values_list("measured_at", flat=True)) == [T0 + timedelta(minutes=120)]
+
+
+def unit_message(value, unit, minutes=0):
+    return "air-1", json.dumps({"value": value, "unit": unit,
+                                "time": (T0 + timedelta(minutes=minutes)).isoformat()}).encode()
+
+
+@pytest.mark.parametrize(("value", "unit"), [(80, "µg/m³"), (80, "μg/m3"), (80, "ug/m3"), (0.08, "mg/m³")])
+def test_reading_in_a_unit_of_its_kind_is_stored_in_the_standards_unit(pm25, value, unit):
+    """0.08 mg/m³ was stored as 0.08 µg/m³: the unit was ignored and an 80 µg/m³ exceedance went unseen."""
+    report = readings_ingest([unit_message(value, unit)], received_at=RECEIVED)
+    assert (report.accepted, report.episodes_opened) == (1, 1)
+    assert SensorHour.objects.get().value_max == pytest.approx(80)
+
+
+@pytest.mark.parametrize("unit", ["ppm", "dB(A)", "", 75, "µg/m³" * 10])
+def test_reading_in_a_unit_that_is_not_its_kinds_is_refused_as_bad_unit(pm25, unit):
+    report = readings_ingest([unit_message(80, unit)], received_at=RECEIVED)
+    assert (report.accepted, dict(report.rejected)) == (0, {"bad_unit": 1})
+    assert "is not a unit of pm25 readings: give µg/m³ (or ug/m3, mg/m3)" in report.examples["bad_unit"]
+    assert not SensorHour.objects.exists()

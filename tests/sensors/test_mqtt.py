@@ -262,3 +262,19 @@ def test_a_full_queue_holds_the_network_thread_back_and_loses_nothing(areas, dut
         assert queued.not_empty.wait_for(lambda: len(queued.queue) == 2, timeout=10)
     assert consumer.run(max_readings=6, idle_exit_s=10).accepted == 6
     assert SensorHour.objects.get().count == 6
+
+
+def test_readings_published_again_are_stored_once_and_counted_as_duplicates(areas, duty_classes, broker_port):
+    """A device that resends after a lost PUBACK (or a redelivery after a dropped connection): the hourly row
+    counted each reading twice and its exceedances twice."""
+    sensor_create(code="air-1", kind="pm10", location=Point(INSIDE_C1[1], INSIDE_C1[0], srid=4326))
+    sent = [reading(v, 10 - i) for i, v in enumerate([50, 200, 210, 60])]
+    consumer = MqttConsumer(port=broker_port, batch_seconds=0.1)
+    consumer.start()
+    publish_all(broker_port, sent)
+    publish_all(broker_port, sent[1:3])
+    report = consumer.run(max_readings=len(sent) + 2, idle_exit_s=5)
+    assert (report.accepted, report.duplicates, report.episodes_opened) == (4, 2, 1)
+    hour = SensorHour.objects.get()
+    assert (hour.count, hour.value_sum, hour.exceeding_count) == (4, 520, 2)
+    assert Event.objects.count() == 1 and SensorEpisode.objects.get().readings == 2
