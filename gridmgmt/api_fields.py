@@ -28,3 +28,10 @@ class JSONText(serializers.JSONField):
             except JSONInputError as exc:
                 raise serializers.ValidationError(str(exc)) from None
         return super().to_internal_value(data)
+
+
+def photo_files(**kwargs) -> serializers.ListField:
+    """Uploaded photos, passed on as files: the one photo policy (:func:`gridmgmt.events.photos.photo_clean`)
+    judges them in the service and names each refused photo. DRF's ``ImageField`` would judge them first with
+    its own generic message ("Upload a valid image"), so two policies would speak for one rule."""
+    return serializers.ListField(child=serializers.FileField(), **kwargs)

@@ -3,7 +3,7 @@
 from django.contrib.auth import get_user_model
 from rest_framework import serializers
 
-from gridmgmt.api_fields import PersonText
+from gridmgmt.api_fields import PersonText, photo_files
 from gridmgmt.areas.models import Department
 from gridmgmt.cases.models import Case, CaseHistory, Notification, Postponement
 from gridmgmt.cases.notifications import notification_text
@@ -39,7 +39,7 @@ class ReasonInput(VersionInput):
 
 class SelfHandleInput(VersionInput):
     note = PersonText(help_text="What was done on the spot")
-    photos = serializers.ListField(child=serializers.ImageField(), allow_empty=False,
+    photos = photo_files(allow_empty=False,
                                    help_text="Photos after; the report's photos are the ones before")
 
 
@@ -60,7 +60,7 @@ class AssignInput(VersionInput):
 
 class HandleInput(VersionInput):
     feedback = PersonText()
-    photos = serializers.ListField(child=serializers.ImageField(), allow_empty=False)
+    photos = photo_files(allow_empty=False)
 
 
 class VerifyInput(VersionInput):
@@ -68,7 +68,7 @@ class VerifyInput(VersionInput):
     lat = serializers.FloatField(help_text="GPS latitude, WGS84 unless crs says otherwise")
     lng = serializers.FloatField(help_text="GPS longitude")
     crs = serializers.CharField(required=False, help_text="wgs84 (default) or gcj02")
-    photos = serializers.ListField(child=serializers.ImageField(), allow_empty=False)
+    photos = photo_files(allow_empty=False)
 
 
 class PostponeInput(VersionInput):

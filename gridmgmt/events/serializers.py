@@ -3,7 +3,7 @@
 from rest_framework import serializers
 from rest_framework_gis.serializers import GeoFeatureModelSerializer
 
-from gridmgmt.api_fields import JSONText, PersonText
+from gridmgmt.api_fields import JSONText, PersonText, photo_files
 from gridmgmt.api_params import ADDRESS_MAX, DESCRIPTION_MAX
 from gridmgmt.events.models import Channel, Event
 
@@ -28,8 +28,7 @@ class EventCreateSerializer(serializers.Serializer):
     device_time = serializers.DateTimeField(required=False, allow_null=True)
     channel = serializers.ChoiceField(choices=Channel.choices, required=False,
                                       help_text="ignored with an API key: the key's channel counts")
-    # Files, judged by the one photo policy (events.photos.photo_clean), which names each refused photo.
-    photos = serializers.ListField(child=serializers.FileField(), required=False, write_only=True)
+    photos = photo_files(required=False, write_only=True)
 
 
 class EventSerializer(GeoFeatureModelSerializer):

@@ -74,6 +74,28 @@ def test_department_page_feedback_uses_the_policy_too(make_event, case_of, clien
     assert_clean(attachment.file, "page")
 
 
+def test_a_refused_photo_is_named_by_the_policy_in_the_api_and_on_the_page(make_event, case_of, client_as, users):
+    """Only the one photo policy judges: DRF's and Django's image fields once spoke first, with their generic
+    "Upload a valid image" that names neither the file nor what is accepted."""
+    case = case_of(make_event("A"))
+    not_a_photo = SimpleUploadedFile("receipt.jpg", b"%PDF-1.7 not a picture", content_type="image/jpeg")
+    answer = handled(case, client_as, photos=[not_a_photo])
+    assert answer.status_code == 400
+    assert "receipt.jpg" in str(answer.json()) and "JPEG, PNG or WebP" in str(answer.json())
+    assert "valid image" not in str(answer.json())
+    browser = Client()
+    browser.force_login(users["handler1"])
+    gif = io.BytesIO()
+    Image.new("RGB", (8, 8), "red").save(gif, "GIF")
+    page = browser.post(f"/department/cases/{case.pk}/handle/", {
+        "version": 4, "feedback": "cleaned", "photos": [SimpleUploadedFile("board.gif", gif.getvalue())]},
+        follow=True, HTTP_ACCEPT_LANGUAGE="en")
+    shown = " ".join(str(m) for m in page.context["messages"])
+    assert "board.gif" in shown and "GIF" in shown and "valid image" not in shown
+    case.refresh_from_db()
+    assert case.status == "accepted" and not CaseAttachment.objects.exists()
+
+
 def test_photo_urls_are_served_only_within_jurisdiction(make_event, case_of, client_as, users, settings):
     settings.PHOTO_ACCEL_REDIRECT = ""
     event = make_event("A")
