@@ -34,6 +34,8 @@ from spatial.crs import UnknownCRSError, parse_crs, to_wgs84
 
 # Largest id a client may ask for: PostgreSQL bigint.
 MAX_ID = 2**63 - 1
+# Largest value of a PostgreSQL integer column (a count, a target).
+MAX_INT = 2**31 - 1
 # Longest free text a person may store, in characters, given to clean_text by every place that stores one.
 DESCRIPTION_MAX = 2000  # a report's description (intake, API, Open311, hotline)
 NOTE_MAX = 2000  # a case step's note, reason or feedback (department notes, returns, postponements ...)
@@ -168,6 +170,18 @@ def int_param(params, name: str, *, default: int | None, low: int, high: int, re
     return default if raw is None else int_value(raw, name, low=low, high=high)
 
 
+def int_argument(*, low: int, high: int):
+    """argparse ``type`` of a command's integer option (``--target-households``), by :func:`ascii_integer`:
+    ``type=int`` also took ``"١٢"`` and ``"1_0"``, and any size (a 2**64 reached the column as a DataError)."""
+    def parse(value: str) -> int:
+        number = ascii_integer(value)
+        if number is None or not (low <= number <= high):
+            raise argparse.ArgumentTypeError(f"must be an integer from {low} to {high}, got {value!r}")
+        return number
+    parse.__name__ = "integer"  # argparse names the type in its message
+    return parse
+
+
 def int_list_param(params, name: str, *, max_items: int, low: int = 1, high: int = MAX_ID) -> list[int] | None:
     """Comma-separated integers (ids), at most ``max_items`` of them."""
     raw = _raw(params, name, required=False)
@@ -206,6 +220,18 @@ def float_value(raw, name: str, *, low: float, high: float) -> float:
     if value is None or not (low <= value <= high):
         raise _bad(name, f"must be a number between {low} and {high}, got {raw!r}")
     return value
+
+
+def number_argument(*, low: float, high: float):
+    """argparse ``type`` of a command's number option (``--dwelling-area``), by :func:`ascii_number`:
+    ``type=float`` also took ``"nan"``, ``"inf"``, ``"1e309"`` and ``"٩٠"``."""
+    def parse(value: str) -> float:
+        number = ascii_number(value)
+        if number is None or not (low <= number <= high):
+            raise argparse.ArgumentTypeError(f"must be a number from {low:g} to {high:g}, got {value!r}")
+        return number
+    parse.__name__ = "number"
+    return parse
 
 
 def float_param(params, name: str, *, low: float, high: float, required: bool = True) -> float | None:

@@ -3,6 +3,7 @@
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
+from django.core.management import CommandError, call_command
 from rest_framework.exceptions import ValidationError
 
 from gridmgmt import api_params as p
@@ -105,3 +106,29 @@ def test_ascii_number_is_none_for_what_no_client_meant_as_a_number(raw):
 @pytest.mark.parametrize(("raw", "value"), [(" 12 ", 12.0), ("-1.5e3", -1500.0), (7, 7.0), (0.25, 0.25), (".5", 0.5)])
 def test_ascii_number_reads_ascii_text_and_json_numbers(raw, value):
     assert p.ascii_number(raw) == value
+
+
+@pytest.mark.parametrize("command, args", [
+    ("grid_activate", ["\u0661"]),  # Arabic-Indic 1: type=int activated generation 1
+    ("grid_activate", ["0"]),
+    ("grid_report", ["--generation", "1_0"]),
+    ("grid_report", ["--target-households", "0"]),  # was a report against a cap of 0 households
+    ("grid_report", ["--target-households", "-5"]),
+    ("generate_grids", ["--all", "--target-households", str(2**64)]),  # was a DataError traceback
+    ("generate_grids", ["--all", "--target-households", "\u0662\u0660\u0660"]),
+    ("import_osm", ["/dev/null", "--street-admin-level", "\u0661\u0660"]),
+    ("import_osm", ["/dev/null", "--street-admin-level", "99999999999999999999"]),
+    ("import_osm", ["/dev/null", "--dwelling-area", "nan"]),
+    ("import_osm", ["/dev/null", "--dwelling-area", "\u0669\u0660"]),
+    ("import_osm", ["/dev/null", "--default-levels", "1_0"]),
+])
+def test_command_number_options_take_ascii_numbers_in_range_only(command, args):
+    # Refused by the option's type before anything is read or stored (no database access here).
+    with pytest.raises(CommandError, match=r"argument .*must be an? (integer|number) from"):
+        call_command(command, *args)
+
+
+def test_int_argument_and_number_argument_read_ascii_text():
+    assert p.int_argument(low=1, high=10)(" 7 ") == 7
+    assert p.number_argument(low=0, high=1e9)("90.5") == 90.5
+    assert p.number_argument(low=0, high=1e9)("1e3") == 1000.0

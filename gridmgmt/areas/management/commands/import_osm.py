@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from gridmgmt.api_params import day_argument
+from gridmgmt.api_params import MAX_ID, day_argument, int_argument, number_argument
 from gridmgmt.areas.osm_codes import OsmCodeMapError, code_map_load
 from gridmgmt.areas.osm_import import OsmImportFailed, osm_import
 from spatial.crs import UnknownCRSError
@@ -10,6 +10,8 @@ from spatial.input_files import file_argument
 
 # The reader's parameters by the option that sets them: a refusal names the option as typed.
 OPTION_OF_PARAMETER = {"dwelling_area_m2": "--dwelling-area", "default_levels": "--default-levels"}
+# OSM's admin_level runs from 1 (unused) to 11 (https://wiki.openstreetmap.org/wiki/Key:admin_level).
+ADMIN_LEVEL = int_argument(low=1, high=11)
 
 
 class Command(BaseCommand):
@@ -20,9 +22,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("file", type=file_argument, help=".osm, .osm.bz2 or .osm.pbf")
-        parser.add_argument("--district-admin-level", type=int, help="OSM admin_level imported as districts")
-        parser.add_argument("--street-admin-level", type=int, help="OSM admin_level imported as streets")
-        parser.add_argument("--community-admin-level", type=int, help="OSM admin_level imported as communities")
+        parser.add_argument("--district-admin-level", type=ADMIN_LEVEL, help="OSM admin_level imported as districts")
+        parser.add_argument("--street-admin-level", type=ADMIN_LEVEL, help="OSM admin_level imported as streets")
+        parser.add_argument("--community-admin-level", type=ADMIN_LEVEL, help="OSM admin_level imported as communities")
         parser.add_argument("--codes", type=file_argument, help="CSV mapping OSM boundaries to official codes: columns code and "
                                             "osm_id (relation/101) or ref")
         parser.add_argument("--code-template", default="",
@@ -34,9 +36,9 @@ class Command(BaseCommand):
         parser.add_argument("--close-cut-buildings", action="store_true",
                             help="Keep the inside part of a building cut at the extract's edge, closed along that "
                                  "edge (households estimated from that part); never replaces a stored building")
-        parser.add_argument("--dwelling-area", type=float, default=90.0,
+        parser.add_argument("--dwelling-area", type=number_argument(low=0, high=1e9), default=90.0,
                             help="Floor area per household in m², for buildings without a flats tag")
-        parser.add_argument("--default-levels", type=int, default=1, help="Storeys when building:levels is missing")
+        parser.add_argument("--default-levels", type=int_argument(low=1, high=MAX_ID), default=1, help="Storeys when building:levels is missing")
         parser.add_argument("--crs", help="Source CRS when not WGS84: an EPSG code or gcj02")
         parser.add_argument("--valid-from", type=day_argument)
 

@@ -3,7 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.db.models import Count
 
-from gridmgmt.api_params import code_argument
+from gridmgmt.api_params import MAX_INT, code_argument, int_argument
 from gridmgmt.areas.models import Community
 from gridmgmt.gis.audit import command_via, reason_problem
 from gridmgmt.gis.grid_edits import active_grids_by_community, generation_switch_record
@@ -20,7 +20,8 @@ class Command(BaseCommand):
         which.add_argument("--all", action="store_true", help="Every community")
         which.add_argument("--street", type=code_argument(9), help="9-digit street code")
         which.add_argument("--community", type=code_argument(12), help="12-digit community code")
-        parser.add_argument("--target-households", type=int, default=settings.GRID_TARGET_HOUSEHOLDS)
+        parser.add_argument("--target-households", type=int_argument(low=1, high=MAX_INT),
+                            default=settings.GRID_TARGET_HOUSEHOLDS)
         parser.add_argument("--code-digits", type=int, choices=(2, 3), default=settings.GRID_CODE_SEQUENCE_DIGITS)
         parser.add_argument("--activate", action="store_true", help="Activate the generation (only if it passes)")
         parser.add_argument("--fan-out", action="store_true",

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from gridmgmt.api_params import MAX_ID, int_argument
 from gridmgmt.gis.audit import command_via, reason_problem
 from gridmgmt.gis.grid_edits import active_grids_by_community, generation_switch_record
 from gridmgmt.grids.models import GridGeneration
@@ -13,7 +14,7 @@ class Command(BaseCommand):
             "A generation failing the invariant check is refused.")
 
     def add_arguments(self, parser):
-        parser.add_argument("generation", type=int)
+        parser.add_argument("generation", type=int_argument(low=1, high=MAX_ID))
         parser.add_argument("--reason", default="", help="Why the grids change, for the GIS history "
                                                          "(default: the command)")
 

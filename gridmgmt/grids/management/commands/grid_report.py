@@ -3,6 +3,7 @@ import json
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from gridmgmt.api_params import MAX_ID, MAX_INT, int_argument
 from gridmgmt.grids.models import GridGeneration
 from gridmgmt.grids.selectors import grid_quality_report, grid_workload
 
@@ -15,8 +16,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--json", action="store_true")
-        parser.add_argument("--target-households", type=int, default=settings.GRID_TARGET_HOUSEHOLDS)
-        parser.add_argument("--generation", type=int, help="A generation, active or not (checked against its own cap)")
+        parser.add_argument("--target-households", type=int_argument(low=1, high=MAX_INT),
+                            default=settings.GRID_TARGET_HOUSEHOLDS)
+        parser.add_argument("--generation", type=int_argument(low=1, high=MAX_ID), help="A generation, active or not (checked against its own cap)")
 
     def handle(self, *args, **opts):
         target = opts["target_households"]
