@@ -92,3 +92,27 @@ def test_holds_whole_with_a_grid_per_geometry_answers_as_each_grid_alone():
     grids = np.asarray([west, west, east, east], dtype=object)
     assert holds_whole(grids, geoms).tolist() == [True, False, True, True]
     assert holds_whole(west, geoms[:2]).tolist() + holds_whole(east, geoms[2:]).tolist() == [True, False, True, True]
+
+
+@pytest.mark.parametrize("stack", [
+    [box(10, 10, 22, 22)] * 30,  # one outline mapped 30 times
+    [Point(15, 15)] * 30,  # one point per flat
+])
+def test_a_grid_over_the_cap_names_its_buildings_lying_on_one_another(stack):
+    # Before: only "grid 1 has 606 households, above 200", no clue that no grid edge can part them.
+    community = box(0, 0, 100, 100)
+    buildings = [BuildingInput(f"s{k}", geometry, 20) for k, geometry in enumerate(stack)]
+    buildings.append(BuildingInput("house", box(60, 60, 70, 70), 6))
+    grids = [GridPiece(community, tuple(b.id for b in buildings), 606, 1)]
+    [violation] = check_partition(community, buildings, grids, target_households=200)
+    assert violation.startswith("grid 1 has 606 households, above 200 (buildings s0, s1, s10, s11, s12, s13, s14, "
+                                "s15, s16, s17 and 20 more lie on one another, 600 households: no grid edge can "
+                                "part them")
+
+
+def test_a_grid_over_the_cap_without_stacked_buildings_names_only_the_total():
+    community = box(0, 0, 100, 100)
+    buildings = [BuildingInput(k, box(10 * k, 0, 10 * k + 8, 8), 50) for k in range(5)]
+    grids = [GridPiece(community, tuple(range(5)), 250, 1)]
+    assert check_partition(community, buildings, grids, target_households=200) == [
+        "grid 1 has 250 households, above 200"]
