@@ -350,6 +350,9 @@ CASE_NOTIFY_BY_EMAIL = env_bool("GRIDMGMT_NOTIFY_BY_EMAIL", True)
 # SENSOR_MAX_CLOCK_AHEAD_MINUTES after its receipt is refused (field clocks drift, not by hours).
 SENSOR_MAX_READING_AGE_DAYS = int(os.environ.get("GRIDMGMT_SENSOR_MAX_READING_AGE_DAYS", "30"))
 SENSOR_MAX_CLOCK_AHEAD_MINUTES = int(os.environ.get("GRIDMGMT_SENSOR_MAX_CLOCK_AHEAD_MINUTES", "5"))
+# A reading above the limit this soon after the sensor's last exceedance ended continues it (no new event):
+# a local choice, not from a standard, so that a value wavering around the limit is one case, not hundreds.
+SENSOR_EPISODE_RESUME_MINUTES = int(os.environ.get("GRIDMGMT_SENSOR_EPISODE_RESUME_MINUTES", "30"))
 EMAIL_BACKEND = os.environ.get("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "gridmgmt@localhost")
 

@@ -54,5 +54,6 @@ class SensorReadingsView(APIView):
                             else status.HTTP_400_BAD_REQUEST)
         return Response({"accepted": report.accepted, "duplicates": report.duplicates,
                          "episodes_opened": report.episodes_opened,
-                         "episodes_closed": report.episodes_closed, "event_ids": report.event_ids},
+                         "episodes_closed": report.episodes_closed, "episodes_resumed": report.episodes_resumed,
+                         "event_ids": report.event_ids},
                         status=status.HTTP_202_ACCEPTED)

@@ -98,6 +98,7 @@ class IngestReport:
     examples: dict = field(default_factory=dict)  # reason -> the first rejection's detail
     episodes_opened: int = 0
     episodes_closed: int = 0
+    episodes_resumed: int = 0  # closed, then above the limit again within SENSOR_EPISODE_RESUME_MINUTES
     event_ids: list = field(default_factory=list)
     pending_episode_ids: list = field(default_factory=list)  # opened without their event yet
 
@@ -113,6 +114,7 @@ class IngestReport:
             self.examples.setdefault(reason, detail)
         self.episodes_opened += other.episodes_opened
         self.episodes_closed += other.episodes_closed
+        self.episodes_resumed += other.episodes_resumed
         self.event_ids.extend(other.event_ids)
         self.pending_episode_ids.extend(other.pending_episode_ids)
 
@@ -120,7 +122,7 @@ class IngestReport:
         rejected = ", ".join(f"{reason} {n} (e.g. {self.examples[reason]})" for reason, n in sorted(self.rejected.items()))
         return (f"accepted {self.accepted}, duplicates {self.duplicates}, rejected {sum(self.rejected.values())}"
                 f"{': ' + rejected if rejected else ''}; episodes opened {self.episodes_opened}, "
-                f"closed {self.episodes_closed}")
+                f"closed {self.episodes_closed}, resumed {self.episodes_resumed}")
 
 
 def reading_parse(sensor_code: str, payload, *, received_at: datetime) -> Reading:
@@ -352,7 +354,13 @@ def _advance(sensor: Sensor, readings: list[tuple[Reading, bool]], report: Inges
         if sensor.last_reading_at is not None and reading.measured_at <= sensor.last_reading_at:
             continue
         episode = sensor.open_episode
-        if exceeding and episode is None:
+        if exceeding and episode is None and (episode := _resumable(sensor, reading, closed)) is not None:
+            episode.ended_at, closed = None, None  # a value wavering around the limit: the same exceedance
+            episode.peak_value = _worse(sensor.kind, episode.peak_value, reading.value)
+            episode.readings += 1
+            sensor.open_episode = episode
+            report.episodes_resumed += 1
+        elif exceeding and episode is None:
             if closed is not None:  # closed earlier in this batch: stored now, one open episode per sensor
                 _episodes_write([closed])
             episode = sensor.open_episode = _episode_open(sensor, reading, report, open_event)
@@ -368,6 +376,17 @@ def _advance(sensor: Sensor, readings: list[tuple[Reading, bool]], report: Inges
         sensor.last_value, sensor.last_reading_at = reading.value, reading.measured_at
         changed = True
     return changed
+
+
+def _resumable(sensor: Sensor, reading: Reading, closed: SensorEpisode | None) -> SensorEpisode | None:
+    """The sensor's episode that ended at most ``SENSOR_EPISODE_RESUME_MINUTES`` before ``reading``, if any
+    (``closed``: the one this batch closed). A value wavering around the limit, a reading every few seconds,
+    opened an episode, an event and a case at each crossing (100 in 200 s): it is one exceedance."""
+    since = reading.measured_at - timedelta(minutes=settings.SENSOR_EPISODE_RESUME_MINUTES)
+    if closed is not None:
+        return closed if closed.ended_at >= since else None
+    return (SensorEpisode.objects.filter(sensor_id=sensor.pk, ended_at__gte=since, ended_at__lte=reading.measured_at)
+            .order_by("-ended_at").first())
 
 
 def _worse(kind: str, a: float, b: float) -> float:

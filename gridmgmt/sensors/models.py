@@ -19,7 +19,8 @@ class Sensor(models.Model):
     ``key_hash`` is the sha256 of the key the sensor sends over HTTP
     (``X-Sensor-Key``). The last reading and the open episode are the
     sensor's state: an episode opens on the first reading above the limit
-    and closes on the first one back at or below it.
+    and closes on the first one back at or below it (a reading above again
+    within ``SENSOR_EPISODE_RESUME_MINUTES`` of its end resumes it).
     """
 
     code = models.SlugField(max_length=64, unique=True, help_text="also the MQTT topic segment")
@@ -114,7 +115,11 @@ class SensorReadingKey(models.Model):
 
 
 class SensorEpisode(models.Model):
-    """One exceedance: from the first reading above the limit to the first back below; one event."""
+    """One exceedance: from the first reading above the limit to the first back below; one event.
+
+    Above the limit again within ``SENSOR_EPISODE_RESUME_MINUTES`` of its end, it is resumed (``ended_at``
+    emptied): a value wavering around the limit is one exceedance, one event.
+    """
 
     sensor = models.ForeignKey(Sensor, on_delete=models.CASCADE, related_name="episodes")
     started_at = models.DateTimeField()

@@ -42,8 +42,9 @@ def test_sensor_outside_district_refused(areas, duty_classes):
 
 
 def test_exceedance_opens_one_event_while_it_lasts_and_closes_when_back_below(pm25):
-    values = [40, 80, 120, 95, 70, 60, 90]  # above 75 from minute 1 to 3; again at minute 6
-    report = readings_ingest([message(v, i) for i, v in enumerate(values)], received_at=RECEIVED)
+    # above 75 from minute 1 to 3; again at minute 40, after SENSOR_EPISODE_RESUME_MINUTES (30) below
+    readings = [(40, 0), (80, 1), (120, 2), (95, 3), (70, 4), (60, 5), (90, 40)]
+    report = readings_ingest([message(v, m) for v, m in readings], received_at=RECEIVED)
     assert report.accepted == 7 and report.episodes_opened == 2 and report.episodes_closed == 1
     first, second = SensorEpisode.objects.order_by("started_at")
     assert (first.started_at, first.ended_at) == (T0 + timedelta(minutes=1), T0 + timedelta(minutes=4))
@@ -210,7 +211,7 @@ def test_batch_delivered_again_is_counted_once_and_reported_as_duplicates(pm25):
     assert (again.accepted, again.duplicates, dict(again.rejected)) == (0, 7, {})
     assert (again.episodes_opened, again.episodes_closed) == (0, 0)
     assert hour_totals() == stored == [(T0, 7, 555, 4)]  # 40+80+...+90; 80, 120, 95, 90 above 75
-    assert Event.objects.count() == 2 and SensorEpisode.objects.get(ended_at__isnull=True).readings == 1
+    assert Event.objects.count() == 1 and SensorEpisode.objects.get().readings == 4  # resumed at minute 6
 
 
 def test_reading_repeated_inside_one_batch_counted_once(pm25):
@@ -272,3 +273,24 @@ def test_reading_in_a_unit_that_is_not_its_kinds_is_refused_as_bad_unit(pm25, un
     assert (report.accepted, dict(report.rejected)) == (0, {"bad_unit": 1})
     assert "is not a unit of pm25 readings: give µg/m³ (or ug/m3, mg/m3)" in report.examples["bad_unit"]
     assert not SensorHour.objects.exists()
+
+
+def test_value_wavering_around_the_limit_is_one_exceedance_one_event(pm25):
+    """76 and 74 µg/m³ in turn every second (limit 75) opened an episode, an event and a case at each
+    crossing: 100 in 200 seconds. Above again within SENSOR_EPISODE_RESUME_MINUTES resumes the episode."""
+    batch = [message(76 if i % 2 else 74, i / 60) for i in range(200)]
+    report = readings_ingest(batch[:100], received_at=RECEIVED)
+    report.merge(readings_ingest(batch[100:], received_at=RECEIVED))  # across batches too
+    assert (report.episodes_opened, report.episodes_closed, report.episodes_resumed) == (1, 99, 99)
+    episode = SensorEpisode.objects.get()
+    assert Event.objects.count() == 1 and (episode.readings, episode.ended_at) == (100, None)  # the last is 76
+    assert SensorHour.objects.get().exceeding_count == 100
+
+
+def test_above_the_limit_again_after_the_resume_window_is_a_new_exceedance(pm25, settings):
+    settings.SENSOR_EPISODE_RESUME_MINUTES = 10
+    readings_ingest([message(90, 0), message(50, 1), message(95, 10)], received_at=RECEIVED)  # 9 min: resumed
+    readings_ingest([message(50, 11), message(99, 22)], received_at=RECEIVED)  # 11 min: a new one
+    assert list(SensorEpisode.objects.order_by("started_at").values_list("readings", "peak_value", "ended_at")) == [
+        (2, 95, T0 + timedelta(minutes=11)), (1, 99, None)]
+    assert Event.objects.count() == 2
