@@ -24,6 +24,7 @@ from gridmgmt.grids.inputs import community_inputs
 from gridmgmt.grids.models import Grid, GridGeneration
 from gridmgmt.grids.services import GridGenerationError, grid_generation_activate
 from gridmgmt.grids.succession import grid_succession_apply
+from gridmgmt.sensors.services import sensors_locate_again
 from spatial.grid_quality import building_owners
 
 
@@ -230,6 +231,7 @@ def community_grids_undo(*, community: Community) -> GridEditResult:
                  for move in generation.succession.get("moves", [])}
     succession = grid_succession_apply(retired=[g for g in current if g.code not in restored_codes],
                                        replacing=restored, returning=returning)
+    sensors_locate_again(community_ids=[community.pk])  # fixed monitors follow the grid covering them
     return GridEditResult(generation=GridGeneration.objects.get(pk=previous_generation),
                           retired=sorted(g.code for g in current),
                           created=sorted(restored_codes), succession=succession.as_json())

@@ -25,6 +25,7 @@ from gridmgmt.grids.partitioning import community_payload, partition_payload
 from gridmgmt.grids.selectors import StoredGrid, generation_violations, stored_grids
 from gridmgmt.grids.succession import grid_succession_apply
 from gridmgmt.grids.tasks import celery_workers, partition_many
+from gridmgmt.sensors.services import sensors_locate_again
 from spatial.equirectangular import equirectangular
 from spatial.grid_survival import grid_of_each, surviving
 
@@ -214,4 +215,5 @@ def _switch_over(generation: GridGeneration) -> int:
     generation.activated_at = now
     generation.succession = grid_succession_apply(retired=retired, replacing=list(generation.grids.all())).as_json()
     generation.save(update_fields=["activated_at", "succession"])
+    sensors_locate_again(community_ids=community_ids)  # fixed monitors follow the grid covering them
     return count

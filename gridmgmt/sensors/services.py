@@ -1,4 +1,4 @@
-"""Writes of sensors: registration (located in its grid) and its HTTP key."""
+"""Writes of sensors: registration (located in its grid), locating again when grids change, the HTTP key."""
 
 import hashlib
 import secrets
@@ -7,6 +7,7 @@ from django.contrib.gis.geos import Point
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from gridmgmt.areas.models import Community
 from gridmgmt.areas.selectors import locate
 from gridmgmt.sensors.models import Sensor
 
@@ -43,3 +44,28 @@ def sensor_for_key(raw_key: str | None) -> Sensor | None:
     if not raw_key:
         return None
     return Sensor.objects.filter(key_hash=sensor_key_digest(raw_key), active=True).first()
+
+
+def sensors_locate_again(*, community_ids) -> int:
+    """Stamp the sensors of these communities again with the grid covering their point (as
+    :func:`sensor_create` locates them: :func:`gridmgmt.areas.selectors.locate`); how many changed.
+
+    Called when a community's active grids change (a generation activated, an
+    edit, an undo): a sensor kept the code of the grid it was registered in,
+    retired or not, so the new grid's file (一格一档) and its grid worker's
+    environment view did not show it. Its events were right (located at the
+    time); episodes and hourly rows belong to the sensor and stay.
+    """
+    codes = list(Community.objects.filter(pk__in=community_ids).values_list("code", flat=True))
+    changed = []
+    for sensor in Sensor.objects.filter(community_code__in=codes).only("pk", "location", "grid_code",
+                                                                        "community_code", "street_code"):
+        place = locate(sensor.location)
+        if place is None:  # the community's boundary no longer covers it: left as it was, for the areas' import
+            continue
+        now = (place.grid.code if place.grid else "", place.community.code, place.community.street.code)
+        if now != (sensor.grid_code, sensor.community_code, sensor.street_code):
+            sensor.grid_code, sensor.community_code, sensor.street_code = now
+            changed.append(sensor)
+    Sensor.objects.bulk_update(changed, ["grid_code", "community_code", "street_code"])
+    return len(changed)
