@@ -10,10 +10,17 @@ from gridmgmt.accounts.selectors import assignments_of
 
 
 class ChangeKind(models.TextChoices):
-    BOUNDARY = "boundary", "boundary"
-    GRID = "grid", "grid"
-    BUILDING = "building", "building"
-    COMPONENT = "component", "component"
+    BOUNDARY = "boundary", _("Boundary")
+    GRID = "grid", _("Grid")
+    BUILDING = "building", _("Building")
+    COMPONENT = "component", _("Component")
+
+
+# What was done, in the reader's language (the history page); ``correction <kind>`` is read by action_label.
+CHANGE_ACTIONS = {
+    "edit": _("edited"), "import": _("imported"), "split": _("split"), "merge": _("merged"), "undo": _("undone"),
+    "redraw": _("shared edge redrawn"), "regenerate": _("regenerated"),
+}
 
 
 class ChangeRecord(models.Model):
@@ -47,6 +54,14 @@ class ChangeRecord(models.Model):
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor} {self.action} {self.kind} {self.code}" if self.at else \
             f"{self.actor} {self.action} {self.kind} {self.code}"
+
+    @property
+    def action_label(self) -> str:
+        """The action in the reader's language; a field correction names its kind (CorrectionKind)."""
+        correction = self.action.removeprefix("correction ")
+        if correction != self.action:
+            return _("field correction: %(kind)s") % {"kind": dict(CorrectionKind.choices).get(correction, correction)}
+        return str(CHANGE_ACTIONS.get(self.action, self.action))
 
     @property
     def actor(self) -> str:

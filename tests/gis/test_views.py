@@ -169,3 +169,24 @@ def test_one_vertex_dragged_lists_the_grids_to_regenerate_or_says_they_still_fit
     else:
         assert saved["grids_to_regenerate"] == listed == []
         assert saved["grids_still_fit"] == [gridded.west.code]
+
+
+def test_history_page_says_what_was_done_in_the_readers_language(two_communities):
+    """The Chinese history page showed the stored codes 'boundary · edit' (and 'grid · regenerate' for a
+    generation) under the case workflow's heading 办理记录; now the kind and action are words of the
+    page's language under its own heading, a field correction naming its kind."""
+    from django.utils import translation
+
+    body = {"level": "community", "code": two_communities.west.code, "geometry": WEST_WIDER,
+            "neighbours_follow": True, "reason": "survey 2026", "valid_from": "2026-12-01"}
+    assert _post(_client(two_communities.gis), "/gis/api/boundaries/save/", body).status_code == 200
+    reader = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
+    reader.force_login(two_communities.gis)
+    page = reader.get(f"/gis/history/{two_communities.west.code}/").content.decode()
+    assert "边界 · 编辑" in page and "<title>变更记录" in page, page
+    assert "boundary" not in page and " edit<" not in page and "办理记录" not in page
+    english = _client(two_communities.gis).get(f"/gis/history/{two_communities.west.code}/").content.decode()
+    assert "Boundary · edited" in english and "Change history" in english
+    with translation.override("zh-hans"):
+        assert ChangeRecord(kind="building", action="correction households").action_label.startswith("现场更正：")
+        assert str(ChangeRecord(kind="grid", action="regenerate").get_kind_display()) == "网格"
