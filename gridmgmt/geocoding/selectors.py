@@ -1,6 +1,6 @@
 """Address search: fuzzy matching of what a caller says against the gazetteer (pg_trgm)."""
 
-from django.contrib.postgres.search import TrigramWordSimilarity
+from django.contrib.postgres.search import TrigramSimilarity, TrigramWordSimilarity
 from django.db import connection
 from django.db.models import F, Q, QuerySet
 from django.db.models.functions import Greatest
@@ -25,11 +25,18 @@ class _ContainsIgnoringCase(Contains):
 def places_matching(query: str) -> QuerySet:
     """Places whose name or address contains ``query`` (case ignored) or resembles it by trigram word
     similarity (``%>``, at the session's ``pg_trgm.word_similarity_threshold``), annotated with ``score``
-    in 0..1 and best first. Every branch is a condition of the trigram GIN indexes on ``name`` and ``address``."""
+    in 0..1 and best first. Every branch is a condition of the trigram GIN indexes on ``name`` and ``address``.
+
+    Equal scores are ordered by the similarity of the whole text (``likeness``): word similarity scores
+    the best-matching stretch only, so ``三眼井 12号`` scored every ``三眼井社区示例楼N号`` alike (pg_trgm
+    keeps no trigram of ``12`` inside a run of CJK characters) and 10号 came before the 12号 the caller named.
+    """
     score = Greatest(TrigramWordSimilarity(query, "name"), TrigramWordSimilarity(query, "address"))
+    likeness = Greatest(TrigramSimilarity("name", query), TrigramSimilarity("address", query))
     matches = (Q(_ContainsIgnoringCase(F("name"), query)) | Q(_ContainsIgnoringCase(F("address"), query))
                | Q(name__trigram_word_similar=query) | Q(address__trigram_word_similar=query))
-    return Place.objects.filter(matches).annotate(score=score).order_by(F("score").desc(nulls_last=True), "name")
+    return Place.objects.filter(matches).annotate(score=score, likeness=likeness).order_by(
+        F("score").desc(nulls_last=True), F("likeness").desc(nulls_last=True), "name")
 
 
 def place_search(*, query: str, limit: int = 10) -> list[Place]:
