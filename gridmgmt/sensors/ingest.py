@@ -23,7 +23,7 @@ from the database waits for the GIL held by paho's network thread.
 import logging
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -167,11 +167,22 @@ def shown(value, limit: int = 40) -> str:
     return text if len(text) <= limit else f"{text[:limit]}... ({len(text)} characters)"
 
 
-_HOURS_UPSERT = """
+# Times go to the database as microseconds since the epoch (exact below 2**53, till the year 2255):
+# psycopg2 formats a datetime in some 6 µs, an int in 1.5 (12 against 3 ms a 2,000-reading array).
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_US = timedelta(microseconds=1)
+_AT = "(to_timestamp(0) + {}::float8 * interval '1 microsecond')"
+
+
+def _epoch_us(at: datetime) -> int:
+    return (at - _EPOCH) // _US
+
+
+_HOURS_UPSERT = f"""
 INSERT INTO sensors_sensorhour (sensor_id, hour, count, value_sum, value_min, value_max, exceeding_count)
-SELECT sensor_id, date_trunc('hour', measured_at, 'UTC'), count(*), sum(value), min(value), max(value),
+SELECT sensor_id, date_trunc('hour', {_AT.format("us")}, 'UTC'), count(*), sum(value), min(value), max(value),
        sum(exceeding)
-FROM unnest(%s::bigint[], %s::timestamptz[], %s::float8[], %s::int[]) AS r(sensor_id, measured_at, value, exceeding)
+FROM unnest(%s::bigint[], %s::bigint[], %s::float8[], %s::int[]) AS r(sensor_id, us, value, exceeding)
 GROUP BY 1, 2
 ON CONFLICT (sensor_id, hour) DO UPDATE SET
     count = sensors_sensorhour.count + excluded.count,
@@ -183,16 +194,16 @@ ON CONFLICT (sensor_id, hour) DO UPDATE SET
 
 
 # The keys of a batch: RETURNING names those inserted; a key already there is a repetition or a conflict.
-_KEYS_INSERT = """
+_KEYS_INSERT = f"""
 INSERT INTO sensors_sensorreadingkey (sensor_id, measured_at, value)
-SELECT * FROM unnest(%s::bigint[], %s::timestamptz[], %s::float8[])
+SELECT sensor_id, {_AT.format("us")}, value FROM unnest(%s::bigint[], %s::bigint[], %s::float8[]) AS u(sensor_id, us, value)
 ON CONFLICT (sensor_id, measured_at) DO NOTHING
-RETURNING sensor_id, measured_at
+RETURNING sensor_id, (extract(epoch FROM measured_at) * 1000000)::bigint
 """
 
-_KEYS_STORED = """
-SELECT k.sensor_id, k.measured_at, k.value FROM sensors_sensorreadingkey k
-JOIN unnest(%s::bigint[], %s::timestamptz[]) AS u(sensor_id, measured_at) USING (sensor_id, measured_at)
+_KEYS_STORED = f"""
+SELECT u.sensor_id, u.us, k.value FROM unnest(%s::bigint[], %s::bigint[]) AS u(sensor_id, us)
+JOIN sensors_sensorreadingkey k ON k.sensor_id = u.sensor_id AND k.measured_at = {_AT.format("u.us")}
 """
 
 
@@ -262,7 +273,7 @@ def readings_store(readings: list[Reading], *, all_or_nothing: bool = False,
         if not accepted:
             return report
         with connection.cursor() as cursor:
-            cursor.execute(_HOURS_UPSERT, [[s.pk for _, s, _ in accepted], [r.measured_at for r, _, _ in accepted],
+            cursor.execute(_HOURS_UPSERT, [[s.pk for _, s, _ in accepted], [_epoch_us(r.measured_at) for r, _, _ in accepted],
                                            [r.value for r, _, _ in accepted], [int(e) for _, _, e in accepted]])
         report.accepted = len(accepted)
         by_sensor = defaultdict(list)
@@ -299,30 +310,30 @@ def _first_time_stored(accepted: list[tuple[Reading, Sensor, bool]], report: Ing
 
     One statement for the batch; the stored values are read only when some key was there already.
     """
-    first: dict[tuple[int, datetime], tuple[Reading, Sensor, bool]] = {}  # key -> the batch's first reading
+    first: dict[tuple[int, int], tuple[Reading, Sensor, bool]] = {}  # key -> the batch's first reading
     unkeyed, repeated = [], []  # repeated: a key met before in this batch
     for item in accepted:
         reading, sensor, _ = item
-        key = (sensor.pk, reading.measured_at)
+        key = (sensor.pk, _epoch_us(reading.measured_at))
         if not reading.keyed:
             unkeyed.append(item)
         elif key in first:
             repeated.append(item)
         else:
             first[key] = item
-    stored: dict[tuple[int, datetime], float] = {}  # key -> value stored before this batch
+    stored: dict[tuple[int, int], float] = {}  # key -> value stored before this batch
     if first:
         keys = list(first)
         with connection.cursor() as cursor:
-            cursor.execute(_KEYS_INSERT, [[pk for pk, _ in keys], [at for _, at in keys],
+            cursor.execute(_KEYS_INSERT, [[pk for pk, _ in keys], [us for _, us in keys],
                                           [first[key][0].value for key in keys]])
             if cursor.rowcount != len(keys):  # some were there before: with what value
                 inserted = set(cursor.fetchall())
                 old = [key for key in keys if key not in inserted]
-                cursor.execute(_KEYS_STORED, [[pk for pk, _ in old], [at for _, at in old]])
-                stored = {(pk, at): value for pk, at, value in cursor.fetchall()}
+                cursor.execute(_KEYS_STORED, [[pk for pk, _ in old], [us for _, us in old]])
+                stored = {(pk, us): value for pk, us, value in cursor.fetchall()}
     for reading, sensor, _ in [first[key] for key in stored] + repeated:
-        key = (sensor.pk, reading.measured_at)
+        key = (sensor.pk, _epoch_us(reading.measured_at))
         earlier = stored[key] if key in stored else first[key][0].value
         if reading.value == earlier:
             report.duplicates += 1

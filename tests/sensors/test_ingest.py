@@ -1,7 +1,7 @@
 """Readings in: hourly rows, one event per exceedance episode, bad payloads counted by name (real PostGIS)."""
 
 import json
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 from django.contrib.gis.geos import Point
@@ -294,3 +294,16 @@ def test_above_the_limit_again_after_the_resume_window_is_a_new_exceedance(pm25,
     assert list(SensorEpisode.objects.order_by("started_at").values_list("readings", "peak_value", "ended_at")) == [
         (2, 95, T0 + timedelta(minutes=11)), (1, 99, None)]
     assert Event.objects.count() == 2
+
+
+def test_reading_identity_is_the_instant_to_the_microsecond(pm25):
+    """Keys travel as microseconds since the epoch: the same instant in another offset is the same reading,
+    one microsecond later is another one."""
+    utc = T0 + timedelta(minutes=59, seconds=59, microseconds=999999)
+    same = utc.astimezone(timezone(timedelta(hours=8))).isoformat()
+    report = readings_ingest([("air-1", json.dumps({"value": 30, "time": utc.isoformat()})),
+                              ("air-1", json.dumps({"value": 30, "time": same})),
+                              ("air-1", json.dumps({"value": 31, "time": (utc + timedelta(microseconds=1)).isoformat()}))],
+                             received_at=RECEIVED)
+    assert (report.accepted, report.duplicates) == (2, 1)
+    assert hour_totals() == [(T0, 1, 30, 0), (T0 + timedelta(hours=1), 1, 31, 0)]
