@@ -17,15 +17,22 @@ charset parameter (§11). Python's ``json.loads`` guesses UTF-16 and UTF-32
 from the first bytes, and DRF's parser decoded by a declared charset, so a
 sensor's UTF-16 payload or a body declared ``charset=utf-16`` was taken.
 A leading UTF-8 byte order mark is ignored (§8.1 lets a parser do so).
+
+A string (value or key) holding an unpaired surrogate (``"\\ud800"``) is
+refused: JSON's escapes can write one, but it is no character (RFC 8259
+§8.2), UTF-8 cannot encode it, and it ended as a ``UnicodeEncodeError`` (a
+500) wherever the text went next: the database, a response, a file.
 """
 
 import json
+import re
 from typing import Any
 
 from rest_framework import parsers
 from rest_framework.exceptions import ParseError
 
 MAX_DEPTH = 32  # arrays and objects inside each other, the outermost counting 1
+_SURROGATE = re.compile("[\ud800-\udfff]")  # left unpaired: a pair escaped in JSON is read as one character
 
 
 class JSONInputError(ValueError):
@@ -65,24 +72,28 @@ def json_loads(data: bytes | str) -> Any:
         raise
     except ValueError as exc:  # JSONDecodeError, UnicodeDecodeError
         raise JSONInputError(f"malformed JSON: {exc}") from None
-    if _depth(value) > MAX_DEPTH:
-        raise JSONInputError(f"nested deeper than {MAX_DEPTH} levels of arrays and objects")
+    _check(value)
     return value
 
 
-def _depth(value: Any) -> int:
-    """How many arrays and objects lie inside each other in ``value`` (without recursing)."""
-    deepest, stack = 0, [(value, 1)]
+def _check(value: Any) -> None:
+    """Refuse ``value`` nested deeper than :data:`MAX_DEPTH` or holding an unpaired surrogate (without
+    recursing)."""
+    stack = [(value, 1)]
     while stack:
         item, level = stack.pop()
-        inner = item.values() if isinstance(item, dict) else item if isinstance(item, list) else None
+        if isinstance(item, str):
+            found = _SURROGATE.search(item)
+            if found:
+                raise JSONInputError(f"a string holds the unpaired surrogate U+{ord(found.group()):04X}, "
+                                     "which is no character (RFC 8259 §8.2)")
+            continue
+        inner = [*item, *item.values()] if isinstance(item, dict) else item if isinstance(item, list) else None
         if inner is None:
             continue
-        deepest = max(deepest, level)
-        if deepest > MAX_DEPTH:
-            return deepest
+        if level > MAX_DEPTH:
+            raise JSONInputError(f"nested deeper than {MAX_DEPTH} levels of arrays and objects")
         stack.extend((child, level + 1) for child in inner)
-    return deepest
 
 
 class JSONParser(parsers.JSONParser):

@@ -137,3 +137,43 @@ def test_api_report_body_in_utf16_declared_as_such_is_400(areas, catalogue):
     response = client.post("/api/events/", body, content_type="application/json; charset=utf-16")
     assert response.status_code == 400 and "JSON must be UTF-8" in response.json()["detail"]
     assert not Event.objects.exists()
+
+
+@pytest.mark.parametrize("text", ['"\\ud800"', '{"\\udfff": 1}', '[["a\\udc00b"]]', '"\\ude00\\ud83d"'])
+def test_json_string_holding_an_unpaired_surrogate_is_refused(text):
+    with pytest.raises(JSONInputError, match="unpaired surrogate U\\+D"):
+        json_loads(text)
+
+
+def test_json_surrogate_pair_written_as_escapes_is_read_as_its_character():
+    assert json_loads('"\\ud83d\\ude00"') == "\U0001f600"
+
+
+@pytest.mark.parametrize("field", ["description", "address_string", "service_code", "lat", "api_key"])
+def test_open311_json_post_with_an_unpaired_surrogate_is_an_open311_400(areas, catalogue, capsys, field):
+    # Was a 500: the text reached PostgreSQL (or the key's sha256) as a UnicodeEncodeError.
+    call_command("create_api_key", "hotline")
+    key = capsys.readouterr().out.strip().splitlines()[-1]
+    body = {"api_key": key, "service_code": "1102", "lat": 23.125, "long": 113.265, "description": "x"}
+    body[field] = "a\ud800"
+    text = json.dumps(body)  # ensure_ascii writes the surrogate as the escape \ud800
+    response = Client().post("/open311/v2/requests.json", text, content_type="application/json")
+    assert response.status_code == 400, response.content
+    assert "unpaired surrogate U+D800" in json.loads(response.content)[0]["description"]
+    assert not Event.objects.exists()
+
+
+def test_api_report_attribute_holding_an_unpaired_surrogate_is_400(areas, catalogue, media_root):
+    client = user_client(Role.DISTRICT_LEADER, "leader")
+    body = json.dumps({"service_code": "1102", "lat": 23.125, "lng": 113.265, "attributes": {"note": "\ud800"}})
+    response = client.post("/api/events/", body, content_type="application/json")
+    assert response.status_code == 400 and "unpaired surrogate" in response.json()["detail"]
+    assert not Event.objects.exists()
+
+
+def test_open311_json_post_with_an_api_key_that_is_no_text_is_403(areas, catalogue):
+    # "api_key": 123 was a 500 (AttributeError: 'int' object has no attribute 'encode')
+    body = json.dumps({"api_key": 123, "service_code": "1102", "lat": 23.125, "long": 113.265})
+    response = Client().post("/open311/v2/requests.json", body, content_type="application/json")
+    assert response.status_code == 403, response.content
+    assert not Event.objects.exists()

@@ -55,8 +55,9 @@ def api_key_covers(key: ApiKey, *, street_code: str, community_code: str) -> boo
 
 
 def api_key_check(raw_key: str | None) -> ApiKey | None:
-    """The active key matching ``raw_key``, or None (unknown, empty or revoked)."""
-    if not raw_key:
+    """The active key matching ``raw_key``, or None (unknown, empty, revoked, or no text: a JSON body's
+    ``"api_key": 123``)."""
+    if not raw_key or not isinstance(raw_key, str):
         return None
     with connection.cursor() as cursor:  # every integration request asks: prepared, no ORM
         execute_prepared(cursor, "gridmgmt_api_key", _KEY_SQL, [_digest(raw_key)])
