@@ -75,10 +75,13 @@ def command_via(command: str) -> str:
     return f"manage.py {command}, run by {account}"
 
 
-def change_history(*, code: str, limit: int = 100) -> list[ChangeRecord]:
-    """Changes that touched the area or grid ``code`` (or a grid of community ``code``), newest first."""
-    query = Q(code=code) | Q(codes__contains=[code])
-    return list(ChangeRecord.objects.select_related("user").filter(query)[:limit])
+def change_history(*, code: str | None, limit: int = 100) -> list[ChangeRecord]:
+    """Changes that touched the area or grid ``code`` (or a grid of community ``code``), newest first;
+    ``None``: the latest changes of the whole district."""
+    records = ChangeRecord.objects.select_related("user")
+    if code is not None:
+        records = records.filter(Q(code=code) | Q(codes__contains=[code]))
+    return list(records[:limit])
 
 
 def boundaries_on(*, level: str, day: date) -> list[BoundaryVersion]:

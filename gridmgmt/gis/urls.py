@@ -19,6 +19,7 @@ urlpatterns = [
     path("api/grids/undo/", views.grid_undo, name="grid-undo"),
     path("api/grids/stale/", views.stale_grids, name="grid-stale"),
     path("api/history/<str:code>/", views.history, name="history"),
+    path("history/", views.history_page, name="history-latest"),
     path("history/<str:code>/", views.history_page, name="history-page"),
     path("api/map-on/", views.map_on, name="map-on"),
     path("api/workload/", views.workload, name="workload"),

@@ -234,8 +234,9 @@ def history(request, code: str):
 
 @require_GET
 @gis_only
-def history_page(request, code: str):
-    """The history of one area or grid (or a community's grids): who changed what, when and why."""
+def history_page(request, code: str | None = None):
+    """The history of one area or grid (or a community's grids), or without a code the district's latest
+    changes, each code linking to its own: who changed what, when and why."""
     return render(request, "gis/history.html", {"code": code, "changes": change_history(code=code)})
 
 

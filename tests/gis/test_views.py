@@ -190,3 +190,18 @@ def test_history_page_says_what_was_done_in_the_readers_language(two_communities
     with translation.override("zh-hans"):
         assert ChangeRecord(kind="building", action="correction households").action_label.startswith("现场更正：")
         assert str(ChangeRecord(kind="grid", action="regenerate").get_kind_display()) == "网格"
+
+
+def test_history_without_a_code_lists_the_latest_changes_and_the_editor_links_to_it(two_communities):
+    """/gis/history/ was a 404 and no page linked to any history: an editor had to know /gis/history/CODE/
+    from the README. Now the editor links to the district's latest changes, each code linking to its own."""
+    client = _client(two_communities.gis)
+    assert 'href="/gis/history/"' in client.get("/gis/").content.decode()
+    assert "No changes recorded." in client.get("/gis/history/").content.decode()
+    body = {"level": "community", "code": two_communities.west.code, "geometry": WEST_WIDER,
+            "neighbours_follow": True, "reason": "survey 2026", "valid_from": "2026-12-01"}
+    assert _post(client, "/gis/api/boundaries/save/", body).status_code == 200
+    page = client.get("/gis/history/")
+    assert page.status_code == 200 and "survey 2026" in page.content.decode()
+    assert f'href="/gis/history/{two_communities.east.code}/"' in page.content.decode()  # the neighbour followed
+    assert _client(two_communities.dispatcher).get("/gis/history/").status_code == 403
