@@ -22,6 +22,7 @@ from gridmgmt.areas.building_services import buildings_place
 from gridmgmt.areas.models import BoundaryVersion, Community, District, Street
 from gridmgmt.areas.names import normalise_community_name
 from gridmgmt.geo import STORAGE_SRID
+from gridmgmt.sensors.services import sensors_locate_again
 from spatial.crs import lnglat_range_problem
 from spatial.equirectangular import equirectangular
 from spatial.topology import area_outside_m2, overlapping_pairs
@@ -212,6 +213,9 @@ def boundaries_save(
         if level == "community" and (report.created or report.updated):
             # Buildings follow the boundaries: those in or placed in a changed community are placed again.
             report.buildings_replaced = buildings_place(community_codes=report.created + report.updated)
+            # Fixed sensors likewise (their stored community, street and grid codes).
+            sensors_locate_again(community_ids=model.objects.filter(code__in=report.created + report.updated)
+                                 .values_list("pk", flat=True))
     return report
 
 

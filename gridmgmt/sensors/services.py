@@ -6,6 +6,7 @@ import secrets
 from django.contrib.gis.geos import Point
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
 
 from gridmgmt.areas.models import Community
 from gridmgmt.areas.selectors import locate
@@ -51,15 +52,19 @@ def sensors_locate_again(*, community_ids) -> int:
     :func:`sensor_create` locates them: :func:`gridmgmt.areas.selectors.locate`); how many changed.
 
     Called when a community's active grids change (a generation activated, an
-    edit, an undo): a sensor kept the code of the grid it was registered in,
-    retired or not, so the new grid's file (一格一档) and its grid worker's
-    environment view did not show it. Its events were right (located at the
-    time); episodes and hourly rows belong to the sensor and stay.
+    edit, an undo) or its boundary does (an import): a sensor kept the codes
+    it was registered with, retired or not, so the new grid's file (一格一档)
+    and its grid worker's or community's environment view did not show it.
+    Its events were right (located at the time); episodes and hourly rows
+    belong to the sensor and stay. The sensors looked at: those stored in these
+    communities and those standing in them now.
     """
-    codes = list(Community.objects.filter(pk__in=community_ids).values_list("code", flat=True))
+    communities = Community.objects.filter(pk__in=community_ids)
+    codes = list(communities.values_list("code", flat=True))
+    standing = Exists(communities.filter(boundary__covers=OuterRef("location")))
     changed = []
-    for sensor in Sensor.objects.filter(community_code__in=codes).only("pk", "location", "grid_code",
-                                                                        "community_code", "street_code"):
+    for sensor in Sensor.objects.filter(Q(community_code__in=codes) | standing).only(
+            "pk", "location", "grid_code", "community_code", "street_code"):
         place = locate(sensor.location)
         if place is None:  # the community's boundary no longer covers it: left as it was, for the areas' import
             continue
