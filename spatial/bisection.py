@@ -106,17 +106,24 @@ class BuildingArrays:
     ref_xy
         (N, 2) reference point of each building: the point itself, or a point
         on the surface of the footprint within the community.
+        Buildings of one stack (:mod:`spatial.stacking`) share one point, so
+        no cut parts them.
     weight
-        Households each building counts for when splitting: ``min(h, T)``,
-        so a building above the target fills exactly one grid.
+        Households each building counts for when splitting: a stack's first
+        building carries ``min(H, T)`` for the stack's ``H`` households and
+        the others 0, so a building or stack above the target fills exactly
+        one grid.
     claims
         The area each building must keep whole in its grid: footprint within
         the community, or a small square around a point.
+    stack
+        The stack of each building (:func:`spatial.stacking.stack_labels`).
     """
 
     ref_xy: np.ndarray
     weight: np.ndarray
     claims: np.ndarray
+    stack: np.ndarray
 
 
 @dataclass(frozen=True)

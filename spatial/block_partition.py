@@ -12,8 +12,9 @@ One community part is tiled into *units*, then units are grouped into grids:
 3. Units are grouped into grids on their edge-adjacency graph (networkx)
    by :func:`spatial.unit_groups.group_units`: region growing to the mean
    of a few grid counts, merging and dissolving light grids, the fewest and
-   most even grids kept. A plot of one building above ``T`` is a grid alone
-   (only empty land may join it).
+   most even grids kept. A plot of one building (or one stack of buildings
+   lying on one another, :mod:`spatial.stacking`) above ``T`` is a grid
+   alone (only empty land may join it).
 
 Our own polygonize and Voronoi are kept over ``momepy.enclosures`` and
 ``momepy.enclosed_tessellation`` (measured by ``bench/grids.py
@@ -28,7 +29,7 @@ with the default 0.4 13 footprints are cut, where the generator needs an exact t
 footprint whole. On point buildings (Yuexiu, 1 m squares) the two tie.
 
 The cap holds by construction: a group never grows past ``T`` unless it is
-one oversize building. Grid edges between whole blocks lie on roads.
+one oversize building or stack. Grid edges between whole blocks lie on roads.
 """
 
 from __future__ import annotations
@@ -73,8 +74,9 @@ def block_part(
     unit_households = np.array([households[u.members].sum() for u in units], dtype=np.int64)
     graph = _adjacency(polygons)
     buildings_in = np.array([len(u.members) for u in units])
+    stacks_in = np.array([len(np.unique(buildings.stack[u.members])) for u in units])
     groups = group_units(graph, shapely.get_coordinates(shapely.point_on_surface(polygons)), shapely.length(polygons),
-                         unit_households, (buildings_in == 1) & (unit_households > target_households),
+                         unit_households, (stacks_in == 1) & (unit_households > target_households),
                          target_households, buildings_in)
     leaves = []
     for group in groups:
@@ -100,12 +102,13 @@ def _units(part, members, blocks, buildings, households, target, min_width_m, pl
     units: list[Leaf] = []
     for index, block in enumerate(blocks):
         inside = members[block_of == index]
-        weight = households[inside]
-        oversize_beside_others = len(inside) > 1 and (weight > target).any()
-        if (weight.sum() <= target and not oversize_beside_others) or len(inside) <= 1:
+        stacks, stack_of = np.unique(buildings.stack[inside], return_inverse=True)
+        stack_households = np.bincount(stack_of, weights=households[inside])
+        oversize_beside_others = len(stacks) > 1 and (stack_households > target).any()
+        if (households[inside].sum() <= target and not oversize_beside_others) or len(stacks) <= 1:
             units.append(Leaf(block, inside))
             continue
-        clusters = overlapping_clusters(buildings.claims[inside])
+        clusters = overlapping_clusters(buildings.claims[inside], buildings.stack[inside])
         claims = np.asarray([shapely.union_all(buildings.claims[inside[c]], grid_size=GRID_SIZE_M)
                              for c in clusters], dtype=object)
         try:
@@ -121,9 +124,9 @@ def _units(part, members, blocks, buildings, households, target, min_width_m, pl
     return units
 
 
-def over_cap(leaf: Leaf, households: np.ndarray, target: int) -> bool:
-    """Whether a grid breaks the cap: above ``target`` and not one oversize building alone."""
-    return households[leaf.members].sum() > target and len(leaf.members) > 1
+def over_cap(leaf: Leaf, households: np.ndarray, target: int, stack: np.ndarray) -> bool:
+    """Whether a grid breaks the cap: above ``target`` and not one oversize building or stack alone."""
+    return households[leaf.members].sum() > target and len(np.unique(stack[leaf.members])) > 1
 
 
 def within_cap(leaves: list[Leaf], buildings: BuildingArrays, households: np.ndarray, target: int,
@@ -135,7 +138,7 @@ def within_cap(leaves: list[Leaf], buildings: BuildingArrays, households: np.nda
     """
     result = []
     for leaf in leaves:
-        if over_cap(leaf, households, target):
+        if over_cap(leaf, households, target, buildings.stack):
             result.extend(block_part(leaf.polygon, leaf.members, [leaf.polygon], buildings, households, target,
                                      min_width_m, plots_only=True))
         else:
@@ -143,10 +146,15 @@ def within_cap(leaves: list[Leaf], buildings: BuildingArrays, households: np.nda
     return result
 
 
-def overlapping_clusters(claims: np.ndarray) -> list[np.ndarray]:
-    """Groups of claims that overlap one another (real footprints do): each group stays in one plot."""
+def overlapping_clusters(claims: np.ndarray, stack: np.ndarray) -> list[np.ndarray]:
+    """Groups of claims that overlap one another (real footprints do) or are of one stack: each group stays
+    in one plot."""
     graph = nx.Graph()
     graph.add_nodes_from(range(len(claims)))
+    first_of_stack: dict[int, int] = {}
+    for index, label in enumerate(stack.tolist()):
+        if first_of_stack.setdefault(label, index) != index:
+            graph.add_edge(first_of_stack[label], index)
     left, right = shapely.STRtree(claims).query(claims, predicate="overlaps")
     # Wall-sharing footprints overlap by rounding noise only; they stay apart.
     shared_m2 = shapely.area(shapely.intersection(claims[left], claims[right]))

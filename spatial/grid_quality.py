@@ -13,6 +13,7 @@ import shapely
 from shapely.geometry import LineString, MultiPolygon, Polygon
 
 from spatial.precision import GRID_SIZE_M
+from spatial.stacking import stack_labels
 
 DEFAULT_MIN_WIDTH_M = 10.0
 """Narrowest a grid may be, in metres: a grid with no disc of this diameter
@@ -316,13 +317,16 @@ def check_partition(
         Empty when the grids tile the community, every building is in
         exactly one grid that holds all of it within the community (a point:
         covered by that grid and no other), households add up and stay within
-        the cap (except a grid holding one oversize building and no other
+        the cap (except a grid holding one oversize building, or one stack of
+        buildings lying on one another (:mod:`spatial.stacking`), and no other
         building), and sequences are distinct and from 1 (after regenerations
         they have gaps: a retired code is never reused).
     """
     by_id = {b.id: b for b in buildings}
+    stack_of, stack_households = _stacks(by_id)
     violations = check_tiling(boundary, [g.polygon for g in grids], min_width_m,
-                              lambda index: _narrowness_forced(index, grids, by_id, target_households, min_width_m))
+                              lambda index: _narrowness_forced(index, grids, by_id, stack_households, target_households,
+                                                               min_width_m))
     owner: dict = {}
     for grid in grids:
         for building_id in grid.building_ids:
@@ -337,58 +341,61 @@ def check_partition(
         households = [by_id[i].households for i in grid.building_ids]
         if sum(households) != grid.households:
             violations.append(f"grid {grid.sequence} says {grid.households} households, its buildings hold {sum(households)}")
-        # Only an oversize building alone may exceed the cap: nothing else, not even a shop, shares its grid.
-        oversize_alone = len(households) == 1 and households[0] > target_households
-        if grid.households > target_households and not oversize_alone:
+        # Only an oversize building (or stack) alone may exceed the cap: nothing else, not even a shop, shares its grid.
+        stacks = [stack_of[i] for i in grid.building_ids if i in stack_of]
+        if grid.households > target_households and len(set(stacks)) > 1:
             violations.append(f"grid {grid.sequence} has {grid.households} households, above {target_households}"
-                              + _stacked_text([by_id[i] for i in grid.building_ids]))
+                              + _stacked_text([by_id[i] for i in grid.building_ids if i in stack_of], stacks))
     sequences = [g.sequence for g in grids]
     if len(set(sequences)) != len(sequences) or min(sequences, default=1) < 1:
         violations.append("sequences repeat or start below 1")
     return violations
 
 
-def _stacked_text(buildings: Sequence) -> str:
-    """Why a grid above the cap may be forced: its buildings lying on one another, named; else "".
+def _stacks(by_id: dict) -> tuple[dict, dict]:
+    """Each building's stack (:func:`spatial.stacking.stack_labels`), and each building's stack's households."""
+    geoms = np.asarray([b.geometry for b in by_id.values()], dtype=object)
+    labels = stack_labels(geoms).tolist()
+    totals: dict[int, int] = {}
+    for label, building in zip(labels, by_id.values()):
+        totals[label] = totals.get(label, 0) + building.households
+    return dict(zip(by_id, labels)), {i: totals[label] for i, label in zip(by_id, labels)}
 
-    Buildings at one point or on one footprint (an outline mapped twice, one point per flat) cannot be
-    parted by any grid edge; the check's refusal named only the total, which left the person
-    running the generation no clue to the data to fix.
+
+def _stacked_text(buildings: Sequence, stacks: list) -> str:
+    """Why a grid above the cap may be forced: its buildings lying on one another (of one of ``stacks``, each
+    building's), named; else "".
+
+    A stack beside other buildings should have had a grid of its own; naming it lets the person running
+    the generation find the data (an outline or point mapped more than once).
     """
-    geoms = np.asarray([b.geometry for b in buildings], dtype=object)
-    if len(geoms) < 2:
-        return ""
-    left, right = shapely.STRtree(geoms).query(geoms, predicate="intersects")
-    pairs = left < right
-    left, right = left[pairs], right[pairs]
-    smaller = np.minimum(shapely.area(geoms[left]), shapely.area(geoms[right]))
-    shared = shapely.area(shapely.intersection(geoms[left], geoms[right]))
-    # Points (area 0) intersecting are at one place; footprints sharing over half the smaller one are one.
-    stacked = np.where(smaller > 0, shared > smaller / 2, True)
-    ids = sorted({buildings[i].id for i in np.concatenate([left[stacked], right[stacked]])}, key=str)
+    stacked = [stacks.count(s) > 1 for s in stacks]
+    ids = sorted((b.id for b, s in zip(buildings, stacked) if s), key=str)
     if not ids:
         return ""
-    households = sum(b.households for b in buildings if b.id in set(ids))
+    households = sum(b.households for b, s in zip(buildings, stacked) if s)
     shown = ", ".join(map(str, ids[:10])) + (f" and {len(ids) - 10} more" if len(ids) > 10 else "")
     return (f" (buildings {shown} lie on one another, {households} households: no grid edge can part them; "
             "an outline or point mapped more than once?)")
 
 
-def _narrowness_forced(index: int, grids: Sequence, by_id: dict, target_households: int, min_width_m: float) -> bool:
+def _narrowness_forced(index: int, grids: Sequence, by_id: dict, stack_households: dict, target_households: int,
+                       min_width_m: float) -> bool:
     """Whether grid ``index`` must be thin: one of its buildings lies within ``min_width_m`` of a building of
-    another grid, and the two hold more than ``target_households`` together, so no grid may hold both and the
-    edge between them has less than ``min_width_m`` of room (the cap wins; see :mod:`spatial.partition`)."""
-    others = [by_id[i] for k, grid in enumerate(grids) if k != index for i in grid.building_ids if i in by_id]
+    another grid, and the two (their stacks: ``stack_households``) hold more than ``target_households``
+    together, so no grid may hold both and the edge between them has less than ``min_width_m`` of room (the
+    cap wins; see :mod:`spatial.partition`)."""
+    others = [i for k, grid in enumerate(grids) if k != index for i in grid.building_ids if i in by_id]
     if not others:
         return False
-    other_geoms = np.asarray([b.geometry for b in others], dtype=object)
-    other_households = np.asarray([b.households for b in others])
+    other_geoms = np.asarray([by_id[i].geometry for i in others], dtype=object)
+    other_households = np.asarray([stack_households[i] for i in others])
     for building_id in grids[index].building_ids:
         building = by_id.get(building_id)
         if building is None:
             continue
         near = shapely.dwithin(other_geoms, building.geometry, min_width_m)
-        if (building.households + other_households[near] > target_households).any():
+        if (stack_households[building_id] + other_households[near] > target_households).any():
             return True
     return False
 

@@ -3,7 +3,7 @@
 from io import StringIO
 
 import pytest
-from django.contrib.gis.geos import Point
+from django.contrib.gis.geos import Point, Polygon
 from django.core.management import CommandError, call_command
 
 from gridmgmt.areas.models import Building
@@ -18,19 +18,40 @@ def run(command, *args) -> str:
     return out.getvalue()
 
 
-def add_twins(community, households=150):
-    # Two buildings at the very same point cannot be told apart: their grid must exceed the cap.
-    spot = Point(113.2655, 23.1255, srid=4326)
-    Building.objects.bulk_create([Building(community=community, households=households, population=households * 2,
-                                           location=spot, source="test", source_id=f"twin{i}") for i in range(2)])
+def add_buildings(community, footprints, households=150):
+    Building.objects.bulk_create([
+        Building(community=community, households=households, population=households * 2, location=footprint.centroid,
+                 footprint=footprint, source="test", source_id=f"b{i}") for i, footprint in enumerate(footprints)])
+
+
+def square(west_lng, south_lat, side_deg=1e-4):
+    return Polygon.from_bbox((west_lng, south_lat, west_lng + side_deg, south_lat + side_deg))
 
 
 def test_generation_failing_its_check_is_never_stored_and_names_community_and_invariant(two_communities):
     west, _ = two_communities
-    add_twins(west)
+    # Two footprints overlapping by a third of each (not lying on one another, so no stack): no grid edge
+    # parts them, and together they are above the cap.
+    add_buildings(west, [square(113.2654, 23.1254), square(113.2654 + 2e-4 / 3, 23.1254)])
     with pytest.raises(CommandError, match=r"fails its check: community 440104001001: .*; nothing stored"):
         run("generate_grids", "--all", "--activate")
     assert not GridGeneration.objects.exists() and not Grid.objects.exists()
+
+
+def test_buildings_on_one_point_above_the_cap_get_a_grid_of_their_own(two_communities):
+    west, _ = two_communities
+    # Before: the two shared a grid with others, or with each other as two buildings, and the generation
+    # was refused; buildings on one another are one stack, which is one oversize building.
+    spot = Point(113.2655, 23.1255, srid=4326)
+    Building.objects.bulk_create([Building(community=west, households=150, population=300, location=spot,
+                                           source="test", source_id=f"twin{i}") for i in range(2)])
+    out = run("generate_grids", "--all", "--activate")
+    twins = set(Building.objects.filter(source_id__startswith="twin").values_list("pk", flat=True))
+    assert out.count("oversize building (own grid)") == 2
+    [alone] = [g for g in Grid.objects.filter(active=True) if g.households > 200]
+    assert alone.households == 300
+    assert set(Building.objects.filter(location__coveredby=alone.polygon).values_list("pk", flat=True)) == twins
+    assert "invariants: all hold" in run("grid_report")
 
 
 def test_activate_refuses_a_generation_broken_after_it_was_stored(two_communities):
