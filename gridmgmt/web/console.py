@@ -38,14 +38,15 @@ CONSOLE_ACTIONS = ("open", "cancel", "merge", "dispatch", "redispatch", "reopen"
 
 
 def _case_points(rows) -> dict:
-    """The listed cases as GeoJSON points (lng, lat) for the map beside the list; ``number`` is what people read."""
+    """The listed cases as GeoJSON points (lng, lat) for the map beside the list; ``number`` is what people read,
+    ``grid`` the grid code (a case page outlines its grid among its community's)."""
     features = []
     for row in rows:
         case = row["case"]
         features.append({
             "type": "Feature", "id": case.pk,
             "geometry": {"type": "Point", "coordinates": [case.location.x, case.location.y]},
-            "properties": {"id": case.pk, "number": case.number, "status": str(row["status_label"]),
+            "properties": {"id": case.pk, "number": case.number, "status": str(row["status_label"]), "grid": case.grid_code,
                            "class_name": local_name(case.small_class), "deadline_state": row["deadline_state"]}})
     return {"type": "FeatureCollection", "features": features}
 

@@ -8,7 +8,20 @@ const DEADLINE_COLOURS = { overdue: "#a4161a", near: "#8a5200", "": "#0b4f8a" };
 function drawCases(element) {
   const points = JSON.parse(document.getElementById("case-points").textContent);
   const framed = points.features.length > 0;
-  const { map } = createMap(element, { layers: ["district", "streets"], fit: !framed });
+  // One case (its page): the grids of its community too, its own grid drawn bolder, so the reader sees which
+  // grid it lies in (the grid labels alone floated over an outline-less map). A list keeps the area outlines.
+  const grid = points.features.length === 1 ? points.features[0].properties.grid : "";
+  const layers = grid ? ["district", "streets", "grids"] : ["district", "streets"];
+  const params = grid ? { grids: { community: grid.slice(0, 12) } } : {};
+  const { map, ready } = createMap(element, { layers, params, fit: !framed });
+  if (grid) {
+    ready.then(({ layers: drawn }) => drawn.grids.eachLayer((path) => {
+      if (path.feature.properties.code === grid) {
+        path.setStyle({ weight: 4 });
+        path.getElement().classList.add("case-grid");
+      }
+    }));
+  }
   // The cases' own pane above the area layers: the street polygons, drawn when their fetch answers,
   // would otherwise lie over the points and take their hover and click.
   map.createPane("cases").style.zIndex = 450;
