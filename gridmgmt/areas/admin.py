@@ -1,7 +1,7 @@
 from django.contrib import admin
 from gridmgmt.areas.admin_geometry import ReadOnlyGeometryAdmin
 from gridmgmt.areas.models import (BoundaryVersion, Building, Community, Department, District, HealthFacility,
-                                   Road, Street)
+                                   LinearBarrier, Road, Street)
 
 
 @admin.register(District)
@@ -50,6 +50,13 @@ class DepartmentAdmin(admin.ModelAdmin):
 class RoadAdmin(ReadOnlyGeometryAdmin):
     list_display = ("osm_id", "name", "highway")
     list_filter = ("highway",)
+    search_fields = ("name", "osm_id")
+
+
+@admin.register(LinearBarrier)
+class LinearBarrierAdmin(ReadOnlyGeometryAdmin):
+    list_display = ("osm_id", "name", "key", "value")
+    list_filter = ("key", "value")
     search_fields = ("name", "osm_id")
 
 

@@ -167,6 +167,20 @@ class Road(models.Model):
         return self.name or f"way {self.osm_id}"
 
 
+class LinearBarrier(models.Model):
+    """A river, canal, stream or railway line, from OSM (tunnels and culverts left out): a grid cut line
+    beside the roads, so grids end at the water or the track instead of crossing it."""
+
+    osm_id = models.BigIntegerField(unique=True)
+    name = models.CharField(max_length=128, blank=True)
+    key = models.CharField(max_length=16, help_text="waterway or railway")
+    value = models.CharField(max_length=32, help_text="the OSM value: river, canal, stream, rail, ...")
+    geometry = models.LineStringField(srid=STORAGE_SRID, spatial_index=True)
+
+    def __str__(self) -> str:
+        return self.name or f"way {self.osm_id} ({self.key}={self.value})"
+
+
 class HealthFacility(models.Model):
     """A hospital, clinic, doctor or pharmacy, from OSM: the medical view's layer."""
 

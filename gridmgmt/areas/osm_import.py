@@ -1,4 +1,5 @@
-"""Import of an OpenStreetMap extract (offline): boundaries, buildings, roads, health facilities.
+"""Import of an OpenStreetMap extract (offline): boundaries, buildings, roads, waterways and railways, health
+facilities.
 
 Reading is ``spatial.osm_reader.read_extract`` (pure, one pass over the
 file); this module maps what it read onto the models and writes it all in
@@ -18,7 +19,7 @@ from shapely.geometry import MultiLineString, MultiPolygon, Polygon
 
 from gridmgmt.areas.boundary_reader import BoundaryRecord
 from gridmgmt.areas.building_services import BuildingRecord, buildings_upsert
-from gridmgmt.areas.models import Building, District, HealthFacility, Road, Street
+from gridmgmt.areas.models import Building, District, HealthFacility, LinearBarrier, Road, Street
 from gridmgmt.areas.osm_codes import OsmCodeMap, OsmCodeMapError
 from gridmgmt.areas.services import BoundaryImportRefused, ImportReport, boundaries_save
 from gridmgmt.geo import STORAGE_SRID
@@ -81,14 +82,18 @@ class OsmImportReport:
     implausible: list[str] = field(default_factory=list)
     roads: int = 0
     roads_cut: int = 0
-    roads_split: list[str] = field(default_factory=list)
+    barriers: int = 0
+    """Waterways and railways stored (grid cut lines beside the roads)."""
+    barriers_cut: int = 0
+    lines_split: list[str] = field(default_factory=list)
+    """Roads, waterways and railways that left and re-entered the extract: longest part stored."""
     health_facilities: int = 0
     shortened: list[str] = field(default_factory=list)
     """Texts longer than their field (OSM allows 255 characters a tag), cut to fit, each named."""
 
     @property
     def usable(self) -> bool:
-        written = self.buildings or self.roads or self.health_facilities
+        written = self.buildings or self.roads or self.barriers or self.health_facilities
         return bool(written or any(r.created or r.updated or r.unchanged for r in self.boundaries))
 
     def lines(self) -> list[str]:
@@ -137,7 +142,9 @@ class OsmImportReport:
         lines.append(f"  implausible tags set aside: {len(self.implausible)}")
         lines += [f"    {item}" for item in self.implausible]
         lines.append(f"roads: {self.roads} ({self.roads_cut} cut at the extract's edge, inside part kept)")
-        lines += [f"  {item}" for item in self.roads_split]
+        lines.append(f"waterways and railways (grid cut lines): {self.barriers} ({self.barriers_cut} cut at the "
+                     "extract's edge, inside part kept)")
+        lines += [f"  {item}" for item in self.lines_split]
         lines.append(f"health facilities: {self.health_facilities}")
         if self.shortened:
             lines.append(f"texts longer than their field, cut to fit ({len(self.shortened)}):")
@@ -234,7 +241,11 @@ def osm_import(
         report.outside_communities = list(Building.objects.filter(
             source="osm", source_id__in=[r.source_id for r in records], community__isnull=True,
         ).order_by("id").values_list("source_id", flat=True))
-        _roads_save(extract.roads, convert, report)
+        _lines_save(extract.roads, Road, lambda road: {"highway": road.highway}, convert, report)
+        _lines_save(extract.barriers, LinearBarrier, lambda line: {"key": line.key, "value": line.value}, convert,
+                    report)
+        report.roads, report.roads_cut = len(extract.roads), sum(1 for road in extract.roads if road.cut)
+        report.barriers, report.barriers_cut = len(extract.barriers), sum(1 for line in extract.barriers if line.cut)
         for poi in extract.health_pois:
             location = convert(poi.geometry)
             element = f"{poi.osm_type}/{poi.osm_id}"
@@ -330,24 +341,24 @@ def _households_report(buildings: list[osm_reader.OsmBuilding], report: OsmImpor
     report.implausible = [f"{b.osm_type}/{b.osm_id}: {'; '.join(b.implausible)}" for b in buildings if b.implausible]
 
 
-def _roads_save(roads: list[osm_reader.Road], convert, report: OsmImportReport) -> None:
+def _lines_save(features: list, model, fields, convert, report: OsmImportReport) -> None:
+    """Roads (``model`` Road) or waterways and railways (LinearBarrier), one row per OSM way; ``fields(feature)``:
+    the model's own fields beside osm_id, name and geometry."""
     rows = []
-    for road in roads:
-        geometry = convert(road.geometry)
+    for feature in features:
+        geometry = convert(feature.geometry)
         if isinstance(geometry, MultiLineString):
             # The model holds one line; a way that left and re-entered the extract keeps its longest part.
             parts = sorted(geometry.geoms, key=lambda part: -part.length)
-            report.roads_split.append(f"way {road.osm_id}: left and re-entered the extract, "
+            report.lines_split.append(f"way {feature.osm_id}: left and re-entered the extract, "
                                       f"longest of {len(parts)} parts stored")
             geometry = parts[0]
-        name = _fitted(road.name or "", Road, "name", f"way/{road.osm_id}", report)
-        rows.append(Road(osm_id=road.osm_id, name=name, highway=road.highway,
-                         geometry=GEOSGeometry(geometry.wkt, srid=STORAGE_SRID)))
-    # One statement per 2,000 roads instead of two per road: a city extract has tens of thousands.
-    Road.objects.bulk_create(rows, batch_size=2000, update_conflicts=True, unique_fields=["osm_id"],
-                             update_fields=["name", "highway", "geometry"])
-    report.roads = len(roads)
-    report.roads_cut = sum(1 for road in roads if road.cut)
+        name = _fitted(feature.name or "", model, "name", f"way/{feature.osm_id}", report)
+        rows.append(model(osm_id=feature.osm_id, name=name, geometry=GEOSGeometry(geometry.wkt, srid=STORAGE_SRID),
+                          **fields(feature)))
+    # One statement per 2,000 lines instead of two per line: a city extract has tens of thousands.
+    model.objects.bulk_create(rows, batch_size=2000, update_conflicts=True, unique_fields=["osm_id"],
+                              update_fields=["name", "geometry", *fields(features[0])] if features else ["name"])
 
 
 

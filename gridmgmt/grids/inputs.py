@@ -1,4 +1,4 @@
-"""What grid generation and checking read of each community: boundary, buildings, roads."""
+"""What grid generation and checking read of each community: boundary, buildings, cut lines."""
 
 from dataclasses import dataclass, field
 
@@ -18,11 +18,12 @@ class CommunityInput:
     building_geoms: list[shapely.Geometry] = field(default_factory=list)
     households: list[int] = field(default_factory=list)
     population: list[int] = field(default_factory=list)
-    roads: list[shapely.Geometry] = field(default_factory=list)
+    cut_lines: list[shapely.Geometry] = field(default_factory=list)
+    """Roads, waterways and railways inside the community (WGS84 lines): where grid edges should run."""
 
 
 def community_inputs(communities: list[Community]) -> list[CommunityInput]:
-    """Boundaries, buildings and roads of the communities in three queries (WKB, decoded vectorised)."""
+    """Boundaries, buildings and cut lines of the communities in three queries (WKB, decoded vectorised)."""
     inputs = {c.id: CommunityInput(community=c, boundary_wgs84=shapely.from_wkb(bytes(c.boundary.wkb)))
               for c in communities}
     ids = list(inputs)
@@ -38,13 +39,16 @@ def community_inputs(communities: list[Community]) -> list[CommunityInput]:
             item.building_geoms.append(geom)
             item.households.append(households)
             item.population.append(population)
-        # Roads are the preferred cut lines; only the parts inside the community matter.
+        # Roads, waterways and railways are the preferred cut lines; only the parts inside the community matter.
         cursor.execute("""
-            SELECT c.id, ST_AsBinary(ST_Intersection(r.geometry, c.boundary))
-            FROM areas_community c JOIN areas_road r ON ST_Intersects(r.geometry, c.boundary)
-            WHERE c.id = ANY(%s) ORDER BY c.id, r.osm_id""", [ids])
+            SELECT c.id, ST_AsBinary(ST_Intersection(line.geometry, c.boundary))
+            FROM areas_community c
+            JOIN (SELECT 0 AS kind, osm_id, geometry FROM areas_road
+                  UNION ALL SELECT 1, osm_id, geometry FROM areas_linearbarrier) AS line
+              ON ST_Intersects(line.geometry, c.boundary)
+            WHERE c.id = ANY(%s) ORDER BY c.id, line.kind, line.osm_id""", [ids])
         for community_id, wkb in cursor.fetchall():
             geom = shapely.from_wkb(bytes(wkb))
-            inputs[community_id].roads.extend(
+            inputs[community_id].cut_lines.extend(
                 g for g in shapely.get_parts(geom) if g.geom_type == "LineString" and g.length > 0)
     return [inputs[c.id] for c in communities]

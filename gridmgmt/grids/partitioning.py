@@ -28,7 +28,7 @@ def community_payload(item: CommunityInput, target_households: int) -> dict:
         "building_ids": list(item.building_ids),
         "buildings": shapely.to_wkb(np.asarray(item.building_geoms, dtype=object), hex=True).tolist(),
         "households": list(item.households),
-        "roads": shapely.to_wkb(np.asarray(item.roads, dtype=object), hex=True).tolist(),
+        "cut_lines": shapely.to_wkb(np.asarray(item.cut_lines, dtype=object), hex=True).tolist(),
         "target_households": target_households,
     }
 
@@ -43,10 +43,10 @@ def partition_payload(payload: dict) -> dict:
     geoms = to_metric(shapely.from_wkb(np.asarray(payload["buildings"] or [], dtype=object)))
     buildings = [BuildingInput(id=i, geometry=g, households=h)
                  for i, g, h in zip(payload["building_ids"], geoms, payload["households"])]
-    roads = to_metric(shapely.from_wkb(np.asarray(payload["roads"] or [], dtype=object)))
+    cut_lines = to_metric(shapely.from_wkb(np.asarray(payload["cut_lines"] or [], dtype=object)))
     try:
         result = partition_community(to_metric(boundary), buildings, target_households=payload["target_households"],
-                                     cut_lines_m=list(roads))
+                                     cut_lines_m=list(cut_lines))
     except ValueError as exc:
         return {"error": str(exc)}
     polygons = shapely.snap(to_wgs84(np.asarray(result.polygons, dtype=object)), boundary, OUTLINE_SNAP_DEG)

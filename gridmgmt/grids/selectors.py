@@ -40,7 +40,7 @@ class GridQualityReport:
     grids: int = 0
     households: list[int] = field(default_factory=list)
     polsby_popper: list[float] = field(default_factory=list)
-    road_alignment: dict[str, float] = field(default_factory=dict)
+    road_alignment: dict[str, float] = field(default_factory=dict)  # near roads, waterways or railways
     violations: dict[str, list[str]] = field(default_factory=dict)
 
     def as_dict(self) -> dict:
@@ -121,9 +121,9 @@ def _check_community(item: CommunityInput, grids: list[StoredGrid], target: int,
     if not figures:
         return
     report.polsby_popper.extend(polsby_popper(p) for p in polygons_m)
-    if item.roads and len(polygons_m) > 1:
+    if item.cut_lines and len(polygons_m) > 1:
         report.road_alignment[item.community.code] = road_alignment_share(
-            polygons_m, [to_metric(r) for r in item.roads])
+            polygons_m, [to_metric(line) for line in item.cut_lines])
 
 
 def grid_quality_report(*, target_households: int, generation: GridGeneration | None = None,

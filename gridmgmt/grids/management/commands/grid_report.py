@@ -46,8 +46,8 @@ class Command(BaseCommand):
             self.stdout.write(f"compactness (Polsby-Popper): min {pp['min']:.3f}, median {pp['median']:.3f}")
         if roads:
             share = sum(roads.values()) / len(roads)
-            self.stdout.write(f"road alignment: {share:.1%} of internal boundaries within 5 m of a road "
-                              f"(mean over {len(roads)} communities with roads)")
+            self.stdout.write(f"road alignment: {share:.1%} of internal boundaries within 5 m of a road, "
+                              f"waterway or railway (mean over {len(roads)} communities with any)")
         for item in report["workload"]:
             extra = f" with {item['merge_with']}" if item["merge_with"] else ""
             self.stdout.write(f"workload: {item['action']} {item['code']} ({item['households']} households){extra}")
