@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.contrib.gis.db import models
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_lazy as _, pgettext_lazy
 
 from gridmgmt.accounts.jurisdiction import scope_of
 from gridmgmt.accounts.models import Role
@@ -102,9 +102,9 @@ DWELLING_USES = frozenset({BuildingUse.RESIDENTIAL, BuildingUse.MIXED})
 
 
 class CorrectionStatus(models.TextChoices):
-    PENDING = "pending", "pending"
-    ACCEPTED = "accepted", "accepted"
-    REJECTED = "rejected", "rejected"
+    PENDING = "pending", pgettext_lazy("correction", "pending")
+    ACCEPTED = "accepted", pgettext_lazy("correction", "accepted")
+    REJECTED = "rejected", pgettext_lazy("correction", "rejected")
 
 
 class BaseDataCorrection(models.Model):

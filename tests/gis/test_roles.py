@@ -131,3 +131,14 @@ def test_the_gis_editor_accepts_every_kind_the_others_could_not(world):
         assert client.post("/gis/corrections/", {"correction": correction.pk, "decision": "accept"}).status_code == 302
     assert set(BaseDataCorrection.objects.values_list("status", flat=True)) == {"accepted"}
     assert Component.objects.count() == 2 and ChangeRecord.objects.count() == 5
+
+
+def test_the_decision_is_confirmed_in_the_readers_language(world):
+    """The Chinese corrections page confirmed a decision with the stored status: '更正 2：accepted。'."""
+    client = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
+    client.force_login(world.gis)
+    said = []
+    for correction, decision in zip(world.corrections[:2], ("accept", "reject"), strict=True):
+        client.post("/gis/corrections/", {"correction": correction.pk, "decision": decision})
+        said += [str(m) for m in client.get("/gis/corrections/").context["messages"]]
+    assert said == [f"更正 {world.corrections[0].pk}：已采纳。", f"更正 {world.corrections[1].pk}：已驳回。"], said
