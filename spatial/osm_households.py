@@ -45,6 +45,7 @@ overflowed the database's integer).
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal
@@ -87,6 +88,11 @@ UNSPECIFIED_BUILDING_VALUE = "yes"
 NON_DWELLING_USE_KEYS = ("amenity", "shop", "office", "craft", "tourism", "historic", "man_made")
 
 MAX_PLAUSIBLE_LEVELS = 100
+
+# Numbers in OSM tags are written in ASCII digits with a "." (OSM wiki, Map features: units and numbers);
+# Python's float() and int() also take "1e2", "1_0" and other scripts' digits, which no mapper meant.
+_WHOLE = re.compile(r"[0-9]+", re.ASCII)
+_DECIMAL = re.compile(r"-?[0-9]+(\.[0-9]+)?", re.ASCII)
 MIN_PLAUSIBLE_FLAT_AREA_M2 = 10.0
 MAX_PLAUSIBLE_HOUSEHOLDS = 10_000
 
@@ -166,10 +172,9 @@ def building_levels(tags: Mapping[str, str], default_levels: int) -> tuple[int, 
     if LEVELS_TAG not in tags:
         return default_levels, None
     value = tags[LEVELS_TAG]
-    try:
-        levels = math.floor(float(value))
-    except (ValueError, OverflowError):  # "three", "5;7"; "nan" and "inf" do not floor
+    if not _DECIMAL.fullmatch(value.strip()):  # "three", "5;7", "1e2", "1_0", "nan", Arabic-Indic or full-width digits
         return default_levels, f"{LEVELS_TAG}={value} is not a number: {default_levels} used"
+    levels = math.floor(float(value))
     if levels > MAX_PLAUSIBLE_LEVELS:
         return default_levels, f"{LEVELS_TAG}={value} above {MAX_PLAUSIBLE_LEVELS}: {default_levels} used"
     if levels < 1:
@@ -178,9 +183,9 @@ def building_levels(tags: Mapping[str, str], default_levels: int) -> tuple[int, 
 
 
 def tagged_households(tags: Mapping[str, str]) -> int | None:
-    """The ``building:flats`` count, or None if missing or not a plain integer."""
+    """The ``building:flats`` count, or None if missing or not a whole number in ASCII digits."""
     value = tags.get(FLATS_TAG, "").strip()
-    return int(value) if value.isdecimal() else None
+    return int(value) if _WHOLE.fullmatch(value) else None
 
 
 def building_households(

@@ -2,7 +2,7 @@
 
 import pytest
 
-from spatial.osm_households import building_households, maps_building, non_residential_reason
+from spatial.osm_households import building_households, building_levels, maps_building, non_residential_reason
 
 ESTIMATE = {"dwelling_area_m2": 90.0, "default_levels": 1}
 
@@ -23,3 +23,23 @@ def test_building_no_in_any_case_is_no_building(value):
 def test_a_non_dwelling_value_is_named_as_read():
     assert non_residential_reason({"building": "Office "}) == "building=office"
     assert non_residential_reason({"building": "YES", "shop": "bakery"}) == "building=yes + shop=bakery"
+
+
+@pytest.mark.parametrize("value", ["١٢", "１２", "1_2", "1e1", "12.0", "nan", "12;14"])
+def test_flats_not_in_ascii_whole_numbers_are_reported_and_the_estimate_used(value):
+    # Before: int() took Arabic-Indic and full-width digits and "1_2" as 12, silently.
+    result = building_households({"building": "apartments", "building:flats": value}, 400.0,
+                                 dwelling_area_m2=100.0, default_levels=1)
+    assert (result.households, result.source) == (4, "estimate")
+    assert result.implausible == (f"building:flats={value} is not a whole number: estimate used",)
+
+
+@pytest.mark.parametrize("value", ["٣", "３", "1_0", "1e1", "inf", "nan", "2,5"])
+def test_levels_not_in_ascii_decimals_are_reported_and_the_default_used(value):
+    # Before: float() took "1e1" as 10 storeys, "1_0" as 10 and other scripts' digits, silently.
+    assert building_levels({"building:levels": value}, 2) == (2, f"building:levels={value} is not a number: 2 used")
+
+
+@pytest.mark.parametrize(("value", "levels"), [("3", 3), (" 3 ", 3), ("2.5", 2), ("12", 12)])
+def test_levels_in_ascii_decimals_are_read(value, levels):
+    assert building_levels({"building:levels": value}, 1) == (levels, None)
