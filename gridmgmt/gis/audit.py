@@ -17,7 +17,7 @@ from shapely.geometry.base import BaseGeometry
 
 from gridmgmt.api_params import day_end_exclusive
 from gridmgmt.areas.models import BoundaryVersion
-from gridmgmt.gis.models import ChangeRecord
+from gridmgmt.gis.models import VIA_FORMAT, ChangeRecord
 from gridmgmt.grids.models import Grid
 
 
@@ -72,7 +72,7 @@ def command_via(command: str) -> str:
         account = getpass.getuser()
     except (KeyError, OSError):  # no login name and no passwd entry (a bare container)
         account = f"uid {os.getuid()}"
-    return f"manage.py {command}, run by {account}"
+    return VIA_FORMAT.format(command=command, account=account)
 
 
 def change_history(*, code: str | None, limit: int = 100) -> list[ChangeRecord]:

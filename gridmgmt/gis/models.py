@@ -1,5 +1,7 @@
 """The audit trail of geometry and base-data changes made by people (issue 13, point 5)."""
 
+import re
+
 from django.conf import settings
 from django.contrib.gis.db import models
 from django.utils.translation import gettext_lazy as _, pgettext_lazy
@@ -15,6 +17,11 @@ class ChangeKind(models.TextChoices):
     BUILDING = "building", _("Building")
     COMPONENT = "component", _("Component")
 
+
+# How a change no signed-in user made names its command and system account (audit.command_via writes it,
+# ChangeRecord.actor_label reads it back for the reader's language).
+VIA_FORMAT = "manage.py {command}, run by {account}"
+_VIA = re.compile(r"manage\.py (?P<command>\S+), run by (?P<account>.+)")
 
 # What was done, in the reader's language (the history page); ``correction <kind>`` is read by action_label.
 CHANGE_ACTIONS = {
@@ -62,6 +69,12 @@ class ChangeRecord(models.Model):
         if correction != self.action:
             return _("field correction: %(kind)s") % {"kind": dict(CorrectionKind.choices).get(correction, correction)}
         return str(CHANGE_ACTIONS.get(self.action, self.action))
+
+    @property
+    def actor_label(self) -> str:
+        """``actor`` in the reader's language: a command's change names its command and account."""
+        command = None if self.user_id else _VIA.fullmatch(self.via)
+        return _("manage.py %(command)s, run by %(account)s") % command.groupdict() if command else self.actor
 
     @property
     def actor(self) -> str:

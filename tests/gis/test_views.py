@@ -188,6 +188,8 @@ def test_history_page_says_what_was_done_in_the_readers_language(two_communities
     english = _client(two_communities.gis).get(f"/gis/history/{two_communities.west.code}/").content.decode()
     assert "Boundary · edited" in english and "Change history" in english
     with translation.override("zh-hans"):
+        by_command = ChangeRecord(kind="grid", action="regenerate", via="manage.py generate_grids, run by root")
+        assert by_command.actor_label == "manage.py generate_grids（系统账户 root 运行）"
         assert ChangeRecord(kind="building", action="correction households").action_label.startswith("现场更正：")
         assert str(ChangeRecord(kind="grid", action="regenerate").get_kind_display()) == "网格"
 
