@@ -128,6 +128,30 @@ def maps_building(tags: Mapping[str, str]) -> bool:
     return building_value(tags) is not None
 
 
+# OSM lifecycle prefixes (OSM wiki, Lifecycle prefix): the building is not there, or not in use, now.
+LIFECYCLE_PREFIXES = ("disused", "abandoned", "demolished", "razed", "destroyed", "was", "removed", "proposed")
+
+
+def not_a_building_reason(tags: Mapping[str, str]) -> str | None:
+    """Why tags that look like a building's map none, or None when they do not look like one.
+
+    ``building:part`` without ``building`` (a part of a building in 3D mapping: the building's own outline
+    holds its households, and flats tagged on a part are not counted) and lifecycle-prefixed ``building``
+    keys (``disused:building=yes``). The import names each such element, so nothing is left out silently.
+    """
+    if maps_building(tags):
+        return None
+    if "building:part" in tags:
+        flats = f"; its {FLATS_TAG}={tags[FLATS_TAG]} not counted" if FLATS_TAG in tags else ""
+        return (f"building:part={tags['building:part']}: a part of a building, whose outline holds the "
+                f"households{flats}")
+    for prefix in LIFECYCLE_PREFIXES:
+        key = f"{prefix}:building"
+        if key in tags:
+            return f"{key}={tags[key]}: not a building now (lifecycle prefix)"
+    return None
+
+
 def non_residential_reason(tags: Mapping[str, str]) -> str | None:
     """Why a building does not count as housing, or None when it does.
 

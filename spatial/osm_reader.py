@@ -72,6 +72,7 @@ from spatial.osm_households import (
     HouseholdsSource,
     building_households,
     maps_building,
+    not_a_building_reason,
 )
 from spatial.osm_rings import (
     RingError,
@@ -259,6 +260,8 @@ class OsmExtract:
     """Elements that appear more than once in the file (``way 12``), their last copy used."""
     repaired: list[str] = field(default_factory=list)
     """Features built from rings that were not valid as mapped (a bow-tie), each with why."""
+    not_buildings: list[str] = field(default_factory=list)
+    """Elements tagged like buildings that map none (``way 5: building:part=yes: ...``), each with why."""
 
 
 def read_extract(
@@ -360,6 +363,7 @@ class _OnePass:
         self.feature_nodes: set[int] = set()
         self.relation_ids: set[int] = set()
         self.duplicates: dict[tuple[str, int], None] = {}
+        self.not_buildings: dict[tuple[str, int], str] = {}
         self.repaired: dict[tuple[str, int], str] = {}
 
     def run(self, path: Path) -> None:
@@ -397,10 +401,16 @@ class _OnePass:
         point = Point(lng, lat)
         if maps_building(tags) or _is_health(tags):
             self._seen("node", node.id, self.feature_nodes)
+        self._not_a_building("node", node.id, tags)
         if maps_building(tags):
             self.building_tags.append(("node", node.id, tags, point))
         if _is_health(tags):
             self.health.append(("node", node.id, tags, point))
+
+    def _not_a_building(self, osm_type: str, osm_id: int, tags: dict[str, str]) -> None:
+        reason = not_a_building_reason(tags)
+        if reason is not None:  # keyed: the last copy of an element in the file counts
+            self.not_buildings[osm_type, osm_id] = f"{osm_type} {osm_id}: {reason}"
 
     def _way(self, way) -> None:
         refs = array("q", (node.ref for node in way.nodes))
@@ -412,6 +422,7 @@ class _OnePass:
         tags = {tag.k: tag.v for tag in way.tags}
         wanted_admin = _is_admin(tags, self.admin_levels)
         is_building = maps_building(tags)
+        self._not_a_building("way", way.id, tags)
         line_key = self._line_key(tags)
         health = _is_health(tags)
         if not (wanted_admin or is_building or line_key or health):
@@ -507,6 +518,8 @@ class _OnePass:
             return
         tags = {tag.k: tag.v for tag in relation.tags}
         kind = tags.get("type")
+        if kind == "multipolygon":
+            self._not_a_building("relation", relation.id, tags)
         wanted_admin = kind == "boundary" and _is_admin(tags, self.admin_levels)
         wanted_admin = wanted_admin or (kind == "multipolygon" and _is_admin(tags, self.admin_levels))
         if kind in ("boundary", "multipolygon") and self._unreadable_level(tags):
@@ -651,7 +664,7 @@ class _OnePass:
             roads=self.roads, barriers=self.barriers,
             health_pois=[_health_poi(*item) for item in self.health], problems=self.problems,
             duplicates=[f"{osm_type} {osm_id}" for osm_type, osm_id in self.duplicates],
-            repaired=list(self.repaired.values()))
+            repaired=list(self.repaired.values()), not_buildings=list(self.not_buildings.values()))
 
 
 def _last_of_each(items: list, key) -> list:

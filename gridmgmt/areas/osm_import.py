@@ -90,6 +90,8 @@ class OsmImportReport:
     health_facilities: int = 0
     shortened: list[str] = field(default_factory=list)
     """Texts longer than their field (OSM allows 255 characters a tag), cut to fit, each named."""
+    not_buildings: list[str] = field(default_factory=list)
+    """Elements tagged like buildings that map none (building:part, disused:building), each with why."""
 
     @property
     def usable(self) -> bool:
@@ -141,6 +143,9 @@ class OsmImportReport:
             lines.append(f"    {reason}: {len(ids)} ({shown}{more})")
         lines.append(f"  implausible tags set aside: {len(self.implausible)}")
         lines += [f"    {item}" for item in self.implausible]
+        if self.not_buildings:
+            lines.append(f"  tagged like buildings, not read as buildings ({len(self.not_buildings)}):")
+            lines += [f"    {item}" for item in self.not_buildings]
         lines.append(f"roads: {self.roads} ({self.roads_cut} cut at the extract's edge, inside part kept)")
         lines.append(f"waterways and railways (grid cut lines): {self.barriers} ({self.barriers_cut} cut at the "
                      "extract's edge, inside part kept)")
@@ -216,6 +221,7 @@ def osm_import(
     report = OsmImportReport(file=Path(path).name, extract=_extract_summary(extract),
                              not_built=[str(problem) for problem in extract.problems],
                              duplicates=extract.duplicates, repaired=extract.repaired,
+                             not_buildings=extract.not_buildings,
                              closed_along_edge=[f"{b.osm_type} {b.osm_id} (admin_level {b.admin_level})"
                                                 for b in extract.boundaries if b.closed_along_edge])
     if not close_cut_buildings:

@@ -241,3 +241,20 @@ def test_a_building_csv_reads_counts_and_degrees_by_the_one_rule(tmp_path, colum
     with pytest.raises(BuildingImportError, match=named):
         buildings_import_csv(path=path, source="test")
     assert not Building.objects.exists()
+
+
+def test_building_parts_and_lifecycle_buildings_are_named_not_dropped_silently(tmp_path):
+    # Before: left out without a word, so a building:part's flats vanished from the households.
+    def way(way_id, tags):
+        return (f'<way id="{way_id}"><nd ref="5"/><nd ref="6"/><nd ref="7"/><nd ref="8"/><nd ref="5"/>'
+                + "".join(f'<tag k="{k}" v="{v}"/>' for k, v in tags) + "</way>")
+    body = (way(1, [("building:part", "yes"), ("building:flats", "12")]) + way(2, [("disused:building", "yes")])
+            + way(3, [("building", "apartments"), ("building:part", "yes")])
+            + '<node id="9" lat="30.152" lon="116.042"><tag k="abandoned:building" v="house"/></node>')
+    output = run(_osm(tmp_path, body))
+    assert ("  tagged like buildings, not read as buildings (3):\n"
+            "    way 1: building:part=yes: a part of a building, whose outline holds the households; "
+            "its building:flats=12 not counted\n"
+            "    way 2: disused:building=yes: not a building now (lifecycle prefix)\n"
+            "    node 9: abandoned:building=house: not a building now (lifecycle prefix)\n") in output
+    assert list(Building.objects.values_list("source_id", flat=True)) == ["way/3"]  # a building that is a part too
