@@ -123,6 +123,8 @@ BZIP2_ERRORS = {
 }
 # libosmium's messages for a lat or lon that is not a number; they do not name the node.
 COORDINATE_FORMAT_ERRORS = ("wrong format for coordinate", "characters after coordinate")
+MAX_TAG_BYTES = 1024  # libosmium's osmium::max_osm_string_length (256 characters of up to 4 bytes)
+LONG_TAG_ERRORS = ("OSM tag key is too long", "OSM tag value is too long")
 COORDINATE_PATTERN = re.compile(r"-?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?")
 MAX_COORDINATE = (2**31 - 1) / COORDINATE_PRECISION
 
@@ -329,6 +331,10 @@ def read_extract(
     # libosmium raises RuntimeError for a broken file, InvalidLocationError for a bad coordinate.
     except (RuntimeError, OSError, osmium.InvalidLocationError) as error:
         raise OsmReadError(f"cannot read OSM file {path}: {_read_error_text(path, error)}") from error
+    except ValueError as error:  # libosmium's refusal of a tag too long for it; any other is a fault of ours
+        if str(error) not in LONG_TAG_ERRORS:
+            raise
+        raise OsmReadError(f"cannot read OSM file {path}: {_long_tag_text(path, str(error))}") from error
     return reader.result(dwelling_area_m2, default_levels)
 
 
@@ -759,27 +765,66 @@ def _bad_coordinate_text(path: OsmPath, libosmium_text: str) -> str:
     libosmium's XML parser refuses the attribute before the node reaches the reader, and its message
     ("wrong format for coordinate: 'abc'") quotes only part of the value and never the node.
     """
+    def bad_coordinate(element, owner: str) -> str | None:
+        for key in ("lat", "lon"):
+            value = element.get(key, "")
+            if element.tag == "node" and not _is_coordinate(value):
+                return (f"{owner} has {key}=\"{value}\", which is not a number of degrees such as 116.0410 "
+                        f"(libosmium: {libosmium_text})")
+        return None
+
+    return _found_in_xml(path, bad_coordinate) or (
+        f"a node has a coordinate that is not a number (libosmium: {libosmium_text}); which node is not "
+        "known: libosmium's parser refuses the attribute before the node and its id reach the reader")
+
+
+def _long_tag_text(path: OsmPath, libosmium_text: str) -> str:
+    """The element with a tag key or value longer than libosmium takes, found by reading the XML again.
+
+    libosmium refuses the whole file ("OSM tag value is too long") without naming the element.
+    """
+    def long_tag(element, owner: str) -> str | None:
+        if element.tag != "tag":
+            return None
+        for part in ("k", "v"):
+            size = len(element.get(part, "").encode())
+            if size > MAX_TAG_BYTES:
+                key = element.get("k", "")
+                shown = key if len(key) <= 40 else key[:40] + "…"
+                what = "a tag key" if part == "k" else f"a tag {shown} whose value is"
+                return (f"{owner} has {what} {size:,} bytes long; libosmium reads at most {MAX_TAG_BYTES:,} "
+                        "(OSM allows 255 characters): shorten it")
+        return None
+
+    return _found_in_xml(path, long_tag) or (
+        f"a tag key or value is longer than the {MAX_TAG_BYTES:,} bytes libosmium reads ({libosmium_text}); "
+        "which element is not known (a PBF file is not read again)")
+
+
+def _found_in_xml(path: OsmPath, problem) -> str | None:
+    """The first text ``problem(element, owner)`` returns for an element of the XML, read again; else None.
+
+    ``owner`` names the node, way or relation an element is in (``way 12``). Memory is bounded by one
+    element, not the extract; an unreadable or PBF file gives None.
+    """
     name = str(path)
     opener = bz2.open if name.endswith(".bz2") else gzip.open if name.endswith(".gz") else open
     try:
         with opener(path, "rb") as stream:
-            root = None
+            root, owner = None, "an element"
             for event, element in ElementTree.iterparse(stream, events=("start", "end")):
                 root = element if root is None else root
                 if event == "end":
                     root.clear()  # drops what was read: memory bounded by one element, not the extract
                     continue
-                if element.tag != "node":
-                    continue
-                for key in ("lat", "lon"):
-                    value = element.get(key, "")
-                    if not _is_coordinate(value):
-                        return (f"node {element.get('id')} has {key}=\"{value}\", which is not a number of degrees "
-                                f"such as 116.0410 (libosmium: {libosmium_text})")
+                if element.tag in ("node", "way", "relation"):
+                    owner = f"{element.tag} {element.get('id')}"
+                found = problem(element, owner)
+                if found:
+                    return found
     except (OSError, EOFError, ElementTree.ParseError):
         pass
-    return (f"a node has a coordinate that is not a number (libosmium: {libosmium_text}); which node is not "
-            "known: libosmium's parser refuses the attribute before the node and its id reach the reader")
+    return None
 
 
 def _is_coordinate(value: str) -> bool:

@@ -258,3 +258,15 @@ def test_building_parts_and_lifecycle_buildings_are_named_not_dropped_silently(t
             "    way 2: disused:building=yes: not a building now (lifecycle prefix)\n"
             "    node 9: abandoned:building=house: not a building now (lifecycle prefix)\n") in output
     assert list(Building.objects.values_list("source_id", flat=True)) == ["way/3"]  # a building that is a part too
+
+
+@pytest.mark.parametrize(("tag", "named"), [
+    ('<tag k="name" v="{}"/>'.format("名" * 342), "node 9 has a tag name whose value is 1,026 bytes long"),
+    ('<tag k="{}" v="1"/>'.format("k" * 1100), "node 9 has a tag key 1,100 bytes long"),
+])
+def test_a_tag_too_long_for_libosmium_names_its_element(tmp_path, tag, named):
+    # Before: "OSM tag value is too long", naming neither the element nor what to do.
+    path = _osm(tmp_path, f'<node id="9" lat="30.152" lon="116.042"><tag k="building" v="house"/>{tag}</node>')
+    _, message = run_failing(path)
+    assert f"cannot read OSM file {path}: {named}; libosmium reads at most 1,024" in message
+    assert nothing_written()
