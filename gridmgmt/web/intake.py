@@ -13,16 +13,15 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
-from shapely.geometry import Point as ShapelyPoint
+from rest_framework.exceptions import ValidationError as ParamError
 
 from gridmgmt.accounts.models import Role
-from gridmgmt.api_params import MAX_ID, int_param
+from gridmgmt.api_params import MAX_ID, int_param, point_param
 from gridmgmt.geocoding.selectors import place_example, place_search
 from gridmgmt.hotline.selectors import call_taken
 from gridmgmt.hotline.services import hotline_call_take
 from gridmgmt.web import selectors
 from gridmgmt.web.roles import role_required
-from spatial.crs import gcj02_to_wgs84
 
 call_takers = role_required(Role.CALL_TAKER, Role.SHIFT_LEADER)
 SEARCH_LIMIT = 10
@@ -37,17 +36,26 @@ class HotlineForm(forms.Form):
     service_code = forms.CharField(label=_("Class"), max_length=16)
     description = forms.CharField(label=_("What the caller says"), widget=forms.Textarea(attrs={"rows": 3}))
     address = forms.CharField(label=_("Address"), max_length=255, required=False)
-    lng = forms.FloatField(widget=forms.HiddenInput, min_value=-180, max_value=180)
-    lat = forms.FloatField(widget=forms.HiddenInput, min_value=-90, max_value=90)
+    # The place is read by the request parameters' point rule (api_params.point_param) in clean():
+    # forms.FloatField took Arabic-Indic and full-width digits and 1_0 as numbers.
+    lng = forms.CharField(widget=forms.HiddenInput, max_length=40)
+    lat = forms.CharField(widget=forms.HiddenInput, max_length=40)
     crs = forms.ChoiceField(choices=[("wgs84", "WGS84"), ("gcj02", "GCJ-02")], initial="wgs84", required=False,
                             label=_("Coordinates from"))
 
+    def clean(self):
+        data = super().clean()
+        if "lat" in data and "lng" in data:
+            try:  # coordinates read off a Chinese map app (GCJ-02) are converted to WGS84
+                data["point"] = point_param({"lat": data["lat"], "lng": data["lng"], "crs": data.get("crs") or "wgs84"})
+            except ParamError as exc:
+                for field, messages in exc.detail.items():
+                    self.add_error(field if field in self.fields else None, messages)
+        return data
+
     def point(self) -> Point:
-        """The place in WGS84: coordinates read off a Chinese map app (GCJ-02) are converted."""
-        lng, lat = self.cleaned_data["lng"], self.cleaned_data["lat"]
-        if self.cleaned_data.get("crs") == "gcj02":
-            lng, lat = gcj02_to_wgs84(ShapelyPoint(lng, lat)).coords[0]
-        return Point(lng, lat, srid=4326)
+        """The place in WGS84."""
+        return self.cleaned_data["point"]
 
 
 @require_http_methods(["GET", "POST"])

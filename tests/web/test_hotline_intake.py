@@ -144,3 +144,26 @@ def test_call_taker_takes_a_phone_report_by_address_search_and_sees_duplicates(l
         Channel.HOTLINE, "中山五路有垃圾堆", "13900139000")
     assert event.grid_code == live_district.grids[0].code
     assert page.context.blocked == []
+
+
+@pytest.mark.parametrize("lng, lat", [
+    ("\u0661\u0661\u0663.\u0662\u0666\u0665\u0665", "23.1255"),  # Arabic-Indic digits: forms.FloatField took them
+    ("113.2655", "\uff12\uff13.\uff11\uff12\uff15\uff15"),  # full-width digits
+    ("11_3.2655", "23.1255"),
+    ("113.2655", "nan"),
+])
+def test_page_refuses_coordinates_that_are_no_ascii_number_naming_them(small_district, lng, lat):
+    response = signed_in(small_district.users["call_taker"]).post("/intake/", {
+        "line": "12345", "caller_phone": "13800138000", "service_code": "1102", "description": "电话上报",
+        "lng": lng, "lat": lat, "crs": "wgs84"})
+    assert response.status_code == 400 and Event.objects.count() == 0 and HotlineCall.objects.count() == 0
+    assert response.context["form"].errors.keys() & {"lng", "lat"}  # the page asks to choose the place again
+
+
+def test_page_saves_a_report_placed_by_wgs84_text_coordinates(small_district):
+    response = signed_in(small_district.users["call_taker"]).post("/intake/", {
+        "line": "12345", "caller_phone": "13800138000", "service_code": "1102", "description": "电话上报",
+        "lng": " 113.2655 ", "lat": "23.1255"})
+    assert response.status_code == 302
+    stored = Event.objects.get().location
+    assert (stored.x, stored.y) == (113.2655, 23.1255)
