@@ -3,6 +3,7 @@
 from django.core.validators import ProhibitNullCharactersValidator
 from rest_framework import serializers
 
+from gridmgmt.api_params import ascii_integer
 from gridmgmt.json_input import JSONInputError, json_loads
 
 
@@ -14,6 +15,18 @@ class PersonText(serializers.CharField):
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         self.validators = [v for v in self.validators if not isinstance(v, ProhibitNullCharactersValidator)]
+
+
+class AsciiInteger(serializers.IntegerField):
+    """An integer by the request parameters' rule (:func:`gridmgmt.api_params.ascii_integer`): a JSON integer
+    or ASCII digits. DRF's own field reads ``int(str(data))``, which took Arabic-Indic digits ("٢") and "1_0"
+    as 10 (a case version or a postponement of ten working days)."""
+
+    def to_internal_value(self, data):
+        value = ascii_integer(data)
+        if value is None:
+            self.fail("invalid")
+        return super().to_internal_value(value)
 
 
 class JSONText(serializers.JSONField):

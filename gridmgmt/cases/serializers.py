@@ -3,7 +3,7 @@
 from django.contrib.auth import get_user_model
 from rest_framework import serializers
 
-from gridmgmt.api_fields import PersonText, photo_files
+from gridmgmt.api_fields import AsciiInteger, PersonText, photo_files
 from gridmgmt.areas.models import Department
 from gridmgmt.cases.models import Case, CaseHistory, Notification, Postponement
 from gridmgmt.cases.notifications import notification_text
@@ -11,7 +11,7 @@ from gridmgmt.events.models import TimeLimitUnit
 
 
 class VersionInput(serializers.Serializer):
-    version = serializers.IntegerField(min_value=1, help_text="The case version you read (optimistic lock)")
+    version = AsciiInteger(min_value=1, help_text="The case version you read (optimistic lock)")
     note = PersonText(required=False, allow_blank=True, default="")
 
 
@@ -44,8 +44,8 @@ class SelfHandleInput(VersionInput):
 
 
 class CaseRef(serializers.Serializer):
-    id = serializers.IntegerField()
-    version = serializers.IntegerField(min_value=1)
+    id = AsciiInteger()
+    version = AsciiInteger(min_value=1)
 
 
 class BulkDispatchInput(serializers.Serializer):
@@ -72,7 +72,7 @@ class VerifyInput(VersionInput):
 
 
 class PostponeInput(VersionInput):
-    value = serializers.IntegerField(min_value=1)
+    value = AsciiInteger(min_value=1)
     unit = serializers.ChoiceField(choices=TimeLimitUnit.choices)
     reason = PersonText()
 

@@ -48,3 +48,14 @@ def test_a_kpi_error_asked_as_csv_is_the_api_s_json_error(client_as):
     assert response.status_code == 400 and response["Content-Type"].startswith("application/json")
     body = response.json()
     assert list(body) == ["start"] and "ErrorDetail" not in response.content.decode()
+
+
+@pytest.mark.parametrize("version", ["\u0661", "\uff11", "0_1", 1.0, True])
+def test_a_case_version_that_is_no_ascii_integer_is_400_and_changes_nothing(client_as, make_event, case_of, version):
+    # DRF's IntegerField read int(str(data)): Arabic-Indic ١ and full-width １ as 1, 0_1 as 1, 1.0 as 1
+    case = case_of(make_event())
+    response = client_as("leader").post(f"/api/cases/{case.pk}/cancel/", {"version": version, "note": "duplicate"},
+                                        format="json")
+    assert response.status_code == 400 and "version" in response.json(), response.content
+    case.refresh_from_db()
+    assert case.version == 1 and case.status == "reported"
