@@ -57,13 +57,33 @@ document.getElementById("place-search").addEventListener("input", (event) => {
 });
 
 // --- coordinates typed from a map app ---------------------------------------
+// AMap copies "lng,lat", Baidu, Tencent and Google "lat, lng"; a Chinese input method types "，". A latitude is
+// never beyond 90°, so a pair whose second number is beyond it was given latitude first. Text that is not two
+// numbers says so and leaves no place (it was ignored without a word, the last place kept).
+const typedField = document.getElementById("typed-coordinates");
 function typed() {
-  const parts = document.getElementById("typed-coordinates").value.split(/[,\s]+/).filter(Boolean).map(Number);
-  if (parts.length === 2 && parts.every(Number.isFinite)) {
-    place(L.latLng(parts[1], parts[0]), { from: document.getElementById("id_crs").value, label: gettext("Typed") });
+  const text = typedField.value.trim();
+  if (!text) return;
+  const parts = text.split(/[,，、;；\s]+/).filter(Boolean).map(Number);
+  if (parts.length !== 2 || !parts.every(Number.isFinite)) {
+    lng.value = lat.value = "";
+    marker?.remove();
+    document.getElementById("point-text").textContent =
+      gettext("Coordinates not understood: type longitude and latitude as two numbers, e.g. 113.2665, 23.1291.");
+    return;
   }
+  const [first, second] = parts;
+  const [x, y] = Math.abs(second) > 90 && Math.abs(first) <= 90 ? [second, first] : [first, second];
+  place(L.latLng(y, x), { from: document.getElementById("id_crs").value, label: gettext("Typed") });
 }
-document.getElementById("typed-coordinates").addEventListener("change", typed);
+typedField.addEventListener("change", typed);
+// Enter in the field places the point; it used to send the whole form before the call was written down.
+typedField.addEventListener("keydown", (event) => {
+  if (event.key === "Enter") {
+    event.preventDefault();
+    typed();
+  }
+});
 crs.addEventListener("change", typed);
 
 // --- duplicates, before saving ---------------------------------------------
