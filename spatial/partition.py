@@ -54,7 +54,7 @@ from spatial.block_partition import block_part, within_cap
 from spatial.cutlines import road_blocks
 from spatial.grid_codes import sequence_numbers
 from spatial.grid_quality import DEFAULT_MIN_WIDTH_M
-from spatial.precision import GRID_SIZE_M, node_shared_vertices, polygonal
+from spatial.precision import GRID_SIZE_M, noded_coverage, polygonal
 from spatial.stacking import stack_labels
 
 
@@ -201,7 +201,7 @@ def partition_community(
                                       road_segments))
 
     leaves = within_cap(leaves, arrays, households, target_households, min_width_m)
-    polygons = node_shared_vertices([leaf.polygon for leaf in leaves])
+    polygons = noded_coverage([leaf.polygon for leaf in leaves])
     sequences = sequence_numbers(polygons)
     grids = sorted(
         (

@@ -31,21 +31,21 @@ def polygonal(geom):
     return shapely.union_all(parts[shapely.get_type_id(parts) == 3], grid_size=GRID_SIZE_M)
 
 
-# A vertex of a neighbour closer than this to an edge is inserted into it
-# (metres): far above the grid, far below any real feature.
+# Vertices of neighbouring grids closer than this (metres) are one vertex: far above the grid, far below any
+# real feature.
 _NODING_TOLERANCE_M = 1e-6
 
 
-def node_shared_vertices(polygons):
-    """The polygons with every neighbour's vertex that lies on their edges inserted.
+def noded_coverage(polygons):
+    """The polygons as a clean coverage: shared edges identical vertex for vertex, no overlaps.
 
-    Grids built by overlays can meet at a T-junction: a vertex of one grid
-    in the middle of its neighbour's edge. In floating point that vertex is
-    never exactly on the edge, so a point there could lie in both grids or
-    in neither. With the vertex in both, shared edges are identical vertex
-    for vertex (a noded coverage). Polygons are snapped only to the
-    vertices of polygons touching them; a snap that would make a polygon
-    invalid is not applied.
+    Overlays leave T-junctions (a vertex of one grid in the middle of its neighbour's edge, never exactly
+    on it in floating point) and needles a nanometre wide (an edge out and back, 161 m long on one Yuexiu
+    grid), so a point there could lie in two grids or in none. GEOS's coverage cleaner (``coverage_clean``)
+    snaps vertices closer than ``_NODING_TOLERANCE_M``, nodes the shared edges and gives an overlap to one
+    neighbour: of the Yuexiu demo's 222 communities, 30 were no valid coverage (``coverage_is_valid``)
+    before, none after. Should cleaning leave a grid anything but one valid Polygon, the polygons are
+    returned as they are, for the invariant check to judge.
 
     Parameters
     ----------
@@ -55,20 +55,10 @@ def node_shared_vertices(polygons):
     -------
     list of Polygon, in the input order.
     """
-    geoms = list(polygons)
+    geoms = np.asarray(list(polygons), dtype=object)
     if len(geoms) < 2:
-        return geoms
-    coords, owner = shapely.get_coordinates(geoms, return_index=True)
-    vertex_tree = shapely.STRtree(shapely.points(coords))
-    # Every polygon's nearby vertices in one query: (polygon, vertex) pairs, by polygon.
-    polygon_index, vertex_index = vertex_tree.query(np.asarray(geoms, dtype=object), predicate="dwithin",
-                                                    distance=_NODING_TOLERANCE_M)
-    foreign = owner[vertex_index] != polygon_index
-    polygon_index, vertex_index = polygon_index[foreign], vertex_index[foreign]
-    noded = list(geoms)
-    for index in np.unique(polygon_index):
-        near = vertex_index[polygon_index == index]
-        snapped = shapely.snap(geoms[index], shapely.multipoints(coords[near]), _NODING_TOLERANCE_M)
-        if snapped.is_valid and snapped.geom_type == "Polygon":
-            noded[index] = snapped
-    return noded
+        return list(geoms)
+    cleaned = shapely.coverage_clean(geoms, snapping_distance=_NODING_TOLERANCE_M)
+    if not ((shapely.get_type_id(cleaned) == 3) & shapely.is_valid(cleaned)).all():
+        return list(geoms)
+    return list(cleaned)

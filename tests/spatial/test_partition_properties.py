@@ -125,6 +125,7 @@ def test_partition_holds_every_invariant(case):
     community, buildings, roads, target = case
     result = partition_community(community, buildings, target_households=target, cut_lines_m=roads)
     assert check_partition(community, buildings, result.grids, target) == []
+    assert shapely.coverage_is_valid(result.polygons)  # shared edges identical vertex for vertex
 
     weights = [min(b.households, target) for b in buildings]
     needed = max(1, math.ceil(sum(weights) / target))
@@ -216,4 +217,5 @@ def test_polygon_footprints_on_street_networks_hold_every_invariant(case):
     community, buildings, roads, target = case
     result = partition_community(community, buildings, target_households=target, cut_lines_m=roads)
     assert check_partition(community, buildings, result.grids, target) == []
+    assert shapely.coverage_is_valid(result.polygons)
     assert sorted(i for g in result.grids for i in g.building_ids) == sorted(b.id for b in buildings)
