@@ -138,3 +138,15 @@ def test_x_accel_redirect_when_configured(make_event, users, settings):
     assert answer.status_code == 200 and answer.content == b""
     assert answer["X-Accel-Redirect"] == "/protected-media/" + record.image.name
     assert answer["Content-Type"] == "image/png"
+
+
+@pytest.mark.parametrize("lat", ["٢٣.١٢٥", "２３.１２５", "2_3.125"])
+def test_a_verification_place_not_in_ascii_numbers_is_400_and_changes_nothing(make_event, case_of, client_as, lat):
+    # DRF's FloatField read float(data): the on-site check took Arabic-Indic and full-width digits as a GPS fix.
+    case = case_of(make_event("A"))
+    handled(case, client_as, photos=[photo()])
+    answer = client_as("workerA").post(f"/api/cases/{case.pk}/verify/", {
+        "version": 5, "passed": True, "lat": lat, "lng": "113.265", "photos": [photo()]}, format="multipart")
+    assert answer.status_code == 400 and "lat" in answer.json()
+    case.refresh_from_db()
+    assert case.status == "handled"
