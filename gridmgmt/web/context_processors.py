@@ -25,12 +25,19 @@ def web(request) -> dict:
     user = getattr(request, "user", None)
     signed_in = bool(user and user.is_authenticated)
     return {
-        "web_nav": [(path, label, request.path.startswith(path))
-                    for path, label in navigation_for(user)] if signed_in else [],
+        "web_nav": _navigation(user, request.path) if signed_in else [],
         "web_role_labels": sorted(str(ROLE_LABELS[r]) for r in roles_of(user)) if signed_in else [],
         "web_map_config": map_config(),
         "web_calendar_gap": _calendar_gap(user) if signed_in else None,
     }
+
+
+def _navigation(user, path: str) -> list[tuple[str, str, bool]]:
+    """(path, label, current) of the user's links: current is the link whose path is the longest that starts the
+    page's (/console/kpis/ is KPIs, not also the console; /duties/reports/ the reports, not also the duties)."""
+    links = navigation_for(user)
+    current = max((link for link, _ in links if path.startswith(link)), key=len, default=None)
+    return [(link, label, link == current) for link, label in links]
 
 
 def _calendar_gap(user) -> YearGap | None:

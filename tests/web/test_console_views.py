@@ -262,3 +262,16 @@ def test_kpi_page_draws_bars_and_links_a_csv_with_the_same_filters(as_user, make
 def test_kpi_page_refuses_a_reversed_period(as_user):
     response = as_user("dispatcher").get("/console/kpis/?dimension=grid&start=2025-02-01&end=2025-01-01")
     assert "end" in response.context["form"].errors and response.context["rows"] == []
+
+
+@pytest.mark.parametrize("who, path, current", [
+    ("shift_leader", "/console/kpis/", "/console/kpis/"), ("shift_leader", "/console/", "/console/"),
+    ("shift_leader", "/console/cases/1/", "/console/"), ("leader", "/duties/reports/", "/duties/reports/"),
+    ("leader", "/duties/", "/duties/")])
+def test_the_navigation_marks_one_link_current_the_longest_that_starts_the_page(as_user, who, path, current):
+    """/console/kpis/ marked both 监督台 (/console/) and 考核指标 current, /duties/reports/ both 医疗覆盖与交通
+    (/duties/) and 月度报告: two highlighted tabs (seen as the shift leader and the district leader)."""
+    import re
+
+    page = as_user(who).get(path).content.decode()
+    assert re.findall(r'<a href="([^"]+)" aria-current="page">', page) == [current]
