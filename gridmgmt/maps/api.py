@@ -131,7 +131,7 @@ class GridSummaryView(ScopedLayerView):
             "code": summary.code, "community": summary.community, "street": summary.street,
             "households": summary.households, "residents": summary.residents, "workers": summary.workers,
             "open_cases": summary.open_cases, "by_status": summary.by_status,
-            "latest": [{"id": c.pk, "status": c.status, "class": str(c.small_class),
+            "latest": [{"id": c.pk, "number": c.number, "status": c.status, "class": str(c.small_class),
                         "deadline": c.deadline} for c in summary.latest],
             "bbox": summary.bbox})
 

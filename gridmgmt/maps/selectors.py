@@ -158,8 +158,8 @@ def traffic_case_layer(*, scope: AreaScope, bbox=None, precision: int) -> str:
     """Open cases of the traffic classes as points, with ``overdue`` when the deadline has passed."""
     return feature_collection(
         table="cases_case", geometry="cases_case.location",
-        properties={"case": "cases_case.id", "status": "cases_case.status", "class_code": "sc.code",
-                    "class_name": "sc.name", "deadline": "cases_case.deadline",
+        properties={"case": "cases_case.id", "number": "cases_case.number", "status": "cases_case.status",
+                    "class_code": "sc.code", "class_name": "sc.name", "deadline": "cases_case.deadline",
                     "overdue": "coalesce(cases_case.deadline < now(), false)"},
         joins="JOIN events_smallclass sc ON sc.id = cases_case.small_class_id "
               "JOIN events_bigclass bc ON bc.id = sc.big_class_id",

@@ -75,7 +75,7 @@ def test_grid_summary_names_households_workers_and_open_cases(make_event, case_o
     body = client_as("street_supA").get(f"/api/maps/grids/{code}/").json()
     assert body["households"] == 200 and body["workers"] == ["workerA"]
     assert body["open_cases"] == 1 and body["by_status"] == {"reported": 1}
-    assert body["latest"][0]["id"] == case.pk
+    assert (body["latest"][0]["id"], body["latest"][0]["number"]) == (case.pk, case.number)
     assert client_as("street_supA").get(f"/api/maps/grids/{world['B']['grid'].code}/").status_code == 404
 
 
@@ -90,6 +90,7 @@ def test_traffic_layer_shows_open_traffic_cases_only(make_event, case_of, client
                                            status="dispatched")
     features = client_as("dispatcher").get("/api/maps/traffic-cases/").json()["features"]
     assert [(f["properties"]["case"], f["properties"]["overdue"]) for f in features] == [(case.pk, True)]
+    assert features[0]["properties"]["number"] == case.number  # what the tooltip says, as every page does
 
 
 def test_medical_and_road_layers_filter_by_bbox(client):

@@ -62,3 +62,17 @@ def test_medical_and_traffic_views_draw_their_layers(live_district, page_as):
     assert page.locator("path.layer-roads").count() == 0
     shoot(page, "dashboard-traffic")
     assert page.context.blocked == []
+
+
+def test_grid_panel_names_open_cases_by_their_case_number(live_district, page_as):
+    """The panel listed '#3 1102 暴露垃圾': the row id, which no other page shows nor the console's search
+    reads as the case (it looks for 2026-000003)."""
+    event = event_create(small_class_code="1102", point=Point(113.263, 23.125, srid=4326), channel="hotline").event
+    number = event.case_source.case.number
+    page = page_as(live_district.users["call_taker"], viewport=DESKTOP)
+    page.goto("/dashboard/")
+    page.locator("#grid-code-input").fill(live_district.grids[0].code)
+    page.locator(".grid-lookup button").click()
+    link = page.get_by_test_id("grid-summary").locator("ul a").first
+    link.wait_for()
+    assert link.inner_text().startswith(f"{number} ") and "#" not in link.inner_text()

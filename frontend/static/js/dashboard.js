@@ -80,7 +80,7 @@ const LAYERS = {
     options: () => ({
       pointToLayer: (f, latlng) => L.circleMarker(latlng, { radius: 8, color: "#fff", weight: 2, fillOpacity: 1,
         fillColor: f.properties.overdue ? "#a4161a" : "#8a5200", className: "layer-traffic" }),
-      onEachFeature: (f, m) => m.bindTooltip(`#${f.properties.case} ${f.properties.class_name}`),
+      onEachFeature: (f, m) => m.bindTooltip(`${f.properties.number} ${f.properties.class_name}`),
     }),
   },
   ...DUTY_LAYERS,
@@ -263,7 +263,7 @@ async function showGrid(code) {
       const li = document.createElement("li");
       const a = document.createElement("a");
       a.href = `/console/cases/${c.id}/`;
-      a.textContent = `#${c.id} ${c.class}`;
+      a.textContent = `${c.number} ${c.class}`; // the case number people read and search (2026-000074), not the row id
       li.append(a);
       list.append(li);
     });
