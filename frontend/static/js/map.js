@@ -72,8 +72,13 @@ async function fetchLayer(name, params) {
 // options.layers: names from LAYERS, drawn in this order (the first one with features frames the map
 // unless options.fit is false); options.params: extra query per layer, e.g. { grids: { community: "…" } }.
 export function createMap(element, { layers = ["district", "streets"], params = {}, fit = true, config = mapConfig() } = {}) {
-  const map = L.map(element, { zoomControl: true, attributionControl: true })
+  const map = L.map(element, { zoomControl: false, attributionControl: true })
     .setView(config.center, config.zoom);
+  // Leaflet's own texts are English: the zoom buttons' titles (what a screen reader says) and its link's title,
+  // in the page's language.
+  L.control.zoom({ zoomInTitle: gettext("Zoom in"), zoomOutTitle: gettext("Zoom out") }).addTo(map);
+  map.attributionControl.setPrefix(map.attributionControl.options.prefix.replace(
+    /title="[^"]*"/, `title="${gettext("A JavaScript library for interactive maps")}"`));
   addBasemap(map, config);
   const result = { map, layers: {} };
   result.ready = Promise.all(layers.map((name) => fetchLayer(name, params[name] || {})))
