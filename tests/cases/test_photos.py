@@ -142,7 +142,8 @@ def test_x_accel_redirect_when_configured(make_event, users, settings):
 
 @pytest.mark.parametrize("lat", ["٢٣.١٢٥", "２３.１２５", "2_3.125"])
 def test_a_verification_place_not_in_ascii_numbers_is_400_and_changes_nothing(make_event, case_of, client_as, lat):
-    # DRF's FloatField read float(data): the on-site check took Arabic-Indic and full-width digits as a GPS fix.
+    # DRF's FloatField (float()) takes such text; the view reads the fix by api_params.point_param, which
+    # refuses it. Coverage, not a fault found: this passed before it was written.
     case = case_of(make_event("A"))
     handled(case, client_as, photos=[photo()])
     answer = client_as("workerA").post(f"/api/cases/{case.pk}/verify/", {
