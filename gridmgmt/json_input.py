@@ -36,7 +36,8 @@ _SURROGATE = re.compile("[\ud800-\udfff]")  # left unpaired: a pair escaped in J
 
 
 class JSONInputError(ValueError):
-    """A request's JSON that is malformed, not JSON (NaN), or nested deeper than :data:`MAX_DEPTH`."""
+    """A request's JSON that is malformed, not JSON (NaN), nested deeper than :data:`MAX_DEPTH`, holding an
+    unpaired surrogate, or not UTF-8 (:class:`JSONEncodingError`)."""
 
 
 class JSONEncodingError(JSONInputError):

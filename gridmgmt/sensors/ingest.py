@@ -43,7 +43,6 @@ from gridmgmt.sensors.standards import KINDS, SensorKind, in_kind_unit, is_night
 log = logging.getLogger(__name__)
 
 
-
 def max_clock_ahead() -> timedelta:
     """Clocks of field devices drift; a reading dated further ahead of its receipt is refused, not stored in
     the future (setting ``SENSOR_MAX_CLOCK_AHEAD_MINUTES``, environment ``GRIDMGMT_SENSOR_MAX_CLOCK_AHEAD_MINUTES``)."""
@@ -232,10 +231,12 @@ def readings_store(readings: list[Reading], *, all_or_nothing: bool = False,
     :func:`episode_events_open` after the commit (the MQTT consumer does that
     in a thread of its own, so routing never holds up the readings).
 
-    Readings of unknown or inactive sensors and physically impossible values
-    are counted in the report; with ``all_or_nothing`` the first such reading
-    raises :class:`ReadingRefused` (a ValidationError) naming it and nothing
-    is stored. A reading older than its sensor's last one is kept in the
+    Readings of unknown or inactive sensors, in a unit not of their kind
+    (``bad_unit``) or physically impossible are counted in the report; a
+    ``unit`` the kind converts exactly is converted first
+    (:func:`gridmgmt.sensors.standards.in_kind_unit`). With
+    ``all_or_nothing`` the first such reading raises :class:`ReadingRefused`
+    (a ValidationError) naming it and nothing is stored. A reading older than its sensor's last one is kept in the
     hourly rows but does not move the episode state (late data does not
     reopen the past).
 
