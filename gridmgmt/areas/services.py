@@ -165,6 +165,8 @@ def boundaries_save(
         record.problems.extend(_name_problems(model, record))
         # Every caller (files, the GIS editor's drawn rings) is checked here: degrees far outside
         # the globe overflow the metric plane of the topology check.
+        if record.geometry is not None and record.geometry.is_empty:  # a drawn edit that left an area no land
+            record.problems.append("no land left: the boundary is empty")
         out_of_range = record.geometry is not None and lnglat_range_problem(record.geometry)
         if out_of_range:
             record.problems.append(out_of_range)

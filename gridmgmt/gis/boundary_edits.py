@@ -44,7 +44,7 @@ class BoundaryEditError(ValueError):
 
 @dataclass
 class Problem:
-    """One topology problem: ``kind`` (invalid, outside_parent, overlap, gap, child_outside),
+    """One topology problem: ``kind`` (invalid, swallowed, outside_parent, overlap, gap, child_outside),
     the reason in the reader's language and where it is (WGS84 geometry)."""
 
     kind: str
@@ -157,6 +157,12 @@ def _topology_problems(plan: BoundaryEditPlan, area, siblings: dict, old: BaseGe
     # The containment tolerance in degrees of latitude (the smaller degree): never looser than asked.
     tolerance_deg = settings.TOPOLOGY_CONTAINMENT_TOLERANCE_M / 110_574.0
     problems = []
+    # A neighbour that follows can lose all its land (the edited area swallowed it): an area with no
+    # boundary would keep its grids, buildings and cases nowhere (merging areas is an import, not an edit).
+    for code, geom in plan.geometries.items():
+        if geom.is_empty:
+            problems.append(Problem("swallowed", _("%(code)s would be left with no land.") % {"code": code},
+                                    plan.before.get(code, GeometryCollection())))
     parent = getattr(area, LEVELS[plan.level][1])
     parent_geom = _shapely(parent.boundary)
     for code, geom in plan.geometries.items():

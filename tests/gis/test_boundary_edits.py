@@ -82,3 +82,29 @@ def test_street_edit_leaving_a_community_outside_is_refused(two_communities):
     d = two_communities
     plan = boundary_edit_plan(level="street", code=d.street.code, geometry=box(113.26, 23.12, 113.275, 23.13))
     assert "child_outside" in {p.kind for p in plan.problems}
+
+
+def test_an_edit_that_swallows_the_neighbour_is_refused_and_nothing_saved(two_communities):
+    # West drawn over both squares with neighbours following: east would keep no land at all (it was
+    # saved as MULTIPOLYGON EMPTY, its grids and buildings in no community).
+    d = two_communities
+    with pytest.raises(BoundaryEditRefused) as refused:
+        boundary_edit(user=d.gis, level="community", code=d.west.code, geometry=box(113.26, 23.12, 113.28, 23.13),
+                      reason="survey", valid_from=date(2026, 12, 1), neighbours_follow=True)
+    (swallowed,) = [p for p in refused.value.plan.problems if p.kind == "swallowed"]
+    assert d.east.code in swallowed.reason and swallowed.geometry.equals(box(113.27, 23.12, 113.28, 23.13))
+    assert _geom(d.east).equals(box(113.27, 23.12, 113.28, 23.13))
+    assert BoundaryVersion.objects.count() == 2 and not ChangeRecord.objects.exists()
+
+
+def test_the_import_core_refuses_an_empty_boundary_from_any_caller(two_communities):
+    from shapely.geometry import MultiPolygon
+
+    from gridmgmt.areas.boundary_reader import BoundaryRecord
+    from gridmgmt.areas.services import BoundaryImportRefused, boundaries_save
+    d = two_communities
+    record = BoundaryRecord(index=1, code=d.east.code, name=d.east.name, name_en="", parent_code=d.street.code,
+                            geometry=MultiPolygon())
+    with pytest.raises(BoundaryImportRefused, match="no land left"):
+        boundaries_save(records=[record], level="community", valid_from=date(2026, 12, 1))
+    assert _geom(d.east).equals(box(113.27, 23.12, 113.28, 23.13))
