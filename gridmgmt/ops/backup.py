@@ -130,7 +130,7 @@ def read_manifest(folder: Path) -> dict:
     bad = [label for label, n in counts.items() if n is None or n < 0]
     if bad:
         raise BackupError(f"{folder / MANIFEST} is not a backup manifest: the count of {bad[0]} "
-                          f"is no whole number, got {manifest['counts'][bad[0]]!r}")
+                          f"is no whole number of 0 or more, got {manifest['counts'][bad[0]]!r}")
     return {**manifest, "counts": counts}
 
 

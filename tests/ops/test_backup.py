@@ -119,7 +119,7 @@ def test_backup_into_an_unwritable_place_is_a_command_error(tmp_path):
     ('{"counts": {"reports": "\u0661\u0662", "cases": 1, "grids": 1}}', "count of reports is no whole number"),
     ('{"counts": {"reports": 1, "cases": true, "grids": 1}}', "count of cases is no whole number"),
     ('{"counts": {"reports": 1, "cases": 1, "grids": 1.9}}', "count of grids is no whole number"),
-    ('{"counts": {"reports": -1, "cases": 1, "grids": 1}}', "count of reports is no whole number"),
+    ('{"counts": {"reports": -1, "cases": 1, "grids": 1}}', "count of reports is no whole number of 0 or more, got -1"),
     (b"\xff\xfe\x00", "not a backup manifest"),
 ])
 def test_restore_of_a_manifest_that_is_no_manifest_is_a_command_error_and_creates_nothing(
