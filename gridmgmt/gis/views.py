@@ -64,7 +64,33 @@ def _field_with_nul(value, name: str = "body") -> str | None:
     return None
 
 
+def _number_problem(value) -> str | None:
+    """The first coordinate of a GeoJSON object that is no JSON number, as text, or None.
+
+    shapely's ``shape`` reads a coordinate with ``float()``, which takes the text "113.26", Arabic-Indic
+    digits ("١١٣.٢٦") and ``true`` (1.0): a ring of such values was checked and saved as if drawn in numbers.
+    """
+    objects = [value] if isinstance(value, dict) else []  # anything else is no GeoJSON object: shape says so
+    coordinates = []
+    while objects:
+        item = objects.pop()
+        coordinates += [item["coordinates"]] if isinstance(item.get("coordinates"), list) else []
+        inner = item.get("geometries") if isinstance(item.get("geometries"), list) else [item.get("geometry")]
+        objects += [g for g in inner if isinstance(g, dict)]
+    while coordinates:
+        item = coordinates.pop()
+        if isinstance(item, list):
+            coordinates += item
+        elif isinstance(item, bool) or not isinstance(item, int | float):
+            return json.dumps(item, ensure_ascii=False)[:40]
+    return None
+
+
 def _geometry(body: dict, key: str):
+    bad_number = _number_problem(body.get(key))
+    if bad_number is not None:
+        raise BadRequest(_("%(field)s: the coordinate %(value)s is not a number.") % {"field": key,
+                                                                                      "value": bad_number})
     try:
         geometry = shape(body[key])
     except KeyError:
@@ -81,6 +107,16 @@ def _text(body: dict, key: str, default: str | None = None) -> str:
     value = body.get(key, default)
     if not isinstance(value, str):
         raise BadRequest(_("Missing %(field)s.") % {"field": key})
+    return value
+
+
+def _flag(body: dict, key: str) -> bool:
+    """A JSON true or false (absent or null: false); the text "false" was read as true."""
+    value = body.get(key)
+    if value is None:
+        return False
+    if not isinstance(value, bool):
+        raise BadRequest(_("%(field)s must be true or false.") % {"field": key})
     return value
 
 
@@ -146,7 +182,7 @@ def boundary_check(request, body):
     """{level, code, geometry, neighbours_follow} → the plan: problems and new boundaries as GeoJSON."""
     plan = boundary_edit_plan(level=_text(body, "level"), code=_text(body, "code"),
                               geometry=_geometry(body, "geometry"),
-                              neighbours_follow=bool(body.get("neighbours_follow")))
+                              neighbours_follow=_flag(body, "neighbours_follow"))
     return JsonResponse(_plan_json(plan))
 
 
@@ -156,7 +192,7 @@ def boundary_save(request, body):
     try:
         plan = boundary_edit(user=request.user, level=_text(body, "level"), code=_text(body, "code"),
                              geometry=_geometry(body, "geometry"), reason=_text(body, "reason", ""),
-                             valid_from=_day(body), neighbours_follow=bool(body.get("neighbours_follow")))
+                             valid_from=_day(body), neighbours_follow=_flag(body, "neighbours_follow"))
     except BoundaryEditRefused as exc:
         return JsonResponse({"detail": _("Not saved: the boundary has topology problems."),
                              **_plan_json(exc.plan)}, status=409)

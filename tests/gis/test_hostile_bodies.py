@@ -67,3 +67,41 @@ def test_the_import_core_refuses_a_ring_outside_the_globe_from_any_caller(two_co
         boundaries_save(records=[record], level="community", source="test")
     assert any("outside the longitude/latitude range" in line for line in refused.value.report.refused)
     assert Community.objects.get(pk=two_communities.west.pk).boundary.extent == (113.26, 23.12, 113.27, 23.13)
+
+
+def _west_square(x):
+    """West's own square, with ``x`` in place of its first corner's longitude (113.26)."""
+    return {"type": "Polygon", "coordinates": [[[x, 23.12], [113.27, 23.12], [113.27, 23.13], [113.26, 23.13],
+                                                [113.26, 23.12]]]}
+
+
+@pytest.mark.parametrize("x", ["١١٣.٢٦", "113.26", "１１３.２６", True, None, {"x": 1}])
+@pytest.mark.parametrize("path", ["/gis/api/boundaries/check/", "/gis/api/boundaries/save/"])
+def test_a_coordinate_that_is_no_json_number_is_400_naming_it(gridded, path, x):
+    # shapely's shape() read coordinates with float(): the text "١١٣.٢٦" (Arabic-Indic digits) was saved as
+    # 113.26, true as 1.0 (R1's kind); only JSON numbers are coordinates.
+    before = state()
+    response = post(gridded.client, path, {"level": "community", "code": gridded.west.code, "reason": "survey",
+                                           "valid_from": "2026-12-01", "geometry": _west_square(x)})
+    assert response.status_code == 400 and "is not a number" in response.json()["detail"]
+    assert state() == before
+
+
+def test_a_split_line_of_text_coordinates_is_400(gridded):
+    (code,) = Grid.objects.active().filter(community=gridded.east).values_list("code", flat=True)
+    before = state()
+    response = post(gridded.client, "/gis/api/grids/split/", {"grid": code, "reason": "x", "line": {
+        "type": "LineString", "coordinates": [["١١٣.٢٧٤", 23.119], [113.274, 23.131]]}})
+    assert response.status_code == 400 and "١١٣.٢٧٤" in response.json()["detail"] and state() == before
+
+
+@pytest.mark.parametrize("flag", ["false", 0, "no", [False]])
+def test_neighbours_follow_that_is_no_json_boolean_is_400(gridded, flag):
+    # bool(body.get(...)) read the text "false" as true: the neighbour followed and both were saved.
+    before = state()
+    response = post(gridded.client, "/gis/api/boundaries/save/", {
+        "level": "community", "code": gridded.west.code, "reason": "survey", "valid_from": "2026-12-01",
+        "neighbours_follow": flag, "geometry": {"type": "Polygon", "coordinates": [[
+            [113.26, 23.12], [113.272, 23.12], [113.272, 23.13], [113.26, 23.13], [113.26, 23.12]]]}})
+    assert response.status_code == 400 and "neighbours_follow" in response.json()["detail"]
+    assert state() == before
