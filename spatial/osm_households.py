@@ -88,13 +88,20 @@ UNSPECIFIED_BUILDING_VALUE = "yes"
 NON_DWELLING_USE_KEYS = ("amenity", "shop", "office", "craft", "tourism", "historic", "man_made")
 
 MAX_PLAUSIBLE_LEVELS = 100
+MIN_PLAUSIBLE_FLAT_AREA_M2 = 10.0
+MAX_PLAUSIBLE_HOUSEHOLDS = 10_000
 
 # Numbers in OSM tags are written in ASCII digits with a "." (OSM wiki, Map features: units and numbers);
 # Python's float() and int() also take "1e2", "1_0" and other scripts' digits, which no mapper meant.
 _WHOLE = re.compile(r"[0-9]+", re.ASCII)
 _DECIMAL = re.compile(r"-?[0-9]+(\.[0-9]+)?", re.ASCII)
-MIN_PLAUSIBLE_FLAT_AREA_M2 = 10.0
-MAX_PLAUSIBLE_HOUSEHOLDS = 10_000
+
+
+def whole_number_tag(value: str) -> int | None:
+    """The whole number an OSM tag value writes in ASCII digits (surrounding spaces and leading zeros
+    allowed: ``" 8 "``, ``"08"``), or None: ``"8;9"``, ``"8.0"``, ``"1_0"``, ``"٨"``, ``""``."""
+    value = value.strip()
+    return int(value) if _WHOLE.fullmatch(value) else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -208,8 +215,7 @@ def building_levels(tags: Mapping[str, str], default_levels: int) -> tuple[int, 
 
 def tagged_households(tags: Mapping[str, str]) -> int | None:
     """The ``building:flats`` count, or None if missing or not a whole number in ASCII digits."""
-    value = tags.get(FLATS_TAG, "").strip()
-    return int(value) if _WHOLE.fullmatch(value) else None
+    return whole_number_tag(tags.get(FLATS_TAG, ""))
 
 
 def building_households(

@@ -73,6 +73,7 @@ from spatial.osm_households import (
     building_households,
     maps_building,
     not_a_building_reason,
+    whole_number_tag,
 )
 from spatial.osm_rings import (
     RingError,
@@ -857,8 +858,7 @@ def _is_admin(tags: dict[str, str], levels: set[int]) -> bool:
 def _admin_level(tags: dict[str, str]) -> int | None:
     """The ``admin_level`` as one level: ``" 8 "`` and ``"08"`` are 8 (as mapped in real data);
     ``"8;9"``, ``"8.0"``, ``"٨"`` or a missing tag are None."""
-    value = tags.get("admin_level", "").strip()
-    return int(value) if value.isascii() and value.isdigit() else None
+    return whole_number_tag(tags.get("admin_level", ""))
 
 
 def _is_health(tags: dict[str, str]) -> bool:

@@ -2,7 +2,14 @@
 
 import pytest
 
-from spatial.osm_households import building_households, building_levels, maps_building, non_residential_reason
+from spatial.osm_households import (
+    building_households,
+    building_levels,
+    maps_building,
+    non_residential_reason,
+    tagged_households,
+    whole_number_tag,
+)
 
 ESTIMATE = {"dwelling_area_m2": 90.0, "default_levels": 1}
 
@@ -43,3 +50,11 @@ def test_levels_not_in_ascii_decimals_are_reported_and_the_default_used(value):
 @pytest.mark.parametrize(("value", "levels"), [("3", 3), (" 3 ", 3), ("2.5", 2), ("12", 12)])
 def test_levels_in_ascii_decimals_are_read(value, levels):
     assert building_levels({"building:levels": value}, 1) == (levels, None)
+
+
+@pytest.mark.parametrize(("value", "number"), [("12", 12), (" 8 ", 8), ("08", 8), ("8\t", 8), ("8;9", None),
+                                               ("8.0", None), ("1_0", None), ("٨", None), ("１２", None), ("", None)])
+def test_whole_number_tag_is_the_one_rule_for_flats_and_admin_level(value, number):
+    # building:flats (tagged_households) and admin_level (osm_reader._admin_level) both read it.
+    assert whole_number_tag(value) == number
+    assert tagged_households({"building:flats": value}) == number
