@@ -28,7 +28,8 @@ from datetime import UTC, datetime, timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 from rest_framework.exceptions import ValidationError as ParameterError
 
 from gridmgmt.api_params import datetime_value
@@ -38,7 +39,7 @@ from gridmgmt.events.services import event_create
 from gridmgmt.json_input import JSONEncodingError, JSONInputError, json_loads
 from gridmgmt.numbers import json_number
 from gridmgmt.sensors.models import Sensor, SensorEpisode
-from gridmgmt.sensors.standards import KINDS, SensorKind, in_kind_unit, is_night, physical_range_error
+from gridmgmt.sensors.standards import KIND_LABELS, KINDS, SensorKind, in_kind_unit, is_night, physical_range_error
 
 log = logging.getLogger(__name__)
 
@@ -426,12 +427,16 @@ def _episode_event(episode: SensorEpisode, sensor: Sensor):
     """
     spec = KINDS[SensorKind(sensor.kind)]
     attributes = {"level_db": episode.peak_value} if sensor.kind == SensorKind.NOISE else None
+    # Stored once and read by the district's staff, whoever's language opened it: the district's language.
+    with translation.override(settings.LANGUAGE_CODE):
+        description = gettext("Sensor %(code)s %(name)s (%(kind)s) above its limit since %(since)s: "
+                              "%(peak)s %(unit)s, limit %(limit)s") % {
+            "code": sensor.code, "name": sensor.name, "kind": KIND_LABELS[SensorKind(sensor.kind)],
+            "since": local_time(episode.started_at), "peak": f"{episode.peak_value:g}", "unit": spec.unit,
+            "limit": _limit_text(sensor.limit(), episode.started_at)}
     return event_create(
         small_class_code=spec.small_class_code, point=sensor.location, channel=Channel.SENSOR,
-        description=(f"sensor {sensor.code} {sensor.name} ({sensor.kind}) above its limit since "
-                     f"{local_time(episode.started_at)}: {episode.peak_value:g} {spec.unit}, limit "
-                     f"{_limit_text(sensor.limit(), episode.started_at)}"),
-        attributes=attributes, idempotency_key=f"sensor-episode-{episode.pk}",
+        description=description, attributes=attributes, idempotency_key=f"sensor-episode-{episode.pk}",
         device_time=episode.started_at).event
 
 
@@ -468,9 +473,9 @@ def episode_events_open(episode_ids=None) -> list[int]:
 
 def _limit_text(limit, at: datetime) -> str:
     if limit.threshold is None:
-        return "light black-odorous (2015 guide)"
+        return gettext("light black-odorous (2015 guide)")
     if limit.threshold_night is not None and is_night(at):
-        return f"{limit.threshold_night:g} (night)"
+        return gettext("%(limit)s (night)") % {"limit": f"{limit.threshold_night:g}"}
     return f"{limit.threshold:g}"
 
 

@@ -27,6 +27,8 @@ from enum import StrEnum
 from fractions import Fraction
 from zoneinfo import ZoneInfo
 
+from django.utils.translation import gettext_lazy as _
+
 from gridmgmt.water.quality import BlackOdorClass, WaterSample, indicator_classes
 
 LOCAL_TIME = ZoneInfo("Asia/Shanghai")
@@ -55,6 +57,12 @@ class KindSpec:
     small_class_code: str  # what an exceedance is reported as (fixtures/catalogue)
     water_indicator: str | None = None  # the WaterSample field, for water-quality kinds
 
+
+# What each kind is called, in the reader's language (pages, and an exceedance's description).
+KIND_LABELS = {SensorKind.PM25: "PM2.5", SensorKind.PM10: "PM10", SensorKind.NOISE: _("noise"),
+               SensorKind.CONSTRUCTION_DUST: _("construction dust"), SensorKind.WATER_LEVEL: _("water level"),
+               SensorKind.TRANSPARENCY: _("transparency"), SensorKind.DISSOLVED_OXYGEN: _("dissolved oxygen"),
+               SensorKind.ORP: "ORP", SensorKind.AMMONIA_NITROGEN: _("ammonia nitrogen")}
 
 WATER_QUALITY_CLASS = "2301"  # 小微水体黑臭
 MONITOR_ALARM_CLASS = "2404"  # 监测设备报警

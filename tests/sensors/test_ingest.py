@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta, timezone
 import pytest
 from django.contrib.gis.geos import Point
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from gridmgmt.events.models import Event
 from gridmgmt.sensors.ingest import Reading, readings_ingest, readings_store
@@ -62,6 +63,14 @@ def test_event_text_gives_the_reading_time_in_beijing_time(pm25):
     readings_ingest([message(120, 1)], received_at=RECEIVED)
     # 02:01 UTC is 10:01 in Guangzhou; the report's text is read by people (R8).
     assert "2026-11-02 10:01" in Event.objects.get().description
+
+
+def test_event_text_is_in_the_district_s_language_whoever_s_language_is_active(pm25):
+    # Before: "sensor demo-pm25-… (pm25) above its limit since …" in English on a Chinese district's case.
+    with translation.override("en"):
+        readings_ingest([message(120, 1)], received_at=RECEIVED)
+    assert Event.objects.get().description == (
+        f"传感器 {pm25.code} {pm25.name}（PM2.5）自 2026-11-02 10:01 起超标：峰值 120 µg/m³，限值 75")
 
 
 def test_exceedance_across_batches_still_one_event(pm25):

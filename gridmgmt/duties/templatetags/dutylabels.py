@@ -4,7 +4,7 @@ kinds — as words in the reader's language; a code without a label here is show
 from django import template
 from django.utils.translation import gettext_lazy as _
 
-from gridmgmt.sensors.standards import KINDS, SensorKind
+from gridmgmt.sensors.standards import KIND_LABELS, KINDS
 
 register = template.Library()
 
@@ -16,10 +16,6 @@ ROAD_CLASSES = {"motorway": _("motorway"), "trunk": _("trunk road"), "primary": 
                 "pedestrian": _("pedestrian street")}
 FACILITY_KINDS = {"hospital": _("hospital"), "clinic": _("clinic"), "doctors": _("doctors"),
                   "centre": _("community health service centre"), "pharmacy": _("pharmacy")}
-SENSOR_KINDS = {SensorKind.PM25: "PM2.5", SensorKind.PM10: "PM10", SensorKind.NOISE: _("noise"),
-                SensorKind.CONSTRUCTION_DUST: _("construction dust"), SensorKind.WATER_LEVEL: _("water level"),
-                SensorKind.TRANSPARENCY: _("transparency"), SensorKind.DISSOLVED_OXYGEN: _("dissolved oxygen"),
-                SensorKind.ORP: "ORP", SensorKind.AMMONIA_NITROGEN: _("ammonia nitrogen")}
 
 
 @register.filter
@@ -37,7 +33,7 @@ def facility_kind(value: str) -> str:
 @register.filter
 def sensor_kind(value: str) -> str:
     """``dissolved_oxygen`` → "dissolved oxygen" / "溶解氧"."""
-    return SENSOR_KINDS.get(value, value)
+    return KIND_LABELS.get(value, value)
 
 
 @register.filter
