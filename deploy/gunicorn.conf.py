@@ -1,7 +1,8 @@
 """gunicorn settings for `make serve` and deploy/gridmgmt-web.service, from the environment.
 
-GRIDMGMT_BIND (default 127.0.0.1:GRIDMGMT_PORT, the port `make run` takes too,
-8000 without it; behind nginx a Unix socket such as unix:/run/gridmgmt/web.sock), GRIDMGMT_WEB_WORKERS (default 2 x cores + 1,
+GRIDMGMT_BIND (default 127.0.0.1:GRIDMGMT_PORT, the port `make run` takes
+too, 8000 without it; behind nginx a Unix socket such as
+unix:/run/gridmgmt/web.sock), GRIDMGMT_WEB_WORKERS (default 2 x cores + 1,
 each with one database connection kept for DJANGO_CONN_MAX_AGE seconds),
 GRIDMGMT_WEB_TIMEOUT (seconds, default 60: bulk imports go through the
 command, not the web). Logs go to stderr (journald under systemd).

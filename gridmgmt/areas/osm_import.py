@@ -367,7 +367,6 @@ def _lines_save(features: list, model, fields, convert, report: OsmImportReport)
                               update_fields=["name", "geometry", *fields(features[0])] if features else ["name"])
 
 
-
 def _fitted(text: str, model, field_name: str, element: str, report: OsmImportReport) -> str:
     """``text`` cut to the model field's length, named in the report when cut.
 
