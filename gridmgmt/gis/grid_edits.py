@@ -13,10 +13,10 @@ from shapely.geometry import LineString
 
 from gridmgmt.areas.models import Community
 from gridmgmt.gis.audit import change_record, reason_problem
-from gridmgmt.grids.editing import (GridEditError, GridEditResult, community_grids_undo, grid_split, grids_merge,
-                                    grids_redraw_edge)
+from gridmgmt.grids.editing import (GridEditConflict, GridEditError, GridEditResult, community_grids_undo, grid_split,
+                                    grids_merge, grids_redraw_edge)
 from gridmgmt.grids.models import Grid, GridGeneration
-from gridmgmt.grids.services import GridGenerationError, grid_generation_activate, grids_generate
+from gridmgmt.grids.services import GridGenerationError, GridGenerationStale, grid_generation_activate, grids_generate
 from gridmgmt.grids.succession import generation_succession_preview
 from spatial.equirectangular import equirectangular
 from spatial.grid_quality import polsby_popper
@@ -183,6 +183,8 @@ def grid_generation_activate_audited(*, user, generation_id: int, reason: str) -
     before = active_grids_by_community(set(generation.grids.values_list("community_id", flat=True)))
     try:
         grid_generation_activate(generation=generation)
+    except GridGenerationStale as exc:
+        raise GridEditConflict(str(exc)) from None
     except GridGenerationError as exc:
         raise GridEditError(str(exc)) from None
     codes_before, codes_after = generation_switch_record(generation=generation, before=before, user=user,

@@ -20,7 +20,7 @@ from gridmgmt.gis.grid_edits import (community_grids_propose, community_grids_un
                                      grid_generation_activate_audited, grid_split_audited, grids_merge_audited,
                                      grids_redraw_edge_audited)
 from gridmgmt.gis.selectors import communities_with_stale_grids, corrections_recently_accepted
-from gridmgmt.grids.editing import GridEditError
+from gridmgmt.grids.editing import GridEditConflict, GridEditError
 from gridmgmt.grids.selectors import grid_workload
 from gridmgmt.json_input import JSONInputError, json_loads
 from gridmgmt.web.names import local_name
@@ -162,13 +162,16 @@ def stale_grids(request):
 
 
 def _json_endpoint(view):
-    """POST only, gis_editor only, JSON in and out; bad input is a 400 naming the problem."""
+    """POST only, gis_editor only, JSON in and out; bad input is a 400 naming the problem, an edit of grids
+    changed since it was prepared a 409."""
 
     @require_POST
     @gis_only
     def wrapped(request):
         try:
             return view(request, _body(request))
+        except GridEditConflict as exc:  # made on grids changed since: the editor looks again
+            return _error(str(exc), status=409)
         except (BadRequest, BoundaryEditError, GridEditError) as exc:
             return _error(str(exc))
 

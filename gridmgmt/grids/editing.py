@@ -22,7 +22,7 @@ from gridmgmt.areas.models import Community
 from gridmgmt.grids.codes import communities_lock, grid_codes_next
 from gridmgmt.grids.inputs import community_inputs
 from gridmgmt.grids.models import Grid, GridGeneration
-from gridmgmt.grids.services import GridGenerationError, grid_generation_activate
+from gridmgmt.grids.services import GridGenerationError, GridGenerationStale, grid_generation_activate
 from gridmgmt.grids.succession import grid_succession_apply
 from gridmgmt.sensors.services import sensors_locate_again
 from spatial.grid_quality import building_owners
@@ -30,6 +30,10 @@ from spatial.grid_quality import building_owners
 
 class GridEditError(ValueError):
     """An edit that cannot be made as asked; the message names the grid and the reason."""
+
+
+class GridEditConflict(GridEditError):
+    """An edit made on grids that another edit has changed since (HTTP 409): look again, then redo it."""
 
 
 @dataclass
@@ -96,6 +100,8 @@ def _replace(*, community: Community, removed: list[Grid], pieces: list[Polygon]
                        [generation.pk])
     try:
         grid_generation_activate(generation=generation)
+    except GridGenerationStale as exc:
+        raise GridEditConflict(str(exc)) from None
     except GridGenerationError as exc:
         raise GridEditError(str(exc)) from None
     kept_codes = {g.code for g in survivors.values()}

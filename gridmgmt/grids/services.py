@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import shapely
 from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from gridmgmt.areas.models import Community
@@ -32,6 +33,11 @@ from spatial.grid_survival import grid_of_each, surviving
 
 class GridGenerationError(ValueError):
     """A community cannot be divided as asked (e.g. more grids than the code allows)."""
+
+
+class GridGenerationStale(GridGenerationError):
+    """The generation was built on grids that changed since (another edit, an undo): activating it would
+    silently throw that change away."""
 
 
 @dataclass
@@ -198,8 +204,30 @@ def grid_generation_activate(*, generation: GridGeneration) -> int:
     """
     generation = GridGeneration.objects.select_for_update().get(pk=generation.pk)
     communities_lock(generation.grids.values_list("community_id", flat=True))  # before their grids are updated
+    _refuse_stale(generation)
     _refuse_failing(generation)
     return _switch_over(generation)
+
+
+def _refuse_stale(generation: GridGeneration) -> None:
+    """Refuse a never-activated generation whose communities' grids changed after it was built.
+
+    A proposal built, then a split, merge, redraw, undo or other activation in its community, then the
+    proposal activated: the change made in between was retired without a word (a lost update). A
+    generation activated before (going back to it on purpose) is not refused here.
+    """
+    if generation.activated_at is not None:
+        return
+    communities = generation.grids.values("community_id")
+    changed = (Grid.objects.filter(community_id__in=communities).exclude(generation=generation)
+               .filter(Q(valid_to__gt=generation.created_at)
+                       | Q(active=True, generation__activated_at__gt=generation.created_at))
+               .select_related("community").order_by("community__code").first())
+    if changed is not None:
+        raise GridGenerationStale(
+            f"generation {generation.pk} was built on the grids of community {changed.community.code} as they "
+            f"were at {generation.created_at:%Y-%m-%d %H:%M:%S} UTC; they changed since (grid {changed.code}): "
+            "build it again from the current grids")
 
 
 def _switch_over(generation: GridGeneration) -> int:

@@ -7,6 +7,7 @@ East community: 9 buildings × 10 households on a 3 × 3 lattice (columns at lng
 import json
 
 import pytest
+from django.test import Client
 
 from gridmgmt.accounts.models import Role, RoleAssignment
 from gridmgmt.gis.models import ChangeRecord
@@ -131,3 +132,37 @@ def test_a_reason_longer_than_the_history_keeps_is_a_400_saying_so_and_nothing_c
     assert Grid.objects.count() == count and not ChangeRecord.objects.exists()
     gridded.west.refresh_from_db()
     assert gridded.west.boundary.wkt == boundary
+
+
+@pytest.mark.parametrize("meanwhile", ["split", "undo"])
+def test_a_proposal_built_before_another_edit_is_a_409_and_the_edit_stays(gridded, meanwhile):
+    # Editor A proposes a regeneration of east; editor B then splits it (or undoes the last split); A's
+    # proposal activated silently retired B's grids (a lost update). Now 409, nothing changed, no record.
+    (code,) = _east_codes(gridded)
+    if meanwhile == "undo":
+        _post(gridded, "/gis/api/grids/split/", {"grid": code, "reason": "two teams", "line": _line(113.274)})
+    proposal = _post(gridded, "/gis/api/grids/propose/", {"community": gridded.east.code}).json()["generation"]
+    other = Client(HTTP_ACCEPT_LANGUAGE="en")
+    other.force_login(make_user("gis2", Role.GIS_EDITOR))
+    body = ({"grid": code, "reason": "B's split", "line": _line(113.274)} if meanwhile == "split"
+            else {"community": gridded.east.code, "reason": "B's undo"})
+    response = other.post(f"/gis/api/grids/{meanwhile}/", json.dumps(body), content_type="application/json")
+    assert response.status_code == 200
+    after_b, records = _east_codes(gridded), ChangeRecord.objects.count()
+    activated = _post(gridded, "/gis/api/grids/activate/", {"generation": proposal, "reason": "rebalance"})
+    assert activated.status_code == 409 and gridded.east.code in activated.json()["detail"]
+    assert _east_codes(gridded) == after_b and ChangeRecord.objects.count() == records
+    assert GridGeneration.objects.get(pk=proposal).activated_at is None
+
+
+def test_the_grid_activate_command_refuses_a_generation_built_before_a_later_edit(gridded):
+    from django.core.management import CommandError, call_command
+
+    from gridmgmt.grids.services import grids_generate
+    (code,) = _east_codes(gridded)
+    stale = grids_generate(communities=[gridded.east], target_households=200, code_digits=2).generation
+    _post(gridded, "/gis/api/grids/split/", {"grid": code, "reason": "two teams", "line": _line(113.274)})
+    halves = _east_codes(gridded)
+    with pytest.raises(CommandError, match="changed since"):
+        call_command("grid_activate", str(stale.pk), "--reason", "late")
+    assert _east_codes(gridded) == halves
