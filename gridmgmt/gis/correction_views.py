@@ -20,6 +20,9 @@ from gridmgmt.gis.models import BuildingUse, CorrectionKind
 from gridmgmt.gis.selectors import corrections_map
 from gridmgmt.web.roles import role_required
 
+# The two buttons of the decision page (frontend/templates/gis/corrections.html).
+DECISIONS = ("accept", "reject")
+
 
 def _parsed(parse, *args, **kwargs):
     """A value read by the one parameter parser (``gridmgmt.api_params``); its refusal as a CorrectionError."""
@@ -80,10 +83,13 @@ def corrections_list(request):
     """Pending corrections the reader may decide, each with its photo, its place on a map, accept and reject."""
     if request.method == "POST":
         try:
+            decision = request.POST.get("decision", "")
+            if decision not in DECISIONS:  # anything but "accept" was a rejection, without a word
+                raise CorrectionError(_("Choose accept or reject."))
             decided = correction_decide(
                 user=request.user, correction_id=_parsed(int_param, request.POST, "correction", default=0, low=0,
                                                          high=MAX_ID),
-                accept=request.POST.get("decision") == "accept",
+                accept=decision == "accept",
                 note=_parsed(clean_text, request.POST.get("note", ""), "note", max_length=500))
         except CorrectionError as exc:
             messages.error(request, str(exc))

@@ -253,3 +253,14 @@ def test_correction_photo_served_to_proposer_and_gis_editor_only(field, cover_cl
     assert Client().get(url).status_code == 404
     page = field.client.get("/gis/corrections/").content.decode()
     assert f'src="{url}"' in page and 'id="correction-places"' in page
+
+
+@pytest.mark.parametrize("decision", ["acept", "", "ACCEPT", None])
+def test_a_decision_that_is_neither_accept_nor_reject_changes_nothing_and_says_so(field, decision):
+    # Anything but "accept" (a typo, a missing button value) rejected the correction without a word.
+    proposed = correction_propose(user=field.worker, kind="households", building_id=field.building.pk, households=25)
+    form = {"correction": proposed.pk} if decision is None else {"correction": proposed.pk, "decision": decision}
+    assert field.client.post("/gis/corrections/", form).status_code == 302
+    said = [str(m) for m in field.client.get("/gis/corrections/").context["messages"]]
+    assert said == ["Choose accept or reject."]
+    assert BaseDataCorrection.objects.get(pk=proposed.pk).status == "pending" and not ChangeRecord.objects.exists()
