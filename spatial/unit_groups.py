@@ -3,7 +3,8 @@
 Pure graph work: nodes are units, edges join units sharing a boundary
 (attribute ``length``, metres). Every function keeps the cap ``T``: a group
 never holds more than ``T`` households unless it is one oversize unit (one
-building above ``T``) with nothing but empty land beside it.
+building, or one stack of buildings lying on one another
+(:mod:`spatial.stacking`), above ``T``) with nothing but empty land beside it.
 
 The grouping, tried for ``m = n .. n + 3`` grids (``n = ceil(H / T)``):
 
@@ -51,7 +52,8 @@ def group_units(graph: nx.Graph, centres: np.ndarray, perimeters: np.ndarray, ho
     households
         (U,) households of each unit.
     oversize
-        (U,) whether a unit is one building above ``target`` (a grid alone).
+        (U,) whether a unit is one building or one stack (:mod:`spatial.stacking`) above ``target``
+        (a grid alone).
     target
         The cap ``T``.
     buildings
