@@ -67,7 +67,8 @@ def block_part(
     ``households``, the real households of every building (``buildings.weight``
     is capped at ``T``), and ``plots_only``: a block that cannot be tiled
     into plots stays whole rather than being cut straight. Returns grids tiling ``part``, each ≤ ``T``
-    households unless it holds one oversize building and nothing else.
+    households unless it holds one oversize building, or one oversize stack (:mod:`spatial.stacking`), and
+    nothing else.
     """
     units = _units(part, members, blocks, buildings, households, target_households, min_width_m, plots_only)
     polygons = np.asarray([u.polygon for u in units], dtype=object)
