@@ -32,12 +32,17 @@ def sensor_create(*, code: str, kind: str, location: Point, name: str = "", thre
                                            "the district: no community covers it"})
     raw_key = secrets.token_urlsafe(32)
     sensor = Sensor(code=code, kind=kind, name=name, location=location, threshold=threshold,
-                    noise_zone_class=noise_zone_class, grid_code=place.grid.code if place.grid else "",
-                    community_code=place.community.code, street_code=place.community.street.code,
-                    key_prefix=raw_key[:8], key_hash=sensor_key_digest(raw_key))
+                    noise_zone_class=noise_zone_class, key_prefix=raw_key[:8], key_hash=sensor_key_digest(raw_key))
+    sensor.grid_code, sensor.community_code, sensor.street_code = _place_codes(place)
     sensor.full_clean()
     sensor.save()
     return sensor, raw_key
+
+
+def _place_codes(place) -> tuple[str, str, str]:
+    """The grid (empty when none covers the point), community and street codes a sensor at ``place``
+    (:func:`gridmgmt.areas.selectors.locate`) is stamped with: at registration and when located again."""
+    return place.grid.code if place.grid else "", place.community.code, place.community.street.code
 
 
 def sensor_for_key(raw_key: str | None) -> Sensor | None:
@@ -68,7 +73,7 @@ def sensors_locate_again(*, community_ids) -> int:
         place = locate(sensor.location)
         if place is None:  # the community's boundary no longer covers it: left as it was, for the areas' import
             continue
-        now = (place.grid.code if place.grid else "", place.community.code, place.community.street.code)
+        now = _place_codes(place)
         if now != (sensor.grid_code, sensor.community_code, sensor.street_code):
             sensor.grid_code, sensor.community_code, sensor.street_code = now
             changed.append(sensor)
