@@ -219,6 +219,7 @@ def check_tiling(
     polygons: Sequence[Polygon],
     min_width_m: float = DEFAULT_MIN_WIDTH_M,
     narrowness_forced: Callable[[int], bool] | None = None,
+    labels: Sequence[int] | None = None,
 ) -> list[str]:
     """List every way the polygons fail to tile the boundary as grids.
 
@@ -235,6 +236,9 @@ def check_tiling(
     narrowness_forced
         Asked, for a sliver's index only, whether its narrowness is forced
         (see :func:`check_partition`); a forced sliver is no violation.
+    labels
+        How the violations name each polygon (default: its index); :func:`check_partition` passes the
+        grids' sequences, as its own violations name them, so a grid is named the same in one report.
 
     Returns
     -------
@@ -246,15 +250,16 @@ def check_tiling(
     violations: list[str] = []
     if not polygons:
         return ["no grids"]
+    name = list(labels) if labels is not None else list(range(len(polygons)))
     area_m2 = boundary.area
     geoms = np.asarray(polygons, dtype=object)
     for index, geom in enumerate(geoms):
         if geom.geom_type != "Polygon":
-            violations.append(f"grid {index} is a {geom.geom_type}, not one Polygon")
+            violations.append(f"grid {name[index]} is a {geom.geom_type}, not one Polygon")
         elif not geom.is_valid:
-            violations.append(f"grid {index} is invalid: {shapely.is_valid_reason(geom)}")
+            violations.append(f"grid {name[index]} is invalid: {shapely.is_valid_reason(geom)}")
         elif geom.is_empty or geom.area == 0:
-            violations.append(f"grid {index} is empty")
+            violations.append(f"grid {name[index]} is empty")
     if violations:
         return violations
 
@@ -276,14 +281,14 @@ def check_tiling(
     overlaps_m2 = shapely.area(shapely.intersection(geoms[left], geoms[right]))
     for i, j, overlap_m2 in zip(left, right, overlaps_m2):
         if overlap_m2 > _TILING_RELATIVE_TOLERANCE * area_m2:
-            violations.append(f"grids {i} and {j} overlap by {overlap_m2:.6g} m²")
+            violations.append(f"grids {name[i]} and {name[j]} overlap by {overlap_m2:.6g} m²")
 
     part_areas_m2 = shapely.area(shapely.get_parts(boundary))
     for index, geom in enumerate(geoms):
         # A grid that is a whole community part is as wide as it can be.
         is_whole_part = np.any(np.abs(part_areas_m2 - geom.area) <= _TILING_RELATIVE_TOLERANCE * part_areas_m2)
         if is_sliver(geom, min_width_m) and not is_whole_part and not (narrowness_forced and narrowness_forced(index)):
-            violations.append(f"grid {index} is a sliver thinner than {min_width_m} m")
+            violations.append(f"grid {name[index]} is a sliver thinner than {min_width_m} m")
     return violations
 
 
@@ -326,7 +331,7 @@ def check_partition(
     stack_of, stack_households = _stacks(by_id)
     violations = check_tiling(boundary, [g.polygon for g in grids], min_width_m,
                               lambda index: _narrowness_forced(index, grids, by_id, stack_households, target_households,
-                                                               min_width_m))
+                                                               min_width_m), labels=[g.sequence for g in grids])
     owner: dict = {}
     for grid in grids:
         for building_id in grid.building_ids:

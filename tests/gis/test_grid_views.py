@@ -166,3 +166,13 @@ def test_the_grid_activate_command_refuses_a_generation_built_before_a_later_edi
     with pytest.raises(CommandError, match="changed since"):
         call_command("grid_activate", str(stale.pk), "--reason", "late")
     assert _east_codes(gridded) == halves
+
+
+def test_a_refused_split_names_the_sliver_by_its_grid_sequence_not_a_list_index(gridded):
+    # The check named a sliver by its index in the community's list of grids ("grid 0 is a sliver"), a grid
+    # no code ends in, while its other refusals name grids by sequence (the code's last digits). The split
+    # of 44010400100201 10 cm from its west edge makes the new grids 02 and 03; the sliver is the first.
+    (code,) = _east_codes(gridded)
+    response = _post(gridded, "/gis/api/grids/split/", {"grid": code, "reason": "x", "line": _line(113.27001)})
+    assert response.status_code == 400
+    assert "grid 2 is a sliver thinner than 10.0 m" in response.json()["detail"]
