@@ -23,6 +23,7 @@ from gridmgmt.gis.selectors import communities_with_stale_grids, corrections_rec
 from gridmgmt.grids.editing import GridEditConflict, GridEditError
 from gridmgmt.grids.selectors import grid_workload
 from gridmgmt.json_input import JSONInputError, json_loads
+from gridmgmt.numbers import json_number
 from gridmgmt.web.names import local_name
 from gridmgmt.web.roles import role_required
 from spatial.crs import lnglat_range_problem
@@ -68,7 +69,9 @@ def _number_problem(value) -> str | None:
     """The first coordinate of a GeoJSON object that is no JSON number, as text, or None.
 
     shapely's ``shape`` reads a coordinate with ``float()``, which takes the text "113.26", Arabic-Indic
-    digits ("١١٣.٢٦") and ``true`` (1.0): a ring of such values was checked and saved as if drawn in numbers.
+    digits ("١١٣.٢٦") and ``true`` (1.0): a ring of such values was checked and saved as if drawn in numbers;
+    an integer beyond a float (10**400) raised OverflowError (a 500). A number is
+    :func:`gridmgmt.numbers.json_number`'s.
     """
     objects = [value] if isinstance(value, dict) else []  # anything else is no GeoJSON object: shape says so
     coordinates = []
@@ -81,7 +84,7 @@ def _number_problem(value) -> str | None:
         item = coordinates.pop()
         if isinstance(item, list):
             coordinates += item
-        elif isinstance(item, bool) or not isinstance(item, int | float):
+        elif json_number(item) is None:  # the one rule: also an integer beyond a float (10**400, OverflowError)
             return json.dumps(item, ensure_ascii=False)[:40]
     return None
 

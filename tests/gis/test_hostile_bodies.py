@@ -75,7 +75,7 @@ def _west_square(x):
                                                 [113.26, 23.12]]]}
 
 
-@pytest.mark.parametrize("x", ["١١٣.٢٦", "113.26", "１１３.２６", True, None, {"x": 1}])
+@pytest.mark.parametrize("x", ["١١٣.٢٦", "113.26", "１１３.２６", True, None, {"x": 1}, pytest.param(10**400, id="10**400")])
 @pytest.mark.parametrize("path", ["/gis/api/boundaries/check/", "/gis/api/boundaries/save/"])
 def test_a_coordinate_that_is_no_json_number_is_400_naming_it(gridded, path, x):
     # shapely's shape() read coordinates with float(): the text "١١٣.٢٦" (Arabic-Indic digits) was saved as
@@ -93,6 +93,15 @@ def test_a_split_line_of_text_coordinates_is_400(gridded):
     response = post(gridded.client, "/gis/api/grids/split/", {"grid": code, "reason": "x", "line": {
         "type": "LineString", "coordinates": [["١١٣.٢٧٤", 23.119], [113.274, 23.131]]}})
     assert response.status_code == 400 and "١١٣.٢٧٤" in response.json()["detail"] and state() == before
+
+
+def test_a_split_line_with_an_integer_beyond_a_float_is_400(gridded):
+    # 10**400 is a JSON number but no float: shape()'s float() raised OverflowError, a 500.
+    (code,) = Grid.objects.active().filter(community=gridded.east).values_list("code", flat=True)
+    before = state()
+    response = post(gridded.client, "/gis/api/grids/split/", {"grid": code, "reason": "x", "line": {
+        "type": "LineString", "coordinates": [[10**400, 23.119], [113.274, 23.131]]}})
+    assert response.status_code == 400 and "is not a number" in response.json()["detail"] and state() == before
 
 
 @pytest.mark.parametrize("flag", ["false", 0, "no", [False]])
