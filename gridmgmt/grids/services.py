@@ -1,4 +1,4 @@
-"""Writes of grids: generate a generation from buildings and roads, activate it.
+"""Writes of grids: generate a generation from buildings and cut lines (roads, waterways, railways), activate it.
 
 Geometry is ``spatial.partition`` (pure); this service feeds it each
 community in a local metric plane, gives grids codes (a surviving grid keeps
@@ -195,12 +195,16 @@ def grid_generation_activate(*, generation: GridGeneration) -> int:
     """Switch the generation's communities over to its grids, atomically.
 
     Refuses (``GridGenerationError`` naming the community and the broken
-    invariant) a generation that fails the invariant check, changing
-    nothing. The grids they replace stay stored (inactive, ``valid_to`` set)
-    so events and cases made in them keep their grid; a grid that survived
-    keeps its code and the code's ``valid_from``. The workers of retired
-    codes move to their successors (``gridmgmt.grids.succession``; stored
-    as ``generation.succession``). Returns the number of grids activated.
+    invariant) a generation that fails the invariant check, and
+    (``GridGenerationStale``, naming the community and a changed grid) a
+    never-activated generation whose communities' grids changed after it was
+    built, changing nothing. Registered sensors of the communities are
+    located again in the new grids. The grids they replace stay stored
+    (inactive, ``valid_to`` set) so events and cases made in them keep their
+    grid; a grid that survived keeps its code and the code's
+    ``valid_from``. The workers of retired codes move to their successors
+    (``gridmgmt.grids.succession``; stored as ``generation.succession``).
+    Returns the number of grids activated.
     """
     generation = GridGeneration.objects.select_for_update().get(pk=generation.pk)
     communities_lock(generation.grids.values_list("community_id", flat=True))  # before their grids are updated
