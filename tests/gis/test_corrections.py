@@ -264,3 +264,11 @@ def test_a_decision_that_is_neither_accept_nor_reject_changes_nothing_and_says_s
     said = [str(m) for m in field.client.get("/gis/corrections/").context["messages"]]
     assert said == ["Choose accept or reject."]
     assert BaseDataCorrection.objects.get(pk=proposed.pk).status == "pending" and not ChangeRecord.objects.exists()
+
+
+def test_the_refused_decision_is_said_in_the_readers_language(field):
+    proposed = correction_propose(user=field.worker, kind="households", building_id=field.building.pk, households=25)
+    client = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
+    client.force_login(field.gis)
+    client.post("/gis/corrections/", {"correction": proposed.pk, "decision": "acept"})
+    assert [str(m) for m in client.get("/gis/corrections/").context["messages"]] == ["请选择采纳或驳回。"]
