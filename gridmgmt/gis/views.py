@@ -23,7 +23,7 @@ from gridmgmt.gis.selectors import communities_with_stale_grids, corrections_rec
 from gridmgmt.grids.editing import GridEditConflict, GridEditError
 from gridmgmt.grids.selectors import grid_workload
 from gridmgmt.json_input import JSONInputError, json_loads
-from gridmgmt.numbers import json_number
+from gridmgmt.numbers import geojson_number_problem
 from gridmgmt.web.names import local_name
 from gridmgmt.web.roles import role_required
 from spatial.crs import lnglat_range_problem
@@ -65,32 +65,8 @@ def _field_with_nul(value, name: str = "body") -> str | None:
     return None
 
 
-def _number_problem(value) -> str | None:
-    """The first coordinate of a GeoJSON object that is no JSON number, as text, or None.
-
-    shapely's ``shape`` reads a coordinate with ``float()``, which takes the text "113.26", Arabic-Indic
-    digits ("١١٣.٢٦") and ``true`` (1.0): a ring of such values was checked and saved as if drawn in numbers;
-    an integer beyond a float (10**400) raised OverflowError (a 500). A number is
-    :func:`gridmgmt.numbers.json_number`'s.
-    """
-    objects = [value] if isinstance(value, dict) else []  # anything else is no GeoJSON object: shape says so
-    coordinates = []
-    while objects:
-        item = objects.pop()
-        coordinates += [item["coordinates"]] if isinstance(item.get("coordinates"), list) else []
-        inner = item.get("geometries") if isinstance(item.get("geometries"), list) else [item.get("geometry")]
-        objects += [g for g in inner if isinstance(g, dict)]
-    while coordinates:
-        item = coordinates.pop()
-        if isinstance(item, list):
-            coordinates += item
-        elif json_number(item) is None:  # the one rule: also an integer beyond a float (10**400, OverflowError)
-            return json.dumps(item, ensure_ascii=False)[:40]
-    return None
-
-
 def _geometry(body: dict, key: str):
-    bad_number = _number_problem(body.get(key))
+    bad_number = geojson_number_problem(body.get(key))  # before shape(), which reads with float()
     if bad_number is not None:
         raise BadRequest(_("%(field)s: the coordinate %(value)s is not a number.") % {"field": key,
                                                                                       "value": bad_number})

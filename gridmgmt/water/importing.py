@@ -20,6 +20,7 @@ from shapely.geometry import shape
 from gridmgmt.areas.models import District
 from gridmgmt.geo import STORAGE_SRID
 from gridmgmt.json_input import json_loads
+from gridmgmt.numbers import geojson_number_problem
 from gridmgmt.water.models import WaterBody, WaterBodyKind
 from gridmgmt.water.osm_water import read_water_bodies
 from spatial.crs import lnglat_range_problem
@@ -77,6 +78,8 @@ def records_from_geojson(path: Path) -> list[WaterBodyRecord]:
             problems.append(f"{label}: geometry {geometry.get('type')!r} is not a line or polygon")
         elif kind is None:
             problems.append(f"{label}: kind {props.get('kind')!r} is not one of {', '.join(WaterBodyKind.values)}")
+        elif (bad_number := geojson_number_problem(geometry)) is not None:  # shape() reads with float()
+            problems.append(f"{label}: the coordinate {bad_number} is not a number")
         else:
             try:
                 geom = shape(geometry)

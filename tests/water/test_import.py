@@ -63,6 +63,17 @@ def test_geojson_bad_features_named(areas, tmp_path):
     assert "3 refused" in message and "no 'code'" in message and "'Point'" in message and "'sea'" in message
 
 
+@pytest.mark.parametrize(("x", "shown"), [("١١٣.٢٦١", '"١١٣.٢٦١"'), ("113.261", '"113.261"'), (True, "true"),
+                                          pytest.param(10**400, "1" + "0" * 39, id="10**400")])
+def test_geojson_coordinate_that_is_no_json_number_is_named_and_nothing_stored(areas, tmp_path, x, shown):
+    # shape() read coordinates with float(): Arabic-Indic or quoted digits and true were stored as numbers, and
+    # 10**400 was an OverflowError traceback. The GIS editor's rule (gridmgmt.numbers.geojson_number_problem).
+    path = write_geojson(tmp_path, [feature("GZ-1", [[x, 23.121], [113.275, 23.125]])])
+    with pytest.raises(CommandError, match=f"feature 0 .GZ-1.: the coordinate {shown} is not a number"):
+        call_command("import_water_bodies", str(path))
+    assert not WaterBody.objects.exists()
+
+
 def test_broken_file_named(areas, tmp_path):
     path = tmp_path / "broken.geojson"
     path.write_text("{not json")
