@@ -42,6 +42,24 @@ def default_language():
 
 
 @pytest.fixture(scope="session")
+def browser():
+    """One headless Chromium for every browser test of a test process (tests/web, tests/ops).
+
+    Playwright's sync API runs an asyncio loop in this thread for as long as it is open, so a second one
+    in the same process fails ("It looks like you are using Playwright Sync API inside the asyncio loop"):
+    a test that launched its own browser failed whenever a browser test had run before it in its process.
+    """
+    from playwright.sync_api import sync_playwright
+
+    from tests.web.conftest import CHROMIUM, CHROMIUM_ARGS
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="session")
 def yuexiu_source() -> Path:
     """The real Yuexiu sources the demo is built from (provenance in fixtures/yuexiu/README.md)."""
     return REPO / "fixtures" / "yuexiu" / "source"

@@ -134,15 +134,14 @@ def test_production_serves_a_photo_to_its_reader_and_refuses_a_stranger(tmp_path
         assert refused.value.code == 404
 
 
-def test_production_map_pins_show_leaflets_images_under_hashed_names(served):
+def test_production_map_pins_show_leaflets_images_under_hashed_names(served, browser):
     """Leaflet guesses its pin images' folder from leaflet.css's URL; under collectstatic's hashed names
     (leaflet.<hash>.css) the guess failed and the worker's report pin was a broken image fetched from
     /worker/report/marker-icon.png (404). The pin now loads the hashed image, as in a browser under make serve."""
     from django.contrib.auth.hashers import make_password
-    from playwright.sync_api import sync_playwright
 
     from tests import factories
-    from tests.web.conftest import CHROMIUM, CHROMIUM_ARGS, PHONE, WORKER_GPS
+    from tests.web.conftest import PHONE, WORKER_GPS
 
     whole = (113.26, 23.12, 113.28, 23.13)
     community = factories.community(factories.street(factories.district(whole), whole), whole)
@@ -152,25 +151,23 @@ def test_production_map_pins_show_leaflets_images_under_hashed_names(served):
     worker.save(update_fields=["password"])
 
     failed = []
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            context = browser.new_context(base_url=served, viewport=PHONE, geolocation=WORKER_GPS,
-                                          permissions=["geolocation"], service_workers="block")
-            context.set_default_timeout(20000)
-            page = context.new_page()
-            page.on("response", lambda r: failed.append((r.status, r.url)) if r.status >= 400 else None)
-            page.goto("/accounts/login/")
-            page.fill("#id_username", "worker")
-            page.fill("#id_password", "pw")
-            page.get_by_test_id("sign-in").click()
-            page.wait_for_url("**/worker/")
-            page.goto("/worker/report/")
-            pin = page.locator("#report-map img.leaflet-marker-icon").first
-            pin.wait_for()
-            page.wait_for_function("img => img.complete", arg=pin.element_handle())
-            source, width = pin.evaluate("img => [img.getAttribute('src'), img.naturalWidth]")
-        finally:
-            browser.close()
+    context = browser.new_context(base_url=served, viewport=PHONE, geolocation=WORKER_GPS,
+                                  permissions=["geolocation"], service_workers="block")
+    try:
+        context.set_default_timeout(20000)
+        page = context.new_page()
+        page.on("response", lambda r: failed.append((r.status, r.url)) if r.status >= 400 else None)
+        page.goto("/accounts/login/")
+        page.fill("#id_username", "worker")
+        page.fill("#id_password", "pw")
+        page.get_by_test_id("sign-in").click()
+        page.wait_for_url("**/worker/")
+        page.goto("/worker/report/")
+        pin = page.locator("#report-map img.leaflet-marker-icon").first
+        pin.wait_for()
+        page.wait_for_function("img => img.complete", arg=pin.element_handle())
+        source, width = pin.evaluate("img => [img.getAttribute('src'), img.naturalWidth]")
+    finally:
+        context.close()
     assert re.fullmatch(r"/static/vendor/leaflet/images/marker-icon\.[0-9a-f]{12}\.png", source), source
     assert width > 0 and failed == [], (source, width, failed)

@@ -111,16 +111,6 @@ def photos_through_the_view(monkeypatch):
     monkeypatch.setattr(_MediaFilesHandler, "_should_handle", lambda self, path: False)
 
 
-@pytest.fixture(scope="session")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
-
-
 def guard_requests(context) -> list[str]:
     """Aborts every request to a non-local address and returns the list it records them in."""
     blocked: list[str] = []
