@@ -9,7 +9,8 @@ walk of it (a NUL check, a serializer's validation, the JSON column's
 encoder). No request of this product nests deeper than a GeoJSON
 MultiPolygon inside a body (six levels); :data:`MAX_DEPTH` leaves room.
 ``NaN`` and ``Infinity`` are refused too: they are not JSON (RFC 8259) and
-no coordinate, count or measurement may be one.
+no coordinate, count or measurement may be one; nor is a number such as
+``1e400`` that only a float's infinity would hold.
 
 Bytes are read as UTF-8 only: JSON exchanged between systems "MUST be
 encoded using UTF-8" (RFC 8259 §8.1), and ``application/json`` has no
@@ -25,6 +26,7 @@ refused: JSON's escapes can write one, but it is no character (RFC 8259
 """
 
 import json
+import math
 import re
 from typing import Any
 
@@ -61,12 +63,19 @@ def _no_constants(name: str):
     raise JSONInputError(f"{name} is not a JSON number")
 
 
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):  # 1e400: a number JSON can write that no float holds
+        raise JSONInputError(f"the number {text[:24]} is beyond the range of a float")
+    return value
+
+
 def json_loads(data: bytes | str) -> Any:
     """The value of ``data`` (UTF-8 bytes or text); raises :class:`JSONInputError` naming the problem."""
     if isinstance(data, (bytes, bytearray)):
         data = json_text(bytes(data))
     try:
-        value = json.loads(data, parse_constant=_no_constants)
+        value = json.loads(data, parse_constant=_no_constants, parse_float=_finite_float)
     except RecursionError:
         raise JSONInputError(f"nested deeper than {MAX_DEPTH} levels of arrays and objects") from None
     except JSONInputError:

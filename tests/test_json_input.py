@@ -44,6 +44,13 @@ def test_json_nan_and_infinity_are_refused(text):
         json_loads(text)
 
 
+@pytest.mark.parametrize("text", ['{"lat": 1e400}', "[-1.5e309]", "1E999"])
+def test_json_numbers_beyond_a_float_are_refused(text):
+    # Before: read as inf, which the module promises never to let through.
+    with pytest.raises(JSONInputError, match="is beyond the range of a float"):
+        json_loads(text)
+
+
 def test_json_as_deep_as_allowed_and_a_multipolygon_are_read():
     assert json_loads("[" * MAX_DEPTH + "]" * MAX_DEPTH)
     polygon = {"type": "MultiPolygon", "coordinates": [[[[113.26, 23.12], [113.27, 23.12], [113.27, 23.13],
@@ -51,7 +58,8 @@ def test_json_as_deep_as_allowed_and_a_multipolygon_are_read():
     assert json_loads(json.dumps({"geometry": polygon}).encode()) == {"geometry": polygon}
 
 
-@pytest.mark.parametrize("body", [DEEP, JUST_PAST, '{"service_code": "1102", "lat": NaN, "lng": 113.265}'])
+@pytest.mark.parametrize("body", [DEEP, JUST_PAST, '{"service_code": "1102", "lat": NaN, "lng": 113.265}',
+                                  '{"service_code": "1102", "lat": 1e400, "lng": 113.265}'])
 def test_api_report_with_a_hostile_json_body_is_400_and_stores_nothing(areas, catalogue, body):
     client = user_client(Role.DISTRICT_LEADER, "leader")
     response = client.post("/api/events/", body, content_type="application/json")
