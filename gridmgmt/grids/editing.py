@@ -26,6 +26,7 @@ from gridmgmt.grids.services import GridGenerationError, GridGenerationStale, gr
 from gridmgmt.grids.succession import grid_succession_apply
 from gridmgmt.sensors.services import sensors_locate_again
 from spatial.grid_quality import building_owners
+from spatial.stacking import stack_labels
 
 
 class GridEditError(ValueError):
@@ -207,6 +208,32 @@ def grids_redraw_edge(*, grids: list[Grid], line: LineString, note: str = "") ->
                     note=note or f"redraw {grids[0].code}|{grids[1].code}")
 
 
+def _count_going_back(community: Community, restored: list[Grid]) -> None:
+    """Count the restored grids' households again from the buildings as they are now; refuse a grid above its
+    generation's cap that holds more than one building (or stack: :mod:`spatial.stacking`), as the check
+    of an activation does.
+
+    The earlier grids kept the counts of their day: after a household correction accepted since, an undo
+    brought a grid back storing 90 households where its buildings held 230, above the cap, without a word.
+    (Grids that no longer fit a moved boundary may come back: the editor lists them to regenerate.)
+    """
+    members, item = _members(community, [_polygon(g) for g in restored])
+    for grid, indices in zip(restored, members):
+        households = sum(item.households[i] for i in indices)
+        residents = sum(item.population[i] for i in indices)
+        if (grid.households, grid.residents) != (households, residents):
+            grid.households, grid.residents = households, residents
+            grid.save(update_fields=["households", "residents"])
+        cap = grid.generation.target_households
+        if households <= cap:
+            continue
+        stacks = stack_labels(np.asarray([item.building_geoms[i] for i in indices], dtype=object))
+        if len(set(stacks.tolist())) > 1:
+            raise GridEditError(f"community {community.code} cannot go back to its earlier grids: grid {grid.code} "
+                                f"would hold {households} households, above {cap}, as its buildings are counted "
+                                "now")
+
+
 @transaction.atomic
 def community_grids_undo(*, community: Community) -> GridEditResult:
     """Reactivate the grids the community had before its last activation (one step back).
@@ -229,7 +256,8 @@ def community_grids_undo(*, community: Community) -> GridEditResult:
     Grid.objects.filter(pk__in=[g.pk for g in current]).update(active=False, valid_to=now)
     restored = Grid.objects.filter(community=community, generation_id=previous_generation)
     restored.update(active=True, valid_to=None)
-    restored = list(restored)
+    restored = list(restored.order_by("sequence"))
+    _count_going_back(community, restored)
     restored_codes = {g.code for g in restored}
     # The workers the undone activation moved go back to the codes they came from.
     returning = {(move["user_id"], move["new"]): move["old"]

@@ -176,3 +176,37 @@ def test_a_refused_split_names_the_sliver_by_its_grid_sequence_not_a_list_index(
     response = _post(gridded, "/gis/api/grids/split/", {"grid": code, "reason": "x", "line": _line(113.27001)})
     assert response.status_code == 400
     assert "grid 2 is a sliver thinner than 10.0 m" in response.json()["detail"]
+
+
+def _split_then_correct(d, households):
+    """East split at lng 113.274, then a household count of its first building accepted as ``households``."""
+    from gridmgmt.areas.models import Building
+    from gridmgmt.gis.corrections import correction_decide, correction_propose
+    (code,) = _east_codes(d)
+    _post(d, "/gis/api/grids/split/", {"grid": code, "reason": "two teams", "line": _line(113.274)})
+    building = Building.objects.filter(community=d.east).order_by("id").first()
+    worker = make_user("worker", Role.GRID_WORKER, grid_code=Grid.objects.active().get(
+        polygon__covers=building.location).code)
+    proposed = correction_propose(user=worker, kind="households", building_id=building.pk, households=households)
+    correction_decide(user=d.gis, correction_id=proposed.pk, accept=True)
+    return code
+
+
+def test_undo_that_would_bring_back_a_grid_above_the_cap_is_refused(gridded):
+    # East's 9 buildings × 10; one counted at 150 since the split: the grid before the split would hold 230.
+    # The undo brought it back storing its old 90 households, above the cap without a word.
+    code = _split_then_correct(gridded, 150)
+    halves, records = _east_codes(gridded), ChangeRecord.objects.count()
+    response = _post(gridded, "/gis/api/grids/undo/", {"community": gridded.east.code, "reason": "back"})
+    assert response.status_code == 400
+    assert code in response.json()["detail"] and "230 households, above 200" in response.json()["detail"]
+    assert _east_codes(gridded) == halves and ChangeRecord.objects.count() == records
+    assert grid_quality_report(target_households=200).violations == {}
+
+
+def test_undo_brings_back_the_earlier_grid_with_its_households_counted_now(gridded):
+    code = _split_then_correct(gridded, 25)
+    response = _post(gridded, "/gis/api/grids/undo/", {"community": gridded.east.code, "reason": "back"})
+    assert response.status_code == 200 and _east_codes(gridded) == [code]
+    assert Grid.objects.active().get(code=code).households == 105  # 8 × 10 + 25, not the 90 it stored
+    assert grid_quality_report(target_households=200).violations == {}
