@@ -34,7 +34,7 @@ from rest_framework.exceptions import ValidationError as ParameterError
 
 from gridmgmt.api_params import datetime_value
 from gridmgmt.cases.notifications import local_time
-from gridmgmt.events.models import Channel
+from gridmgmt.events.models import CLOSED_STATUSES, Channel
 from gridmgmt.events.services import event_create
 from gridmgmt.json_input import JSONEncodingError, JSONInputError, json_loads
 from gridmgmt.numbers import json_number
@@ -394,12 +394,18 @@ def _advance(sensor: Sensor, readings: list[tuple[Reading, bool]], report: Inges
 def _resumable(sensor: Sensor, reading: Reading, closed: SensorEpisode | None) -> SensorEpisode | None:
     """The sensor's episode that ended at most ``SENSOR_EPISODE_RESUME_MINUTES`` before ``reading``, if any
     (``closed``: the one this batch closed). A value wavering around the limit, a reading every few seconds,
-    opened an episode, an event and a case at each crossing (100 in 200 s): it is one exceedance."""
+    opened an episode, an event and a case at each crossing (100 in 200 s): it is one exceedance. An episode
+    whose event is finished is not resumed."""
     since = reading.measured_at - timedelta(minutes=settings.SENSOR_EPISODE_RESUME_MINUTES)
     if closed is not None:
-        return closed if closed.ended_at >= since else None
-    return (SensorEpisode.objects.filter(sensor_id=sensor.pk, ended_at__gte=since, ended_at__lte=reading.measured_at)
-            .order_by("-ended_at").first())
+        episode = closed if closed.ended_at >= since else None
+    else:
+        episode = (SensorEpisode.objects.filter(sensor_id=sensor.pk, ended_at__gte=since,
+                                                ended_at__lte=reading.measured_at).order_by("-ended_at").first())
+    # An episode whose case is finished (closed, cancelled) is over: a new exceedance must reach someone.
+    if episode is not None and episode.event_id is not None and episode.event.status in CLOSED_STATUSES:
+        return None
+    return episode
 
 
 def _worse(kind: str, a: float, b: float) -> float:

@@ -305,6 +305,16 @@ def test_above_the_limit_again_after_the_resume_window_is_a_new_exceedance(pm25,
     assert Event.objects.count() == 2
 
 
+@pytest.mark.parametrize("finished", ["closed", "cancelled"])
+def test_above_the_limit_again_after_its_case_was_finished_is_a_new_exceedance(pm25, finished):
+    # Before: resumed within the window into the finished episode, so the new exceedance opened no event.
+    readings_ingest([message(90, 0), message(50, 1)], received_at=RECEIVED)
+    Event.objects.update(status=finished)  # the case was closed or cancelled meanwhile
+    report = readings_ingest([message(95, 10)], received_at=RECEIVED)  # 9 minutes later, inside the window
+    assert (report.episodes_opened, report.episodes_resumed) == (1, 0)
+    assert Event.objects.exclude(status=finished).count() == 1
+
+
 def test_reading_identity_is_the_instant_to_the_microsecond(pm25):
     """Keys travel as microseconds since the epoch: the same instant in another offset is the same reading,
     one microsecond later is another one."""
