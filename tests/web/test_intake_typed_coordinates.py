@@ -32,7 +32,7 @@ def test_typed_text_that_is_no_pair_of_numbers_says_so_and_leaves_no_place(live_
     page.locator("details summary").click()
     type_coordinates(page, "113.2655, 23.1255")
     page.get_by_test_id("point-text").filter(has_text="23.1255000").wait_for()
-    for text in ("１１３.２６５５, 23.1255", "113.2655", "中山五路"):
+    for text in ("１１３.２６５５, 23.1255", "113.2655", "中山五路", "0x71, 23.1255", "1.1e2, 23.1255"):
         type_coordinates(page, text)
         page.get_by_test_id("point-text").filter(has_text="坐标无法识别").wait_for()
         assert page.locator("#lng").input_value() == "" and page.locator("#lat").input_value() == ""

@@ -61,10 +61,12 @@ document.getElementById("place-search").addEventListener("input", (event) => {
 // never beyond 90°, so a pair whose second number is beyond it was given latitude first. Text that is not two
 // numbers says so and leaves no place (it was ignored without a word, the last place kept).
 const typedField = document.getElementById("typed-coordinates");
+// Decimal degrees only: Number() alone also reads "0x71" as 113 and "1e2" as 100.
+const decimalDegrees = (part) => (/^[-+]?\d+(\.\d+)?$/.test(part) ? Number(part) : NaN);
 function typed() {
   const text = typedField.value.trim();
   if (!text) return;
-  const parts = text.split(/[,，、;；\s]+/).filter(Boolean).map(Number);
+  const parts = text.split(/[,，、;；\s]+/).filter(Boolean).map(decimalDegrees);
   if (parts.length !== 2 || !parts.every(Number.isFinite)) {
     lng.value = lat.value = "";
     marker?.remove();
