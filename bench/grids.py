@@ -296,7 +296,7 @@ def yuexiu_figures(cells_wgs84) -> dict:
     """Figures over the district in one metric plane, containment against the communities."""
     import shapely
 
-    from gridmgmt.areas.models import Building, District, Road
+    from gridmgmt.areas.models import Building, District, LinearBarrier, Road
     from spatial.equirectangular import equirectangular
 
     communities, polygons, tree = community_layer()
@@ -307,8 +307,11 @@ def yuexiu_figures(cells_wgs84) -> dict:
     rows = list(Building.objects.values_list("location", "households"))
     points = [to_metric(shapely.Point(p.x, p.y)) for p, _ in rows]
     roads = [to_metric(shapely.from_wkb(bytes(g.wkb))) for g in Road.objects.values_list("geometry", flat=True)]
+    # The cut lines generation follows: roads, waterways and railways (the demo stores no waterway or railway).
+    barriers = [to_metric(shapely.from_wkb(bytes(g.wkb)))
+                for g in LinearBarrier.objects.values_list("geometry", flat=True)]
     figures = cell_figures([to_metric(c) for c in cells_wgs84], to_metric(shapely.union_all(polygons)), points,
-                           [h for _, h in rows], roads, roads)
+                           [h for _, h in rows], roads + barriers, roads)
     figures["containment"] = containment_violations(cells_wgs84, polygons, tree)
     return figures
 
