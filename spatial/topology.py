@@ -16,6 +16,16 @@ def area_outside_m2(child_m: BaseGeometry, parent_m: BaseGeometry, tolerance_m: 
     return child_m.difference(parent_m.buffer(tolerance_m)).area
 
 
+def lies_outside(outside_m2: float, area_m2: float, tolerance_m2: float) -> bool:
+    """Whether a child with ``outside_m2`` of its ``area_m2`` outside its parent breaks containment.
+
+    More than ``tolerance_m2`` outside breaks it, and so does half of the child or more, however small:
+    lon/lat degrees read as metres (a file imported with ``--crs EPSG:4547``) shrink a community to a
+    square centimetre at 109.5°E 0°N, wholly outside its street yet far below any area tolerance.
+    """
+    return outside_m2 > tolerance_m2 or (outside_m2 > 0 and outside_m2 >= 0.5 * area_m2)
+
+
 def overlapping_pairs(
     named_m: Sequence[tuple[str, BaseGeometry]], tolerance_m2: float
 ) -> list[tuple[str, str, float]]:

@@ -25,7 +25,7 @@ from gridmgmt.geo import STORAGE_SRID
 from gridmgmt.sensors.services import sensors_locate_again
 from spatial.crs import lnglat_range_problem
 from spatial.equirectangular import equirectangular
-from spatial.topology import area_outside_m2, overlapping_pairs
+from spatial.topology import area_outside_m2, lies_outside, overlapping_pairs
 
 LEVELS = {"district": (District, None), "street": (Street, District), "community": (Community, Street)}
 PARENT_FIELD = {"street": "district", "community": "street"}
@@ -84,7 +84,7 @@ def _check_topology(level: str, records: list[BoundaryRecord], parents: dict, re
         parent = parents.get(record.parent_code)
         if parent is not None:
             outside = area_outside_m2(metric[record.code], to_metric(_shapely(parent.boundary)), tolerance_m)
-            if outside > settings.TOPOLOGY_OVERLAP_TOLERANCE_M2:
+            if lies_outside(outside, metric[record.code].area, settings.TOPOLOGY_OVERLAP_TOLERANCE_M2):
                 record.problems.append(
                     f"lies {outside:.0f} m² outside its parent {parent.code} (tolerance {tolerance_m} m)")
     model, _ = LEVELS[level]

@@ -28,6 +28,7 @@ from gridmgmt.areas.services import BoundaryImportRefused, boundaries_save
 from gridmgmt.geo import STORAGE_SRID
 from gridmgmt.gis.audit import change_record, reason_problem
 from spatial.equirectangular import equirectangular
+from spatial.topology import lies_outside
 
 LEVELS = {"street": (Street, "district"), "community": (Community, "street")}
 # The levels' names inside a reason, in the reader's language.
@@ -167,7 +168,7 @@ def _topology_problems(plan: BoundaryEditPlan, area, siblings: dict, old: BaseGe
     parent_geom = _shapely(parent.boundary)
     for code, geom in plan.geometries.items():
         outside = geom.difference(parent_geom.buffer(tolerance_deg))
-        if _area_m2(outside, to_metric) > tolerance_m2:
+        if lies_outside(_area_m2(outside, to_metric), _area_m2(geom, to_metric), tolerance_m2):
             problems.append(Problem("outside_parent", _("%(code)s lies %(m2).0f m² outside its parent %(parent)s.")
                                     % {"code": code, "m2": _area_m2(outside, to_metric), "parent": parent.code},
                                     outside))

@@ -205,3 +205,24 @@ def test_an_admin_level_that_is_no_whole_number_in_ascii_digits_is_refused_sayin
             "step": "dry_run"}
     response = client.post("/gis/import/", form)
     assert response.status_code == 400 and "The OSM admin_level must be a whole number." in response.content.decode()
+
+
+def test_degrees_imported_with_a_metric_crs_are_refused_as_lying_outside_the_street(two_communities, tmp_path):
+    # East's own lon/lat square with the CRS given as EPSG:4547 (metres): read as metres, it became a
+    # square centimetre at 109.5°E 0°N, wholly outside its street yet far below the 50 m² area tolerance,
+    # and the import replaced east's boundary with it.
+    path = tmp_path / "east.geojson"
+    path.write_bytes(_geojson(("440104001002", "东社区", box(113.27, 23.12, 113.28, 23.13))))
+    result = page_import(user=two_communities.gis, path=path, level="community", parent_field="parent",
+                         crs="EPSG:4547", confirm=True)
+    assert result.updated == [] and "outside its parent 440104001" in result.refused[0]
+    assert _east(two_communities).equals(box(113.27, 23.12, 113.28, 23.13))
+    assert BoundaryVersion.objects.filter(code="440104001002").count() == 1
+
+
+def test_a_tiny_boundary_drawn_far_from_its_street_is_refused_by_the_editor(two_communities):
+    from gridmgmt.gis.boundary_edits import boundary_edit_plan
+    # 3 m × 3 m (9 m², under the 50 m² tolerance) 10 km east of the street, the neighbour taking the land.
+    plan = boundary_edit_plan(level="community", code="440104001002", geometry=box(113.38, 23.12, 113.38003, 23.12003),
+                              neighbours_follow=True)
+    assert [p.kind for p in plan.problems] == ["outside_parent"]
