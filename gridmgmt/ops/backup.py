@@ -199,7 +199,9 @@ def backup_restore(*, source: Path, database: str, media_root: Path) -> dict[str
     """Restore the backup folder ``source`` into the empty database ``database`` and ``media_root``.
 
     Returns the restored counts (equal to the manifest's). Raises BackupError on an incomplete
-    backup, a non-empty target database, a failing pg_restore or counts that differ.
+    backup, a non-empty target database, a failing pg_restore, counts that differ or media that cannot
+    be written; a database this call created is then dropped. The counts are checked before the media
+    are unpacked, so a refused restore writes no photo.
     """
     if not database or '"' in database or len(database) > 63 or has_control_characters(database):
         raise BackupError(f"not a database name: {database!r}")
@@ -210,20 +212,30 @@ def backup_restore(*, source: Path, database: str, media_root: Path) -> dict[str
     try:
         _run(["pg_restore", "--no-owner", "--exit-on-error", "--single-transaction", f"--dbname={database}",
               str(Path(source) / DUMP)], _pg_env(db, database))
+        counts = _restored_counts(db, database)
+        if counts != manifest["counts"]:
+            raise BackupError(f"restored counts {counts} differ from the backup's {manifest['counts']}; "
+                              "the restored database is dropped")
+        media_root = Path(media_root)
+        media_root.mkdir(parents=True, exist_ok=True)
+        with tarfile.open(Path(source) / MEDIA, "r:gz") as archive:
+            archive.extractall(media_root, **_DATA_FILTER)
+    except (tarfile.TarError, OSError) as exc:
+        if created:
+            _drop_database(db, database)
+        raise BackupError(f"the media could not be restored into {media_root}: {exc}; the restored database is "
+                          "dropped, photos already written stay") from None
     except BackupError:
-        if created:  # a dump pg_restore cannot read left the new, empty database behind
+        if created:  # a refused restore leaves no database behind (a dump pg_restore cannot read, other counts)
             _drop_database(db, database)
         raise
-    media_root = Path(media_root)
-    media_root.mkdir(parents=True, exist_ok=True)
-    with tarfile.open(Path(source) / MEDIA, "r:gz") as archive:
-        archive.extractall(media_root, **_DATA_FILTER)
+    return counts
+
+
+def _restored_counts(db: dict, database: str) -> dict[str, int]:
     target = _connect(db, database)
     try:
         with target.cursor() as cursor:
-            counts = _count(cursor)
+            return _count(cursor)
     finally:
         target.close()
-    if counts != manifest["counts"]:
-        raise BackupError(f"restored counts {counts} differ from the backup's {manifest['counts']}")
-    return counts

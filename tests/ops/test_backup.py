@@ -153,3 +153,18 @@ def test_restore_into_a_database_name_with_a_control_character_is_refused(tmp_pa
     (folder,) = tmp_path.iterdir()
     with pytest.raises(CommandError, match="not a database name"):
         call_command("restore", str(folder), "--database", name)
+
+
+def test_restore_whose_counts_differ_from_the_manifest_leaves_no_database_and_no_photo(make_event, tmp_path,
+                                                                                        restored_name):
+    # Before: the restored database was kept and the media unpacked, though the restore was refused.
+    make_event("A")
+    call_command("backup", "--to", str(tmp_path), stdout=open("/dev/null", "w"))
+    (folder,) = tmp_path.iterdir()
+    manifest = json.loads((folder / "manifest.json").read_text())
+    manifest["counts"]["reports"] += 1
+    (folder / "manifest.json").write_text(json.dumps(manifest))
+    with pytest.raises(CommandError, match="differ from the backup's .*; the restored database is dropped"):
+        call_command("restore", str(folder), "--database", restored_name, "--media-root", str(tmp_path / "restored"))
+    assert rows("postgres", f"SELECT count(*) FROM pg_database WHERE datname = '{restored_name}'") == [(0,)]
+    assert not (tmp_path / "restored").exists()
