@@ -58,7 +58,10 @@ def noded_coverage(polygons):
     geoms = np.asarray(list(polygons), dtype=object)
     if len(geoms) < 2:
         return list(geoms)
-    cleaned = shapely.coverage_clean(geoms, snapping_distance=_NODING_TOLERANCE_M)
+    try:
+        cleaned = shapely.coverage_clean(geoms, snapping_distance=_NODING_TOLERANCE_M)
+    except shapely.errors.GEOSException:  # input GEOS cannot node: judged by the check as it is
+        return list(geoms)
     if not ((shapely.get_type_id(cleaned) == 3) & shapely.is_valid(cleaned)).all():
         return list(geoms)
     return list(cleaned)
