@@ -79,7 +79,9 @@ def _geometry(body: dict, key: str):
     out_of_range = lnglat_range_problem(geometry)  # snapping and overlays turn such rings into NaN
     if out_of_range:
         raise BadRequest(_("%(field)s: %(problem)s.") % {"field": key, "problem": out_of_range})
-    return geometry
+    # Boundaries and grids are stored flat: a third (height) value would be dropped on saving but kept in
+    # the plan and the history's record, which then showed a geometry other than the one stored.
+    return shapely.force_2d(geometry)
 
 
 def _text(body: dict, key: str, default: str | None = None) -> str:

@@ -114,3 +114,17 @@ def test_neighbours_follow_that_is_no_json_boolean_is_400(gridded, flag):
             [113.26, 23.12], [113.272, 23.12], [113.272, 23.13], [113.26, 23.13], [113.26, 23.12]]]}})
     assert response.status_code == 400 and "neighbours_follow" in response.json()["detail"]
     assert state() == before
+
+
+def test_a_ring_with_heights_is_saved_and_recorded_flat(gridded):
+    # [lng, lat, 5]: the stored boundary dropped the 5, the plan and the history's record kept it.
+    from gridmgmt.gis.models import ChangeRecord
+    ring = [[113.26, 23.12, 5], [113.27, 23.12, 5], [113.27, 23.13, 5], [113.26, 23.13, 5], [113.26, 23.12, 5]]
+    response = post(gridded.client, "/gis/api/boundaries/save/", {
+        "level": "community", "code": gridded.west.code, "reason": "survey", "valid_from": "2026-12-01",
+        "geometry": {"type": "Polygon", "coordinates": [ring]}})
+    assert response.status_code == 200
+    (feature,) = response.json()["boundaries"]["features"]
+    assert all(len(point) == 2 for point in feature["geometry"]["coordinates"][0][0])
+    after = ChangeRecord.objects.get().after[gridded.west.code]["coordinates"][0][0]
+    assert all(len(point) == 2 for point in after)
