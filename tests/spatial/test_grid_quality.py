@@ -6,7 +6,8 @@ import math
 
 import numpy as np
 import pytest
-from shapely.geometry import LineString, MultiPolygon, Point, box
+import shapely
+from shapely.geometry import LineString, MultiPolygon, Point, Polygon, box
 
 from spatial.grid_quality import (building_owners, check_partition, check_tiling, holds_whole, household_stats,
                                   polsby_popper, road_alignment_share)
@@ -44,6 +45,21 @@ def test_tiling_check_names_gaps_overlaps_multiparts_and_slivers():
     assert any("MultiPolygon" in v for v in check_tiling(community, [two_parts, box(50, 0, 150, 100)]))
     sliver = [box(0, 0, 195, 100), box(195, 0, 200, 100)]
     assert check_tiling(community, sliver, min_width_m=10) == ["grid 1 is a sliver thinner than 10 m"]
+
+
+def test_tiling_check_measures_a_clean_coverage_and_an_unnoded_one_alike():
+    # Grids matched vertex for vertex are united by their edges (coverage union), others by an overlay: a
+    # gap of 1 m² is found either way, and a T-junction (the west grid lacks the vertex at (100, 50)) is
+    # no gap.
+    community = box(0, 0, 200, 100)
+    noded = [Polygon([(0, 0), (100, 0), (100, 50), (100, 100), (0, 100)]), box(100, 0, 200, 50),
+             box(100, 50, 200, 100)]
+    t_junction = [box(0, 0, 100, 100), box(100, 0, 200, 50), box(100, 50, 200, 100)]
+    assert shapely.coverage_is_valid(noded) and not shapely.coverage_is_valid(t_junction)
+    assert check_tiling(community, noded) == check_tiling(community, t_junction) == []
+    holed = [noded[0], noded[1], box(100, 50, 200, 100).difference(box(150, 70, 151, 71))]
+    assert shapely.coverage_is_valid(holed)
+    assert check_tiling(community, holed) == ["union differs from the community by 1 m² (5e-05 of its area)"]
 
 
 def test_a_thin_community_part_is_not_a_sliver():
