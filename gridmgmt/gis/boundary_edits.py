@@ -43,6 +43,10 @@ class BoundaryEditError(ValueError):
     """The request cannot be planned (unknown area, not a polygon); the message names the problem."""
 
 
+class BoundaryEditConflict(BoundaryEditError):
+    """The boundary was saved by someone else since the editor drew on it; nothing was written."""
+
+
 @dataclass
 class Problem:
     """One topology problem: ``kind`` (invalid, swallowed, outside_parent, overlap, gap, child_outside),
@@ -206,10 +210,13 @@ class BoundaryEditRefused(Exception):
         super().__init__("; ".join(p.reason for p in plan.problems))
 
 
-def boundary_edit(*, user, level: str, code: str, geometry: BaseGeometry, reason: str,
+def boundary_edit(*, user, level: str, code: str, geometry: BaseGeometry, reason: str, based_on_version: int,
                   valid_from: date | None = None, neighbours_follow: bool = False) -> BoundaryEditPlan:
     """Save the edited boundary (and the neighbours that follow) as new boundary versions, and audit it.
 
+    ``based_on_version`` is the area's ``boundary_version`` the editor drew
+    on: when someone saved the boundary since, ``BoundaryEditConflict`` and
+    nothing is written (two editors must not overwrite each other unseen).
     ``valid_from`` (default today) starts the new versions; it may not lie
     before a current version's start. Raises ``BoundaryEditError`` (bad
     request, such a day included), ``BoundaryEditRefused`` (topology
@@ -220,10 +227,37 @@ def boundary_edit(*, user, level: str, code: str, geometry: BaseGeometry, reason
     problem = reason_problem(reason)
     if problem:
         raise BoundaryEditError(problem)
+    with transaction.atomic():
+        _lock_around(level, code, geometry)
+        return _boundary_save(user=user, level=level, code=code, geometry=geometry, reason=reason,
+                              based_on_version=based_on_version, valid_from=valid_from,
+                              neighbours_follow=neighbours_follow)
+
+
+def _lock_around(level: str, code: str, geometry: BaseGeometry) -> None:
+    """Lock the area and every area of its level its old or new boundary's envelope meets, by id (the
+    import core's order), so the version check, the plan and the save see one state."""
+    model = LEVELS[level][0] if level in LEVELS else None
+    area = model.objects.filter(code=code).only("boundary").first() if model else None
+    if area is None:
+        return  # the plan names the unknown level or code
+    # Bounds, not a union: the drawn ring may be invalid (the plan names that).
+    search = GEOSGeometry(shapely.box(*shapely.total_bounds([_shapely(area.boundary), geometry])).wkt,
+                          srid=STORAGE_SRID)
+    list(model.objects.select_for_update().filter(boundary__intersects=search).order_by("pk").values_list("pk"))
+
+
+def _boundary_save(*, user, level: str, code: str, geometry: BaseGeometry, reason: str, based_on_version: int,
+                   valid_from: date | None, neighbours_follow: bool) -> BoundaryEditPlan:
     plan = boundary_edit_plan(level=level, code=code, geometry=geometry, neighbours_follow=neighbours_follow)
+    model = LEVELS[level][0]
+    current = model.objects.get(code=code).boundary_version
+    if current != based_on_version:
+        raise BoundaryEditConflict(
+            _("%(code)s was saved by someone else since you drew on it (version %(current)s, yours %(yours)s): "
+              "reload the map and edit again.") % {"code": code, "current": current, "yours": based_on_version})
     if plan.problems:
         raise BoundaryEditRefused(plan)
-    model = LEVELS[level][0]
     areas = model.objects.in_bulk(list(plan.geometries), field_name="code")
     # Said before the import core would refuse it among topology problems (in English): a version never
     # starts before the one it closes.
@@ -236,14 +270,12 @@ def boundary_edit(*, user, level: str, code: str, geometry: BaseGeometry, reason
     records = [BoundaryRecord(index=i, code=c, name=areas[c].name, name_en=areas[c].name_en,
                               parent_code=getattr(areas[c], LEVELS[level][1]).code, geometry=g)
                for i, (c, g) in enumerate(plan.geometries.items(), start=1)]
-    with transaction.atomic():
-        try:
-            boundaries_save(records=records, level=level, valid_from=day,
-                            source=f"gis editor: {user.get_username()}")
-        except BoundaryImportRefused as exc:
-            # The import core's own check (same rules, its own tolerances) has the last word.
-            plan.problems = [Problem("refused", text, GeometryCollection()) for text in exc.report.refused]
-            raise BoundaryEditRefused(plan) from None
-        change_record(user=user, kind="boundary", action="edit", code=code, reason=reason,
-                      before=plan.before, after=plan.geometries)
+    try:
+        boundaries_save(records=records, level=level, valid_from=day, source=f"gis editor: {user.get_username()}")
+    except BoundaryImportRefused as exc:
+        # The import core's own check (same rules, its own tolerances) has the last word.
+        plan.problems = [Problem("refused", text, GeometryCollection()) for text in exc.report.refused]
+        raise BoundaryEditRefused(plan) from None
+    change_record(user=user, kind="boundary", action="edit", code=code, reason=reason,
+                  before=plan.before, after=plan.geometries)
     return plan

@@ -13,9 +13,10 @@ from shapely.errors import GEOSException
 from shapely.geometry import shape
 
 from gridmgmt.accounts.models import Role
-from gridmgmt.api_params import iso_day
+from gridmgmt.api_params import ascii_integer, iso_day
 from gridmgmt.gis.audit import boundaries_on, change_history, grids_on
-from gridmgmt.gis.boundary_edits import BoundaryEditError, BoundaryEditRefused, boundary_edit, boundary_edit_plan
+from gridmgmt.gis.boundary_edits import (BoundaryEditConflict, BoundaryEditError, BoundaryEditRefused, boundary_edit,
+                                         boundary_edit_plan)
 from gridmgmt.gis.grid_edits import (community_grids_propose, community_grids_undo_audited,
                                      grid_generation_activate_audited, grid_split_audited, grids_merge_audited,
                                      grids_redraw_edge_audited)
@@ -101,6 +102,14 @@ def _flag(body: dict, key: str) -> bool:
     return value
 
 
+def _version(body: dict, key: str) -> int:
+    """A whole number the editor read from the map (a boundary's version), required."""
+    value = ascii_integer(body.get(key))
+    if value is None or value < 1:
+        raise BadRequest(_("%(field)s must be the version number the map showed.") % {"field": key})
+    return value
+
+
 def _day(body: dict) -> date | None:
     value = body.get("valid_from")
     if not value:
@@ -151,7 +160,7 @@ def _json_endpoint(view):
     def wrapped(request):
         try:
             return view(request, _body(request))
-        except GridEditConflict as exc:  # made on grids changed since: the editor looks again
+        except (GridEditConflict, BoundaryEditConflict) as exc:  # made on what changed since: look again
             return _error(str(exc), status=409)
         except (BadRequest, BoundaryEditError, GridEditError) as exc:
             return _error(str(exc))
@@ -172,11 +181,13 @@ def boundary_check(request, body):
 
 @_json_endpoint
 def boundary_save(request, body):
-    """{level, code, geometry, neighbours_follow, reason, valid_from?} → saved plan, or 409 with the problems."""
+    """{level, code, geometry, neighbours_follow, reason, based_on_version, valid_from?} → saved plan, or 409
+    with the problems, or 409 when the boundary was saved since ``based_on_version`` (the map's)."""
     try:
         plan = boundary_edit(user=request.user, level=_text(body, "level"), code=_text(body, "code"),
                              geometry=_geometry(body, "geometry"), reason=_text(body, "reason", ""),
-                             valid_from=_day(body), neighbours_follow=_flag(body, "neighbours_follow"))
+                             based_on_version=_version(body, "based_on_version"), valid_from=_day(body),
+                             neighbours_follow=_flag(body, "neighbours_follow"))
     except BoundaryEditRefused as exc:
         return JsonResponse({"detail": _("Not saved: the boundary has topology problems."),
                              **_plan_json(exc.plan)}, status=409)

@@ -21,7 +21,7 @@ def _geom(area) -> shapely.Geometry:
 def test_overlapping_edit_is_refused_with_the_overlap_and_nothing_saved(two_communities):
     d = two_communities
     with pytest.raises(BoundaryEditRefused) as refused:
-        boundary_edit(user=d.gis, level="community", code=d.west.code, geometry=WEST_WIDER, reason="survey")
+        boundary_edit(user=d.gis, based_on_version=1, level="community", code=d.west.code, geometry=WEST_WIDER, reason="survey")
     (overlap,) = [p for p in refused.value.plan.problems if p.kind == "overlap"]
     assert overlap.geometry.equals(box(113.27, 23.12, 113.272, 23.13))
     assert d.east.code in overlap.reason
@@ -32,7 +32,7 @@ def test_overlapping_edit_is_refused_with_the_overlap_and_nothing_saved(two_comm
 
 def test_neighbour_follows_a_moved_shared_edge_both_saved_as_new_versions(two_communities):
     d = two_communities
-    plan = boundary_edit(user=d.gis, level="community", code=d.west.code, geometry=WEST_WIDER, reason="survey",
+    plan = boundary_edit(user=d.gis, based_on_version=1, level="community", code=d.west.code, geometry=WEST_WIDER, reason="survey",
                          valid_from=date(2026, 12, 1), neighbours_follow=True)
     assert plan.neighbours == [d.east.code]
     assert _geom(d.west).equals(WEST_WIDER)
@@ -89,7 +89,7 @@ def test_an_edit_that_swallows_the_neighbour_is_refused_and_nothing_saved(two_co
     # saved as MULTIPOLYGON EMPTY, its grids and buildings in no community).
     d = two_communities
     with pytest.raises(BoundaryEditRefused) as refused:
-        boundary_edit(user=d.gis, level="community", code=d.west.code, geometry=box(113.26, 23.12, 113.28, 23.13),
+        boundary_edit(user=d.gis, based_on_version=1, level="community", code=d.west.code, geometry=box(113.26, 23.12, 113.28, 23.13),
                       reason="survey", valid_from=date(2026, 12, 1), neighbours_follow=True)
     (swallowed,) = [p for p in refused.value.plan.problems if p.kind == "swallowed"]
     assert d.east.code in swallowed.reason and swallowed.geometry.equals(box(113.27, 23.12, 113.28, 23.13))

@@ -85,7 +85,7 @@ def test_saved_community_boundary_lists_the_communities_to_regenerate_until_they
     wider = {"type": "Polygon", "coordinates": [[[113.26, 23.12], [113.272, 23.12], [113.272, 23.13],
                                                  [113.26, 23.13], [113.26, 23.12]]]}
     assert b'<script id="stale-communities" type="application/json">[]</script>' in gridded.client.get("/gis/").content
-    saved = _post(gridded, "/gis/api/boundaries/save/", {"level": "community", "code": gridded.west.code,
+    saved = _post(gridded, "/gis/api/boundaries/save/", {"level": "community", "based_on_version": 1, "code": gridded.west.code,
                                                           "geometry": wider, "neighbours_follow": True,
                                                           "reason": "survey"}).json()
     assert [c["code"] for c in saved["grids_to_regenerate"]] == [gridded.west.code, gridded.east.code]
@@ -125,7 +125,7 @@ def test_a_reason_longer_than_the_history_keeps_is_a_400_saying_so_and_nothing_c
     response = _post(gridded, "/gis/api/grids/split/", {"grid": code, "reason": "x" * 501, "line": _line(113.274)})
     assert response.status_code == 400 and "501 characters" in response.json()["detail"]
     square = [[113.26, 23.12], [113.268, 23.12], [113.268, 23.13], [113.26, 23.13], [113.26, 23.12]]
-    response = _post(gridded, "/gis/api/boundaries/save/", {"level": "community", "code": gridded.west.code,
+    response = _post(gridded, "/gis/api/boundaries/save/", {"level": "community", "based_on_version": 1, "code": gridded.west.code,
                                                             "reason": "x" * 501,
                                                             "geometry": {"type": "Polygon", "coordinates": [square]}})
     assert response.status_code == 400 and "at most 500" in response.content.decode()

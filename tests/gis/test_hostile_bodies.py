@@ -45,7 +45,7 @@ def test_nul_in_any_text_of_a_body_is_400_naming_the_field(gridded):
 ])
 def test_a_boundary_far_outside_the_globe_is_400_naming_the_range(gridded, path, key, extra):
     before = state()
-    response = post(gridded.client, path, {"level": "community", "code": gridded.west.code, key: HUGE_RING, **extra})
+    response = post(gridded.client, path, {"level": "community", "based_on_version": 1, "code": gridded.west.code, key: HUGE_RING, **extra})
     assert response.status_code == 400
     assert response.json()["detail"].startswith("geometry: coordinates x 0…1e+308, y 0…1e+308 are outside the "
                                                 "longitude/latitude range")
@@ -81,7 +81,7 @@ def test_a_coordinate_that_is_no_json_number_is_400_naming_it(gridded, path, x):
     # shapely's shape() read coordinates with float(): the text "١١٣.٢٦" (Arabic-Indic digits) was saved as
     # 113.26, true as 1.0 (R1's kind); only JSON numbers are coordinates.
     before = state()
-    response = post(gridded.client, path, {"level": "community", "code": gridded.west.code, "reason": "survey",
+    response = post(gridded.client, path, {"level": "community", "based_on_version": 1, "code": gridded.west.code, "reason": "survey",
                                            "valid_from": "2026-12-01", "geometry": _west_square(x)})
     assert response.status_code == 400 and "is not a number" in response.json()["detail"]
     assert state() == before
@@ -109,7 +109,8 @@ def test_neighbours_follow_that_is_no_json_boolean_is_400(gridded, flag):
     # bool(body.get(...)) read the text "false" as true: the neighbour followed and both were saved.
     before = state()
     response = post(gridded.client, "/gis/api/boundaries/save/", {
-        "level": "community", "code": gridded.west.code, "reason": "survey", "valid_from": "2026-12-01",
+        "level": "community", "based_on_version": 1, "code": gridded.west.code, "reason": "survey",
+        "valid_from": "2026-12-01",
         "neighbours_follow": flag, "geometry": {"type": "Polygon", "coordinates": [[
             [113.26, 23.12], [113.272, 23.12], [113.272, 23.13], [113.26, 23.13], [113.26, 23.12]]]}})
     assert response.status_code == 400 and "neighbours_follow" in response.json()["detail"]
@@ -121,7 +122,8 @@ def test_a_ring_with_heights_is_saved_and_recorded_flat(gridded):
     from gridmgmt.gis.models import ChangeRecord
     ring = [[113.26, 23.12, 5], [113.27, 23.12, 5], [113.27, 23.13, 5], [113.26, 23.13, 5], [113.26, 23.12, 5]]
     response = post(gridded.client, "/gis/api/boundaries/save/", {
-        "level": "community", "code": gridded.west.code, "reason": "survey", "valid_from": "2026-12-01",
+        "level": "community", "based_on_version": 1, "code": gridded.west.code, "reason": "survey",
+        "valid_from": "2026-12-01",
         "geometry": {"type": "Polygon", "coordinates": [ring]}})
     assert response.status_code == 200
     (feature,) = response.json()["boundaries"]["features"]

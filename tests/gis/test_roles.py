@@ -74,8 +74,8 @@ def _requests(d) -> list[tuple[str, dict | None, str | None]]:
     """(url, JSON body or None for a form post, form field data) of every geometry-changing request."""
     east = d.grid.code
     return [
-        ("/gis/api/boundaries/check/", {"level": "community", "code": d.west.code, "geometry": WEST_WIDER}, None),
-        ("/gis/api/boundaries/save/", {"level": "community", "code": d.west.code, "geometry": WEST_WIDER,
+        ("/gis/api/boundaries/check/", {"level": "community", "based_on_version": 1, "code": d.west.code, "geometry": WEST_WIDER}, None),
+        ("/gis/api/boundaries/save/", {"level": "community", "based_on_version": 1, "code": d.west.code, "geometry": WEST_WIDER,
                                        "neighbours_follow": True, "reason": "x"}, None),
         ("/gis/api/grids/split/", {"grid": east, "line": LINE, "reason": "x"}, None),
         ("/gis/api/grids/merge/", {"grids": [east, Grid.objects.active().get(community=d.west).code],

@@ -32,7 +32,7 @@ def test_gis_user_lands_on_the_editor_after_sign_in(two_communities):
 @pytest.mark.parametrize("url", ["/gis/api/boundaries/save/", "/gis/api/grids/merge/", "/gis/api/grids/split/"])
 def test_other_roles_cannot_change_geometry(two_communities, url):
     response = _post(_client(two_communities.dispatcher), url,
-                     {"level": "community", "code": two_communities.west.code, "geometry": WEST_WIDER,
+                     {"level": "community", "based_on_version": 1, "code": two_communities.west.code, "geometry": WEST_WIDER,
                       "neighbours_follow": True, "reason": "x"})
     assert response.status_code == 403
     assert BoundaryVersion.objects.filter(code=two_communities.west.code).count() == 1
@@ -45,10 +45,10 @@ def test_anonymous_is_sent_to_sign_in(two_communities):
 
 @pytest.mark.parametrize("body, message", [
     ("not json", "not JSON"),
-    ({"level": "community", "code": "440104001001", "geometry": {"type": "Polygon", "coordinates": "x"}},
+    ({"level": "community", "based_on_version": 1, "code": "440104001001", "geometry": {"type": "Polygon", "coordinates": "x"}},
      "not a GeoJSON geometry"),
     ({"level": "county", "code": "440104001001", "geometry": WEST_WIDER}, "Unknown level"),
-    ({"level": "community", "code": "440104009009", "geometry": WEST_WIDER}, "No community"),
+    ({"level": "community", "based_on_version": 1, "code": "440104009009", "geometry": WEST_WIDER}, "No community"),
 ])
 def test_malformed_check_request_is_a_400_naming_the_problem(two_communities, body, message):
     response = _post(_client(two_communities.gis), "/gis/api/boundaries/check/", body)
@@ -57,7 +57,7 @@ def test_malformed_check_request_is_a_400_naming_the_problem(two_communities, bo
 
 def test_check_returns_the_overlap_as_geojson_and_save_refuses_with_409(two_communities):
     client = _client(two_communities.gis)
-    body = {"level": "community", "code": two_communities.west.code, "geometry": WEST_WIDER, "reason": "survey"}
+    body = {"level": "community", "based_on_version": 1, "code": two_communities.west.code, "geometry": WEST_WIDER, "reason": "survey"}
     plan = _post(client, "/gis/api/boundaries/check/", body).json()
     (problem,) = plan["problems"]["features"]
     assert problem["properties"]["kind"] == "overlap" and problem["geometry"]["type"] == "Polygon"
@@ -67,7 +67,7 @@ def test_check_returns_the_overlap_as_geojson_and_save_refuses_with_409(two_comm
 
 
 def test_save_without_a_reason_is_refused(two_communities):
-    body = {"level": "community", "code": two_communities.west.code, "geometry": WEST_WIDER,
+    body = {"level": "community", "based_on_version": 1, "code": two_communities.west.code, "geometry": WEST_WIDER,
             "neighbours_follow": True, "reason": " "}
     response = _post(_client(two_communities.gis), "/gis/api/boundaries/save/", body)
     assert response.status_code == 400 and "why" in response.json()["detail"]
@@ -75,7 +75,7 @@ def test_save_without_a_reason_is_refused(two_communities):
 
 def test_save_with_neighbours_following_and_history_lists_it(two_communities):
     client = _client(two_communities.gis)
-    body = {"level": "community", "code": two_communities.west.code, "geometry": WEST_WIDER,
+    body = {"level": "community", "based_on_version": 1, "code": two_communities.west.code, "geometry": WEST_WIDER,
             "neighbours_follow": True, "reason": "survey 2026", "valid_from": "2026-12-01"}
     saved = _post(client, "/gis/api/boundaries/save/", body).json()
     assert saved["saved"] == [two_communities.west.code, two_communities.east.code]
@@ -86,7 +86,7 @@ def test_save_with_neighbours_following_and_history_lists_it(two_communities):
 # date.fromisoformat alone took the compact and week forms (Python 3.11) and, through str(), a JSON number.
 @pytest.mark.parametrize("valid_from", ["1st of May", "20261201", "2026-W49-2", 20261201, "2026-02-30"])
 def test_bad_valid_from_is_a_400(two_communities, valid_from):
-    body = {"level": "community", "code": two_communities.west.code, "geometry": WEST_WIDER,
+    body = {"level": "community", "based_on_version": 1, "code": two_communities.west.code, "geometry": WEST_WIDER,
             "neighbours_follow": True, "reason": "x", "valid_from": valid_from}
     response = _post(_client(two_communities.gis), "/gis/api/boundaries/save/", body)
     assert response.status_code == 400 and "valid_from" in response.json()["detail"]
@@ -99,7 +99,7 @@ def test_valid_from_before_the_current_version_is_a_400_about_the_date_not_topol
                                                                                      words):
     client = Client(HTTP_ACCEPT_LANGUAGE=language)
     client.force_login(two_communities.gis)
-    body = {"level": "community", "code": two_communities.west.code, "geometry": WEST_WIDER,
+    body = {"level": "community", "based_on_version": 1, "code": two_communities.west.code, "geometry": WEST_WIDER,
             "neighbours_follow": True, "reason": "survey 2026", "valid_from": "0001-01-01"}
     response = _post(client, "/gis/api/boundaries/save/", body)
     detail = response.json()["detail"]
@@ -111,7 +111,7 @@ def test_valid_from_before_the_current_version_is_a_400_about_the_date_not_topol
 def test_problem_reasons_come_in_the_readers_language(two_communities):
     client = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
     client.force_login(two_communities.gis)
-    body = {"level": "community", "code": two_communities.west.code, "geometry": WEST_WIDER}
+    body = {"level": "community", "based_on_version": 1, "code": two_communities.west.code, "geometry": WEST_WIDER}
     (problem,) = _post(client, "/gis/api/boundaries/check/", body).json()["problems"]["features"]
     assert "重叠" in problem["properties"]["reason"]
 
@@ -121,7 +121,7 @@ def test_gap_reason_names_the_level_in_the_readers_language(two_communities):
     client.force_login(two_communities.gis)
     narrower = {"type": "Polygon", "coordinates": [[[113.26, 23.12], [113.268, 23.12], [113.268, 23.13],
                                                     [113.26, 23.13], [113.26, 23.12]]]}
-    body = {"level": "community", "code": two_communities.west.code, "geometry": narrower}
+    body = {"level": "community", "based_on_version": 1, "code": two_communities.west.code, "geometry": narrower}
     (problem,) = _post(client, "/gis/api/boundaries/check/", body).json()["problems"]["features"]
     assert problem["properties"]["kind"] == "gap"
     assert "社区" in problem["properties"]["reason"] and "community" not in problem["properties"]["reason"]
@@ -129,7 +129,7 @@ def test_gap_reason_names_the_level_in_the_readers_language(two_communities):
 
 def test_map_on_a_day_shows_the_boundary_valid_then_and_history_page_lists_the_change(two_communities):
     client = _client(two_communities.gis)
-    body = {"level": "community", "code": two_communities.west.code, "geometry": WEST_WIDER,
+    body = {"level": "community", "based_on_version": 1, "code": two_communities.west.code, "geometry": WEST_WIDER,
             "neighbours_follow": True, "reason": "survey 2026", "valid_from": "2026-12-01"}
     assert _post(client, "/gis/api/boundaries/save/", body).status_code == 200
     before = client.get("/gis/api/map-on/", {"day": "2026-11-30"}).json()["boundaries"]["features"]
@@ -157,7 +157,7 @@ def _west_with_its_north_west_corner_moved_west_by(degrees: float) -> dict:
     (3e-5, True),  # ≈ 3 m (within the street's 5 m containment tolerance): ≈ 1,700 m² the grids miss
 ])
 def test_one_vertex_dragged_lists_the_grids_to_regenerate_or_says_they_still_fit(gridded, degrees, stale):
-    body = {"level": "community", "code": gridded.west.code, "reason": "survey 2026", "valid_from": "2026-12-01",
+    body = {"level": "community", "based_on_version": 1, "code": gridded.west.code, "reason": "survey 2026", "valid_from": "2026-12-01",
             "geometry": _west_with_its_north_west_corner_moved_west_by(degrees)}
     saved = _post(gridded.client, "/gis/api/boundaries/save/", body).json()
     assert saved["saved"] == [gridded.west.code]
@@ -177,7 +177,7 @@ def test_history_page_says_what_was_done_in_the_readers_language(two_communities
     page's language under its own heading, a field correction naming its kind."""
     from django.utils import translation
 
-    body = {"level": "community", "code": two_communities.west.code, "geometry": WEST_WIDER,
+    body = {"level": "community", "based_on_version": 1, "code": two_communities.west.code, "geometry": WEST_WIDER,
             "neighbours_follow": True, "reason": "survey 2026", "valid_from": "2026-12-01"}
     assert _post(_client(two_communities.gis), "/gis/api/boundaries/save/", body).status_code == 200
     reader = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
@@ -200,10 +200,43 @@ def test_history_without_a_code_lists_the_latest_changes_and_the_editor_links_to
     client = _client(two_communities.gis)
     assert 'href="/gis/history/"' in client.get("/gis/").content.decode()
     assert "No changes recorded." in client.get("/gis/history/").content.decode()
-    body = {"level": "community", "code": two_communities.west.code, "geometry": WEST_WIDER,
+    body = {"level": "community", "based_on_version": 1, "code": two_communities.west.code, "geometry": WEST_WIDER,
             "neighbours_follow": True, "reason": "survey 2026", "valid_from": "2026-12-01"}
     assert _post(client, "/gis/api/boundaries/save/", body).status_code == 200
     page = client.get("/gis/history/")
     assert page.status_code == 200 and "survey 2026" in page.content.decode()
     assert f'href="/gis/history/{two_communities.east.code}/"' in page.content.decode()  # the neighbour followed
     assert _client(two_communities.dispatcher).get("/gis/history/").status_code == 403
+
+
+def test_a_save_drawn_on_a_boundary_someone_saved_since_is_409_and_changes_nothing(two_communities):
+    # Before: the second editor's ring, drawn on version 1, replaced the first editor's save without a word.
+    first, second = _client(two_communities.gis), _client(two_communities.gis)
+    body = {"level": "community", "based_on_version": 1, "code": two_communities.west.code, "geometry": WEST_WIDER,
+            "neighbours_follow": True, "reason": "survey 2026", "valid_from": "2026-12-01"}
+    assert _post(first, "/gis/api/boundaries/save/", body).status_code == 200
+    versions = BoundaryVersion.objects.count()
+    late = _post(second, "/gis/api/boundaries/save/", {**body, "reason": "older survey"})
+    assert late.status_code == 409
+    assert f"{two_communities.west.code} was saved by someone else since you drew on it (version 2, yours 1)" in \
+        late.json()["detail"]
+    assert BoundaryVersion.objects.count() == versions and ChangeRecord.objects.count() == 1
+
+
+@pytest.mark.parametrize("version", [None, "1_0", "١", 0, True])
+def test_a_save_without_the_version_the_map_showed_is_400_naming_it(two_communities, version):
+    body = {"level": "community", "code": two_communities.west.code, "geometry": WEST_WIDER, "reason": "survey",
+            **({} if version is None else {"based_on_version": version})}
+    response = _post(_client(two_communities.gis), "/gis/api/boundaries/save/", body)
+    assert response.status_code == 400 and "based_on_version" in response.json()["detail"]
+    assert BoundaryVersion.objects.filter(code=two_communities.west.code).count() == 1
+
+
+def test_the_conflict_is_said_in_the_reader_s_language(two_communities):
+    body = {"level": "community", "based_on_version": 1, "code": two_communities.west.code, "geometry": WEST_WIDER,
+            "neighbours_follow": True, "reason": "survey 2026", "valid_from": "2026-12-01"}
+    assert _post(_client(two_communities.gis), "/gis/api/boundaries/save/", body).status_code == 200
+    reader = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
+    reader.force_login(two_communities.gis)
+    late = reader.post("/gis/api/boundaries/save/", json.dumps(body), content_type="application/json")
+    assert late.status_code == 409 and "在您绘制后已由他人保存（当前第 2 版，您绘制时为第 1 版）" in late.json()["detail"]

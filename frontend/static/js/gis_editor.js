@@ -58,6 +58,7 @@ function boundaryRequest() {
     level: $("boundary-level").value, code: $("boundary-code").value.trim(),
     geometry: layers[0].toGeoJSON().geometry, neighbours_follow: $("neighbours-follow").checked,
     reason: $("boundary-reason").value, valid_from: $("boundary-valid-from").value || null,
+    based_on_version: state.editedVersion,
   };
 }
 
@@ -66,6 +67,8 @@ function startEdit() {
   const feature = featureOf(level === "street" ? "streets" : "communities", $("boundary-code").value.trim());
   if (!feature) return say("boundary-status", gettext("No area with that code on the map."), true);
   clearLayer("editLayer");
+  // The version drawn on: the save is refused if someone saved this boundary meanwhile.
+  state.editedVersion = feature.properties.boundary_version;
   state.editLayer = L.geoJSON(feature, { style: { color: "#ff7f00", weight: 3, fillOpacity: 0.15, className: "layer-edit" } }).addTo(m.map);
   state.editLayer.getLayers().forEach((layer) => layer.pm.enable({ snappable: true, snapDistance: 20, allowSelfIntersection: true }));
   m.map.fitBounds(state.editLayer.getBounds(), { padding: [40, 40], animate: false });
