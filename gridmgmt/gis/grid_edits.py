@@ -15,6 +15,7 @@ from gridmgmt.areas.models import Community
 from gridmgmt.gis.audit import change_record, reason_problem
 from gridmgmt.grids.editing import (GridEditConflict, GridEditError, GridEditResult, community_grids_undo, grid_split,
                                     grids_merge, grids_redraw_edge)
+from gridmgmt.grids.codes import communities_lock
 from gridmgmt.grids.models import Grid, GridGeneration
 from gridmgmt.grids.services import GridGenerationError, GridGenerationStale, grid_generation_activate, grids_generate
 from gridmgmt.grids.succession import generation_succession_preview
@@ -42,6 +43,20 @@ def _record(*, user, action: str, community: Community, reason: str, before: dic
                   before=before, after=after)
 
 
+def _drawn_on(community: Community, based_on_generation: int) -> None:
+    """Refuse (``GridEditConflict``) an edit made on grids someone changed since: the community's active
+    generation must still be ``based_on_generation``, the one the editor's map showed. Each edit stores a
+    generation of its community, so an edit since changes it. Locks the community first (the one lock
+    order of grid changes, ``communities_lock``)."""
+    communities_lock([community.pk])
+    current = Grid.objects.active().filter(community=community).values_list("generation_id", flat=True).first()
+    if current != based_on_generation:
+        raise GridEditConflict(
+            _("The grids of %(community)s were changed by someone else since you loaded the map (generation "
+              "%(current)s, yours %(yours)s): reload the map and edit again.")
+            % {"community": community.code, "current": current, "yours": based_on_generation})
+
+
 def _reason(reason: str) -> str:
     if not reason.strip():
         raise GridEditError(_("Say why the grids change."))
@@ -52,12 +67,14 @@ def _reason(reason: str) -> str:
 
 
 @transaction.atomic
-def grid_split_audited(*, user, code: str, line: LineString, reason: str) -> GridEditResult:
-    """Split the active grid ``code`` along ``line`` (WGS84); raises ``GridEditError`` naming the reason."""
+def grid_split_audited(*, user, code: str, line: LineString, reason: str, based_on_generation: int) -> GridEditResult:
+    """Split the active grid ``code`` along ``line`` (WGS84); raises ``GridEditError`` naming the reason,
+    ``GridEditConflict`` when the grids changed since ``based_on_generation`` (see :func:`_drawn_on`)."""
     reason = _reason(reason)
     if not isinstance(line, LineString):
         raise GridEditError(_("Draw the split as one line."))
     (grid,) = _active([code])
+    _drawn_on(grid.community, based_on_generation)
     before = _geometries([code])
     result = grid_split(grid=grid, line=line, note=reason[:255])
     _record(user=user, action="split", community=grid.community, reason=reason, before=before, result=result)
@@ -65,10 +82,12 @@ def grid_split_audited(*, user, code: str, line: LineString, reason: str) -> Gri
 
 
 @transaction.atomic
-def grids_merge_audited(*, user, codes: list[str], reason: str) -> GridEditResult:
-    """Merge the adjacent active grids ``codes`` of one community; raises ``GridEditError``."""
+def grids_merge_audited(*, user, codes: list[str], reason: str, based_on_generation: int) -> GridEditResult:
+    """Merge the adjacent active grids ``codes`` of one community; raises ``GridEditError``,
+    ``GridEditConflict`` as :func:`grid_split_audited`."""
     reason = _reason(reason)
     grids = _active(codes)
+    _drawn_on(grids[0].community, based_on_generation)
     before = _geometries(codes)
     result = grids_merge(grids=grids, note=reason[:255])
     _record(user=user, action="merge", community=grids[0].community, reason=reason, before=before, result=result)
@@ -76,12 +95,14 @@ def grids_merge_audited(*, user, codes: list[str], reason: str) -> GridEditResul
 
 
 @transaction.atomic
-def community_grids_undo_audited(*, user, community_code: str, reason: str) -> GridEditResult:
-    """Reactivate the community's previous grids; raises ``GridEditError``."""
+def community_grids_undo_audited(*, user, community_code: str, reason: str, based_on_generation: int) -> GridEditResult:
+    """Reactivate the community's previous grids; raises ``GridEditError``, ``GridEditConflict`` when
+    someone changed them since ``based_on_generation`` (an undo reverses the edit the editor saw)."""
     reason = _reason(reason)
     community = Community.objects.filter(code=community_code).first()
     if community is None:
         raise GridEditError(_("No community with code %(code)s.") % {"code": community_code})
+    _drawn_on(community, based_on_generation)
     result = community_grids_undo(community=community)
     before = {code: "retired" for code in result.retired}
     change_record(user=user, kind="grid", action="undo", code=community.code, reason=reason, before=before,
@@ -90,12 +111,15 @@ def community_grids_undo_audited(*, user, community_code: str, reason: str) -> G
 
 
 @transaction.atomic
-def grids_redraw_edge_audited(*, user, codes: list[str], line: LineString, reason: str) -> GridEditResult:
-    """Redraw the shared edge of the two active grids ``codes`` along ``line``; raises ``GridEditError``."""
+def grids_redraw_edge_audited(*, user, codes: list[str], line: LineString, reason: str,
+                              based_on_generation: int) -> GridEditResult:
+    """Redraw the shared edge of the two active grids ``codes`` along ``line``; raises ``GridEditError``,
+    ``GridEditConflict`` as :func:`grid_split_audited`."""
     reason = _reason(reason)
     if not isinstance(line, LineString):
         raise GridEditError(_("Draw the new edge as one line."))
     grids = _active(codes)
+    _drawn_on(grids[0].community, based_on_generation)
     before = _geometries(codes)
     result = grids_redraw_edge(grids=grids, line=line, note=reason[:255])
     after = {g.code: shapely.from_wkb(bytes(g.polygon.wkb)) for g in result.generation.grids.filter(code__in=codes)}

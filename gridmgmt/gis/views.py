@@ -103,7 +103,7 @@ def _flag(body: dict, key: str) -> bool:
 
 
 def _version(body: dict, key: str) -> int:
-    """A whole number the editor read from the map (a boundary's version), required."""
+    """A whole number the editor read from the map (a boundary's version, the grids' generation), required."""
     value = ascii_integer(body.get(key))
     if value is None or value < 1:
         raise BadRequest(_("%(field)s must be the version number the map showed.") % {"field": key})
@@ -206,9 +206,11 @@ def _grid_result(result) -> JsonResponse:
 
 @_json_endpoint
 def grid_split(request, body):
-    """{grid, line (GeoJSON LineString), reason} → {generation, retired, created}."""
+    """{grid, line (GeoJSON LineString), reason, based_on_generation} → {generation, retired, created}; 409 when
+    the grids changed since the generation the map showed."""
     return _grid_result(grid_split_audited(user=request.user, code=_text(body, "grid"),
-                                           line=_geometry(body, "line"), reason=_text(body, "reason", "")))
+                                           line=_geometry(body, "line"), reason=_text(body, "reason", ""),
+                                           based_on_generation=_version(body, "based_on_generation")))
 
 
 def _codes(body: dict) -> list[str]:
@@ -220,15 +222,18 @@ def _codes(body: dict) -> list[str]:
 
 @_json_endpoint
 def grid_merge(request, body):
-    """{grids: [code, ...], reason} → {generation, retired, created}."""
-    return _grid_result(grids_merge_audited(user=request.user, codes=_codes(body), reason=_text(body, "reason", "")))
+    """{grids: [code, ...], reason, based_on_generation} → {generation, retired, created}."""
+    return _grid_result(grids_merge_audited(user=request.user, codes=_codes(body), reason=_text(body, "reason", ""),
+                                            based_on_generation=_version(body, "based_on_generation")))
 
 
 @_json_endpoint
 def grid_redraw(request, body):
-    """{grids: [code, code], line (GeoJSON LineString), reason} → {generation, retired, created}."""
+    """{grids: [code, code], line (GeoJSON LineString), reason, based_on_generation} → {generation, retired,
+    created}."""
     return _grid_result(grids_redraw_edge_audited(user=request.user, codes=_codes(body), line=_geometry(body, "line"),
-                                                  reason=_text(body, "reason", "")))
+                                                  reason=_text(body, "reason", ""),
+                                                  based_on_generation=_version(body, "based_on_generation")))
 
 
 @_json_endpoint
@@ -249,9 +254,10 @@ def grid_activate(request, body):
 
 @_json_endpoint
 def grid_undo(request, body):
-    """{community, reason} → the previous grids reactivated."""
+    """{community, reason, based_on_generation} → the previous grids reactivated."""
     return _grid_result(community_grids_undo_audited(user=request.user, community_code=_text(body, "community"),
-                                                     reason=_text(body, "reason", "")))
+                                                     reason=_text(body, "reason", ""),
+                                                     based_on_generation=_version(body, "based_on_generation")))
 
 
 @require_GET

@@ -15,6 +15,7 @@ from django.contrib.gis.geos import MultiPolygon, Polygon
 
 from gridmgmt.accounts.models import Role, RoleAssignment
 from gridmgmt.areas.models import BoundaryVersion, Community, District, Street
+from gridmgmt.grids.models import Grid
 
 SINCE = date(2026, 1, 1)
 
@@ -55,3 +56,20 @@ def add_lattice(community, *, x0: float, households: int) -> None:
         Building(community=community, households=households, location=Point(x0 + 0.0025 * (1 + i % 3),
                  23.12 + 0.0025 * (1 + i // 3), srid=4326), source="test", source_id=f"{community.code}-{i}")
         for i in range(9)])
+
+
+def as_the_map_shows(body: dict) -> dict:
+    """A grid edit's ``body`` with ``based_on_generation``, the generation of its community's grids as the
+    editor's map shows them now (the grid, the first of the grids, or the community it names), unless it
+    gives one."""
+    if "based_on_generation" in body:
+        return body
+    def readable(text) -> bool:  # a hostile body's text that no query could take (NUL) names nothing shown
+        return isinstance(text, str) and "\x00" not in text
+
+    grid, community = body.get("grid"), body.get("community")
+    codes = [grid] if readable(grid) else [c for c in body.get("grids") or [] if readable(c)]
+    active = Grid.objects.active()
+    shown = (active.filter(code__in=codes).first() if codes else
+             active.filter(community__code=community).first() if readable(community) else None)
+    return {**body, "based_on_generation": shown.generation_id if shown else 1}

@@ -13,11 +13,12 @@ from gridmgmt.accounts.models import Role, RoleAssignment
 from gridmgmt.gis.models import ChangeRecord
 from gridmgmt.grids.models import Grid, GridGeneration
 from gridmgmt.grids.selectors import grid_quality_report
-from tests.gis.district import make_user
+from tests.gis.district import as_the_map_shows, make_user
 
 
 def _post(d, url, body):
-    return d.client.post(url, json.dumps(body), content_type="application/json")
+    return d.client.post(url, json.dumps(as_the_map_shows(body) if "/grids/" in url else body),
+                         content_type="application/json")
 
 
 def _line(lng):
@@ -146,7 +147,8 @@ def test_a_proposal_built_before_another_edit_is_a_409_and_the_edit_stays(gridde
     other.force_login(make_user("gis2", Role.GIS_EDITOR))
     body = ({"grid": code, "reason": "B's split", "line": _line(113.274)} if meanwhile == "split"
             else {"community": gridded.east.code, "reason": "B's undo"})
-    response = other.post(f"/gis/api/grids/{meanwhile}/", json.dumps(body), content_type="application/json")
+    response = other.post(f"/gis/api/grids/{meanwhile}/", json.dumps(as_the_map_shows(body)),
+                          content_type="application/json")
     assert response.status_code == 200
     after_b, records = _east_codes(gridded), ChangeRecord.objects.count()
     activated = _post(gridded, "/gis/api/grids/activate/", {"generation": proposal, "reason": "rebalance"})
@@ -210,3 +212,32 @@ def test_undo_brings_back_the_earlier_grid_with_its_households_counted_now(gridd
     assert response.status_code == 200 and _east_codes(gridded) == [code]
     assert Grid.objects.active().get(code=code).households == 105  # 8 × 10 + 25, not the 90 it stored
     assert grid_quality_report(target_households=200).violations == {}
+
+
+@pytest.mark.parametrize("edit", ["split", "undo"])
+def test_a_grid_edit_made_on_grids_someone_changed_since_is_409_and_changes_nothing(gridded, edit):
+    # Before: editor B's split or undo, made on the map as it was before editor A's split, went through and
+    # reversed or cut A's grids unseen (an undo reversed whoever's edit was last).
+    (code,) = _east_codes(gridded)
+    shown = Grid.objects.active().get(code=code).generation_id  # B loads the map
+    assert _post(gridded, "/gis/api/grids/split/", {"grid": code, "reason": "A's split",
+                                                   "line": _line(113.274)}).status_code == 200
+    after_a, records = _east_codes(gridded), ChangeRecord.objects.count()
+    other = Client(HTTP_ACCEPT_LANGUAGE="en")
+    other.force_login(make_user("gis2", Role.GIS_EDITOR))
+    body = ({"grid": after_a[0], "reason": "B's split", "line": _line(113.276)} if edit == "split"
+            else {"community": gridded.east.code, "reason": "B's undo"})
+    response = other.post(f"/gis/api/grids/{edit}/", json.dumps({**body, "based_on_generation": shown}),
+                          content_type="application/json")
+    assert response.status_code == 409
+    assert f"The grids of {gridded.east.code} were changed by someone else since you loaded the map" in \
+        response.json()["detail"]
+    assert _east_codes(gridded) == after_a and ChangeRecord.objects.count() == records
+
+
+def test_a_grid_edit_without_the_generation_the_map_showed_is_400_naming_it(gridded):
+    (code,) = _east_codes(gridded)
+    response = gridded.client.post("/gis/api/grids/split/", json.dumps(
+        {"grid": code, "reason": "x", "line": _line(113.274)}), content_type="application/json")
+    assert response.status_code == 400 and "based_on_generation" in response.json()["detail"]
+    assert _east_codes(gridded) == [code]

@@ -14,12 +14,14 @@ from gridmgmt.areas.boundary_reader import BoundaryRecord
 from gridmgmt.areas.models import BoundaryVersion, Community
 from gridmgmt.areas.services import BoundaryImportRefused, boundaries_save
 from gridmgmt.grids.models import Grid
+from tests.gis.district import as_the_map_shows
 
 HUGE_RING = {"type": "Polygon", "coordinates": [[[1e308, 1e308], [1e308, 0], [0, 0], [1e308, 1e308]]]}
 
 
 def post(client, path, body):
-    return client.post(path, json.dumps(body), content_type="application/json")
+    return client.post(path, json.dumps(as_the_map_shows(body) if "/grids/" in path else body),
+                       content_type="application/json")
 
 
 def state():

@@ -169,6 +169,17 @@ function workerChanges(succession) {
   return parts.join(" · ");
 }
 
+// The generation of a community's grids as this map shows them: an edit made on grids someone changed since
+// is refused (409) instead of undoing theirs unseen.
+function generationShown({ codes = [], community = null }) {
+  let generation = null;
+  m.layers.grids.eachLayer((layer) => {
+    const { code, community_code: of, generation: shown } = layer.feature.properties;
+    if (codes.includes(code) || of === community) generation = shown;
+  });
+  return generation;
+}
+
 async function gridAction(url, body) {
   const result = await post(url, { ...body, reason: $("grid-reason").value }, "grid-status");
   if (!result) return null;
@@ -239,15 +250,17 @@ $("boundary-save").addEventListener("click", save);
 $("grid-draw-line").addEventListener("click", () => m.map.pm.enableDraw("Line", { snappable: true }));
 $("grid-split").addEventListener("click", () => {
   if (state.selected.size !== 1 || !state.splitLine) return say("grid-status", gettext("Select one grid and draw a line across it."), true);
-  gridAction("/gis/api/grids/split/", { grid: [...state.selected][0], line: state.splitLine.toGeoJSON().geometry });
+  gridAction("/gis/api/grids/split/", { grid: [...state.selected][0], line: state.splitLine.toGeoJSON().geometry,
+    based_on_generation: generationShown({ codes: [...state.selected] }) });
 });
 $("grid-merge").addEventListener("click", () => {
   if (state.selected.size < 2) return say("grid-status", gettext("Select two or more adjacent grids of one community."), true);
-  gridAction("/gis/api/grids/merge/", { grids: [...state.selected] });
+  gridAction("/gis/api/grids/merge/", { grids: [...state.selected], based_on_generation: generationShown({ codes: [...state.selected] }) });
 });
 $("grid-redraw").addEventListener("click", () => {
   if (state.selected.size !== 2 || !state.splitLine) return say("grid-status", gettext("Select two adjacent grids and draw their new edge."), true);
-  gridAction("/gis/api/grids/redraw/", { grids: [...state.selected], line: state.splitLine.toGeoJSON().geometry });
+  gridAction("/gis/api/grids/redraw/", { grids: [...state.selected], line: state.splitLine.toGeoJSON().geometry,
+    based_on_generation: generationShown({ codes: [...state.selected] }) });
 });
 
 // The proposal beside the current grids: both drawn, one table row per grid with households,
@@ -294,7 +307,8 @@ $("grid-activate").addEventListener("click", async () => {
   await showStale();
 });
 $("grid-undo").addEventListener("click", async () => {
-  if (await gridAction("/gis/api/grids/undo/", { community: $("boundary-code").value.trim() })) await showStale();
+  const community = $("boundary-code").value.trim();
+  if (await gridAction("/gis/api/grids/undo/", { community, based_on_generation: generationShown({ community }) })) await showStale();
 });
 
 // For the browser tests: the map (to turn coordinates into pixels) and the editor's state.
