@@ -65,7 +65,9 @@ def served(tmp_path, broker_port):
     assert stopped_within({"serve": serve.pid}, seconds=15) == []
 
 
-def test_production_pages_render_with_hashed_compressed_assets_and_no_debug_page(served):
+def test_production_pages_render_with_hashed_compressed_assets_pins_and_no_debug_page(served, browser):
+    """One production server (a start is collectstatic, gunicorn, the worker and beat: the suite's longest
+    fixture) for the pages, their assets and the map pins."""
     status, _, body = get(f"{served}/accounts/login/")
     assert status == 200
     assets = re.findall(r'(?:href|src)="(/static/[^"]+)"', body.decode())
@@ -81,6 +83,7 @@ def test_production_pages_render_with_hashed_compressed_assets_and_no_debug_page
     # Debug is off: an unknown page is a plain 404, not Django's technical page.
     status, _, body = get(f"{served}/no-such-page/")
     assert status == 404 and b"URLconf" not in body
+    _assert_the_worker_s_pin_loads(served, browser)
 
 
 def signed_in_opener(base: str, username: str):
@@ -134,7 +137,7 @@ def test_production_serves_a_photo_to_its_reader_and_refuses_a_stranger(tmp_path
         assert refused.value.code == 404
 
 
-def test_production_map_pins_show_leaflets_images_under_hashed_names(served, browser):
+def _assert_the_worker_s_pin_loads(served: str, browser) -> None:
     """Leaflet guesses its pin images' folder from leaflet.css's URL; under collectstatic's hashed names
     (leaflet.<hash>.css) the guess failed and the worker's report pin was a broken image fetched from
     /worker/report/marker-icon.png (404). The pin now loads the hashed image, as in a browser under make serve."""
