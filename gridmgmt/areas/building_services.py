@@ -15,7 +15,7 @@ from pathlib import Path
 from django.contrib.gis.geos import Point, Polygon
 from django.db import connection, transaction
 
-from gridmgmt.api_params import ascii_number
+from gridmgmt.api_params import ascii_integer, ascii_number
 from gridmgmt.areas.models import Building, Community, HouseholdsSource
 from gridmgmt.geo import STORAGE_SRID
 from gridmgmt.text_files import TextFileError, open_text
@@ -158,9 +158,9 @@ def _osm_source_id(value: str) -> str | None:
     text = value.strip().lower().replace(" ", "/")
     for osm_type in OSM_TYPES:
         for prefix in (f"{osm_type}/", osm_type[0]):
-            number = text[len(prefix):]
-            if text.startswith(prefix) and number.isascii() and number.isdigit():
-                return f"{osm_type}/{int(number)}"
+            number = ascii_integer(text[len(prefix):]) if text.startswith(prefix) else None
+            if number is not None:  # negative: JOSM's new objects, imported as they are
+                return f"{osm_type}/{number}"
     return None
 
 
@@ -204,8 +204,7 @@ def buildings_set_households(*, path: str | Path, encoding: str | None = None) -
         raise BuildingImportError(f"{path}: cannot read ({exc})") from None
     osm_ids = {_osm_source_id(row.get("osm_id") or "") for _, row in rows} - {None}
     by_osm = dict(Building.objects.filter(source="osm", source_id__in=osm_ids).values_list("source_id", "id"))
-    building_ids = {int(row["building_id"]) for _, row in rows
-                    if (row.get("building_id") or "").strip().isdigit() and row["building_id"].isascii()}
+    building_ids = {ascii_integer(row.get("building_id") or "") for _, row in rows} - {None}
     known_ids = set(Building.objects.filter(id__in=building_ids).values_list("id", flat=True))
     updates: dict[int, tuple[int, int | None]] = {}
     for line, row in rows:
@@ -235,9 +234,10 @@ def _row_building(line: int, row: dict, by_osm: dict[str, int], known_ids: set[i
         return by_osm[source_id]
     if not id_value:
         raise BuildingImportError(f"line {line}: neither osm_id nor building_id given")
-    if not (id_value.isascii() and id_value.isdigit()) or int(id_value) not in known_ids:
+    building_id = ascii_integer(id_value)
+    if building_id not in known_ids:
         raise BuildingImportError(f"line {line}: no building with building_id '{id_value}'")
-    return int(id_value)
+    return building_id
 
 
 def _row_counts(line: int, row: dict) -> tuple[int, int | None]:

@@ -19,6 +19,7 @@ import csv
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from gridmgmt.api_params import ascii_integer
 from spatial.osm_reader import AdminBoundary
 
 # The OSM tags, in order of preference, that carry an official area code.
@@ -117,9 +118,8 @@ def code_map_load(*, csv_path: str | Path | None = None, template: str = "") -> 
 def _element_key(text: str) -> str | None:
     """``relation/101`` or ``way/7`` as the import names elements, else None (``relation/abc`` matched nothing)."""
     osm_type, _, number = text.partition("/")
-    if osm_type not in ("way", "relation") or not (number.isascii() and number.isdigit()):
-        return None
-    return f"{osm_type}/{int(number)}"
+    osm_id = ascii_integer(number) if osm_type in ("way", "relation") else None
+    return None if osm_id is None else f"{osm_type}/{osm_id}"  # negative: JOSM's new objects
 
 
 def _check_template(template: str) -> None:

@@ -77,6 +77,23 @@ def test_josm_negative_ids_are_imported_like_any_other(tmp_path, district_box, s
     assert HealthFacility.objects.get().osm_id == -40
 
 
+def test_josm_negative_ids_are_found_by_household_and_code_files(tmp_path, district_box):
+    # Before: 'way/-12' in a household CSV and 'relation/-101' in a code CSV matched nothing: each file
+    # read an OSM id by isdigit(), which has no minus, though the import keeps JOSM's negative ids.
+    path = tmp_path / "josm.osm"
+    path.write_text(extract(sign=-1))
+    codes = tmp_path / "codes.csv"
+    codes.write_text("osm_id,code\nrelation/-101,091000001002\n", encoding="utf-8")
+    run(path, *LEVELS, "--codes", codes)
+    assert Community.objects.get().code == "091000001002"
+    households = tmp_path / "households.csv"
+    households.write_text("osm_id,households\nway/-12,20\n", encoding="utf-8")
+    out = StringIO()
+    call_command("import_households", str(households), stdout=out)
+    assert out.getvalue().strip() == "households set for 1 buildings"
+    assert Building.objects.get(source_id="way/-12").households == 20
+
+
 @pytest.mark.parametrize("level", [" 8 ", "08", "8\t"])
 def test_admin_level_with_spaces_or_a_leading_zero_is_that_level(tmp_path, district_box, level):
     # Before: compared as a string with "8", the street was left out without a word, and the community
