@@ -279,12 +279,22 @@ def run_fmtm_on_extract(data: dict) -> dict:
 
 # -- the Yuexiu demo (database) --------------------------------------------------------------------
 
+def load_compiled_kernels() -> float:
+    """CPU seconds of :func:`spatial.partition.load_kernels` in this fresh process: numba loads the
+    bisection's compiled kernels (and its own modules) on first use, once per process, as a web or Celery
+    worker does at its first generation."""
+    from spatial.partition import load_kernels
+
+    return timed(load_kernels)[2]
+
+
 def run_gridmgmt_yuexiu() -> dict:
     import shapely
 
     from gridmgmt.areas.models import Community
     from gridmgmt.grids.services import grids_generate
 
+    print(f"  compiled kernels loaded, once per process: {load_compiled_kernels():.2f} s CPU (not in the figures below)")
     report, wall, cpu = timed(lambda: grids_generate(
         communities=Community.objects.order_by("code"), target_households=TARGET_HOUSEHOLDS, code_digits=2,
         note="bench"))

@@ -58,6 +58,11 @@ if [ ! -x .venv/bin/python ] || [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; th
   echo "$want" > "$stamp"
 fi
 
+# The grid generator's numba kernels, compiled once into spatial/__pycache__
+# (numba checks they match the source), so no process compiles them on its
+# first generation: about 20 s of CPU after an install, then 1-2 s to load.
+.venv/bin/python -c 'from spatial.partition import load_kernels; load_kernels()'
+
 # Front-end libraries (Leaflet and its plugins) from the npm registry, exactly
 # as package-lock.json pins them; served locally under static/vendor/.
 npm_stamp=frontend/node_modules/.package-lock.sha256

@@ -63,9 +63,10 @@ import numpy as np
 import shapely
 from shapely.geometry import Polygon
 
-from spatial.grid_quality import holds_whole, is_sliver, polsby_popper
+from spatial.grid_quality import holds_whole, is_sliver, polsby_popper, slivers
 from spatial.packing import Packer
 from spatial.precision import GRID_SIZE_M, polygonal
+from spatial.straight_cuts import balance, cut_measures, cut_offsets, ring_arrays
 
 # Half the side of the square a point building claims: small enough to be
 # invisible on a map, large enough to be far above floating-point noise.
@@ -146,6 +147,14 @@ class _Region:
     @cached_property
     def exterior_xy(self) -> np.ndarray:
         return shapely.get_coordinates(self.polygon.exterior)
+
+    @cached_property
+    def centroid(self) -> np.ndarray:
+        return shapely.get_coordinates(shapely.centroid(self.polygon))[0]
+
+    @cached_property
+    def rings(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        return ring_arrays(self.polygon)
 
 
 @dataclass(frozen=True)
@@ -262,7 +271,9 @@ class _Splitter:
         self.buildings = buildings
         self.target = target_households
         self.packer = Packer(buildings.ref_xy, buildings.weight, target_households)
-        self.claim_coordinates = _ClaimCoordinates(buildings.claims)
+        # The vertices of every claim, read once: building i's are claim_xy[claim_starts[i]:claim_starts[i + 1]].
+        self.claim_xy, owner = shapely.get_coordinates(buildings.claims, return_index=True)
+        self.claim_starts = np.searchsorted(owner, np.arange(len(buildings.claims) + 1))
         self.min_width_m = min_width_m
 
     def split(self, region: _Region) -> _Split | None:
@@ -307,7 +318,8 @@ class _Splitter:
             # A full evaluation costs two snap-rounded overlays and the
             # checks; proposals are ranked by their score measured without
             # them, and the first that passes the full evaluation wins.
-            for index in np.argsort(self._estimates(region, proposals), kind="stable"):
+            ranked = np.argsort(self._estimates(region, proposals), kind="stable") if len(proposals) > 1 else [0] * len(proposals)
+            for index in ranked:
                 split = self._evaluate(region, proposals[index], feasible_only, check_slivers)
                 if split is not None:
                     return split
@@ -317,7 +329,7 @@ class _Splitter:
         """Each proposal's score on its raw sides (no claims moved, no packing checked).
 
         A straight cut's sides are measured without an overlay
-        (:func:`_cut_measures`); a group of blocks by a plain overlay.
+        (:func:`spatial.straight_cuts.cut_measures`); a group of blocks by a plain overlay.
         """
         scores = np.full(len(proposals), np.inf)
         if not proposals:
@@ -328,7 +340,7 @@ class _Splitter:
         cuts = [index for index, p in enumerate(proposals) if p.blocks_a is None]
         if cuts:
             origins, axes, offsets = (np.array(v, dtype=float) for v in zip(*(proposals[i].cut for i in cuts)))
-            measures[cuts] = _cut_measures(polygon, origins + axes * offsets[:, np.newaxis], axes)
+            measures[cuts] = cut_measures(*region.rings, origins + axes * offsets[:, np.newaxis], axes)
         for index, proposal in enumerate(proposals):
             if proposal.blocks_a is not None:
                 side_a = shapely.union_all(proposal.blocks_a)
@@ -419,7 +431,7 @@ class _Splitter:
     ) -> list[_Proposal]:
         members = region.members
         ref_xy = self.buildings.ref_xy[members]
-        origin = np.asarray(region.polygon.centroid.coords[0])
+        origin = region.centroid
         proposals = []
         # Any share of the grids may go to either side: halves are not always
         # feasible when buildings are large, and the cut lands where the
@@ -444,7 +456,7 @@ class _Splitter:
 
     def _planned_proposals(self, region: _Region) -> list[_Proposal]:
         """First cuts of packings of the region's buildings into its planned grids (see :mod:`spatial.packing`)."""
-        origin = np.asarray(region.polygon.centroid.coords[0])
+        origin = region.centroid
         cuts = self.packer.candidate_cuts(region.members, region.grid_count, _PLANNED_TRIES)
         if not cuts:
             return []
@@ -455,63 +467,19 @@ class _Splitter:
                 for order, k, n_a, axis, offset in zip(orders, ks, plans, axes, offsets)]
 
     def _cut_offsets(self, region: _Region, origin: np.ndarray, axes: np.ndarray, orders: np.ndarray) -> np.ndarray:
-        """Where to cut between each pair of consecutive buildings, for several orderings at once.
+        """Where to cut between consecutive buildings of ``orders`` (k, m) along ``axes`` (k, 2): (k, m - 1), metres from ``origin``.
 
-        ``axes`` (k, 2) are unit vectors and ``orders`` (k, m) orderings of
-        the region's m members along them; returns (k, m - 1) positions along
-        each axis, metres from ``origin``. One call for all of a pass's
-        proposals: the arrays are small, so the cost is per call.
+        See :func:`spatial.straight_cuts.cut_offsets`.
         """
-        members = region.members
-        rows = np.arange(len(axes))[:, np.newaxis]
-        relative = self.buildings.ref_xy[members] - origin
-        along = np.stack([relative @ axis for axis in axes])[rows, orders]
-        cumulative = np.cumsum(self.buildings.weight[members][orders], axis=1)
-        prefix = cumulative[:, :-1]
-        low, high = self.claim_coordinates.extents(members, origin, axes)
-        # A cut between the k-th and (k+1)-th building crosses no footprint
-        # when the first k all end before the rest begin.
-        left_high = np.maximum.accumulate(high[rows, orders], axis=1)[:, :-1]
-        right_low = np.minimum.accumulate(low[rows, orders][:, ::-1], axis=1)[:, ::-1][:, 1:]
-        clean = left_high < right_low
-        gap_low = np.where(clean, left_high, along[:, :-1])
-        gap_high = np.where(clean, right_low, along[:, 1:])
-        # Within the gap, cut where the region's extent is shared as the
-        # households are: in sparse areas both sides then get room.
-        outline = region.exterior_xy - origin
-        extent = np.stack([outline @ axis for axis in axes])
-        low_end, high_end = extent.min(axis=1, keepdims=True), extent.max(axis=1, keepdims=True)
-        share = prefix / np.maximum(cumulative[:, -1:], 1e-9)
-        return np.clip(low_end + share * (high_end - low_end), gap_low, gap_high)
+        return cut_offsets(self.buildings.ref_xy, self.buildings.weight, self.claim_xy, self.claim_starts,
+                           region.members, region.exterior_xy, origin, axes, orders)
 
     def _balance(
         self, region: _Region, weight_a: np.ndarray, plans: tuple[int, ...]
     ) -> tuple[np.ndarray, np.ndarray]:
-        """Whether giving side a ``weight_a`` households is infeasible, and its imbalance.
-
-        Each plan (grids for side a) is tried; the best counts. Imbalance is
-        how far the households per grid of the worse side are from the
-        region's mean, as a fraction of that mean. A side that will be split
-        again must keep at least half its share of the slack (T - mean per
-        grid): a side packed to the cap leaves its own splits no room and
-        costs an extra grid further down.
-        """
-        n = region.grid_count
-        total = region.households
-        mean = max(total / n, 1e-9)
-        weight_a = np.asarray(weight_a, dtype=float)[np.newaxis, :]
-        grids_a = np.asarray(plans, dtype=float)[:, np.newaxis]
-        infeasible = np.zeros((len(plans), weight_a.shape[1]), dtype=bool)
-        imbalance = np.zeros(infeasible.shape)
-        for side_weight, side_grids in ((weight_a, grids_a), (total - weight_a, n - grids_a)):
-            per_grid = side_weight / side_grids
-            cap = np.where(side_grids == 1, self.target, max((mean + self.target) / 2.0, mean))
-            infeasible |= per_grid > cap
-            imbalance = np.maximum(imbalance, np.abs(per_grid - mean) / mean)
-        all_infeasible = infeasible.all(axis=0)
-        # Among plans, feasible ones first, then the least imbalance.
-        best = np.where(infeasible & ~all_infeasible, np.inf, imbalance).min(axis=0)
-        return all_infeasible, best
+        """Whether giving side a ``weight_a`` households is infeasible, and its imbalance (:func:`spatial.straight_cuts.balance`)."""
+        return balance(np.asarray(weight_a, dtype=float), np.asarray(plans, dtype=np.int64), region.grid_count,
+                       region.households, float(self.target))
 
     # -- evaluation --------------------------------------------------------
 
@@ -556,7 +524,7 @@ class _Splitter:
         # can still fail where footprints overlap or points coincide.
         if settled_a is not piece_a and not self._holds_buildings(side_a, side_b, region.members, in_a):
             return None
-        if check_slivers and (is_sliver(side_a, self.min_width_m) or is_sliver(side_b, self.min_width_m)):
+        if check_slivers and slivers(np.array([side_a, side_b], dtype=object), self.min_width_m).any():
             return None
         weight_a = float(self.buildings.weight[region.members[in_a]].sum())
         imbalance = float(self._balance(region, np.array([weight_a]), proposal.grid_plans)[1][0])
@@ -567,10 +535,7 @@ class _Splitter:
 
     def _sides_pack(self, region: _Region, in_a: np.ndarray, plans: tuple[int, ...]) -> bool:
         """Whether, for one of the plans, both sides pack into their grids (side a ``n_a``, side b the rest)."""
-        members_a, members_b = region.members[in_a], region.members[~in_a]
-        n = region.grid_count
-        # packs() refuses a side over its grids' total cap before any search.
-        return any(self.packer.packs(members_a, n_a) and self.packer.packs(members_b, n - n_a) for n_a in plans)
+        return self.packer.split_packs(region.members[in_a], region.members[~in_a], region.grid_count, plans)
 
     def children(self, region: _Region, split: _Split) -> tuple[_Region, _Region]:
         """The two regions of a split, each planned for the grids its households need.
@@ -694,67 +659,9 @@ def _half_plane(polygon: Polygon, origin: np.ndarray, axis: np.ndarray, offset: 
     nx, ny = -ay * reach, ax * reach
     cx, cy = ox + ax * offset, oy + ay * offset
     fx, fy = cx - ax * reach, cy - ay * reach
-    return Polygon([(cx + nx, cy + ny), (fx + nx, fy + ny), (fx - nx, fy - ny), (cx - nx, cy - ny)])
-
-
-def _cut_measures(polygon: Polygon, on_cut: np.ndarray, axes: np.ndarray) -> np.ndarray:
-    """Area and perimeter of both sides of straight cuts, without an overlay.
-
-    ``on_cut`` (k, 2) is a point on each cut line and ``axes`` (k, 2) its
-    unit normal; side a is ``(p - on_cut) · axis <= 0`` as in
-    :func:`_half_plane`. With coordinates centred on the cut line, the
-    shoelace terms of the cut edges vanish, so each side's area is the sum of
-    the terms of the polygon's edges clipped to that side; each side's
-    perimeter is the length of those edges plus the length of the cut line
-    inside the polygon (pairs of edge crossings along it, even-odd). Holes
-    count negative. Returns (k, 4): area a, perimeter a, area b, perimeter b
-    (m², m).
-    """
-    rings = [polygon.exterior, *polygon.interiors]
-    # Shoelace sums are signed by a ring's orientation: the shell counts positive, holes negative.
-    signs = [1.0 if shapely.is_ccw(rings[0]) else -1.0] + [-1.0 if shapely.is_ccw(r) else 1.0 for r in rings[1:]]
-    along_cut = np.stack([-axes[:, 1], axes[:, 0]], axis=1)
-    result = np.zeros((len(axes), 4))
-    crossings = []
-    for ring, sign in zip(rings, signs):
-        local = shapely.get_coordinates(ring)[np.newaxis, :, :] - on_cut[:, np.newaxis, :]  # (k, vertices, 2)
-        p, q = local[:, :-1], local[:, 1:]
-        dp, dq = np.einsum("kei,ki->ke", p, axes), np.einsum("kei,ki->ke", q, axes)
-        # Where an edge crosses the cut line (an end on the line counts as side a).
-        p_in_a, q_in_a = dp <= 0, dq <= 0
-        crosses = p_in_a != q_in_a
-        t = np.where(crosses, dp / np.where(crosses, dp - dq, 1.0), 0.0)
-        x = p + t[..., np.newaxis] * (q - p)
-        crossings.append(np.where(crosses, np.einsum("kei,ki->ke", x, along_cut), np.nan))
-        # Each edge's part on side a and on side b (one of them is empty unless it crosses).
-        for column, (start_in, end_in) in ((0, (p_in_a, q_in_a)), (2, (~p_in_a, ~q_in_a))):
-            start = np.where(start_in[..., np.newaxis], p, x)
-            end = np.where(end_in[..., np.newaxis], q, x)
-            result[:, column] += sign * 0.5 * np.sum(start[..., 0] * end[..., 1] - start[..., 1] * end[..., 0], axis=1)
-            result[:, column + 1] += np.sum(np.hypot(end[..., 0] - start[..., 0], end[..., 1] - start[..., 1]), axis=1)
-    positions = np.sort(np.concatenate(crossings, axis=1), axis=1)  # NaN (no crossing) sorts last
-    if positions.shape[1] % 2:
-        positions = np.concatenate([positions, np.full((len(axes), 1), np.nan)], axis=1)
-    chord = np.nansum(positions[:, 1::2] - positions[:, 0::2], axis=1)
-    result[:, 1] += chord
-    result[:, 3] += chord
-    return result
-
-
-class _ClaimCoordinates:
-    """The vertices of every claim, read once; extents along any axis by one reduction per claim."""
-
-    def __init__(self, claims: np.ndarray):
-        self.coords, owner = shapely.get_coordinates(claims, return_index=True)
-        # get_coordinates lists each claim's vertices together, in claim order; every claim has some.
-        self.starts = np.searchsorted(owner, np.arange(len(claims)))
-
-    def extents(self, members: np.ndarray, origin: np.ndarray, axes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Lowest and highest ``(p - origin) · axis`` over each member's claim, (k, m) for ``axes`` (k, 2), metres."""
-        relative = self.coords - origin
-        along = np.stack([relative @ axis for axis in axes], axis=1)
-        low, high = np.minimum.reduceat(along, self.starts), np.maximum.reduceat(along, self.starts)
-        return low[members].T, high[members].T
+    # shapely.polygons on one array: Polygon(list) costs several times more, for each of thousands of cuts.
+    return shapely.polygons(np.array([(cx + nx, cy + ny), (fx + nx, fy + ny), (fx - nx, fy - ny), (cx - nx, cy - ny),
+                                      (cx + nx, cy + ny)]))
 
 
 def _block_of(ref_xy: np.ndarray, blocks: np.ndarray) -> np.ndarray:

@@ -49,11 +49,17 @@ def polsby_popper(polygon: Polygon | MultiPolygon) -> float:
 
 def is_sliver(polygon: Polygon, min_width_m: float = DEFAULT_MIN_WIDTH_M) -> bool:
     """Whether a polygon has no inscribed disc of diameter ``min_width_m`` (metres)."""
+    return bool(slivers(np.asarray([polygon], dtype=object), min_width_m)[0])
+
+
+def slivers(polygons: np.ndarray, min_width_m: float = DEFAULT_MIN_WIDTH_M) -> np.ndarray:
+    """:func:`is_sliver` of each polygon, (n,) bool."""
     # Fast answer for the usual wide polygon: a disc fits around its inner point.
-    inner = shapely.point_on_surface(polygon)
-    if shapely.distance(inner, polygon.boundary) >= min_width_m / 2.0:
-        return False
-    return bool(shapely.is_empty(shapely.buffer(polygon, -min_width_m / 2.0)))
+    inner = shapely.point_on_surface(polygons)
+    narrow = shapely.distance(inner, shapely.boundary(polygons)) < min_width_m / 2.0
+    result = np.zeros(len(polygons), dtype=bool)
+    result[narrow] = shapely.is_empty(shapely.buffer(polygons[narrow], -min_width_m / 2.0))
+    return result
 
 
 def holds_whole(polygon: Polygon | np.ndarray, geoms: np.ndarray) -> np.ndarray:
@@ -253,12 +259,15 @@ def check_tiling(
     name = list(labels) if labels is not None else list(range(len(polygons)))
     area_m2 = boundary.area
     geoms = np.asarray(polygons, dtype=object)
-    for index, geom in enumerate(geoms):
-        if geom.geom_type != "Polygon":
+    is_polygon = shapely.get_type_id(geoms) == shapely.GeometryType.POLYGON
+    valid, areas_m2 = shapely.is_valid(geoms), shapely.area(geoms)
+    for index in np.flatnonzero(~is_polygon | ~valid | (areas_m2 == 0)):
+        geom = geoms[index]
+        if not is_polygon[index]:
             violations.append(f"grid {name[index]} is a {geom.geom_type}, not one Polygon")
-        elif not geom.is_valid:
+        elif not valid[index]:
             violations.append(f"grid {name[index]} is invalid: {shapely.is_valid_reason(geom)}")
-        elif geom.is_empty or geom.area == 0:
+        else:
             violations.append(f"grid {name[index]} is empty")
     if violations:
         return violations
@@ -286,10 +295,10 @@ def check_tiling(
             violations.append(f"grids {name[i]} and {name[j]} overlap by {overlap_m2:.6g} m²")
 
     part_areas_m2 = shapely.area(shapely.get_parts(boundary))
-    for index, geom in enumerate(geoms):
+    for index in np.flatnonzero(slivers(geoms, min_width_m)):
         # A grid that is a whole community part is as wide as it can be.
-        is_whole_part = np.any(np.abs(part_areas_m2 - geom.area) <= _TILING_RELATIVE_TOLERANCE * part_areas_m2)
-        if is_sliver(geom, min_width_m) and not is_whole_part and not (narrowness_forced and narrowness_forced(index)):
+        is_whole_part = np.any(np.abs(part_areas_m2 - areas_m2[index]) <= _TILING_RELATIVE_TOLERANCE * part_areas_m2)
+        if not is_whole_part and not (narrowness_forced and narrowness_forced(index)):
             violations.append(f"grid {name[index]} is a sliver thinner than {min_width_m} m")
     return violations
 

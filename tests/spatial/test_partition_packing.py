@@ -59,4 +59,4 @@ def test_a_pile_above_the_cap_on_one_point_never_packs_and_is_answered_at_once()
     packer = Packer(xy, np.array([150.0, 150.0, 10.0, 10.0]), target_households=200)
     assert not packer.packs(np.arange(4), 4)
     assert packer.packs(np.array([2, 3]), 1)  # the rest still packs
-    assert packer._memo == {}  # refused before any search
+    assert packer.searches == 0  # refused before any search

@@ -1,6 +1,6 @@
 """Benchmark of medical coverage for all of Yuexiu: every grid's share of households within a 15-minute walk.
 
-Usage: ``.venv/bin/python bench/coverage.py [--repeat 3]``
+Usage: ``.venv/bin/python bench/medical_coverage.py [--repeat 3]``
 
 Uses its own database (``gridmgmt_bench_coverage`` on the project cluster,
 or ``BENCH_COVERAGE_DATABASE_URL``), loading the Yuexiu demo into it when it
