@@ -8,7 +8,9 @@ Inputs, each run by both tools side by side:
 * the Yuexiu demo (222 communities), loaded into a database of its own
   (``gridmgmt_bench_grids`` on the project cluster, or ``BENCH_DATABASE_URL``);
   ours is ``grids_generate`` (partition, codes, store and the invariant check),
-  fmtm-splitter's ``split_by_sql`` runs over the district;
+  timed after this process has loaded the bisection's compiled kernels
+  (:func:`spatial.partition.load_kernels`; that one-time cost is printed
+  apart), fmtm-splitter's ``split_by_sql`` runs over the district;
 * every extract in ``../shared/data/osm/`` (or ``--extracts``): the extract's
   area is the community; buildings (footprints), roads, waterways and
   railways come from ``spatial.osm_reader``; ours is ``partition_community``
