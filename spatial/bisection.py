@@ -145,16 +145,17 @@ class _Region:
 
     # Asked for by every proposal of the region's splits: measured once.
     @cached_property
+    def rings(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        return ring_arrays(self.polygon)
+
+    @cached_property
     def exterior_xy(self) -> np.ndarray:
-        return shapely.get_coordinates(self.polygon.exterior)
+        coords, starts, _ = self.rings  # the shell's vertices come first
+        return coords[: starts[1]]
 
     @cached_property
     def centroid(self) -> np.ndarray:
         return shapely.get_coordinates(shapely.centroid(self.polygon))[0]
-
-    @cached_property
-    def rings(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        return ring_arrays(self.polygon)
 
 
 @dataclass(frozen=True)

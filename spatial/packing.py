@@ -182,7 +182,7 @@ def _split_packs(rank, along, weight, target, in_overweight_pile, members_a, mem
                  grid_counts, found):
     total_a, total_b = weight[members_a].sum(), weight[members_b].sum()
     for n_a in plans:
-        # Each side is a question of its own, with the budget of one.
+        # Each side is a question of its own, with a fresh budget, as packs() gives it.
         if _search(rank, along, weight, target, in_overweight_pile, members_a, n_a, total_a, index, groups,
                    grid_counts, found, np.array([_BUDGET])) and \
                 _search(rank, along, weight, target, in_overweight_pile, members_b, n - n_a, total_b, index, groups,

@@ -60,3 +60,20 @@ def test_a_pile_above_the_cap_on_one_point_never_packs_and_is_answered_at_once()
     assert not packer.packs(np.arange(4), 4)
     assert packer.packs(np.array([2, 3]), 1)  # the rest still packs
     assert packer.searches == 0  # refused before any search
+
+
+def test_split_packs_answers_as_packs_on_both_sides_of_some_plan():
+    rng = np.random.default_rng(7)
+    xy = rng.uniform(0, 400, (30, 2))
+    weight = rng.integers(10, 90, 30).astype(float)
+    members_a, members_b = np.arange(0, 30, 2), np.arange(1, 30, 2)
+    n = int(np.ceil(weight.sum() / 200)) + 1
+    plans = tuple(range(1, n))
+    expected = [Packer(xy, weight, 200).packs(members_a, n_a) and Packer(xy, weight, 200).packs(members_b, n - n_a)
+                for n_a in plans]
+    assert any(expected)  # the case asks something: a plan that packs exists
+    packer = Packer(xy, weight, 200)
+    assert packer.split_packs(members_a, members_b, n, plans)
+    # Only plans that do not pack: no.
+    failing = tuple(n_a for n_a, fits in zip(plans, expected) if not fits)
+    assert failing and not Packer(xy, weight, 200).split_packs(members_a, members_b, n, failing)
