@@ -47,7 +47,10 @@ Among valid proposals the lowest score wins: households-per-grid imbalance
 plus a compactness penalty (Polsby–Popper). If no valid proposal keeps the
 cap, a thin grid is accepted rather than one above the cap.
 
-Every overlay snaps to the precision grid of :mod:`spatial.precision`.
+Every overlay snaps to the precision grid of :mod:`spatial.precision`. A
+straight cut that crosses the region's shell twice, away from every vertex
+(nearly all of them), needs no overlay: :mod:`spatial.line_split` makes it
+exactly, its two new vertices on the same grid.
 Everything is in metres; the order of every choice is fixed by sorting on
 coordinates and indices, so the result is deterministic.
 """
@@ -64,6 +67,7 @@ import shapely
 from shapely.geometry import Polygon
 
 from spatial.grid_quality import holds_whole, is_sliver, polsby_popper, slivers
+from spatial.line_split import split_by_line
 from spatial.packing import Packer
 from spatial.precision import GRID_SIZE_M, polygonal
 from spatial.straight_cuts import balance, cut_measures, cut_offsets, ring_arrays
@@ -316,9 +320,10 @@ class _Splitter:
         for make_proposals, limit in passes:
             proposals = [p for p in make_proposals() if not (feasible_only and p.sort_key[0])]
             proposals = list(islice(proposals, limit))
-            # A full evaluation costs two snap-rounded overlays and the
-            # checks; proposals are ranked by their score measured without
-            # them, and the first that passes the full evaluation wins.
+            # A full evaluation costs the sides' geometry (an exact cut or
+            # snap-rounded overlays) and the checks; proposals are ranked by
+            # their score measured without them, and the first that passes
+            # the full evaluation wins.
             ranked = np.argsort(self._estimates(region, proposals), kind="stable") if len(proposals) > 1 else [0] * len(proposals)
             for index in ranked:
                 split = self._evaluate(region, proposals[index], feasible_only, check_slivers)
@@ -493,17 +498,19 @@ class _Splitter:
         if feasible_only and not self._sides_pack(region, in_a, proposal.grid_plans):
             return None
         planned_in_a = in_a
-        if proposal.blocks_a is not None:
-            piece_a = shapely.union_all(proposal.blocks_a, grid_size=GRID_SIZE_M)
-        else:
+        pieces = None
+        if proposal.cut is not None:
+            # Most cuts cross the shell twice, away from every vertex: cut exactly, no overlay.
             origin, axis, offset = proposal.cut
-            piece_a = shapely.intersection(polygon, _half_plane(polygon, origin, axis, offset), grid_size=GRID_SIZE_M)
-            # A cut along an edge of the region leaves a line, not a side.
-            if piece_a.geom_type != "Polygon":
-                piece_a = shapely.union_all(_polygon_parts(piece_a), grid_size=GRID_SIZE_M)
-            if piece_a.is_empty:
+            coords, starts, _ = region.rings
+            pieces = split_by_line(coords, starts, origin + axis * offset, axis)
+        if pieces is None:
+            piece_a = self._overlay_side_a(region, proposal)
+            if piece_a is None:
                 return None
-        piece_b = shapely.difference(polygon, piece_a, grid_size=GRID_SIZE_M)
+            piece_b = shapely.difference(polygon, piece_a, grid_size=GRID_SIZE_M)
+        else:
+            piece_a, piece_b = pieces
         if _single_polygon(piece_a) is None or _single_polygon(piece_b) is None:
             regrouped = self._regroup(region, piece_a, piece_b)
             if regrouped is None:
@@ -533,6 +540,18 @@ class _Splitter:
             return None
         shape_penalty = 1.0 - (polsby_popper(side_a) + polsby_popper(side_b)) / 2.0
         return _Split(imbalance + _SHAPE_WEIGHT * shape_penalty, side_a, side_b, in_a)
+
+    def _overlay_side_a(self, region: _Region, proposal: _Proposal):
+        """Side a of a proposal by a snap-rounded overlay: its blocks' union, or the region on the cut's side a."""
+        if proposal.blocks_a is not None:
+            return shapely.union_all(proposal.blocks_a, grid_size=GRID_SIZE_M)
+        polygon = region.polygon
+        origin, axis, offset = proposal.cut
+        piece_a = shapely.intersection(polygon, _half_plane(polygon, origin, axis, offset), grid_size=GRID_SIZE_M)
+        # A cut along an edge of the region leaves a line, not a side.
+        if piece_a.geom_type != "Polygon":
+            piece_a = shapely.union_all(_polygon_parts(piece_a), grid_size=GRID_SIZE_M)
+        return None if piece_a.is_empty else piece_a
 
     def _sides_pack(self, region: _Region, in_a: np.ndarray, plans: tuple[int, ...]) -> bool:
         """Whether, for one of the plans, both sides pack into their grids (side a ``n_a``, side b the rest)."""

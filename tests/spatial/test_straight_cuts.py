@@ -8,17 +8,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from shapely.geometry import Point, Polygon, box
 
+from tests.spatial.half_planes import half_plane
+
 from spatial.straight_cuts import balance, cut_measures, cut_offsets, ring_arrays
 
 
 def _overlay_measures(polygon, on_cut, axis):
     """Area and perimeter of both sides of one cut, by shapely's overlay."""
-    ax, ay = axis
-    reach = 1e4
-    nx, ny = -ay * reach, ax * reach
-    cx, cy = on_cut
-    fx, fy = cx - ax * reach, cy - ay * reach
-    half = Polygon([(cx + nx, cy + ny), (fx + nx, fy + ny), (fx - nx, fy - ny), (cx - nx, cy - ny)])
+    half = half_plane(on_cut, axis)
     side_a, side_b = polygon.intersection(half), polygon.difference(half)
     return side_a.area, side_a.length, side_b.area, side_b.length
 
