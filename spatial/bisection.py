@@ -67,7 +67,7 @@ import shapely
 from shapely.geometry import Polygon
 
 from spatial.grid_quality import holds_whole, is_sliver, polsby_popper, slivers
-from spatial.line_split import split_by_line
+from spatial.line_split import claims_on_their_side, split_by_line
 from spatial.packing import Packer
 from spatial.precision import GRID_SIZE_M, polygonal
 from spatial.straight_cuts import balance, cut_measures, cut_offsets, ring_arrays
@@ -516,10 +516,15 @@ class _Splitter:
             if regrouped is None:
                 return None
             piece_a, in_a = regrouped
-            piece_b = None
+            piece_b = pieces = None
         if not in_a.any() or in_a.all():
             return None
-        settled_a = self._settle(piece_a, region.members, in_a)
+        # A cut in the gaps between footprints moves no claim: settling would only confirm it, by overlays.
+        if pieces is not None and claims_on_their_side(self.claim_xy, self.claim_starts, region.members, in_a,
+                                                       origin + axis * offset, axis):
+            settled_a = piece_a
+        else:
+            settled_a = self._settle(piece_a, region.members, in_a)
         side_a = _single_polygon(settled_a)
         if side_a is None:
             return None

@@ -127,3 +127,25 @@ def _side_shell(coords, m, first, count, enter, leave):
     shell[count + 1] = leave
     shell[count + 2] = enter
     return shell
+
+
+@numba.njit(cache=True)
+def claims_on_their_side(claim_xy, claim_starts, members, in_a, on_cut, axis) -> bool:
+    """Whether a cut leaves every building's claim on its building's side.
+
+    ``claim_xy``/``claim_starts``: every building's claim vertices, building
+    i's at ``claim_starts[i]:claim_starts[i + 1]``; ``members`` (m,) the
+    region's buildings and ``in_a`` (m,) which go to side a. A claim whose
+    vertices all lie on one side of the line lies wholly there (a polygon
+    is within the hull of its vertices); one touching the line stays whole
+    up to the rounding of the cut's two points to the precision grid, far
+    within the invariant check's tolerance
+    (:func:`spatial.grid_quality.holds_whole`).
+    """
+    for j in range(members.size):
+        i = members[j]
+        for v in range(claim_starts[i], claim_starts[i + 1]):
+            side = (claim_xy[v, 0] - on_cut[0]) * axis[0] + (claim_xy[v, 1] - on_cut[1]) * axis[1]
+            if (side > 0.0) if in_a[j] else (side < 0.0):
+                return False
+    return True

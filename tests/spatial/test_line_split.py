@@ -10,7 +10,7 @@ from shapely.geometry import Point, Polygon, box
 
 from tests.spatial.half_planes import half_plane
 
-from spatial.line_split import CLEARANCE_M, split_by_line
+from spatial.line_split import CLEARANCE_M, claims_on_their_side, split_by_line
 from spatial.precision import GRID_SIZE_M
 from spatial.straight_cuts import ring_arrays
 
@@ -100,3 +100,19 @@ def test_cuts_that_need_noding_or_regrouping_are_left_to_the_overlay():
     assert _split(holed, (3.0, 0.0), (1.0, 0.0)) is None
     # Missing the polygon: no crossing at all.
     assert _split(square, (20.0, 0.0), (1.0, 0.0)) is None
+
+
+def test_a_cut_in_the_gaps_leaves_every_claim_on_its_building_s_side():
+    # Claims of four buildings along x: 0-2, 2-4 and 4-5 (touching the cut at x = 4 from either side), 6-8.
+    claims = [box(0, 0, 2, 1), box(2, 0, 4, 1), box(4, 0, 5, 1), box(6, 0, 8, 1)]
+    claim_xy, owner = shapely.get_coordinates(claims, return_index=True)
+    starts = np.searchsorted(owner, np.arange(len(claims) + 1))
+    members = np.arange(len(claims))
+    on_cut, axis = np.array([4.0, 0.0]), np.array([1.0, 0.0])
+    assert claims_on_their_side(claim_xy, starts, members, np.array([True, True, False, False]), on_cut, axis)
+    # The building at 2-4 sent to side b, or the one at 4-5 to side a: its claim lies across the line.
+    assert not claims_on_their_side(claim_xy, starts, members, np.array([True, False, False, False]), on_cut, axis)
+    assert not claims_on_their_side(claim_xy, starts, members, np.array([True, True, True, False]), on_cut, axis)
+    # A cut through a footprint (x = 7) leaves it to the overlay whichever side it goes to.
+    for in_a in ([True, True, True, True], [True, True, True, False]):
+        assert not claims_on_their_side(claim_xy, starts, members, np.array(in_a), np.array([7.0, 0.0]), axis)
