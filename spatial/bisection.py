@@ -40,7 +40,8 @@ the side its reference point falls on (ties on the cut go to the first side,
 deterministically), and its *claim* (footprint clipped to the community, or a
 square of up to 0.2 m around a point, so the point lies inside exactly one
 grid) is moved to that side: ``side_a = (piece_a ∪ claims_a) − claims_b``,
-``side_b = region − side_a``. A proposal is valid only if both sides are
+``side_b = region − side_a`` (a straight cut in the gaps between
+footprints moves none). A proposal is valid only if both sides are
 single polygons holding every claim of their buildings, at least one
 building each, and are not slivers (unless the region itself is thin).
 Among valid proposals the lowest score wins: households-per-grid imbalance
@@ -502,8 +503,9 @@ class _Splitter:
         if proposal.cut is not None:
             # Most cuts cross the shell twice, away from every vertex: cut exactly, no overlay.
             origin, axis, offset = proposal.cut
+            on_cut = origin + axis * offset
             coords, starts, _ = region.rings
-            pieces = split_by_line(coords, starts, origin + axis * offset, axis)
+            pieces = split_by_line(coords, starts, on_cut, axis)
         if pieces is None:
             piece_a = self._overlay_side_a(region, proposal)
             if piece_a is None:
@@ -521,7 +523,7 @@ class _Splitter:
             return None
         # A cut in the gaps between footprints moves no claim: settling would only confirm it, by overlays.
         if pieces is not None and claims_on_their_side(self.claim_xy, self.claim_starts, region.members, in_a,
-                                                       origin + axis * offset, axis):
+                                                       on_cut, axis):
             settled_a = piece_a
         else:
             settled_a = self._settle(piece_a, region.members, in_a)
