@@ -30,17 +30,26 @@ def get(url: str, **headers) -> tuple[int, dict, bytes]:
         return error.code, dict(error.headers), error.read()
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def broker_port():
     with mosquitto_running() as port:
         yield port
 
 
-@pytest.fixture
-def served(tmp_path, broker_port):
+@pytest.fixture(scope="module")
+def serve_dir(tmp_path_factory):
+    """The served app's folder: its static and media roots, beat schedule and log."""
+    return tmp_path_factory.mktemp("serve")
+
+
+@pytest.fixture(scope="module")
+def served(django_db_setup, serve_dir, broker_port):
     """scripts/serve.sh on a free port; yields its base URL; stops all of it afterwards.
 
-    Its MQTT consumer reads the test's own Mosquitto under its own client id:
+    One start for the module's tests (a start is collectstatic, migrate, gunicorn, the worker and beat:
+    16-25 s, the suite's longest fixture, 48-61 s under load): each test makes its own rows, which the
+    served processes read from the test database, and flushed after it; nothing a test does changes the
+    server. Its MQTT consumer reads the test's own Mosquitto under its own client id:
     never a developer's broker on 1883, nor the persistent session of their
     ``make run`` (whose queued readings it would take and store here).
     """
@@ -48,26 +57,25 @@ def served(tmp_path, broker_port):
     env = {k: v for k, v in os.environ.items() if k not in ("DJANGO_CONN_MAX_AGE", "DJANGO_ALLOW_ASYNC_UNSAFE")}
     env.update(DATABASE_URL=database_url(), DJANGO_SECRET_KEY="s" * 64, DJANGO_ALLOWED_HOSTS="127.0.0.1",
                DJANGO_SECURE="0", GRIDMGMT_BIND=f"127.0.0.1:{port}", GRIDMGMT_WEB_WORKERS="2",
-               GRIDMGMT_STATIC_ROOT=str(tmp_path / "static"), GRIDMGMT_MEDIA_ROOT=str(tmp_path / "media"),
-               GRIDMGMT_CELERY_QUEUE=f"test-serve-{os.getpid()}", GRIDMGMT_BEAT_SCHEDULE=str(tmp_path / "beat"),
+               GRIDMGMT_STATIC_ROOT=str(serve_dir / "static"), GRIDMGMT_MEDIA_ROOT=str(serve_dir / "media"),
+               GRIDMGMT_CELERY_QUEUE=f"test-serve-{os.getpid()}", GRIDMGMT_BEAT_SCHEDULE=str(serve_dir / "beat"),
                GRIDMGMT_MQTT_PORT=str(broker_port), GRIDMGMT_MQTT_CLIENT_ID=f"gridmgmt-test-serve-{os.getpid()}")
-    log = open(tmp_path / "serve.log", "w+")
+    log = open(serve_dir / "serve.log", "w+")
     serve = subprocess.Popen([str(REPO / "scripts" / "serve.sh")], cwd=REPO, env=env, stdout=log,
                              stderr=subprocess.STDOUT, start_new_session=True)
     try:
-        assert web_health(port) == 200, (tmp_path / "serve.log").read_text()[-3000:]
+        assert web_health(port) == 200, (serve_dir / "serve.log").read_text()[-3000:]
         yield f"http://127.0.0.1:{port}"
     finally:
         serve.send_signal(signal.SIGTERM)
         serve.wait(timeout=60)
-    output = (tmp_path / "serve.log").read_text()
+    output = (serve_dir / "serve.log").read_text()
     assert {"web", "worker", "beat"} <= set(re.findall(r"(web|worker|beat)\.1 started", output)), output[-3000:]
     assert stopped_within({"serve": serve.pid}, seconds=15) == []
 
 
 def test_production_pages_render_with_hashed_compressed_assets_pins_and_no_debug_page(served, browser):
-    """One production server (a start is collectstatic, gunicorn, the worker and beat: the suite's longest
-    fixture) for the pages, their assets and the map pins."""
+    """The production server's pages, their assets and the map pins."""
     status, _, body = get(f"{served}/accounts/login/")
     assert status == 200
     assets = re.findall(r'(?:href|src)="(/static/[^"]+)"', body.decode())
@@ -101,7 +109,7 @@ def signed_in_opener(base: str, username: str):
     return opener
 
 
-def test_production_serves_a_photo_to_its_reader_and_refuses_a_stranger(tmp_path, settings, served):
+def test_production_serves_a_photo_to_its_reader_and_refuses_a_stranger(serve_dir, settings, served):
     """S5 under production settings: photos only through the jurisdiction-checked view, never as plain files."""
     from django.contrib.auth.hashers import make_password
     from django.core.files.uploadedfile import SimpleUploadedFile
@@ -111,7 +119,7 @@ def test_production_serves_a_photo_to_its_reader_and_refuses_a_stranger(tmp_path
     from tests import factories
     from tests.events.test_photos import camera_jpeg
 
-    settings.MEDIA_ROOT = tmp_path / "media"  # the served app's GRIDMGMT_MEDIA_ROOT
+    settings.MEDIA_ROOT = serve_dir / "media"  # the served app's GRIDMGMT_MEDIA_ROOT
     district = factories.district((113.26, 23.12, 113.28, 23.13))
     street = factories.street(district, (113.26, 23.12, 113.28, 23.13))
     community = factories.community(street, (113.26, 23.12, 113.28, 23.13))
