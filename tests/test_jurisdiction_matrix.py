@@ -255,8 +255,10 @@ def body_for(m, target: str | None, caller: str) -> dict:
     world = m["world"]
     hidden = [n for n in OBJECTS if n not in VISIBLE[caller]]
     case = m["cases"][target] if target in m["cases"] else None
-    version = Case.objects.get(pk=case.pk).version if case else 1
-    refs = [Case.objects.get(pk=m["cases"][n].pk) for n in hidden]
+    # The current versions in one query (a query per case made a half of the matrix 10.4 s here, not 8.5 s).
+    versions = dict(Case.objects.filter(pk__in=[c.pk for c in m["cases"].values()]).values_list("pk", "version"))
+    version = versions[case.pk] if case else 1
+    refs = [m["cases"][n].pk for n in hidden]
     centre = (case.location if case else world["A"]["grid"].polygon.centroid)
     buffer = io.BytesIO()
     Image.new("RGB", (4, 4), "red").save(buffer, "PNG")
@@ -264,7 +266,7 @@ def body_for(m, target: str | None, caller: str) -> dict:
     return {"version": version, "note": "matrix", "reason": "matrix", "department": "CG", "feedback": "done",
             "passed": "true", "lat": centre.y, "lng": centre.x, "value": 1, "unit": "working_days",
             "approve": "true", "handler": m["users"]["handler1"].pk, "photos": buffer,
-            "other": [f"{c.pk}:{c.version}" for c in refs], "case": [f"{c.pk}:{c.version}" for c in refs]}
+            "other": [f"{pk}:{versions[pk]}" for pk in refs], "case": [f"{pk}:{versions[pk]}" for pk in refs]}
 
 
 def leaks_in(text: str, m, caller: str, route: str, status: int) -> list[str]:
