@@ -137,15 +137,16 @@ def claims_on_their_side(claim_xy, claim_starts, members, in_a, on_cut, axis) ->
     i's at ``claim_starts[i]:claim_starts[i + 1]``; ``members`` (m,) the
     region's buildings and ``in_a`` (m,) which go to side a. A claim whose
     vertices all lie on one side of the line lies wholly there (a polygon
-    is within the hull of its vertices); one touching the line stays whole
-    up to the rounding of the cut's two points to the precision grid, far
-    within the invariant check's tolerance
-    (:func:`spatial.grid_quality.holds_whole`).
+    is within the hull of its vertices). A vertex within one cell of the
+    precision grid counts as on the line: a cut at the edge of a gap touches
+    a footprint, and the line's arithmetic puts that vertex 1e-13 m either
+    side of it. Such a claim stays whole up to a nanometre, far within the
+    invariant check's tolerance (:func:`spatial.grid_quality.holds_whole`).
     """
     for j in range(members.size):
         i = members[j]
         for v in range(claim_starts[i], claim_starts[i + 1]):
             side = (claim_xy[v, 0] - on_cut[0]) * axis[0] + (claim_xy[v, 1] - on_cut[1]) * axis[1]
-            if (side > 0.0) if in_a[j] else (side < 0.0):
+            if (side > GRID_SIZE_M) if in_a[j] else (side < -GRID_SIZE_M):
                 return False
     return True

@@ -113,6 +113,10 @@ def test_a_cut_in_the_gaps_leaves_every_claim_on_its_building_s_side():
     # The building at 2-4 sent to side b, or the one at 4-5 to side a: its claim lies across the line.
     assert not claims_on_their_side(claim_xy, starts, members, np.array([True, False, False, False]), on_cut, axis)
     assert not claims_on_their_side(claim_xy, starts, members, np.array([True, True, True, False]), on_cut, axis)
+    # A cut at the edge of a gap, its arithmetic a hair off the footprint's edge: still on its side; a micrometre is not.
+    for noise, on_its_side in ((1e-13, True), (-1e-13, True), (1e-6, False)):
+        assert claims_on_their_side(claim_xy, starts, members, np.array([True, True, False, False]),
+                                    np.array([4.0 - noise, 0.0]), axis) is on_its_side
     # A cut through a footprint (x = 7) leaves it to the overlay whichever side it goes to.
     for in_a in ([True, True, True, True], [True, True, True, False]):
         assert not claims_on_their_side(claim_xy, starts, members, np.array(in_a), np.array([7.0, 0.0]), axis)
