@@ -27,12 +27,25 @@ def ring_arrays(polygon) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     ``signs`` (rings,) +1 or -1 so that the shell's shoelace sum counts
     positive and the holes' negative.
     """
+    if shapely.get_num_interior_rings(polygon) == 0:
+        # Most regions have no hole: their one ring without splitting the polygon into rings (a fifth of the cost).
+        coords = shapely.get_coordinates(polygon)
+        return coords, np.array([0, len(coords)]), np.array([_orientation(coords)])
     rings = shapely.get_rings(polygon)  # the shell first
     coords, owner = shapely.get_coordinates(rings, return_index=True)
     starts = np.searchsorted(owner, np.arange(len(rings) + 1))
     signs = np.where(shapely.is_ccw(rings), 1.0, -1.0)
     signs[1:] *= -1.0
     return coords, starts, signs
+
+
+@numba.njit(cache=True)
+def _orientation(ring):
+    """+1 for a counter-clockwise closed ring, -1 for a clockwise one (the shoelace sum's sign)."""
+    twice_area = 0.0
+    for v in range(ring.shape[0] - 1):
+        twice_area += ring[v, 0] * ring[v + 1, 1] - ring[v + 1, 0] * ring[v, 1]
+    return 1.0 if twice_area > 0.0 else -1.0
 
 
 @numba.njit(cache=True)

@@ -73,3 +73,13 @@ def test_balance_prefers_a_feasible_plan_and_measures_the_worse_side():
     assert math.isclose(imbalance[0], 0.2)
     # 450 on side a cannot fit in 2 grids of 200 that are split again: every plan is over.
     assert math.isclose(imbalance[1], max(abs(450 / 2 - 500 / 3), abs(50 - 500 / 3)) / (500 / 3))
+
+
+def test_ring_arrays_sign_a_shell_by_its_orientation_with_or_without_holes():
+    for shell in (box(0, 0, 10, 20), box(0, 0, 10, 20).reverse()):
+        ccw = 1.0 if shell.exterior.is_ccw else -1.0
+        coords, starts, signs = ring_arrays(shell)
+        assert coords.tolist() == shapely.get_coordinates(shell).tolist() and starts.tolist() == [0, 5]
+        assert signs.tolist() == [ccw]
+        holed = Polygon(shell.exterior.coords, [box(2, 2, 4, 4).exterior.coords])
+        assert ring_arrays(holed)[2][0] == ccw
