@@ -231,3 +231,13 @@ def test_overlay_leftovers_of_lower_dimension_are_dropped():
     assert polygonal(mixed).equals(square)
     assert polygonal(square) is square
     assert shapely.difference(polygonal(mixed), Polygon([(5, 0), (10, 0), (10, 10), (5, 10)])).area == 50
+
+
+def test_a_point_building_claims_a_third_of_the_way_to_its_nearest_other_spot():
+    from spatial.partition import _point_claim_half_sizes
+
+    # Two buildings on one spot, one 0.15 m away, one far: the pair and its neighbour get 0.05 m (a third of
+    # 0.15), the far one the full 0.1 m; buildings on one spot do not shrink each other to nothing.
+    points = shapely.points([(0.0, 0.0), (0.0, 0.0), (0.15, 0.0), (50.0, 50.0)])
+    assert np.allclose(_point_claim_half_sizes(points), [0.05, 0.05, 0.05, 0.1])
+    assert _point_claim_half_sizes(shapely.points([(3.0, 4.0), (3.0, 4.0)])).tolist() == [0.1, 0.1]
