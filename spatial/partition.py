@@ -247,7 +247,8 @@ def _building_arrays(
     xy = shapely.get_coordinates(geoms[is_point])
     half_m = _point_claim_half_sizes(geoms[is_point])
     squares = shapely.box(xy[:, 0] - half_m, xy[:, 1] - half_m, xy[:, 0] + half_m, xy[:, 1] + half_m)
-    claims = shapely.set_precision(geoms, GRID_SIZE_M)
+    claims = geoms.copy()
+    claims[~is_point] = shapely.set_precision(geoms[~is_point], GRID_SIZE_M)
     # Rounding a square's corners keeps it a valid square (its side is far above the grid).
     claims[is_point] = shapely.set_precision(squares, GRID_SIZE_M, mode="pointwise")
     shapely.prepare(boundary_m)
