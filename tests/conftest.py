@@ -65,11 +65,66 @@ def yuexiu_source() -> Path:
     return REPO / "fixtures" / "yuexiu" / "source"
 
 
+# The Yuexiu demo as loaded once in this test process: {table: its rows in COPY's binary format} and
+# {sequence: its last value}. Loading it took 3.6 s CPU quiet, 20-30 s under load, in each of five modules.
+_yuexiu_snapshot: dict[str, dict] = {}
+
+
+def _django_tables(connection) -> list[str]:
+    """The tables flush empties (the models' tables; not django_migrations, nor PostGIS's spatial_ref_sys)."""
+    return sorted(connection.introspection.django_table_names(only_existing=True, include_views=False))
+
+
+def _yuexiu_take(connection) -> dict[str, dict]:
+    import io
+
+    rows = {}
+    with connection.cursor() as cursor:
+        for table in _django_tables(connection):
+            quoted = connection.ops.quote_name(table)
+            cursor.execute(f"SELECT EXISTS (SELECT FROM {quoted})")
+            if cursor.fetchone()[0]:
+                buffer = io.BytesIO()
+                cursor.copy_expert(f"COPY {quoted} TO STDOUT (FORMAT binary)", buffer)
+                rows[table] = buffer.getvalue()
+        cursor.execute("SELECT quote_ident(schemaname) || '.' || quote_ident(sequencename), last_value"
+                       " FROM pg_sequences WHERE schemaname = current_schema()")
+        sequences = dict(cursor.fetchall())
+    return {"rows": rows, "sequences": sequences}
+
+
+def _yuexiu_restore(connection, snapshot: dict[str, dict]) -> None:
+    """The database as the snapshot was taken: every model table emptied, then the snapshot's rows and
+    sequences put back (in one transaction: Django's foreign keys are checked at its end)."""
+    import io
+
+    from django.db import transaction
+
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("TRUNCATE " + ", ".join(connection.ops.quote_name(t) for t in _django_tables(connection)))
+        for table, data in snapshot["rows"].items():
+            cursor.copy_expert(f"COPY {connection.ops.quote_name(table)} FROM STDIN (FORMAT binary)",
+                               io.BytesIO(data))
+        for sequence, last_value in snapshot["sequences"].items():
+            cursor.execute("SELECT setval(%s, %s, %s)", [sequence, last_value or 1, last_value is not None])
+
+
 @pytest.fixture(scope="module")
 def yuexiu(django_db_setup, django_db_blocker):
-    """The Yuexiu demo (areas, buildings, catalogue; no grids), loaded once per test module."""
+    """The Yuexiu demo (areas, buildings, catalogue; no grids), for the tests of a module.
+
+    ``load_demo`` runs once per test process, on an emptied database; the next module that asks gets the
+    same rows and sequences back by COPY (3.6 s CPU for a load, well under a second for a copy).
+    """
+    from django.db import connection
+
     with django_db_blocker.unblock():
-        call_command("load_demo", "--no-grids", stdout=open("/dev/null", "w"))
+        if not _yuexiu_snapshot:
+            call_command("flush", "--no-input", verbosity=0)
+            call_command("load_demo", "--no-grids", stdout=open("/dev/null", "w"))
+            _yuexiu_snapshot.update(_yuexiu_take(connection))
+        else:
+            _yuexiu_restore(connection, _yuexiu_snapshot)
         yield
         # Other modules build their own small worlds (departments, classes, areas): leave nothing behind.
         call_command("flush", "--no-input", verbosity=0)
