@@ -22,12 +22,15 @@ pytestmark = pytest.mark.django_db
 REPO = Path(__file__).resolve().parents[2]
 
 
-@pytest.fixture
-def worker(monkeypatch):
-    """A real worker on a queue of this test's own, so no other worker on the broker takes its tasks."""
+@pytest.fixture(scope="module")
+def worker_process():
+    """A real worker on a queue of this module's own, so no other worker on the broker takes its tasks.
+
+    One for the module's tests (a start is 3-4 s here): a task is pure computation on the payload it is
+    given, so nothing one test sends changes what the next one gets.
+    """
     queue = f"gridgen-test-{os.getpid()}-{time.monotonic_ns()}"
     name = f"{queue}@localhost"
-    monkeypatch.setitem(app.conf, "task_default_queue", queue)
     process = subprocess.Popen(
         [str(Path(sys.executable).parent / "celery"), "-A", "gridmgmt", "worker", "--pool", "solo", "-Q", queue,
          "-n", name, "--without-gossip", "--without-mingle", "--without-heartbeat", "--loglevel", "WARNING"],
@@ -38,10 +41,18 @@ def worker(monkeypatch):
         while not app.control.ping(destination=[name], timeout=0.5):
             assert process.poll() is None, process.stderr.read().decode()
             assert time.monotonic() < deadline, "worker did not start"
-        yield name
+        yield queue, name
     finally:
         process.terminate()
         process.wait(timeout=30)
+
+
+@pytest.fixture
+def worker(worker_process, monkeypatch):
+    """The module's worker, its queue the test's default one."""
+    queue, name = worker_process
+    monkeypatch.setitem(app.conf, "task_default_queue", queue)
+    return name
 
 
 def grids_of(generation):
