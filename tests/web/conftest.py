@@ -177,9 +177,11 @@ def screenshot():
 
     def shoot(page, name: str) -> None:
         size = page.viewport_size
+        has_map = page.locator(".leaflet-container").count() > 0
         for label, viewport in (("phone", PHONE), ("desktop", DESKTOP)):
             page.set_viewport_size(viewport)
-            page.wait_for_timeout(300)  # let Leaflet redraw for the new size
+            if has_map:  # a page without a map has nothing to redraw (the screenshot lays the page out itself)
+                page.wait_for_timeout(300)  # let Leaflet redraw for the new size
             page.screenshot(path=str(SCREENSHOTS / f"{name}-{label}.png"), full_page=True)
         page.set_viewport_size(size)
 
