@@ -45,9 +45,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numba
 import numpy as np
 import shapely
-from scipy.spatial import cKDTree
 from shapely.geometry import LineString, MultiPolygon, Point, Polygon
 
 from spatial.bisection import POINT_CLAIM_HALF_M, BuildingArrays, bisect_part
@@ -295,17 +295,33 @@ def _point_claim_half_sizes(points: np.ndarray) -> np.ndarray:
     cut can still pass between them. Points at the very same spot stay
     inseparable.
     """
-    half_m = np.full(len(points), POINT_CLAIM_HALF_M)
-    xy = shapely.get_coordinates(points)
-    # Distinct spots as complex numbers: numpy's unique on rows (axis=0) costs several times more.
-    spots, spot_of = np.unique(xy[:, 0] + 1j * xy[:, 1], return_inverse=True)
-    spots = np.column_stack([spots.real, spots.imag])
-    if len(spots) > 1:
-        # A k-d tree over the distinct spots: the nearest other spot is each one's second neighbour (the first
-        # is itself). GEOS's nearest-neighbour query compared every candidate for equality: ten times slower.
-        distance_m, _ = cKDTree(spots).query(spots, k=2)
-        half_m = np.minimum(half_m, distance_m[spot_of, 1] / 3.0)
+    half_m = np.minimum(POINT_CLAIM_HALF_M, _nearest_other_spot(shapely.get_coordinates(points)) / 3.0)
     return np.maximum(half_m, GRID_SIZE_M * 100)
+
+
+@numba.njit(cache=True)
+def _nearest_other_spot(xy):
+    """(n,) distance from each point of ``xy`` (n, 2) to the nearest point at another spot; inf if none.
+
+    A sweep along x, each point scanning both ways until the x gap alone is
+    beyond its nearest so far: the communities' hundreds of points cost
+    microseconds, where a tree's set-up and GEOS's equality tests cost more.
+    """
+    n = xy.shape[0]
+    order = np.argsort(xy[:, 0], kind="mergesort")
+    xs, ys = xy[order, 0], xy[order, 1]
+    nearest = np.full(n, np.inf)
+    for a in range(n):
+        best = np.inf
+        for step in (1, -1):
+            b = a + step
+            while 0 <= b < n and abs(xs[b] - xs[a]) < best:
+                d = np.hypot(xs[b] - xs[a], ys[b] - ys[a])
+                if 0.0 < d < best:
+                    best = d
+                b += step
+        nearest[order[a]] = best
+    return nearest
 
 
 def _polygonal(geoms: np.ndarray) -> np.ndarray:

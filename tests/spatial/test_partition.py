@@ -241,3 +241,16 @@ def test_a_point_building_claims_a_third_of_the_way_to_its_nearest_other_spot():
     points = shapely.points([(0.0, 0.0), (0.0, 0.0), (0.15, 0.0), (50.0, 50.0)])
     assert np.allclose(_point_claim_half_sizes(points), [0.05, 0.05, 0.05, 0.1])
     assert _point_claim_half_sizes(shapely.points([(3.0, 4.0), (3.0, 4.0)])).tolist() == [0.1, 0.1]
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_the_nearest_other_spot_is_found_as_by_comparing_every_pair(seed):
+    from spatial.partition import _nearest_other_spot
+
+    rng = np.random.default_rng(seed)
+    # Points on a coarse lattice, so many share a spot or an x (the sweep's ties).
+    xy = rng.integers(0, 12, (80, 2)).astype(float) * 2.5
+    pairwise = np.hypot(*(xy[:, np.newaxis, :] - xy[np.newaxis, :, :]).transpose(2, 0, 1))
+    pairwise[pairwise == 0] = np.inf
+    assert np.array_equal(_nearest_other_spot(xy), pairwise.min(axis=1))
+    assert _nearest_other_spot(np.zeros((3, 2))).tolist() == [math.inf] * 3
