@@ -16,11 +16,13 @@ address (``context.blocked``): the app must work on a closed network.
 
 import io
 import os
+import time
 from pathlib import Path
 from types import SimpleNamespace
 from urllib.parse import urlsplit
 
 import pytest
+from django.db import connection
 from django.test import Client
 from PIL import Image
 
@@ -128,8 +130,26 @@ def guard_requests(context) -> list[str]:
     return blocked
 
 
+def _wait_for_live_server_queries(django_db_blocker, timeout_s: float = 15.0) -> None:
+    """Returns once no other connection to the test database is in a query or a transaction.
+
+    A page closed while its requests were in flight leaves the live server's threads finishing them;
+    the database flush after a transactional test then locked tables in another order than such a
+    request and PostgreSQL broke the deadlock by failing the flush (seen in CI: a dashboard's tile
+    request against the flush, then every later module's demo load hit the rows left behind).
+    """
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+                           " AND pid <> pg_backend_pid() AND state IN ('active', 'idle in transaction')")
+            if cursor.fetchone()[0] == 0:
+                return
+            time.sleep(0.05)
+
+
 @pytest.fixture
-def new_context(browser, live_server):
+def new_context(browser, live_server, django_db_blocker):
     """Factory of browser contexts on the live server: phone size, GPS granted, outside requests blocked.
 
     ``service_workers="block"`` is the default because Playwright's routes do
@@ -149,6 +169,8 @@ def new_context(browser, live_server):
     yield make
     for context in made:
         context.close()
+    if made:
+        _wait_for_live_server_queries(django_db_blocker)
 
 
 def sign_in(context, user, live_server) -> None:
