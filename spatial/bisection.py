@@ -356,13 +356,10 @@ class _Splitter:
         # One balance per set of plans (the arrays are small: the cost is per call).
         weight_a = np.array([weights[order[:count]].sum() for order, count in (p.members_a for p in proposals)])
         plans = [p.grid_plans for p in proposals]
-        if plans.count(plans[0]) == len(plans):
-            imbalance = self._balance(region, weight_a, plans[0])[1]
-        else:
-            imbalance = np.zeros(len(proposals))
-            for plan in set(plans):
-                indices = [index for index, other in enumerate(plans) if other == plan]
-                imbalance[indices] = self._balance(region, weight_a[indices], plan)[1]
+        imbalance = np.zeros(len(proposals))
+        for plan in set(plans):
+            indices = [index for index, other in enumerate(plans) if other == plan]
+            imbalance[indices] = self._balance(region, weight_a[indices], plan)[1]
         real = np.minimum(measures[:, 0], measures[:, 2]) > _DEBRIS_AREA_M2
         # Sides with area have length: no division by zero (and no np.errstate, whose cost is per call).
         area_a, length_a, area_b, length_b = measures[real].T
